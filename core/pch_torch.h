@@ -1,0 +1,3 @@
+// Precompiled header of the torch targets: the torch headers take most of each file's compile time.
+#pragma once
+#include <torch/torch.h>

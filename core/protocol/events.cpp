@@ -1,0 +1,220 @@
+#include "protocol/events.h"
+
+#include <nlohmann/json.hpp>
+
+namespace sds::protocol {
+namespace {
+
+using nlohmann::json;
+
+// Reads named fields of one JSON object, with messages that say which field of which message is wrong.
+class Fields {
+ public:
+  Fields(const json& object, std::string what) : object_(object), what_(std::move(what)) {}
+
+  template <typename T>
+  T required(const char* name) const {
+    const auto it = object_.find(name);
+    if (it == object_.end()) throw ProtocolError(what_ + ": missing field \"" + name + "\"");
+    return convert<T>(*it, name);
+  }
+
+  template <typename T>
+  T optional(const char* name, T fallback) const {
+    const auto it = object_.find(name);
+    if (it == object_.end() || it->is_null()) return fallback;
+    return convert<T>(*it, name);
+  }
+
+  template <typename T>
+  std::optional<T> maybe(const char* name) const {
+    const auto it = object_.find(name);
+    if (it == object_.end() || it->is_null()) return std::nullopt;
+    return convert<T>(*it, name);
+  }
+
+ private:
+  template <typename T>
+  T convert(const json& value, const char* name) const {
+    if constexpr (std::is_same_v<T, bool>) {
+      if (value.is_boolean()) return value.get<bool>();
+      throw wrongType(name, "true or false", value);
+    } else if constexpr (std::is_integral_v<T>) {
+      if (value.is_number_integer()) return value.get<T>();
+      throw wrongType(name, "an integer", value);
+    } else if constexpr (std::is_floating_point_v<T>) {
+      if (value.is_number()) return value.get<T>();
+      throw wrongType(name, "a number", value);
+    } else {
+      if (value.is_string()) return value.get<std::string>();
+      throw wrongType(name, "a string", value);
+    }
+  }
+
+  ProtocolError wrongType(const char* name, const char* expected, const json& value) const {
+    std::string shown = value.dump();
+    if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
+    return ProtocolError(what_ + ": field \"" + name + "\" is " + shown + ", expected " + expected);
+  }
+
+  const json& object_;
+  std::string what_;
+};
+
+json parseObject(std::string_view line, const char* what) {
+  json object = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
+  if (object.is_discarded()) {
+    std::string shown(line.substr(0, 60));
+    throw ProtocolError(std::string("not a JSON ") + what + " line: " + shown);
+  }
+  if (!object.is_object()) throw ProtocolError(std::string("a ") + what + " must be a JSON object, got " + object.type_name());
+  return object;
+}
+
+struct NameOf {
+  std::string_view operator()(const HelloEvent&) const { return "hello"; }
+  std::string_view operator()(const LogEvent&) const { return "log"; }
+  std::string_view operator()(const StateEvent&) const { return "state"; }
+  std::string_view operator()(const ProgressEvent&) const { return "progress"; }
+  std::string_view operator()(const StepEvent&) const { return "step"; }
+  std::string_view operator()(const ValidationEvent&) const { return "validation"; }
+  std::string_view operator()(const SampleEvent&) const { return "sample"; }
+  std::string_view operator()(const CheckpointEvent&) const { return "checkpoint"; }
+  std::string_view operator()(const ErrorEvent&) const { return "error"; }
+};
+
+void put(json& j, const HelloEvent& e) {
+  j["protocol"] = e.protocol;
+  j["program"] = e.program;
+  j["version"] = e.version;
+}
+void put(json& j, const LogEvent& e) {
+  j["level"] = e.level;
+  j["message"] = e.message;
+}
+void put(json& j, const StateEvent& e) {
+  j["state"] = e.state;
+  if (!e.detail.empty()) j["detail"] = e.detail;
+}
+void put(json& j, const ProgressEvent& e) {
+  j["phase"] = e.phase;
+  j["current"] = e.current;
+  j["total"] = e.total;
+}
+void put(json& j, const StepEvent& e) {
+  j["step"] = e.step;
+  j["total_steps"] = e.total_steps;
+  j["epoch"] = e.epoch;
+  j["loss"] = e.loss;
+  j["loss_smoothed"] = e.loss_smoothed;
+  j["lr"] = e.lr;
+  j["grad_norm"] = e.grad_norm;
+  j["images_per_s"] = e.images_per_s;
+  j["eta_s"] = e.eta_s;
+  if (e.memory_gib) j["memory_gib"] = *e.memory_gib;
+}
+void put(json& j, const ValidationEvent& e) {
+  j["step"] = e.step;
+  j["loss"] = e.loss;
+}
+void put(json& j, const SampleEvent& e) {
+  j["step"] = e.step;
+  j["path"] = e.path;
+  j["prompt"] = e.prompt;
+  j["seed"] = e.seed;
+}
+void put(json& j, const CheckpointEvent& e) {
+  j["step"] = e.step;
+  j["path"] = e.path;
+}
+void put(json& j, const ErrorEvent& e) {
+  j["message"] = e.message;
+  if (!e.hint.empty()) j["hint"] = e.hint;
+  j["resumable"] = e.resumable;
+  if (!e.checkpoint.empty()) j["checkpoint"] = e.checkpoint;
+}
+
+}  // namespace
+
+std::string_view eventName(const Event& event) { return std::visit(NameOf{}, event); }
+
+std::string_view commandName(Command::Kind kind) {
+  switch (kind) {
+    case Command::Kind::Pause: return "pause";
+    case Command::Kind::Resume: return "resume";
+    case Command::Kind::Stop: return "stop";
+    case Command::Kind::Save: return "save";
+    case Command::Kind::Sample: return "sample";
+  }
+  return "";
+}
+
+std::string encode(const Event& event, double time) {
+  json j;
+  j["event"] = std::string(eventName(event));
+  j["time"] = time;
+  std::visit([&j](const auto& e) { put(j, e); }, event);
+  // Invalid UTF-8 in a message (a file name, a caption) must not make the line unencodable.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string encode(const Command& command) {
+  json j;
+  j["cmd"] = std::string(commandName(command.kind));
+  if (command.kind == Command::Kind::Stop) j["save"] = command.save;
+  return j.dump();
+}
+
+std::optional<Event> decodeEvent(std::string_view line) {
+  const json object = parseObject(line, "event");
+  const std::string type = Fields(object, "event").required<std::string>("event");
+  const Fields f(object, type + " event");
+  if (type == "hello") return HelloEvent{f.required<int>("protocol"), f.required<std::string>("program"),
+                                         f.required<std::string>("version")};
+  if (type == "log") return LogEvent{f.required<std::string>("level"), f.required<std::string>("message")};
+  if (type == "state") return StateEvent{f.required<std::string>("state"), f.optional<std::string>("detail", "")};
+  if (type == "progress")
+    return ProgressEvent{f.required<std::string>("phase"), f.required<std::int64_t>("current"),
+                         f.optional<std::int64_t>("total", 0)};
+  if (type == "step") {
+    StepEvent e;
+    e.step = f.required<std::int64_t>("step");
+    e.total_steps = f.required<std::int64_t>("total_steps");
+    e.epoch = f.optional<std::int64_t>("epoch", 0);
+    e.loss = f.required<double>("loss");
+    e.loss_smoothed = f.optional<double>("loss_smoothed", e.loss);
+    e.lr = f.required<double>("lr");
+    e.grad_norm = f.optional<double>("grad_norm", 0);
+    e.images_per_s = f.optional<double>("images_per_s", 0);
+    e.eta_s = f.optional<double>("eta_s", 0);
+    e.memory_gib = f.maybe<double>("memory_gib");
+    return e;
+  }
+  if (type == "validation") return ValidationEvent{f.required<std::int64_t>("step"), f.required<double>("loss")};
+  if (type == "sample")
+    return SampleEvent{f.required<std::int64_t>("step"), f.required<std::string>("path"),
+                       f.optional<std::string>("prompt", ""), f.optional<std::int64_t>("seed", 0)};
+  if (type == "checkpoint") return CheckpointEvent{f.required<std::int64_t>("step"), f.required<std::string>("path")};
+  if (type == "error")
+    return ErrorEvent{f.required<std::string>("message"), f.optional<std::string>("hint", ""),
+                      f.optional<bool>("resumable", false), f.optional<std::string>("checkpoint", "")};
+  return std::nullopt;
+}
+
+Command decodeCommand(std::string_view line) {
+  const json object = parseObject(line, "command");
+  const Fields f(object, "command");
+  const std::string name = f.required<std::string>("cmd");
+  for (Command::Kind kind : {Command::Kind::Pause, Command::Kind::Resume, Command::Kind::Stop, Command::Kind::Save,
+                             Command::Kind::Sample}) {
+    if (commandName(kind) == name) {
+      Command command;
+      command.kind = kind;
+      if (kind == Command::Kind::Stop) command.save = f.optional<bool>("save", true);
+      return command;
+    }
+  }
+  throw ProtocolError("unknown command \"" + name + "\"; expected pause, resume, stop, save or sample");
+}
+
+}  // namespace sds::protocol

@@ -1,0 +1,97 @@
+#pragma once
+// The trainer's event protocol (docs/protocol.md): one JSON object per line. Events go from the
+// trainer to its client (the GUI, a script); commands go the other way. This is the only C++
+// implementation of it: sdtrain writes events and reads commands with it, sdstudio the reverse.
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace sds::protocol {
+
+// Bumped when a field changes meaning or disappears; new events or fields keep the version.
+constexpr int kVersion = 1;
+
+struct HelloEvent {  // first line of every session
+  int protocol = kVersion;
+  std::string program;  // "sdtrain"
+  std::string version;  // "0.1.0"
+};
+struct LogEvent {
+  std::string level;  // trace, debug, info, warn, error
+  std::string message;
+};
+struct StateEvent {
+  // idle, scanning, caching, training, sampling, saving, paused, stopping, finished, failed
+  std::string state;
+  std::string detail;
+};
+struct ProgressEvent {  // long phases other than training steps (scanning, caching, …)
+  std::string phase;
+  std::int64_t current = 0;
+  std::int64_t total = 0;  // 0 when unknown
+};
+struct StepEvent {
+  std::int64_t step = 0;
+  std::int64_t total_steps = 0;
+  std::int64_t epoch = 0;
+  double loss = 0;
+  double loss_smoothed = 0;
+  double lr = 0;
+  double grad_norm = 0;
+  double images_per_s = 0;
+  double eta_s = 0;
+  std::optional<double> memory_gib;  // GPU memory in use, when on a GPU
+};
+struct ValidationEvent {
+  std::int64_t step = 0;
+  double loss = 0;
+};
+struct SampleEvent {
+  std::int64_t step = 0;
+  std::string path;
+  std::string prompt;
+  std::int64_t seed = 0;
+};
+struct CheckpointEvent {
+  std::int64_t step = 0;
+  std::string path;
+};
+struct ErrorEvent {
+  std::string message;     // what happened, naming the file/key/value involved
+  std::string hint;        // what to do about it (may be empty)
+  bool resumable = false;  // a checkpoint exists to resume from
+  std::string checkpoint;  // its path, when resumable
+};
+
+using Event = std::variant<HelloEvent, LogEvent, StateEvent, ProgressEvent, StepEvent, ValidationEvent,
+                           SampleEvent, CheckpointEvent, ErrorEvent>;
+
+// The name in the "event" field: "hello", "log", "state", …
+std::string_view eventName(const Event& event);
+
+struct Command {
+  enum class Kind { Pause, Resume, Stop, Save, Sample };
+  Kind kind = Kind::Pause;
+  bool save = true;  // Stop only: write a checkpoint before stopping (false: cancel)
+};
+
+std::string_view commandName(Command::Kind kind);
+
+// Thrown by the decoders; the message says what was wrong and what was expected.
+struct ProtocolError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// One line of JSON without the trailing newline. Events carry "event" and "time" (Unix seconds).
+std::string encode(const Event& event, double time);
+std::string encode(const Command& command);
+
+// Unknown event types decode to nullopt so that older clients keep working with newer trainers.
+std::optional<Event> decodeEvent(std::string_view line);
+Command decodeCommand(std::string_view line);
+
+}  // namespace sds::protocol
