@@ -1,5 +1,7 @@
 #include "config/project.h"
 
+#include "util/i18n.h"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -14,7 +16,7 @@ std::string Diagnostic::format() const {
   } else if (line > 0) {
     out += "line " + std::to_string(line) + ":" + std::to_string(column) + ": ";
   }
-  out += isError() ? "error: " : "warning: ";
+  out += isError() ? SDS_TR("Diagnostics", "error: ") : SDS_TR("Diagnostics", "warning: ");
   if (!key.empty()) out += key + ": ";
   return out + message;
 }
@@ -78,53 +80,60 @@ std::vector<Diagnostic> checkProject(const Project& project, const std::string& 
   for (const Setting* setting : Schema::project().settings()) {
     const Value& value = project.get(setting->key());
     const std::string problem = checkValue(*setting, value);
-    if (!problem.empty()) report(error, setting->key(), toTomlLiteral(value) + " is not allowed; " + problem);
+    if (!problem.empty()) report(error, setting->key(), i18n::format(SDS_TR("Diagnostics", "%1 is not allowed; %2"), {toTomlLiteral(value), problem}));
   }
 
   const bool fromScratch = project.getString("model.init") == "scratch";
   if (!fromScratch && project.getString("model.path").empty())
     report(error, "model.path",
-           "a base model is needed: a diffusers folder or a .safetensors checkpoint (or set model.init = "
-           "\"scratch\")");
+           SDS_TR("Diagnostics",
+                  "a base model is needed: a diffusers folder or a .safetensors checkpoint (or set model.init = "
+                  "\"scratch\")"));
   if (fromScratch && project.getString("model.architecture") == "auto")
     report(error, "model.architecture",
-           "a model made from scratch needs a named architecture: \"sd1\", \"sd2\", \"sd2-v\", \"sdxl\" or \"tiny\"");
+           SDS_TR("Diagnostics",
+                  "a model made from scratch needs a named architecture: \"sd1\", \"sd2\", \"sd2-v\", \"sdxl\" or "
+                  "\"tiny\""));
 
   if (project.getString("dataset.path").empty())
     report(error, "dataset.path",
            project.getString("dataset.kind") == "shapes"
-               ? "the folder the generated images are written to is needed"
-               : "the training images are needed: a folder of images with captions, or .tar shards");
+               ? SDS_TR("Diagnostics", "the folder the generated images are written to is needed")
+               : SDS_TR("Diagnostics", "the training images are needed: a folder of images with captions, or .tar shards"));
 
   if (project.getInt("training.timestep_min") > project.getInt("training.timestep_max"))
     report(error, "training.timestep_min",
-           "the lowest timestep (" + std::to_string(project.getInt("training.timestep_min")) +
-               ") is above the highest (" + std::to_string(project.getInt("training.timestep_max")) + ")");
+           i18n::format(SDS_TR("Diagnostics", "the lowest timestep (%1) is above the highest (%2)"),
+                        {std::to_string(project.getInt("training.timestep_min")),
+                         std::to_string(project.getInt("training.timestep_max"))}));
 
   const std::int64_t minSide = project.getInt("resolution.min_bucket_side");
   const std::int64_t maxSide = project.getInt("resolution.max_bucket_side");
   const std::int64_t size = project.getInt("resolution.size");
   if (minSide > maxSide)
     report(error, "resolution.min_bucket_side",
-           "the shortest bucket side (" + std::to_string(minSide) + ") is longer than the longest (" +
-               std::to_string(maxSide) + ")");
+           i18n::format(SDS_TR("Diagnostics", "the shortest bucket side (%1) is longer than the longest (%2)"),
+                        {std::to_string(minSide), std::to_string(maxSide)}));
   else if (project.getBool("resolution.buckets") && (size < minSide || size > maxSide))
     report(error, "resolution.size",
-           "the resolution " + std::to_string(size) + " must lie between the bucket sides " + std::to_string(minSide) +
-               " and " + std::to_string(maxSide));
+           i18n::format(SDS_TR("Diagnostics", "the resolution %1 must lie between the bucket sides %2 and %3"),
+                        {std::to_string(size), std::to_string(minSide), std::to_string(maxSide)}));
 
   const std::string schedule = project.getString("lr_schedule.type");
   if (schedule != "constant" && project.getInt("lr_schedule.warmup_steps") >= project.getInt("training.max_steps"))
-    report(warning, "lr_schedule.warmup_steps", "warmup lasts the whole run, so the learning rate never reaches its peak");
+    report(warning, "lr_schedule.warmup_steps",
+           SDS_TR("Diagnostics", "warmup lasts the whole run, so the learning rate never reaches its peak"));
 
   if (project.getString("training.method") == "lora" && project.getList("lora.target_modules").empty())
-    report(error, "lora.target_modules", "LoRA needs at least one target module (for example \"to_q\")");
+    report(error, "lora.target_modules",
+           SDS_TR("Diagnostics", "LoRA needs at least one target module (for example \"to_q\")"));
 
   if (project.getInt("sampling.every_n_steps") > 0 && project.getList("sampling.prompts").empty())
-    report(warning, "sampling.prompts", "samples are requested but there are no prompts, so none will be made");
+    report(warning, "sampling.prompts",
+           SDS_TR("Diagnostics", "samples are requested but there are no prompts, so none will be made"));
 
   if (project.getInt("dataset.keep_tags") > 0 && !project.getBool("dataset.shuffle_tags"))
-    report(warning, "dataset.keep_tags", "has no effect while dataset.shuffle_tags is off");
+    report(warning, "dataset.keep_tags", SDS_TR("Diagnostics", "has no effect while dataset.shuffle_tags is off"));
 
   sortByPosition(out);
   return out;

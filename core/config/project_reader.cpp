@@ -7,6 +7,7 @@
 
 #include "config/project.h"
 #include "util/atomic_file.h"
+#include "util/i18n.h"
 #include "util/text.h"
 
 namespace sds::config {
@@ -25,7 +26,8 @@ class Reader {
         continue;
       }
       if (!node.is_table()) {
-        error(key.source(), name, "expected a section [" + name + "] with settings, not a single value");
+        error(key.source(), name,
+              i18n::format(SDS_TR("Diagnostics", "expected a section [%1] with settings, not a single value"), {name}));
         continue;
       }
       result_.positions[name] = position(key.source());
@@ -59,20 +61,25 @@ class Reader {
   void unknownTopLevel(const std::string& name, const toml::source_region& where, const toml::node& node) {
     std::vector<std::string> sections;
     for (const Section& s : Schema::project().sections()) sections.push_back(s.name);
-    std::string message = "unknown section [" + name + "]";
     if (!node.is_table()) {
       // A setting written outside any section: say which section it belongs to, if any.
       std::vector<std::string> homes;
       for (const Setting* setting : Schema::project().settings())
         if (setting->name == name) homes.push_back("[" + setting->section + "]");
-      message = "unknown top-level setting \"" + name + "\"; settings belong in a section";
-      if (!homes.empty()) message += " (did you mean to put it under " + text::joinAlternatives(homes, false) + "?)";
+      std::string message =
+          i18n::format(SDS_TR("Diagnostics", "unknown top-level setting \"%1\"; settings belong in a section"), {name});
+      if (!homes.empty())
+        message += i18n::format(SDS_TR("Diagnostics", " (did you mean to put it under %1?)"),
+                                {text::joinAlternatives(homes, false)});
       error(where, name, message);
       return;
     }
+    std::string message = i18n::format(SDS_TR("Diagnostics", "unknown section [%1]"), {name});
     const std::string suggestion = text::closestMatch(name, sections);
-    if (!suggestion.empty()) message += " (did you mean [" + suggestion + "]?)";
-    else message += "; the sections are " + text::joinAlternatives(sections, false);
+    if (!suggestion.empty())
+      message += i18n::format(SDS_TR("Diagnostics", " (did you mean [%1]?)"), {suggestion});
+    else
+      message += i18n::format(SDS_TR("Diagnostics", "; the sections are %1"), {text::joinAlternatives(sections, false)});
     error(where, name, message);
   }
 
@@ -82,13 +89,15 @@ class Reader {
       const std::string fullKey = section.name + "." + name;
       const Setting* setting = Schema::project().find(fullKey);
       if (!setting) {
-        error(key.source(), fullKey, "unknown setting" + suggestionFor(section, name));
+        error(key.source(), fullKey, SDS_TR("Diagnostics", "unknown setting") + suggestionFor(section, name));
         continue;
       }
       result_.positions[fullKey] = position(node.source());
       std::optional<Value> value = convert(*setting, node);
       if (!value) {
-        error(node.source(), fullKey, literal(node) + " is not allowed; expected " + describeAllowed(*setting));
+        error(node.source(), fullKey,
+              i18n::format(SDS_TR("Diagnostics", "%1 is not allowed; %2"),
+                           {literal(node), i18n::format(SDS_TR("Diagnostics", "expected %1"), {describeAllowed(*setting)})}));
         continue;
       }
       result_.project.set(fullKey, std::move(*value));
@@ -99,16 +108,17 @@ class Reader {
     std::vector<std::string> names;
     for (const Setting& s : section.settings) names.push_back(s.name);
     std::string match = text::closestMatch(name, names);
-    if (!match.empty()) return " (did you mean \"" + match + "\"?)";
+    if (!match.empty()) return i18n::format(SDS_TR("Diagnostics", " (did you mean \"%1\"?)"), {match});
     // Maybe it belongs to another section, or is a typo of a setting there.
     std::vector<std::string> elsewhere;
     for (const Setting* s : Schema::project().settings())
       if (s->section != section.name) elsewhere.push_back(s->key());
     for (const std::string& key : elsewhere)
-      if (key.substr(key.find('.') + 1) == name) return " here (did you mean " + key + "?)";
+      if (key.substr(key.find('.') + 1) == name)
+        return i18n::format(SDS_TR("Diagnostics", " here (did you mean %1?)"), {key});
     match = text::closestMatch(section.name + "." + name, elsewhere);
-    if (!match.empty()) return " (did you mean " + match + "?)";
-    return "; [" + section.name + "] has " + text::joinAlternatives(names, false);
+    if (!match.empty()) return i18n::format(SDS_TR("Diagnostics", " (did you mean %1?)"), {match});
+    return i18n::format(SDS_TR("Diagnostics", "; [%1] has %2"), {section.name, text::joinAlternatives(names, false)});
   }
 
   // The value in the setting's type, or nullopt when the TOML type does not fit.
@@ -164,7 +174,7 @@ LoadResult parseProject(std::string_view text, const std::string& fileName) {
     d.file = fileName;
     d.line = static_cast<int>(e.source().begin.line);
     d.column = static_cast<int>(e.source().begin.column);
-    d.message = "not valid TOML: " + std::string(e.description());
+    d.message = i18n::format(SDS_TR("Diagnostics", "not valid TOML: %1"), {std::string(e.description())});
     result.diagnostics.push_back(std::move(d));
     return result;
   }

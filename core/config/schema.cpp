@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "util/i18n.h"
 #include "util/text.h"
 
 namespace sds::config {
@@ -65,41 +66,51 @@ std::string formatBound(const Setting& setting, double bound) {
 }
 
 std::string describeRange(const Setting& setting) {
-  std::string out;
+  std::string lower, upper;
   if (setting.minimum)
-    out += std::string(setting.minimumExclusive ? "greater than " : "at least ") + formatBound(setting, *setting.minimum);
-  if (setting.maximum) {
-    if (!out.empty()) out += " and ";
-    out += std::string(setting.maximumExclusive ? "less than " : "at most ") + formatBound(setting, *setting.maximum);
-  }
-  return out;
+    lower = i18n::format(setting.minimumExclusive ? SDS_TR("Diagnostics", "greater than %1")
+                                                  : SDS_TR("Diagnostics", "at least %1"),
+                         {formatBound(setting, *setting.minimum)});
+  if (setting.maximum)
+    upper = i18n::format(setting.maximumExclusive ? SDS_TR("Diagnostics", "less than %1")
+                                                  : SDS_TR("Diagnostics", "at most %1"),
+                         {formatBound(setting, *setting.maximum)});
+  if (!lower.empty() && !upper.empty()) return i18n::format(SDS_TR("Diagnostics", "%1 and %2"), {lower, upper});
+  return lower.empty() ? upper : lower;
 }
 
 }  // namespace
 
 std::string describeAllowed(const Setting& setting) {
   switch (setting.type) {
-    case ValueType::Bool: return "true or false";
+    case ValueType::Bool: return SDS_TR("Diagnostics", "true or false");
     case ValueType::Integer: {
-      std::string out = "an integer";
-      if (setting.multipleOf > 1) out = "a multiple of " + std::to_string(setting.multipleOf);
+      std::string out = SDS_TR("Diagnostics", "an integer");
+      if (setting.multipleOf > 1)
+        out = i18n::format(SDS_TR("Diagnostics", "a multiple of %1"), {std::to_string(setting.multipleOf)});
       const std::string range = describeRange(setting);
       return range.empty() ? out : out + ", " + range;
     }
     case ValueType::Float: {
       const std::string range = describeRange(setting);
-      return range.empty() ? "a number" : "a number " + range;
+      return range.empty() ? SDS_TR("Diagnostics", "a number")
+                           : i18n::format(SDS_TR("Diagnostics", "a number %1"), {range});
     }
-    case ValueType::String: return setting.required ? "a non-empty text in quotes" : "a text in quotes";
-    case ValueType::Path: return setting.required ? "a non-empty path in quotes" : "a path in quotes";
-    case ValueType::Choice: return "one of " + text::joinAlternatives(setting.choices);
-    case ValueType::StringList: return "a list of texts, like [\"a\", \"b\"]";
+    case ValueType::String:
+      return setting.required ? SDS_TR("Diagnostics", "a non-empty text in quotes")
+                              : SDS_TR("Diagnostics", "a text in quotes");
+    case ValueType::Path:
+      return setting.required ? SDS_TR("Diagnostics", "a non-empty path in quotes")
+                              : SDS_TR("Diagnostics", "a path in quotes");
+    case ValueType::Choice:
+      return i18n::format(SDS_TR("Diagnostics", "one of %1"), {text::joinAlternatives(setting.choices)});
+    case ValueType::StringList: return SDS_TR("Diagnostics", "a list of texts, like [\"a\", \"b\"]");
   }
   return "";
 }
 
 std::string checkValue(const Setting& setting, const Value& value) {
-  const std::string expected = "expected " + describeAllowed(setting);
+  const std::string expected = i18n::format(SDS_TR("Diagnostics", "expected %1"), {describeAllowed(setting)});
   switch (setting.type) {
     case ValueType::Bool:
       return std::holds_alternative<bool>(value) ? "" : expected;
@@ -133,7 +144,8 @@ std::string checkValue(const Setting& setting, const Value& value) {
       for (const std::string& c : setting.choices)
         if (c == *s) return "";
       const std::string suggestion = text::closestMatch(*s, setting.choices);
-      return suggestion.empty() ? expected : expected + " (did you mean \"" + suggestion + "\"?)";
+      if (suggestion.empty()) return expected;
+      return i18n::format(SDS_TR("Diagnostics", "%1 (did you mean \"%2\"?)"), {expected, suggestion});
     }
     case ValueType::StringList:
       return std::holds_alternative<StringList>(value) ? "" : expected;

@@ -1,5 +1,7 @@
 #include "util/text.h"
 
+#include "util/i18n.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -64,12 +66,12 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width) {
 }
 
 std::string joinAlternatives(const std::vector<std::string>& items, bool quote) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += (i + 1 == items.size()) ? " or " : ", ";
-    out += quote ? "\"" + items[i] + "\"" : items[i];
-  }
-  return out;
+  auto item = [&](std::size_t i) { return quote ? "\"" + items[i] + "\"" : items[i]; };
+  if (items.empty()) return "";
+  std::string head = item(0);
+  for (std::size_t i = 1; i + 1 < items.size(); ++i) head += ", " + item(i);
+  if (items.size() == 1) return head;
+  return i18n::format(SDS_TR("Diagnostics", "%1 or %2"), {head, item(items.size() - 1)});
 }
 
 std::string formatDouble(double value) {
