@@ -3,6 +3,7 @@
 
 #include <toml++/toml.h>
 
+#include <set>
 #include <sstream>
 
 #include "config/project.h"
@@ -51,11 +52,18 @@ class Reader {
   }
 
   static std::string literal(const toml::node& node) {
+    // On one line, strings in double quotes like the other messages: toml++'s default output writes
+    // 'literal' and multi-line strings, and tables over several lines.
+    constexpr auto flags = toml::toml_formatter::default_flags & ~toml::format_flags::allow_literal_strings &
+                           ~toml::format_flags::allow_multi_line_strings;
     std::ostringstream out;
-    node.visit([&out](auto&& n) { out << n; });
+    out << toml::toml_formatter(node, flags);
     std::string s = out.str();
-    if (s.size() > 60) s = s.substr(0, 57) + "...";
-    return s;
+    if (node.is_table()) {
+      for (std::size_t at = s.find('\n'); at != std::string::npos; at = s.find('\n', at)) s.replace(at, 1, ", ");
+      s = "{ " + s + " }";
+    }
+    return text::shorten(s, 60);
   }
 
   void unknownTopLevel(const std::string& name, const toml::source_region& where, const toml::node& node) {
@@ -179,7 +187,11 @@ LoadResult parseProject(std::string_view text, const std::string& fileName) {
     return result;
   }
   Reader(fileName, result).readDocument(document);
-  for (Diagnostic& d : checkProject(result.project, fileName, result.positions)) result.diagnostics.push_back(std::move(d));
+  // A key whose value could not be read is reported once: the rules below would judge its default.
+  std::set<std::string> unreadable;
+  for (const Diagnostic& d : result.diagnostics) unreadable.insert(d.key);
+  for (Diagnostic& d : checkProject(result.project, fileName, result.positions))
+    if (!unreadable.count(d.key)) result.diagnostics.push_back(std::move(d));
   sortByPosition(result.diagnostics);
   return result;
 }

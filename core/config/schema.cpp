@@ -94,7 +94,7 @@ std::string describeAllowed(const Setting& setting) {
     case ValueType::Float: {
       const std::string range = describeRange(setting);
       return range.empty() ? SDS_TR("Diagnostics", "a number")
-                           : i18n::format(SDS_TR("Diagnostics", "a number %1"), {range});
+                           : i18n::format(SDS_TR("Diagnostics", "a number, %1"), {range});
     }
     case ValueType::String:
       return setting.required ? SDS_TR("Diagnostics", "a non-empty text in quotes")

@@ -2,6 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
+
+#include "util/text.h"
+
 namespace sds::protocol {
 namespace {
 
@@ -22,7 +26,8 @@ class Fields {
   template <typename T>
   T optional(const char* name, T fallback) const {
     const auto it = object_.find(name);
-    if (it == object_.end() || it->is_null()) return fallback;
+    // null is a value for numbers (NaN, see convert), elsewhere the same as absent.
+    if (it == object_.end() || (it->is_null() && !std::is_floating_point_v<T>)) return fallback;
     return convert<T>(*it, name);
   }
 
@@ -44,6 +49,8 @@ class Fields {
       throw wrongType(name, "an integer", value);
     } else if constexpr (std::is_floating_point_v<T>) {
       if (value.is_number()) return value.get<T>();
+      // JSON has no NaN or infinity, so encode() writes them as null; a diverged loss must still arrive.
+      if (value.is_null()) return std::numeric_limits<T>::quiet_NaN();
       throw wrongType(name, "a number", value);
     } else {
       if (value.is_string()) return value.get<std::string>();
@@ -52,8 +59,7 @@ class Fields {
   }
 
   ProtocolError wrongType(const char* name, const char* expected, const json& value) const {
-    std::string shown = value.dump();
-    if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
+    const std::string shown = text::shorten(value.dump(-1, ' ', false, json::error_handler_t::replace), 40);
     return ProtocolError(what_ + ": field \"" + name + "\" is " + shown + ", expected " + expected);
   }
 
@@ -64,10 +70,12 @@ class Fields {
 json parseObject(std::string_view line, const char* what) {
   json object = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
   if (object.is_discarded()) {
-    std::string shown(line.substr(0, 60));
+    const std::string shown = text::shorten(line, 60);
     throw ProtocolError(std::string("not a JSON ") + what + " line: " + shown);
   }
-  if (!object.is_object()) throw ProtocolError(std::string("a ") + what + " must be a JSON object, got " + object.type_name());
+  if (!object.is_object())
+    throw ProtocolError(std::string(std::string_view(what) == "event" ? "an " : "a ") + what +
+                        " must be a JSON object, got " + object.type_name());
   return object;
 }
 

@@ -4,6 +4,7 @@
 #include <torch/version.h>
 
 #include "config/project.h"
+#include "util/i18n.h"
 
 #if SDS_HAVE_CUDA
 #include <cuda_runtime_api.h>
@@ -35,13 +36,13 @@ std::vector<Component> engineComponents() {
 #if SDS_HAVE_CUDA
   int runtime = 0, driver = 0;
   cudaRuntimeGetVersion(&runtime);
-  out.push_back({"CUDA runtime", cudaVersionText(runtime)});
+  out.push_back({SDS_TR("Engine", "CUDA runtime"), cudaVersionText(runtime)});
   if (cudaDriverGetVersion(&driver) == cudaSuccess && driver > 0)
-    out.push_back({"CUDA driver", cudaVersionText(driver)});
+    out.push_back({SDS_TR("Engine", "CUDA driver"), cudaVersionText(driver)});
   else
-    out.push_back({"CUDA driver", "none found"});
+    out.push_back({SDS_TR("Engine", "CUDA driver"), SDS_TR("Engine", "none found")});
 #else
-  out.push_back({"CUDA", "not built in (CPU-only build)"});
+  out.push_back({"CUDA", SDS_TR("Engine", "not built in (CPU-only build)")});
 #endif
 #if SDS_HAVE_CUDNN
   const std::size_t cudnn = cudnnGetVersion();
@@ -55,20 +56,21 @@ std::vector<Component> engineComponents() {
                              std::to_string(nccl % 100)});
 #endif
   const bool torchCuda = torch::cuda::is_available();
-  out.push_back({"LibTorch CUDA", torchCuda ? "available" : "not available"});
-  std::string devices = "CPU";
+  out.push_back({SDS_TR("Engine", "LibTorch CUDA"),
+                 torchCuda ? SDS_TR("Engine", "available") : SDS_TR("Engine", "not available")});
+  std::string gpus;
   if (torchCuda) {
     const auto count = torch::cuda::device_count();
-    devices += " + " + std::to_string(count) + " CUDA GPU" + (count == 1 ? "" : "s");
+    gpus = std::to_string(count);
 #if SDS_HAVE_CUDA
     for (std::size_t i = 0; i < count; ++i) {
       cudaDeviceProp props{};
       if (cudaGetDeviceProperties(&props, static_cast<int>(i)) == cudaSuccess)
-        devices += std::string(i == 0 ? ": " : ", ") + props.name;
+        gpus += std::string(i == 0 ? ": " : ", ") + props.name;
     }
 #endif
   }
-  out.push_back({"Devices", devices});
+  out.push_back({SDS_TR("Engine", "GPUs"), torchCuda ? gpus : SDS_TR("Engine", "none (training runs on the CPU)")});
   return out;
 }
 

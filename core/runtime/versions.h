@@ -7,6 +7,8 @@
 
 namespace sds::runtime {
 
+// Names and sentences are English source texts of context "Engine"; the GUI, which receives them
+// from sdtrain, translates them with that context.
 struct Component {
   std::string name;     // "LibTorch", "CUDA runtime", …
   std::string version;  // "1.13.0", or a sentence when absent ("not built in")

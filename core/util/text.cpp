@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace sds::text {
 
@@ -74,6 +75,13 @@ std::string joinAlternatives(const std::vector<std::string>& items, bool quote) 
   return i18n::format(SDS_TR("Diagnostics", "%1 or %2"), {head, item(items.size() - 1)});
 }
 
+std::string shorten(std::string_view s, std::size_t maxBytes) {
+  if (s.size() <= maxBytes) return std::string(s);
+  std::size_t cut = maxBytes > 3 ? maxBytes - 3 : 0;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(s.substr(0, cut)) + "...";
+}
+
 std::string formatDouble(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
@@ -81,6 +89,12 @@ std::string formatDouble(double value) {
   for (int precision = 1; precision <= 17; ++precision) {
     std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
     if (std::strtod(buffer, nullptr) == value) break;
+  }
+  // %g writes an exponent once it reaches the precision ("1e+02" for 100); like Python's repr, whole
+  // numbers below 1e16 are written out instead. They are exact integers there, so %.0f reads back too.
+  if (const char* e = std::strchr(buffer, 'e')) {
+    const long exponent = std::strtol(e + 1, nullptr, 10);
+    if (exponent >= 0 && exponent < 16) std::snprintf(buffer, sizeof buffer, "%.0f", value);
   }
   std::string s(buffer);
   if (s.find_first_of(".eEn") == std::string::npos) s += ".0";

@@ -19,6 +19,10 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width);
 // "a", "a or b", "a, b or c" — each item quoted when `quote` is set.
 std::string joinAlternatives(const std::vector<std::string>& items, bool quote = true);
 
+// `s` itself when it has at most `maxBytes` bytes, else its start (never cut inside a UTF-8
+// character) followed by "...", within maxBytes in all.
+std::string shorten(std::string_view s, std::size_t maxBytes);
+
 // Shortest decimal text that reads back as exactly `value`, always with a '.' or exponent.
 std::string formatDouble(double value);
 

@@ -1,0 +1,41 @@
+#pragma once
+// Reads commands from a stream (the trainer's stdin) on a background thread. Valid commands go to
+// the handler; a malformed line is reported as an error log line quoting the problem, and reading
+// goes on, so a client's mistake never stops a run.
+
+#include <atomic>
+#include <functional>
+#include <iosfwd>
+#include <thread>
+
+#include "protocol/events.h"
+
+namespace sds::protocol {
+
+class CommandReader {
+ public:
+  using Handler = std::function<void(const Command&)>;
+
+  // Starts reading `in` until end of file. The handler runs on the reader's thread.
+  CommandReader(std::istream& in, Handler handler);
+  // Waits for end of input; the owner closes the stream (or the process exits) to end it.
+  ~CommandReader();
+
+  CommandReader(const CommandReader&) = delete;
+  CommandReader& operator=(const CommandReader&) = delete;
+
+  bool finished() const { return finished_; }
+  void wait();  // until end of input
+
+  // Decodes one line and passes the command to `handler`; returns false (after logging why) when
+  // the line is not a valid command. Blank lines are ignored.
+  static bool handleLine(const std::string& line, const Handler& handler);
+
+ private:
+  std::istream& in_;
+  Handler handler_;
+  std::atomic<bool> finished_{false};
+  std::thread thread_;
+};
+
+}  // namespace sds::protocol
