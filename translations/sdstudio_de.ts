@@ -1,0 +1,1264 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>Diagnostics</name>
+    <message>
+        <source>error: </source>
+        <translation>Fehler: </translation>
+    </message>
+    <message>
+        <source>warning: </source>
+        <translation>Warnung: </translation>
+    </message>
+    <message>
+        <source>%1 is not allowed; %2</source>
+        <translation>%1 ist nicht zulässig; %2</translation>
+    </message>
+    <message>
+        <source>a base model is needed: a diffusers folder or a .safetensors checkpoint (or set model.init = &quot;scratch&quot;)</source>
+        <translation>ein Basismodell wird benötigt: ein diffusers-Ordner oder ein .safetensors-Checkpoint (oder setzen Sie model.init = &quot;scratch&quot;)</translation>
+    </message>
+    <message>
+        <source>a model made from scratch needs a named architecture: &quot;sd1&quot;, &quot;sd2&quot;, &quot;sd2-v&quot;, &quot;sdxl&quot; or &quot;tiny&quot;</source>
+        <translation>für ein von Grund auf neu erstelltes Modell muss die Architektur angegeben werden: &quot;sd1&quot;, &quot;sd2&quot;, &quot;sd2-v&quot;, &quot;sdxl&quot; oder &quot;tiny&quot;</translation>
+    </message>
+    <message>
+        <source>the folder the generated images are written to is needed</source>
+        <translation>der Ordner, in den die generierten Bilder geschrieben werden, wird benötigt</translation>
+    </message>
+    <message>
+        <source>the training images are needed: a folder of images with captions, or .tar shards</source>
+        <translation>die Trainingsbilder werden benötigt: ein Ordner mit Bildern und Bildbeschreibungen oder .tar-Shards</translation>
+    </message>
+    <message>
+        <source>the lowest timestep (%1) is above the highest (%2)</source>
+        <translation>der niedrigste Zeitschritt (%1) liegt über dem höchsten (%2)</translation>
+    </message>
+    <message>
+        <source>the shortest bucket side (%1) is longer than the longest (%2)</source>
+        <translation>die kürzeste Bucket-Seite (%1) ist länger als die längste (%2)</translation>
+    </message>
+    <message>
+        <source>the resolution %1 must lie between the bucket sides %2 and %3</source>
+        <translation>die Auflösung %1 muss zwischen den Bucket-Seiten %2 und %3 liegen</translation>
+    </message>
+    <message>
+        <source>warmup lasts the whole run, so the learning rate never reaches its peak</source>
+        <translation>das Warmup dauert den gesamten Trainingslauf, daher erreicht die Lernrate nie ihren Höchstwert</translation>
+    </message>
+    <message>
+        <source>LoRA needs at least one target module (for example &quot;to_q&quot;)</source>
+        <translation>LoRA benötigt mindestens ein Zielmodul (zum Beispiel &quot;to_q&quot;)</translation>
+    </message>
+    <message>
+        <source>samples are requested but there are no prompts, so none will be made</source>
+        <translation>es sind Beispielbilder angefordert, aber keine Prompts angegeben, daher werden keine erzeugt</translation>
+    </message>
+    <message>
+        <source>has no effect while dataset.shuffle_tags is off</source>
+        <translation>hat keine Wirkung, solange dataset.shuffle_tags ausgeschaltet ist</translation>
+    </message>
+    <message>
+        <source>expected a section [%1] with settings, not a single value</source>
+        <translation>erwartet: ein Abschnitt [%1] mit Einstellungen, kein einzelner Wert</translation>
+    </message>
+    <message>
+        <source>unknown top-level setting &quot;%1&quot;; settings belong in a section</source>
+        <translation>unbekannte Einstellung &quot;%1&quot; auf oberster Ebene; Einstellungen gehören in einen Abschnitt</translation>
+    </message>
+    <message>
+        <source> (did you mean to put it under %1?)</source>
+        <translation> (wollten Sie sie unter %1 eintragen?)</translation>
+    </message>
+    <message>
+        <source>unknown section [%1]</source>
+        <translation>unbekannter Abschnitt [%1]</translation>
+    </message>
+    <message>
+        <source> (did you mean [%1]?)</source>
+        <translation> (meinten Sie [%1]?)</translation>
+    </message>
+    <message>
+        <source>; the sections are %1</source>
+        <translation>; mögliche Abschnitte: %1</translation>
+    </message>
+    <message>
+        <source>unknown setting</source>
+        <translation>unbekannte Einstellung</translation>
+    </message>
+    <message>
+        <source>expected %1</source>
+        <translation>erwartet: %1</translation>
+    </message>
+    <message>
+        <source> (did you mean &quot;%1&quot;?)</source>
+        <translation> (meinten Sie &quot;%1&quot;?)</translation>
+    </message>
+    <message>
+        <source> here (did you mean %1?)</source>
+        <translation> an dieser Stelle (meinten Sie %1?)</translation>
+    </message>
+    <message>
+        <source> (did you mean %1?)</source>
+        <translation> (meinten Sie %1?)</translation>
+    </message>
+    <message>
+        <source>; [%1] has %2</source>
+        <translation>; mögliche Einstellungen in [%1]: %2</translation>
+    </message>
+    <message>
+        <source>not valid TOML: %1</source>
+        <translation>kein gültiges TOML: %1</translation>
+    </message>
+    <message>
+        <source>greater than %1</source>
+        <translation>größer als %1</translation>
+    </message>
+    <message>
+        <source>at least %1</source>
+        <translation>mindestens %1</translation>
+    </message>
+    <message>
+        <source>less than %1</source>
+        <translation>kleiner als %1</translation>
+    </message>
+    <message>
+        <source>at most %1</source>
+        <translation>höchstens %1</translation>
+    </message>
+    <message>
+        <source>%1 and %2</source>
+        <translation>%1 und %2</translation>
+    </message>
+    <message>
+        <source>true or false</source>
+        <translation>true oder false</translation>
+    </message>
+    <message>
+        <source>an integer</source>
+        <translation>eine ganze Zahl</translation>
+    </message>
+    <message>
+        <source>a multiple of %1</source>
+        <translation>ein Vielfaches von %1</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>eine Zahl</translation>
+    </message>
+    <message>
+        <source>a non-empty text in quotes</source>
+        <translation>ein nicht leerer Text in Anführungszeichen</translation>
+    </message>
+    <message>
+        <source>a text in quotes</source>
+        <translation>ein Text in Anführungszeichen</translation>
+    </message>
+    <message>
+        <source>a non-empty path in quotes</source>
+        <translation>ein nicht leerer Pfad in Anführungszeichen</translation>
+    </message>
+    <message>
+        <source>a path in quotes</source>
+        <translation>ein Pfad in Anführungszeichen</translation>
+    </message>
+    <message>
+        <source>one of %1</source>
+        <translation>einer der Werte %1</translation>
+    </message>
+    <message>
+        <source>a list of texts, like [&quot;a&quot;, &quot;b&quot;]</source>
+        <translation>eine Liste von Texten, etwa [&quot;a&quot;, &quot;b&quot;]</translation>
+    </message>
+    <message>
+        <source>%1 (did you mean &quot;%2&quot;?)</source>
+        <translation>%1 (meinten Sie &quot;%2&quot;?)</translation>
+    </message>
+    <message>
+        <source>%1 or %2</source>
+        <translation>%1 oder %2</translation>
+    </message>
+    <message>
+        <source>a number, %1</source>
+        <translation>eine Zahl, %1</translation>
+    </message>
+</context>
+<context>
+    <name>Engine</name>
+    <message>
+        <source>CUDA driver</source>
+        <translation>CUDA-Treiber</translation>
+    </message>
+    <message>
+        <source>none found</source>
+        <translation>nicht gefunden</translation>
+    </message>
+    <message>
+        <source>not built in (CPU-only build)</source>
+        <translation>nicht enthalten (Build nur für CPU)</translation>
+    </message>
+    <message>
+        <source>LibTorch CUDA</source>
+        <translation>LibTorch CUDA</translation>
+    </message>
+    <message>
+        <source>available</source>
+        <translation>verfügbar</translation>
+    </message>
+    <message>
+        <source>not available</source>
+        <translation>nicht verfügbar</translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation>GPUs</translation>
+    </message>
+    <message>
+        <source>none (training runs on the CPU)</source>
+        <translation>keine (das Training läuft auf der CPU)</translation>
+    </message>
+    <message>
+        <source>CUDA runtime</source>
+        <translation>CUDA-Laufzeit</translation>
+    </message>
+</context>
+<context>
+    <name>Schema</name>
+    <message>
+        <source>Project</source>
+        <translation>Projekt</translation>
+    </message>
+    <message>
+        <source>What this training run is called.</source>
+        <translation>Wie dieser Trainingslauf heißt.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Name of the run. Output files and the run folder are named after it.</source>
+        <translation>Name des Trainingslaufs. Die Ausgabedateien und der Ordner des Trainingslaufs werden danach benannt.</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>The base model to fine-tune and what kind of model it is.</source>
+        <translation>Das Basismodell für das Fine-Tuning und die Art des Modells.</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>Basismodell</translation>
+    </message>
+    <message>
+        <source>A diffusers folder (with model_index.json) or a single-file checkpoint (.safetensors) of SD 1.x, SD 2.x or SDXL. Needed unless the model starts from scratch.</source>
+        <translation>Ein diffusers-Ordner (mit model_index.json) oder ein Checkpoint als Einzeldatei (.safetensors) von SD 1.x, SD 2.x oder SDXL. Erforderlich, sofern das Modell nicht von Grund auf neu erstellt wird.</translation>
+    </message>
+    <message>
+        <source>Initial weights</source>
+        <translation>Startgewichte</translation>
+    </message>
+    <message>
+        <source>pretrained starts from the base model&apos;s weights; scratch creates new random weights of the chosen architecture (as the built-in demo does).</source>
+        <translation>pretrained beginnt mit den Gewichten des Basismodells; scratch erzeugt neue zufällige Gewichte der gewählten Architektur (wie die integrierte Demo).</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>Architektur</translation>
+    </message>
+    <message>
+        <source>Model family. auto detects it from the base model&apos;s files; from scratch it must be named. tiny is the small model of the built-in demo.</source>
+        <translation>Modellfamilie. auto erkennt sie anhand der Dateien des Basismodells; bei einem von Grund auf neu erstellten Modell muss sie angegeben werden. tiny ist das kleine Modell der integrierten Demo.</translation>
+    </message>
+    <message>
+        <source>Prediction type</source>
+        <translation>Vorhersagetyp</translation>
+    </message>
+    <message>
+        <source>What the UNet learns to predict. auto takes it from the model&apos;s scheduler config (SD 2.x 768 px models use v_prediction).</source>
+        <translation>Was das UNet vorherzusagen lernt. auto übernimmt den Wert aus der Scheduler-Konfiguration des Modells (768-px-Modelle von SD 2.x verwenden v_prediction).</translation>
+    </message>
+    <message>
+        <source>Separate VAE</source>
+        <translation>Separater VAE</translation>
+    </message>
+    <message>
+        <source>Optional VAE (diffusers folder or .safetensors) used instead of the model&apos;s own. Empty: use the model&apos;s VAE.</source>
+        <translation>Optionaler VAE (diffusers-Ordner oder .safetensors), der anstelle des modelleigenen verwendet wird. Leer: Der VAE des Modells wird verwendet.</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>What is trained, for how long, and how each step is computed.</source>
+        <translation>Was trainiert wird, wie lange und wie jeder Schritt berechnet wird.</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <source>full fine-tunes all weights of the trained models; lora trains small low-rank adapters (see the LoRA section) and leaves the base weights unchanged.</source>
+        <translation>full passt per Fine-Tuning alle Gewichte der trainierten Modelle an; lora trainiert kleine Low-Rank-Adapter (siehe Abschnitt „LoRA“) und lässt die Basisgewichte unverändert.</translation>
+    </message>
+    <message>
+        <source>Training steps</source>
+        <translation>Trainingsschritte</translation>
+    </message>
+    <message>
+        <source>Number of optimizer steps to train for.</source>
+        <translation>Anzahl der Optimiererschritte, die trainiert werden.</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>Batchgröße</translation>
+    </message>
+    <message>
+        <source>Images per forward pass on each GPU.</source>
+        <translation>Bilder pro Vorwärtsdurchlauf auf jeder GPU.</translation>
+    </message>
+    <message>
+        <source>Gradient accumulation</source>
+        <translation>Gradientenakkumulation</translation>
+    </message>
+    <message>
+        <source>Forward passes whose gradients are summed before each optimizer step. Effective batch = batch size × accumulation × number of GPUs.</source>
+        <translation>Vorwärtsdurchläufe, deren Gradienten vor jedem Optimiererschritt summiert werden. Effektive Batchgröße = Batchgröße × Akkumulation × Anzahl der GPUs.</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>Seed for data order, noise and timesteps; the same seed and settings give the same run.</source>
+        <translation>Seed für Datenreihenfolge, Rauschen und Zeitschritte; derselbe Seed ergibt mit denselben Einstellungen denselben Trainingslauf.</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>auto trains on all local GPUs when there are any, otherwise on the CPU.</source>
+        <translation>auto trainiert auf allen lokalen GPUs, sofern vorhanden, andernfalls auf der CPU.</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>Number format of weights and activations. bf16 keeps fp32 master weights in the optimizer; fp16 adds dynamic loss scaling; on the CPU fp32 is used.</source>
+        <translation>Zahlenformat von Gewichten und Aktivierungen. bf16 behält fp32-Mastergewichte im Optimierer; fp16 ergänzt eine dynamische Loss-Skalierung; auf der CPU wird fp32 verwendet.</translation>
+    </message>
+    <message>
+        <source>Gradient checkpointing</source>
+        <translation>Gradient Checkpointing</translation>
+    </message>
+    <message>
+        <source>Recompute activations in the backward pass instead of storing them: much less memory, about a third slower.</source>
+        <translation>Aktivierungen im Rückwärtsdurchlauf neu berechnen, statt sie zu speichern: viel weniger Speicherbedarf, etwa ein Drittel langsamer.</translation>
+    </message>
+    <message>
+        <source>Train the UNet</source>
+        <translation>UNet trainieren</translation>
+    </message>
+    <message>
+        <source>Update the UNet (or its LoRA adapters).</source>
+        <translation>Das UNet (oder seine LoRA-Adapter) aktualisieren.</translation>
+    </message>
+    <message>
+        <source>Train the text encoders</source>
+        <translation>Text-Encoder trainieren</translation>
+    </message>
+    <message>
+        <source>Also update the text encoder(s) (or give them LoRA adapters). Turns off the text embedding cache.</source>
+        <translation>Auch den oder die Text-Encoder aktualisieren (oder mit LoRA-Adaptern versehen). Schaltet den Cache für Text-Embeddings aus.</translation>
+    </message>
+    <message>
+        <source>Gradient clipping</source>
+        <translation>Gradient Clipping</translation>
+    </message>
+    <message>
+        <source>Clip gradients to this global norm before each step; 0 turns clipping off.</source>
+        <translation>Gradienten vor jedem Schritt auf diese globale Norm begrenzen; 0 schaltet das Clipping aus.</translation>
+    </message>
+    <message>
+        <source>Noise offset</source>
+        <translation>Rausch-Offset</translation>
+    </message>
+    <message>
+        <source>Adds this much per-channel constant noise, which helps the model learn very dark and very bright images. 0 turns it off; 0.05 to 0.1 is typical.</source>
+        <translation>Fügt pro Kanal konstantes Rauschen dieser Stärke hinzu, wodurch das Modell sehr dunkle und sehr helle Bilder besser lernt. 0 schaltet es aus; typisch sind 0.05 bis 0.1.</translation>
+    </message>
+    <message>
+        <source>Min-SNR γ</source>
+        <translation>Min-SNR γ</translation>
+    </message>
+    <message>
+        <source>Weights the loss of each timestep by min(SNR, γ)/SNR, which speeds up convergence. 0 turns it off; 5 is the usual value.</source>
+        <translation>Gewichtet den Loss jedes Zeitschritts mit min(SNR, γ)/SNR, was die Konvergenz beschleunigt. 0 schaltet es aus; üblich ist 5.</translation>
+    </message>
+    <message>
+        <source>Zero terminal SNR</source>
+        <translation>Zero Terminal SNR</translation>
+    </message>
+    <message>
+        <source>Rescale the noise schedule so the last timestep is pure noise (best with v-prediction).</source>
+        <translation>Den Rauschplan so umskalieren, dass der letzte Zeitschritt reines Rauschen ist (am besten mit v-Prediction).</translation>
+    </message>
+    <message>
+        <source>Lowest timestep</source>
+        <translation>Niedrigster Zeitschritt</translation>
+    </message>
+    <message>
+        <source>Training timesteps are drawn uniformly from lowest to highest, inclusive.</source>
+        <translation>Die Trainingszeitschritte werden gleichverteilt aus dem Bereich vom niedrigsten bis einschließlich zum höchsten gezogen.</translation>
+    </message>
+    <message>
+        <source>Highest timestep</source>
+        <translation>Höchster Zeitschritt</translation>
+    </message>
+    <message>
+        <source>Upper end of the timestep range; at most the model&apos;s number of training timesteps minus one (999 for Stable Diffusion).</source>
+        <translation>Oberes Ende des Zeitschrittbereichs; höchstens die Anzahl der Trainingszeitschritte des Modells minus eins (999 bei Stable Diffusion).</translation>
+    </message>
+    <message>
+        <source>LoRA</source>
+        <translation>LoRA</translation>
+    </message>
+    <message>
+        <source>Low-rank adapters, used when the training method is lora.</source>
+        <translation>Low-Rank-Adapter, die bei der Trainingsmethode lora verwendet werden.</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>Rang</translation>
+    </message>
+    <message>
+        <source>Inner dimension of each adapter; larger learns more and makes larger files.</source>
+        <translation>Innere Dimension jedes Adapters; größere Werte lernen mehr und erzeugen größere Dateien.</translation>
+    </message>
+    <message>
+        <source>Alpha</source>
+        <translation>Alpha</translation>
+    </message>
+    <message>
+        <source>The adapter&apos;s output is scaled by alpha / rank.</source>
+        <translation>Die Ausgabe des Adapters wird mit alpha / rank skaliert.</translation>
+    </message>
+    <message>
+        <source>Dropout</source>
+        <translation>Dropout</translation>
+    </message>
+    <message>
+        <source>Dropout probability inside the adapters during training.</source>
+        <translation>Dropout-Wahrscheinlichkeit innerhalb der Adapter während des Trainings.</translation>
+    </message>
+    <message>
+        <source>Target modules</source>
+        <translation>Zielmodule</translation>
+    </message>
+    <message>
+        <source>Linear layers that get adapters, matched by the end of their name (for example to_q matches every attention query projection). One per line.</source>
+        <translation>Lineare Schichten, die Adapter erhalten, erkannt am Ende ihres Namens (zum Beispiel passt to_q auf jede Query-Projektion der Attention). Ein Eintrag pro Zeile.</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>Datensatz</translation>
+    </message>
+    <message>
+        <source>Where the training images and their captions come from.</source>
+        <translation>Woher die Trainingsbilder und ihre Bildbeschreibungen stammen.</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>Bilder</translation>
+    </message>
+    <message>
+        <source>A folder of images with a caption file beside each (cat.png + cat.txt; subfolders are concepts), or WebDataset shards such as shards/shard-{000..099}.tar.</source>
+        <translation>Ein Ordner mit Bildern und je einer Beschreibungsdatei daneben (cat.png + cat.txt; Unterordner sind Konzepte) oder WebDataset-Shards wie shards/shard-{000..099}.tar.</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>auto recognises folders and .tar shards. shapes generates the built-in demo&apos;s captioned images of coloured shapes into the path.</source>
+        <translation>auto erkennt Ordner und .tar-Shards. shapes erzeugt im angegebenen Pfad die Bilder farbiger Formen samt Bildbeschreibungen aus der integrierten Demo.</translation>
+    </message>
+    <message>
+        <source>How many images the shapes generator makes (kind = shapes only).</source>
+        <translation>Wie viele Bilder der shapes-Generator erzeugt (nur bei kind = shapes).</translation>
+    </message>
+    <message>
+        <source>Caption extension</source>
+        <translation>Dateiendung der Beschreibungen</translation>
+    </message>
+    <message>
+        <source>Extension of the caption file beside each image.</source>
+        <translation>Dateiendung der Beschreibungsdatei neben jedem Bild.</translation>
+    </message>
+    <message>
+        <source>Default caption</source>
+        <translation>Standardbeschreibung</translation>
+    </message>
+    <message>
+        <source>Caption for images that have no caption file. Empty: such images are reported and skipped.</source>
+        <translation>Bildbeschreibung für Bilder ohne Beschreibungsdatei. Leer: Solche Bilder werden gemeldet und übersprungen.</translation>
+    </message>
+    <message>
+        <source>Repeats</source>
+        <translation>Wiederholungen</translation>
+    </message>
+    <message>
+        <source>How often each image is seen per epoch. A folder named like 10_concept sets its own repeat count.</source>
+        <translation>Wie oft jedes Bild pro Epoche verwendet wird. Ein Ordner mit einem Namen wie 10_concept legt seine eigene Anzahl an Wiederholungen fest.</translation>
+    </message>
+    <message>
+        <source>Shuffle tags</source>
+        <translation>Tags mischen</translation>
+    </message>
+    <message>
+        <source>Shuffle the comma-separated tags of each caption every time it is used.</source>
+        <translation>Die kommagetrennten Tags jeder Bildbeschreibung bei jeder Verwendung neu mischen.</translation>
+    </message>
+    <message>
+        <source>Number of leading tags that stay first when tags are shuffled.</source>
+        <translation>Anzahl der führenden Tags, die beim Mischen der Tags am Anfang bleiben.</translation>
+    </message>
+    <message>
+        <source>Caption dropout</source>
+        <translation>Beschreibungs-Dropout</translation>
+    </message>
+    <message>
+        <source>Probability of training on an empty caption instead, which helps classifier-free guidance.</source>
+        <translation>Wahrscheinlichkeit, stattdessen mit einer leeren Bildbeschreibung zu trainieren; das verbessert die Classifier-Free Guidance.</translation>
+    </message>
+    <message>
+        <source>Smallest image side</source>
+        <translation>Kleinste Bildseite</translation>
+    </message>
+    <message>
+        <source>Images whose shorter side has fewer pixels are reported and skipped.</source>
+        <translation>Bilder, deren kürzere Seite weniger Pixel hat, werden gemeldet und übersprungen.</translation>
+    </message>
+    <message>
+        <source>Cache latents</source>
+        <translation>Latents zwischenspeichern</translation>
+    </message>
+    <message>
+        <source>Encode each image with the VAE once and keep the result in the project&apos;s cache folder, so training steps only run the UNet.</source>
+        <translation>Jedes Bild einmalig mit dem VAE codieren und das Ergebnis im Cache-Ordner des Projekts ablegen, sodass in den Trainingsschritten nur noch das UNet läuft.</translation>
+    </message>
+    <message>
+        <source>Cache text embeddings</source>
+        <translation>Text-Embeddings zwischenspeichern</translation>
+    </message>
+    <message>
+        <source>Encode fixed captions once while the text encoders are frozen (ignored when tags are shuffled, captions drop out or text encoders train).</source>
+        <translation>Unveränderliche Bildbeschreibungen einmalig codieren, solange die Text-Encoder eingefroren sind (wird ignoriert, wenn Tags gemischt werden, Beschreibungs-Dropout aktiv ist oder die Text-Encoder trainiert werden).</translation>
+    </message>
+    <message>
+        <source>Loader threads</source>
+        <translation>Lade-Threads</translation>
+    </message>
+    <message>
+        <source>Background threads that decode and resize images; 0 picks one per CPU core, up to 8.</source>
+        <translation>Hintergrund-Threads, die Bilder decodieren und skalieren; 0 wählt einen pro CPU-Kern, höchstens 8.</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>Auflösung</translation>
+    </message>
+    <message>
+        <source>Training resolution and aspect-ratio buckets.</source>
+        <translation>Trainingsauflösung und Seitenverhältnis-Buckets.</translation>
+    </message>
+    <message>
+        <source>Side of the square training size in pixels; buckets hold about this many pixels squared. 512 for SD 1.x, 768 for SD 2.x, 1024 for SDXL.</source>
+        <translation>Seitenlänge der quadratischen Trainingsgröße in Pixeln; Buckets umfassen etwa diese Pixelzahl zum Quadrat. 512 für SD 1.x, 768 für SD 2.x, 1024 für SDXL.</translation>
+    </message>
+    <message>
+        <source>Aspect-ratio buckets</source>
+        <translation>Seitenverhältnis-Buckets</translation>
+    </message>
+    <message>
+        <source>Group images by aspect ratio and train each group at its own size, instead of cropping everything square.</source>
+        <translation>Bilder nach Seitenverhältnis gruppieren und jede Gruppe in ihrer eigenen Größe trainieren, statt alles quadratisch zuzuschneiden.</translation>
+    </message>
+    <message>
+        <source>Shortest bucket side</source>
+        <translation>Kürzeste Bucket-Seite</translation>
+    </message>
+    <message>
+        <source>No bucket is narrower or lower than this many pixels.</source>
+        <translation>Kein Bucket ist schmaler oder niedriger als diese Anzahl Pixel.</translation>
+    </message>
+    <message>
+        <source>Longest bucket side</source>
+        <translation>Längste Bucket-Seite</translation>
+    </message>
+    <message>
+        <source>No bucket is wider or taller than this many pixels.</source>
+        <translation>Kein Bucket ist breiter oder höher als diese Anzahl Pixel.</translation>
+    </message>
+    <message>
+        <source>Random crop</source>
+        <translation>Zufälliger Zuschnitt</translation>
+    </message>
+    <message>
+        <source>Crop a random part of each resized image instead of its centre.</source>
+        <translation>Aus jedem skalierten Bild einen zufälligen Ausschnitt statt der Mitte zuschneiden.</translation>
+    </message>
+    <message>
+        <source>Random flip</source>
+        <translation>Zufälliges Spiegeln</translation>
+    </message>
+    <message>
+        <source>Mirror half of the images horizontally (avoid for text, logos and asymmetric subjects).</source>
+        <translation>Die Hälfte der Bilder horizontal spiegeln (bei Text, Logos und asymmetrischen Motiven vermeiden).</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>Optimierer</translation>
+    </message>
+    <message>
+        <source>How the weights are updated from their gradients.</source>
+        <translation>Wie die Gewichte anhand ihrer Gradienten aktualisiert werden.</translation>
+    </message>
+    <message>
+        <source>adamw keeps two fp32 moments per weight; adamw8bit stores them block-wise quantized in 8 bits, using a quarter of the memory.</source>
+        <translation>adamw hält zwei fp32-Momente pro Gewicht; adamw8bit speichert sie blockweise auf 8 Bit quantisiert und benötigt so ein Viertel des Speichers.</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>Lernrate</translation>
+    </message>
+    <message>
+        <source>Text encoder learning rate</source>
+        <translation>Lernrate der Text-Encoder</translation>
+    </message>
+    <message>
+        <source>Learning rate of the text encoders when they train; 0 uses the learning rate above.</source>
+        <translation>Lernrate der Text-Encoder, wenn diese trainiert werden; 0 verwendet die obige Lernrate.</translation>
+    </message>
+    <message>
+        <source>β1</source>
+        <translation>β1</translation>
+    </message>
+    <message>
+        <source>Decay rate of the first moment (the running mean of gradients).</source>
+        <translation>Abklingrate des ersten Moments (gleitender Mittelwert der Gradienten).</translation>
+    </message>
+    <message>
+        <source>β2</source>
+        <translation>β2</translation>
+    </message>
+    <message>
+        <source>Decay rate of the second moment (the running mean of squared gradients).</source>
+        <translation>Abklingrate des zweiten Moments (gleitender Mittelwert der quadrierten Gradienten).</translation>
+    </message>
+    <message>
+        <source>Weight decay</source>
+        <translation>Weight Decay</translation>
+    </message>
+    <message>
+        <source>Decoupled weight decay, as in AdamW.</source>
+        <translation>Entkoppelter Weight Decay wie bei AdamW.</translation>
+    </message>
+    <message>
+        <source>Epsilon</source>
+        <translation>Epsilon</translation>
+    </message>
+    <message>
+        <source>Added to the denominator for numerical stability.</source>
+        <translation>Wird zur numerischen Stabilität zum Nenner addiert.</translation>
+    </message>
+    <message>
+        <source>Learning-rate schedule</source>
+        <translation>Lernratenverlauf</translation>
+    </message>
+    <message>
+        <source>How the learning rate changes over the run.</source>
+        <translation>Wie sich die Lernrate im Lauf des Trainings ändert.</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>Shape of the learning rate over the run, after warmup (the same schedules as the diffusers scripts).</source>
+        <translation>Verlaufsform der Lernrate über das Training nach dem Warmup (dieselben Verläufe wie in den diffusers-Skripten).</translation>
+    </message>
+    <message>
+        <source>Warmup steps</source>
+        <translation>Warmup-Schritte</translation>
+    </message>
+    <message>
+        <source>Steps over which the learning rate rises linearly from 0 (ignored by constant).</source>
+        <translation>Anzahl der Schritte, über die die Lernrate linear von 0 ansteigt (wird von constant ignoriert).</translation>
+    </message>
+    <message>
+        <source>Restarts</source>
+        <translation>Neustarts</translation>
+    </message>
+    <message>
+        <source>Number of cosine cycles (cosine_with_restarts only).</source>
+        <translation>Anzahl der Kosinuszyklen (nur cosine_with_restarts).</translation>
+    </message>
+    <message>
+        <source>Power</source>
+        <translation>Exponent</translation>
+    </message>
+    <message>
+        <source>Exponent of the polynomial decay (polynomial only; 1 is linear).</source>
+        <translation>Exponent des polynomiellen Abfalls (nur polynomial; 1 ist linear).</translation>
+    </message>
+    <message>
+        <source>Final learning rate</source>
+        <translation>Endwert der Lernrate</translation>
+    </message>
+    <message>
+        <source>Learning rate reached at the last step (polynomial only).</source>
+        <translation>Lernrate, die im letzten Schritt erreicht wird (nur polynomial).</translation>
+    </message>
+    <message>
+        <source>EMA</source>
+        <translation>EMA</translation>
+    </message>
+    <message>
+        <source>An exponential moving average of the trained weights, often the better model to keep.</source>
+        <translation>Ein exponentieller gleitender Mittelwert der trainierten Gewichte, der oft das bessere Modell ergibt.</translation>
+    </message>
+    <message>
+        <source>Keep an EMA</source>
+        <translation>EMA führen</translation>
+    </message>
+    <message>
+        <source>Keep an exponential moving average of the weights and save it with the model.</source>
+        <translation>Einen exponentiellen gleitenden Mittelwert der Gewichte führen und mit dem Modell speichern.</translation>
+    </message>
+    <message>
+        <source>Decay</source>
+        <translation>Abklingfaktor</translation>
+    </message>
+    <message>
+        <source>Weight of the previous average at each update; closer to 1 averages over more steps.</source>
+        <translation>Gewicht des bisherigen Mittelwerts bei jeder Aktualisierung; je näher an 1, desto mehr Schritte gehen in den Mittelwert ein.</translation>
+    </message>
+    <message>
+        <source>Update interval</source>
+        <translation>Aktualisierungsintervall</translation>
+    </message>
+    <message>
+        <source>Keep on the CPU</source>
+        <translation>Auf der CPU halten</translation>
+    </message>
+    <message>
+        <source>Hold the average in main memory instead of GPU memory (slower, saves GPU memory).</source>
+        <translation>Den Mittelwert im Arbeitsspeicher statt im GPU-Speicher halten (langsamer, spart GPU-Speicher).</translation>
+    </message>
+    <message>
+        <source>Checkpoints</source>
+        <translation>Checkpoints</translation>
+    </message>
+    <message>
+        <source>Saved training state, from which a run resumes exactly.</source>
+        <translation>Gespeicherter Trainingszustand, ab dem ein Trainingslauf exakt fortgesetzt werden kann.</translation>
+    </message>
+    <message>
+        <source>Interval</source>
+        <translation>Intervall</translation>
+    </message>
+    <message>
+        <source>Checkpoints kept</source>
+        <translation>Behaltene Checkpoints</translation>
+    </message>
+    <message>
+        <source>How many of the newest checkpoints to keep; 0 keeps all.</source>
+        <translation>Wie viele der neuesten Checkpoints behalten werden; 0 behält alle.</translation>
+    </message>
+    <message>
+        <source>Save when stopped</source>
+        <translation>Beim Stoppen speichern</translation>
+    </message>
+    <message>
+        <source>Save a checkpoint when the run is stopped or interrupted (Ctrl+C, SIGTERM).</source>
+        <translation>Einen Checkpoint speichern, wenn der Trainingslauf gestoppt oder unterbrochen wird (Strg+C, SIGTERM).</translation>
+    </message>
+    <message>
+        <source>Resume from</source>
+        <translation>Fortsetzen ab</translation>
+    </message>
+    <message>
+        <source>A checkpoint folder to continue from, or latest for the newest checkpoint in the output folder. Empty: start a new run.</source>
+        <translation>Ein Checkpoint-Ordner, ab dem fortgesetzt wird, oder latest für den neuesten Checkpoint im Ausgabeordner. Leer: Ein neuer Trainingslauf wird gestartet.</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>Beispielbilder</translation>
+    </message>
+    <message>
+        <source>Images generated during training with fixed prompts and seeds, to watch progress.</source>
+        <translation>Während des Trainings mit festen Prompts und Seeds generierte Bilder, um den Fortschritt zu verfolgen.</translation>
+    </message>
+    <message>
+        <source>Prompts</source>
+        <translation>Prompts</translation>
+    </message>
+    <message>
+        <source>One sample image is made for each prompt. One per line.</source>
+        <translation>Für jeden Prompt wird ein Beispielbild erzeugt. Ein Prompt pro Zeile.</translation>
+    </message>
+    <message>
+        <source>Negative prompt</source>
+        <translation>Negativ-Prompt</translation>
+    </message>
+    <message>
+        <source>What the samples should not show (used with classifier-free guidance).</source>
+        <translation>Was die Beispielbilder nicht zeigen sollen (wird mit Classifier-Free Guidance verwendet).</translation>
+    </message>
+    <message>
+        <source>Sampling steps</source>
+        <translation>Sampling-Schritte</translation>
+    </message>
+    <message>
+        <source>Denoising steps per sample.</source>
+        <translation>Entrauschungsschritte pro Beispielbild.</translation>
+    </message>
+    <message>
+        <source>Guidance scale</source>
+        <translation>Guidance-Stärke</translation>
+    </message>
+    <message>
+        <source>Classifier-free guidance strength; 1 turns guidance off.</source>
+        <translation>Stärke der Classifier-Free Guidance; 1 schaltet die Guidance aus.</translation>
+    </message>
+    <message>
+        <source>Sampler</source>
+        <translation>Sampler</translation>
+    </message>
+    <message>
+        <source>The scheduler that turns noise into a sample.</source>
+        <translation>Der Scheduler, der aus Rauschen ein Beispielbild erzeugt.</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>Breite</translation>
+    </message>
+    <message>
+        <source>Sample width in pixels, a multiple of 8; 0 uses the training resolution.</source>
+        <translation>Breite der Beispielbilder in Pixeln, ein Vielfaches von 8; 0 verwendet die Trainingsauflösung.</translation>
+    </message>
+    <message>
+        <source>Height</source>
+        <translation>Höhe</translation>
+    </message>
+    <message>
+        <source>Sample height in pixels, a multiple of 8; 0 uses the training resolution.</source>
+        <translation>Höhe der Beispielbilder in Pixeln, ein Vielfaches von 8; 0 verwendet die Trainingsauflösung.</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>Validierung</translation>
+    </message>
+    <message>
+        <source>Loss on held-out images at fixed noise and timesteps, to spot overfitting.</source>
+        <translation>Loss auf zurückgehaltenen Bildern bei festem Rauschen und festen Zeitschritten, um Overfitting zu erkennen.</translation>
+    </message>
+    <message>
+        <source>Held-out fraction</source>
+        <translation>Zurückgehaltener Anteil</translation>
+    </message>
+    <message>
+        <source>Fraction of the images kept out of training for validation; 0 turns validation off.</source>
+        <translation>Anteil der Bilder, der für die Validierung vom Training ausgenommen wird; 0 schaltet die Validierung aus.</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>Ausgabe</translation>
+    </message>
+    <message>
+        <source>Where results go and in which formats.</source>
+        <translation>Wohin die Ergebnisse geschrieben werden und in welchen Formaten.</translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation>Ausgabeordner</translation>
+    </message>
+    <message>
+        <source>Folder for the run: checkpoints, samples, logs and the trained model. Relative paths are relative to the project file.</source>
+        <translation>Ordner für den Trainingslauf: Checkpoints, Beispielbilder, Logs und das trainierte Modell. Relative Pfade beziehen sich auf die Projektdatei.</translation>
+    </message>
+    <message>
+        <source>Model format</source>
+        <translation>Modellformat</translation>
+    </message>
+    <message>
+        <source>Save the trained model as a diffusers folder, as one .safetensors checkpoint in the original layout (for A1111 and ComfyUI), or both.</source>
+        <translation>Das trainierte Modell als diffusers-Ordner, als einzelnen .safetensors-Checkpoint im ursprünglichen Layout (für A1111 und ComfyUI) oder in beiden Formaten speichern.</translation>
+    </message>
+    <message>
+        <source>LoRA format</source>
+        <translation>LoRA-Format</translation>
+    </message>
+    <message>
+        <source>Key layout of saved LoRA files: kohya (loaded by A1111 and ComfyUI), diffusers/PEFT, or both.</source>
+        <translation>Schlüssellayout gespeicherter LoRA-Dateien: kohya (wird von A1111 und ComfyUI geladen), diffusers/PEFT oder beide.</translation>
+    </message>
+    <message>
+        <source>Saved precision</source>
+        <translation>Genauigkeit beim Speichern</translation>
+    </message>
+    <message>
+        <source>Number format of the saved model weights.</source>
+        <translation>Zahlenformat der gespeicherten Modellgewichte.</translation>
+    </message>
+    <message>
+        <source>TensorBoard logs</source>
+        <translation>TensorBoard-Logs</translation>
+    </message>
+    <message>
+        <source>Write TensorBoard event files into the run folder.</source>
+        <translation>TensorBoard-Ereignisdateien in den Ordner des Trainingslaufs schreiben.</translation>
+    </message>
+    <message>
+        <source>Number of generated images</source>
+        <translation>Anzahl erzeugter Bilder</translation>
+    </message>
+    <message>
+        <source>Leading tags kept first</source>
+        <translation>Vorne festgehaltene Tags</translation>
+    </message>
+    <message>
+        <source>Peak learning rate. Typical: 5e-6 to 1e-5 for a full fine-tune, 1e-4 for LoRA.</source>
+        <translation>Höchste Lernrate. Üblich: 5e-6 bis 1e-5 für ein vollständiges Fine-Tuning, 1e-4 für LoRA.</translation>
+    </message>
+    <message>
+        <source>Optimizer steps between two updates of the average.</source>
+        <translation>Optimiererschritte zwischen zwei Aktualisierungen des Mittelwerts.</translation>
+    </message>
+    <message>
+        <source>Steps between two saves of the complete training state; 0 saves only at the end.</source>
+        <translation>Schritte zwischen zwei Sicherungen des vollständigen Trainingszustands; bei 0 wird nur am Ende gesichert.</translation>
+    </message>
+    <message>
+        <source>Steps between two rounds of samples; 0 makes samples only on request.</source>
+        <translation>Schritte zwischen zwei Runden von Beispielbildern; bei 0 entstehen Beispielbilder nur auf Anforderung.</translation>
+    </message>
+    <message>
+        <source>Noise seed of the samples; fixed, so that samples of different steps can be compared.</source>
+        <translation>Rausch-Seed der Beispielbilder; fest, damit sich Beispielbilder verschiedener Schritte vergleichen lassen.</translation>
+    </message>
+    <message>
+        <source>Steps between two computations of the validation loss.</source>
+        <translation>Schritte zwischen zwei Berechnungen des Validierungs-Loss.</translation>
+    </message>
+</context>
+<context>
+    <name>sds::widgets::AboutDialog</name>
+    <message>
+        <source>About SD Studio</source>
+        <translation>Über SD Studio</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;SD Studio %1&lt;/h2&gt;&lt;p&gt;A training studio for Stable Diffusion: fine-tune SD 1.x, SD 2.x and SDXL, in full or with LoRA, on every local GPU.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;SD Studio %1&lt;/h2&gt;&lt;p&gt;Ein Trainingsstudio für Stable Diffusion: Fine-Tuning von SD 1.x, SD 2.x und SDXL, vollständig oder mit LoRA, auf allen lokalen GPUs.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>Komponente</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Qt (running)</source>
+        <translation>Qt (zur Laufzeit)</translation>
+    </message>
+    <message>
+        <source>Qt (built with)</source>
+        <translation>Qt (beim Kompilieren)</translation>
+    </message>
+    <message>
+        <source>Trainer</source>
+        <translation>Trainer</translation>
+    </message>
+    <message>
+        <source>sdtrain was not found next to sdstudio or on the PATH</source>
+        <translation>sdtrain wurde weder neben sdstudio noch im PATH gefunden</translation>
+    </message>
+    <message>
+        <source>%1 did not report its version: %2</source>
+        <translation>%1 hat seine Version nicht gemeldet: %2</translation>
+    </message>
+</context>
+<context>
+    <name>sds::widgets::MainWindow</name>
+    <message>
+        <source>SD Studio projects (*.toml);;All files (*)</source>
+        <translation>SD-Studio-Projekte (*.toml);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Sections</source>
+        <translation>Abschnitte</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>Projekt</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>Datensatz</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>Start, pause, resume and stop training here, with a progress bar, the time left, images per second and GPU memory; a live loss chart with the learning rate and validation loss; and the trainer&apos;s log. The trainer runs as its own process (sdtrain), so a crash or out-of-memory error never takes the window down, and every run can be resumed from its last checkpoint.
+
+This version edits and validates projects; the trainer arrives in a following version.</source>
+        <translation>Hier können Sie das Training starten, pausieren, fortsetzen und stoppen – mit Fortschrittsbalken, verbleibender Zeit, Bildern pro Sekunde und GPU-Speicher, einem Live-Diagramm des Loss mit Lernrate und Validierungs-Loss sowie dem Log des Trainers. Der Trainer läuft als eigener Prozess (sdtrain), sodass ein Absturz oder ein Speichermangel das Fenster nie mitreißt, und jeder Trainingslauf kann ab seinem letzten Checkpoint fortgesetzt werden.
+
+Diese Version bearbeitet und validiert Projekte; der Trainer folgt in einer späteren Version.</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>Beispielbilder</translation>
+    </message>
+    <message>
+        <source>The sample images made during training, newest first, by step and prompt. Click one to see it at full size with its prompt, seed and step, or compare two steps side by side. Prompts, seed and interval are set in the Samples section of the Project page.</source>
+        <translation>Die während des Trainings erzeugten Beispielbilder, die neuesten zuerst, nach Schritt und Prompt. Klicken Sie auf ein Bild, um es in voller Größe mit Prompt, Seed und Schritt anzuzeigen, oder vergleichen Sie zwei Schritte nebeneinander. Prompts, Seed und Intervall werden im Abschnitt „Beispielbilder“ der Seite „Projekt“ festgelegt.</translation>
+    </message>
+    <message>
+        <source>Swarm</source>
+        <translation>Schwarm</translation>
+    </message>
+    <message>
+        <source>Join a public or private swarm of peers training the same run over the internet, or leave it, without stopping your training. This page will show the peers, their throughput and the averaging rounds; port forwarding is set up automatically (UPnP).</source>
+        <translation>Treten Sie einem öffentlichen oder privaten Schwarm von Peers bei, die über das Internet gemeinsam denselben Trainingslauf trainieren, oder verlassen Sie ihn, ohne Ihr Training anzuhalten. Diese Seite wird die Peers, ihren Durchsatz und die Mittelungsrunden zeigen; die Portweiterleitung wird automatisch eingerichtet (UPnP).</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;New Project</source>
+        <translation>&amp;Neues Projekt</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>Ö&amp;ffnen…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <source>Open &amp;Demo Project</source>
+        <translation>&amp;Demoprojekt öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Speichern</translation>
+    </message>
+    <message>
+        <source>Save &amp;As…</source>
+        <translation>Speichern &amp;unter…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About SD Studio</source>
+        <translation>Ü&amp;ber SD Studio</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>Über &amp;Qt</translation>
+    </message>
+    <message>
+        <source>Open Project</source>
+        <translation>Projekt öffnen</translation>
+    </message>
+    <message>
+        <source>Cannot Open Project</source>
+        <translation>Projekt kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <source>%1 could not be opened:
+
+%2</source>
+        <translation>%1 konnte nicht geöffnet werden:
+
+%2</translation>
+    </message>
+    <message>
+        <source>Problems in the Project File</source>
+        <translation>Probleme in der Projektdatei</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s) were found in %1. Settings that could not be read show their default and are marked on the Project page; the file itself is unchanged until you save.</source>
+        <translation>
+            <numerusform>In %1 wurde %n Problem gefunden. Einstellungen, die nicht gelesen werden konnten, zeigen ihren Standardwert und sind auf der Seite „Projekt“ markiert; die Datei selbst bleibt unverändert, bis Sie speichern.</numerusform>
+            <numerusform>In %1 wurden %n Probleme gefunden. Einstellungen, die nicht gelesen werden konnten, zeigen ihren Standardwert und sind auf der Seite „Projekt“ markiert; die Datei selbst bleibt unverändert, bis Sie speichern.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot Open Demo</source>
+        <translation>Demo kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <source>The demo project could not be written to %1: %2</source>
+        <translation>Das Demoprojekt konnte nicht nach %1 geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Save Project As</source>
+        <translation>Projekt speichern unter</translation>
+    </message>
+    <message>
+        <source>Cannot Save</source>
+        <translation>Speichern nicht möglich</translation>
+    </message>
+    <message>
+        <source>These settings hold text that is not a valid number: %1. Correct them on the Project page, then save again.</source>
+        <translation>Diese Einstellungen enthalten Text, der keine gültige Zahl ist: %1. Korrigieren Sie sie auf der Seite „Projekt“ und speichern Sie dann erneut.</translation>
+    </message>
+    <message>
+        <source>Save With Problems?</source>
+        <translation>Trotz Problemen speichern?</translation>
+    </message>
+    <message numerus="yes">
+        <source>The project has %n problem(s) marked on the Project page. Training will not start until they are fixed. Save anyway?</source>
+        <translation>
+            <numerusform>Das Projekt hat %n Problem, das auf der Seite „Projekt“ markiert ist. Das Training startet erst, wenn es behoben ist. Trotzdem speichern?</numerusform>
+            <numerusform>Das Projekt hat %n Probleme, die auf der Seite „Projekt“ markiert sind. Das Training startet erst, wenn sie behoben sind. Trotzdem speichern?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The project could not be saved, and the file on disk is unchanged.
+
+%1</source>
+        <translation>Das Projekt konnte nicht gespeichert werden; die Datei auf dem Datenträger ist unverändert.
+
+%1</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <source>Unsaved Changes</source>
+        <translation>Nicht gespeicherte Änderungen</translation>
+    </message>
+    <message>
+        <source>%1 has unsaved changes. Save them?</source>
+        <translation>%1 enthält nicht gespeicherte Änderungen. Möchten Sie sie speichern?</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>%1[*] — SD Studio</source>
+        <translation>%1[*] — SD Studio</translation>
+    </message>
+    <message>
+        <source>Clear List</source>
+        <translation>Liste leeren</translation>
+    </message>
+    <message>
+        <source>Project valid</source>
+        <translation>Projekt gültig</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>%n Fehler</numerusform>
+            <numerusform>%n Fehler</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n Warnung</numerusform>
+            <numerusform>%n Warnungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Drop folders of images with captions, single images or WebDataset .tar shards here. This page will show every image as a thumbnail with its caption (editable in place), the counts per format, the aspect-ratio bucket histogram and every problem the dataset check finds: missing captions, unreadable and too-small images, duplicates.
+
+For now, the dataset folder is set in the Dataset section of the Project page.</source>
+        <translation>Ziehen Sie Ordner mit Bildern und Bildbeschreibungen, einzelne Bilder oder WebDataset-.tar-Shards hierher. Diese Seite wird jedes Bild als Vorschaubild mit seiner Bildbeschreibung zeigen (direkt bearbeitbar), dazu die Anzahl je Format, das Histogramm der Seitenverhältnis-Buckets und jedes Problem, das die Datensatzprüfung findet: fehlende Bildbeschreibungen, unlesbare und zu kleine Bilder, Duplikate.
+
+Vorerst wird der Datensatzordner im Abschnitt „Datensatz“ der Seite „Projekt“ festgelegt.</translation>
+    </message>
+</context>
+<context>
+    <name>sds::widgets::ProjectDocument</name>
+    <message>
+        <source>Untitled</source>
+        <translation>Unbenannt</translation>
+    </message>
+</context>
+<context>
+    <name>sds::widgets::ProjectPage</name>
+    <message>
+        <source>Find a setting…</source>
+        <translation>Einstellung suchen…</translation>
+    </message>
+    <message>
+        <source>Find a setting</source>
+        <translation>Einstellung suchen</translation>
+    </message>
+</context>
+<context>
+    <name>sds::widgets::SettingEditor</name>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Choose a folder…</source>
+        <translation>Ordner auswählen…</translation>
+    </message>
+    <message>
+        <source>Choose a file…</source>
+        <translation>Datei auswählen…</translation>
+    </message>
+    <message>
+        <source>Browse for %1</source>
+        <translation>%1 auswählen</translation>
+    </message>
+    <message>
+        <source>Enter a whole number, for example 42.</source>
+        <translation>Geben Sie eine ganze Zahl ein, zum Beispiel 42.</translation>
+    </message>
+    <message>
+        <source>Enter a number, for example 0.5 or 1e-5.</source>
+        <translation>Geben Sie eine Zahl ein, zum Beispiel 0.5 oder 1e-5.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,319 @@
+#include "main_window.h"
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QStyle>
+
+#include "about_dialog.h"
+#include "embedded.h"
+#include "info_page.h"
+#include "project_document.h"
+#include "project_page.h"
+#include "recent_files.h"
+
+namespace sds::widgets {
+namespace {
+
+const char* kProjectFilter = QT_TRANSLATE_NOOP("sds::widgets::MainWindow", "SD Studio projects (*.toml);;All files (*)");
+
+QString lastFolder() {
+  return QSettings().value("lastFolder", QStandardPaths::writableLocation(QStandardPaths::HomeLocation)).toString();
+}
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  document_ = new ProjectDocument(this);
+  buildPages();
+  buildMenus();
+
+  validationStatus_ = new QLabel(this);
+  statusBar()->addPermanentWidget(validationStatus_);
+
+  connect(document_, &ProjectDocument::changed, this, &MainWindow::refreshTitle);
+  connect(projectPage_, &ProjectPage::edited, this, [this] { document_->update(projectPage_->project()); });
+  connect(projectPage_, &ProjectPage::validated, this, &MainWindow::onValidated);
+
+  document_->reset();
+  projectPage_->setProject(document_->project());
+  onValidated(projectPage_->errorCount(), projectPage_->warningCount());
+
+  QSettings settings;
+  if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1100, 760);
+  restoreState(settings.value("window/state").toByteArray());
+  const int page = settings.value("window/page", 0).toInt();
+  navigation_->setCurrentRow(page >= 0 && page < PageCount ? page : 0);
+}
+
+void MainWindow::buildPages() {
+  navigation_ = new QListWidget(this);
+  navigation_->setAccessibleName(tr("Sections"));
+  navigation_->setIconSize(QSize(24, 24));
+  navigation_->setSpacing(2);
+  pages_ = new QStackedWidget(this);
+
+  auto addPage = [this](QStyle::StandardPixmap icon, const QString& name, QWidget* page) {
+    auto* item = new QListWidgetItem(style()->standardIcon(icon), name, navigation_);
+    item->setToolTip(name);
+    pages_->addWidget(page);
+  };
+  projectPage_ = new ProjectPage(this);
+  addPage(QStyle::SP_FileDialogDetailedView, tr("Project"), projectPage_);
+  addPage(QStyle::SP_DirIcon, tr("Dataset"),
+          new InfoPage(tr("Dataset"),
+                       tr("Drop folders of images with captions, single images or WebDataset .tar shards here. This "
+                          "page will show every image as a thumbnail with its caption (editable in place), the "
+                          "counts per format, the aspect-ratio bucket histogram and every problem the dataset check "
+                          "finds: missing captions, unreadable and too-small images, duplicates.\n\nFor now, the "
+                          "dataset folder is set in the Dataset section of the Project page."),
+                       this));
+  addPage(QStyle::SP_MediaPlay, tr("Training"),
+          new InfoPage(tr("Training"),
+                       tr("Start, pause, resume and stop training here, with a progress bar, the time left, "
+                          "images per second and GPU memory; a live loss chart with the learning rate and "
+                          "validation loss; and the trainer's log. The trainer runs as its own process (sdtrain), "
+                          "so a crash or out-of-memory error never takes the window down, and every run can be "
+                          "resumed from its last checkpoint.\n\nThis version edits and validates projects; the "
+                          "trainer arrives in a following version."),
+                       this));
+  addPage(QStyle::SP_FileDialogContentsView, tr("Samples"),
+          new InfoPage(tr("Samples"),
+                       tr("The sample images made during training, newest first, by step and prompt. Click one to "
+                          "see it at full size with its prompt, seed and step, or compare two steps side by side. "
+                          "Prompts, seed and interval are set in the Samples section of the Project page."),
+                       this));
+  addPage(QStyle::SP_DriveNetIcon, tr("Swarm"),
+          new InfoPage(tr("Swarm"),
+                       tr("Join a public or private swarm of peers training the same run over the internet, or "
+                          "leave it, without stopping your training. This page will show the peers, their "
+                          "throughput and the averaging rounds; port forwarding is set up automatically (UPnP)."),
+                       this));
+  connect(navigation_, &QListWidget::currentRowChanged, pages_, &QStackedWidget::setCurrentIndex);
+
+  auto* splitter = new QSplitter(this);
+  splitter->addWidget(navigation_);
+  splitter->addWidget(pages_);
+  splitter->setStretchFactor(1, 1);
+  splitter->setSizes({navigation_->sizeHintForColumn(0) + 48, 900});
+  splitter->setChildrenCollapsible(false);
+  setCentralWidget(splitter);
+}
+
+void MainWindow::buildMenus() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(tr("&New Project"), QKeySequence::New, this, &MainWindow::newProject);
+  file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::openWithDialog);
+  recentMenu_ = file->addMenu(tr("Open &Recent"));
+  file->addAction(tr("Open &Demo Project"), this, [this] {
+    if (maybeSave()) openDemoProject();
+  });
+  file->addSeparator();
+  file->addAction(tr("&Save"), QKeySequence::Save, this, &MainWindow::save);
+  file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, &MainWindow::saveAs);
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+  quit->setMenuRole(QAction::QuitRole);
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  for (int i = 0; i < navigation_->count(); ++i) {
+    QAction* action = view->addAction(navigation_->item(i)->text());
+    action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+    connect(action, &QAction::triggered, this, [this, i] { navigation_->setCurrentRow(i); });
+  }
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About SD Studio"), this, &MainWindow::showAbout)->setMenuRole(QAction::AboutRole);
+  help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt)->setMenuRole(QAction::AboutQtRole);
+  refreshRecentMenu();
+}
+
+void MainWindow::newProject() {
+  if (!maybeSave()) return;
+  document_->reset();
+  projectPage_->setProject(document_->project());
+  navigation_->setCurrentRow(ProjectPageIndex);
+}
+
+void MainWindow::openWithDialog() {
+  if (!maybeSave()) return;
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), lastFolder(), tr(kProjectFilter));
+  if (!path.isEmpty()) openProject(path);
+}
+
+bool MainWindow::openProject(const QString& path) {
+  const config::LoadResult result = document_->open(path);
+  const bool opened = QFileInfo(document_->path()) == QFileInfo(path);
+  QStringList problems;
+  for (const config::Diagnostic& d : result.diagnostics)
+    if (d.isError()) problems << QString::fromStdString(d.format());
+  if (!opened) {
+    QMessageBox::warning(this, tr("Cannot Open Project"),
+                         tr("%1 could not be opened:\n\n%2").arg(QDir::toNativeSeparators(path), problems.join('\n')));
+    RecentFiles().remove(path);
+    refreshRecentMenu();
+    return false;
+  }
+  projectPage_->setProject(document_->project(), result.diagnostics);
+  QSettings().setValue("lastFolder", QFileInfo(path).absolutePath());
+  RecentFiles().add(path);
+  refreshRecentMenu();
+  navigation_->setCurrentRow(ProjectPageIndex);
+  if (!problems.isEmpty()) {
+    QMessageBox box(QMessageBox::Warning, tr("Problems in the Project File"),
+                    tr("%n problem(s) were found in %1. Settings that could not be read show their default and are "
+                       "marked on the Project page; the file itself is unchanged until you save.",
+                       nullptr, static_cast<int>(problems.size()))
+                        .arg(QFileInfo(path).fileName()),
+                    QMessageBox::Ok, this);
+    box.setDetailedText(problems.join('\n'));
+    box.exec();
+  }
+  return true;
+}
+
+bool MainWindow::openDemoProject() {
+  const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/demo";
+  const QString path = folder + "/demo.toml";
+  if (!QFileInfo::exists(path)) {
+    // The demo is copied once; the user's edits to it are kept from then on.
+    QDir().mkpath(folder);
+    QFile out(path);
+    const std::string_view text = resources::demoProject();
+    if (!out.open(QIODevice::WriteOnly) || out.write(text.data(), static_cast<qint64>(text.size())) < 0) {
+      QMessageBox::warning(this, tr("Cannot Open Demo"),
+                           tr("The demo project could not be written to %1: %2")
+                               .arg(QDir::toNativeSeparators(path), out.errorString()));
+      return false;
+    }
+  }
+  return openProject(path);
+}
+
+bool MainWindow::save() {
+  if (document_->path().isEmpty()) return saveAs();
+  return saveTo(document_->path());
+}
+
+bool MainWindow::saveAs() {
+  QString suggested = document_->path();
+  if (suggested.isEmpty())
+    suggested = QDir(lastFolder()).filePath(QString::fromStdString(document_->project().getString("project.name")) +
+                                            ".toml");
+  QString path = QFileDialog::getSaveFileName(this, tr("Save Project As"), suggested, tr(kProjectFilter));
+  if (path.isEmpty()) return false;
+  if (QFileInfo(path).suffix().isEmpty()) path += ".toml";
+  return saveTo(path);
+}
+
+bool MainWindow::saveTo(const QString& path) {
+  const QStringList unreadable = projectPage_->unreadableSettings();
+  if (!unreadable.isEmpty()) {
+    QMessageBox::warning(this, tr("Cannot Save"),
+                         tr("These settings hold text that is not a valid number: %1. Correct them on the Project "
+                            "page, then save again.")
+                             .arg(unreadable.join(", ")));
+    navigation_->setCurrentRow(ProjectPageIndex);
+    return false;
+  }
+  if (projectPage_->errorCount() > 0) {
+    const auto answer = QMessageBox::question(
+        this, tr("Save With Problems?"),
+        tr("The project has %n problem(s) marked on the Project page. Training will not start until they are "
+           "fixed. Save anyway?",
+           nullptr, projectPage_->errorCount()),
+        QMessageBox::Save | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Save) return false;
+  }
+  QString error;
+  if (!document_->saveAs(path, &error)) {
+    QMessageBox::critical(this, tr("Cannot Save"),
+                          tr("The project could not be saved, and the file on disk is unchanged.\n\n%1").arg(error));
+    return false;
+  }
+  QSettings().setValue("lastFolder", QFileInfo(path).absolutePath());
+  RecentFiles().add(path);
+  refreshRecentMenu();
+  statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(document_->path())), 5000);
+  return true;
+}
+
+bool MainWindow::maybeSave() {
+  if (!document_->isModified()) return true;
+  QMessageBox box(QMessageBox::Warning, tr("Unsaved Changes"),
+                  tr("%1 has unsaved changes. Save them?").arg(document_->displayName()),
+                  QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+  box.setDefaultButton(QMessageBox::Save);
+  box.button(QMessageBox::Save)->setText(tr("Save"));
+  box.button(QMessageBox::Discard)->setText(tr("Discard"));
+  box.button(QMessageBox::Cancel)->setText(tr("Cancel"));
+  switch (box.exec()) {
+    case QMessageBox::Save: return save();
+    case QMessageBox::Discard: return true;
+    default: return false;
+  }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!maybeSave()) {
+    event->ignore();
+    return;
+  }
+  QSettings settings;
+  settings.setValue("window/geometry", saveGeometry());
+  settings.setValue("window/state", saveState());
+  settings.setValue("window/page", navigation_->currentRow());
+  event->accept();
+}
+
+void MainWindow::refreshTitle() {
+  setWindowFilePath(document_->path());
+  setWindowTitle(tr("%1[*] — SD Studio").arg(document_->displayName()));
+  setWindowModified(document_->isModified());
+}
+
+void MainWindow::refreshRecentMenu() {
+  recentMenu_->clear();
+  const QStringList paths = RecentFiles().list();
+  for (const QString& path : paths) {
+    recentMenu_->addAction(QDir::toNativeSeparators(path), this, [this, path] {
+      if (maybeSave()) openProject(path);
+    });
+  }
+  if (!paths.isEmpty()) {
+    recentMenu_->addSeparator();
+    recentMenu_->addAction(tr("Clear List"), this, [this] {
+      RecentFiles().clear();
+      refreshRecentMenu();
+    });
+  }
+  recentMenu_->setEnabled(!paths.isEmpty());
+}
+
+void MainWindow::showAbout() {
+  AboutDialog dialog(this);
+  dialog.exec();
+}
+
+void MainWindow::onValidated(int errors, int warnings) {
+  if (errors == 0 && warnings == 0)
+    validationStatus_->setText(tr("Project valid"));
+  else
+    validationStatus_->setText(tr("%n error(s)", nullptr, errors) + ", " + tr("%n warning(s)", nullptr, warnings));
+}
+
+}  // namespace sds::widgets

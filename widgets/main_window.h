@@ -1,0 +1,64 @@
+#pragma once
+// The studio window: navigation between Project, Dataset, Training, Samples and Swarm, the File
+// menu for project files, and the unsaved-changes prompts.
+
+#include <QMainWindow>
+
+class QListWidget;
+class QStackedWidget;
+class QMenu;
+class QLabel;
+
+namespace sds::widgets {
+
+class ProjectDocument;
+class ProjectPage;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  enum Page { ProjectPageIndex, DatasetPageIndex, TrainingPageIndex, SamplesPageIndex, SwarmPageIndex, PageCount };
+
+  explicit MainWindow(QWidget* parent = nullptr);
+
+  // Opens a project file, reporting problems in a dialog; false when it could not be opened.
+  bool openProject(const QString& path);
+  // Copies the built-in demo project into the user's data folder (once) and opens it.
+  bool openDemoProject();
+
+  ProjectDocument* document() const { return document_; }
+  ProjectPage* projectPage() const { return projectPage_; }
+  QListWidget* navigation() const { return navigation_; }
+  QStackedWidget* pages() const { return pages_; }
+
+  // The File menu's Save and Save As (Save asks for a path only while the project is untitled).
+  bool save();
+  bool saveAs();
+  // Saves to `path`, asking first when the project has problems; false when not saved.
+  bool saveTo(const QString& path);
+
+  // Asks whether to save unsaved changes; false when the user cancels.
+  bool maybeSave();
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void buildMenus();
+  void buildPages();
+  void newProject();
+  void openWithDialog();
+  void refreshTitle();
+  void refreshRecentMenu();
+  void showAbout();
+  void onValidated(int errors, int warnings);
+
+  ProjectDocument* document_ = nullptr;
+  ProjectPage* projectPage_ = nullptr;
+  QListWidget* navigation_ = nullptr;
+  QStackedWidget* pages_ = nullptr;
+  QMenu* recentMenu_ = nullptr;
+  QLabel* validationStatus_ = nullptr;
+};
+
+}  // namespace sds::widgets

@@ -1,0 +1,43 @@
+#pragma once
+// The open project: its file, the values as last saved, and whether there are unsaved changes.
+
+#include <QObject>
+#include <QString>
+
+#include "config/project.h"
+
+namespace sds::widgets {
+
+class ProjectDocument : public QObject {
+  Q_OBJECT
+ public:
+  explicit ProjectDocument(QObject* parent = nullptr);
+
+  QString path() const { return path_; }  // empty while untitled
+  QString displayName() const;            // file name, or "Untitled"
+  const config::Project& project() const { return current_; }
+  bool isModified() const { return current_ != saved_; }
+
+  // A new, untitled project with every default.
+  void reset();
+
+  // Reads a project file. On success (or with problems that still let it be shown) the document
+  // holds it; the diagnostics say what was wrong. A file that cannot be read leaves the document as it was.
+  config::LoadResult open(const QString& path);
+
+  // Writes atomically; on failure returns false with the reason in *error and keeps the old file.
+  bool saveAs(const QString& path, QString* error);
+
+  // The edited values (from the Project page).
+  void update(const config::Project& project);
+
+ signals:
+  void changed();  // path, values or modified state changed
+
+ private:
+  QString path_;
+  config::Project saved_;
+  config::Project current_;
+};
+
+}  // namespace sds::widgets
