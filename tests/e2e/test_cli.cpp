@@ -1,0 +1,490 @@
+// The sdtrain binary as users and the GUI run it: exit codes, what goes to stdout and stderr, the
+// JSON-lines event mode, and the files it writes.
+
+#include <QtTest>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitInvalidInput = 3;
+
+struct Result {
+  bool ran = false;  // started, finished in time and exited normally
+  QString problem;
+  int exitCode = -1;
+  QByteArray out;
+  QByteArray err;
+};
+
+Result sdtrain(const QStringList& arguments, const QString& workingDirectory = {}) {
+  Result r;
+  QProcess process;
+  process.setProgram(QStringLiteral(SDS_SDTRAIN));
+  process.setArguments(arguments);
+  if (!workingDirectory.isEmpty()) process.setWorkingDirectory(workingDirectory);
+  process.start();
+  if (!process.waitForStarted(30000)) {
+    r.problem = "cannot start " + process.program() + ": " + process.errorString();
+    return r;
+  }
+  if (!process.waitForFinished(120000)) {
+    process.kill();
+    process.waitForFinished();
+    r.problem = "sdtrain " + arguments.join(' ') + " did not finish";
+    return r;
+  }
+  r.out = process.readAllStandardOutput();
+  r.err = process.readAllStandardError();
+  if (process.exitStatus() != QProcess::NormalExit) {
+    r.problem = "sdtrain " + arguments.join(' ') + " crashed: " + QString::fromUtf8(r.err);
+    return r;
+  }
+  r.ran = true;
+  r.exitCode = process.exitCode();
+  return r;
+}
+
+// Runs sdtrain and checks that it exited normally with the expected code, showing its output otherwise.
+#define RUN(result, expectedCode, ...)                                                                      \
+  const Result result = sdtrain(__VA_ARGS__);                                                               \
+  QVERIFY2(result.ran, qPrintable(result.problem));                                                         \
+  QVERIFY2(result.exitCode == (expectedCode),                                                               \
+           qPrintable(QString("exit code %1, expected %2\nstdout:\n%3\nstderr:\n%4")                        \
+                          .arg(result.exitCode)                                                             \
+                          .arg(expectedCode)                                                                \
+                          .arg(QString::fromUtf8(result.out), QString::fromUtf8(result.err))))
+
+QStringList lines(const QByteArray& text) {
+  QStringList out = QString::fromUtf8(text).split('\n');
+  if (!out.isEmpty() && out.back().isEmpty()) out.removeLast();
+  return out;
+}
+
+QByteArray readFile(const QString& path) {
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly)) return {};
+  return file.readAll();
+}
+
+bool writeFile(const QString& path, const QByteArray& content) {
+  QFile file(path);
+  return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(content) == content.size();
+}
+
+QString sourceFile(const char* relative) { return QStringLiteral(SDS_SOURCE_DIR "/") + relative; }
+
+// Three errors, on lines 2, 5 and 6 (a typo of a key, a value out of range, an unknown choice).
+const QByteArray kBadProject =
+    "[model]\n"
+    "pth = \"base.safetensors\"\n"
+    "\n"
+    "[training]\n"
+    "batch_size = 0\n"
+    "precision = \"bf61\"\n"
+    "\n"
+    "[dataset]\n"
+    "path = \"images\"\n";
+
+const QByteArray kValidProject =
+    "[model]\n"
+    "path = \"base.safetensors\"\n"
+    "\n"
+    "[dataset]\n"
+    "path = \"images\"\n";
+
+// Parses JSON-lines output; each line must be one JSON object with an "event" name and a "time".
+QList<QJsonObject> events(const QByteArray& out, QString* problem) {
+  QList<QJsonObject> list;
+  for (const QString& line : lines(out)) {
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(line.toUtf8(), &error);
+    if (!doc.isObject()) {
+      *problem = "not a JSON object: " + line;
+      return {};
+    }
+    const QJsonObject object = doc.object();
+    if (!object.value("event").isString() || !object.value("time").isDouble()) {
+      *problem = "no event name or time: " + line;
+      return {};
+    }
+    list << object;
+  }
+  return list;
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+  Q_OBJECT
+
+ private:
+  QString studioVersion_;
+
+ private slots:
+  void initTestCase() {
+    QVERIFY2(QFileInfo(QStringLiteral(SDS_SDTRAIN)).isExecutable(), SDS_SDTRAIN);
+  }
+
+  // --- versions ---
+
+  void versionJson() {
+    RUN(r, kExitOk, {"version", "--json"});
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(r.out, &error);
+    QVERIFY2(doc.isArray(), qPrintable(error.errorString() + ": " + QString::fromUtf8(r.out)));
+    QMap<QString, QString> components;
+    for (const QJsonValue& v : doc.array()) {
+      QVERIFY(v.isObject());
+      const QJsonObject o = v.toObject();
+      QCOMPARE(o.keys(), QStringList({"name", "version"}));
+      QVERIFY(o.value("name").isString() && o.value("version").isString());
+      QVERIFY2(!o.value("version").toString().isEmpty(), qPrintable(o.value("name").toString()));
+      components.insert(o.value("name").toString(), o.value("version").toString());
+    }
+    QVERIFY(components.contains("SD Studio"));
+    QVERIFY(components.contains("LibTorch"));
+    QVERIFY2(QRegularExpression("^\\d+\\.\\d+").match(components.value("LibTorch")).hasMatch(),
+             qPrintable(components.value("LibTorch")));
+    QVERIFY(components.contains("toml++"));
+    QCOMPARE(doc.array().first().toObject().value("name").toString(), QString("SD Studio"));
+    QVERIFY(r.err.isEmpty());
+  }
+
+  void versionText_data() {
+    QTest::addColumn<QStringList>("arguments");
+    QTest::newRow("--version") << QStringList{"--version"};
+    QTest::newRow("version") << QStringList{"version"};
+  }
+  void versionText() {
+    QFETCH(QStringList, arguments);
+    RUN(json, kExitOk, {"version", "--json"});
+    RUN(r, kExitOk, arguments);
+    const QStringList text = lines(r.out);
+    QVERIFY(!text.isEmpty());
+    // The first line names the program and its version, then one line per library: the same as --json.
+    const QJsonArray components = QJsonDocument::fromJson(json.out).array();
+    QCOMPARE(text.first(), "sdtrain " + components.first().toObject().value("version").toString());
+    QStringList expected;
+    for (int i = 1; i < components.size(); ++i)
+      expected << "  " + components[i].toObject().value("name").toString() + ": " +
+                      components[i].toObject().value("version").toString();
+    QCOMPARE(text.mid(1), expected);
+    QVERIFY(r.out.contains("  LibTorch: "));
+    QVERIFY(r.err.isEmpty());
+  }
+
+  void help() {
+    RUN(r, kExitOk, {"--help"});
+    for (const char* word : {"config", "version", "demo", "--events", "--log-level"})
+      QVERIFY2(r.out.contains(word), word);
+  }
+
+  // --- config defaults / check / docs ---
+
+  void defaultsFailOnlyForTheTwoRequiredPaths() {
+    RUN(defaults, kExitOk, {"config", "defaults"});
+    QVERIFY(defaults.err.isEmpty());
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath("defaults.toml");
+    QVERIFY(writeFile(file, defaults.out));
+
+    RUN(r, kExitInvalidInput, {"config", "check", file});
+    const QStringList found = lines(r.out);
+    QCOMPARE(found.size(), 2);
+    const QStringList fileLines = lines(defaults.out);
+    const QStringList keys = {"model.path", "dataset.path"};
+    for (int i = 0; i < 2; ++i) {
+      const QRegularExpressionMatch m =
+          QRegularExpression("^" + QRegularExpression::escape(file) + ":(\\d+):(\\d+): error: " +
+                             QRegularExpression::escape(keys[i]) + ": .+$")
+              .match(found[i]);
+      QVERIFY2(m.hasMatch(), qPrintable(found[i]));
+      // The position is that of the empty value in the file.
+      const int line = m.captured(1).toInt();
+      QVERIFY(line >= 1 && line <= fileLines.size());
+      QCOMPARE(fileLines[line - 1], QString("path = \"\""));
+      QCOMPARE(m.captured(2).toInt(), 8);
+    }
+    QVERIFY2(r.err.contains("error: " + file.toUtf8() + ": 2 errors, 0 warnings"), r.err.constData());
+  }
+
+  void defaultsToFile() {
+    RUN(defaults, kExitOk, {"config", "defaults"});
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath("project.toml");
+    RUN(r, kExitOk, {"config", "defaults", "--out", file});
+    QCOMPARE(readFile(file), defaults.out);
+    QVERIFY(r.out.isEmpty());
+    QVERIFY2(r.err.contains(file.toUtf8()), r.err.constData());  // "wrote FILE"
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+             QStringList({"project.toml"}));
+
+    // A second time replaces the file.
+    QVERIFY(writeFile(file, "old"));
+    RUN(again, kExitOk, {"config", "defaults", "--out", file});
+    QCOMPARE(readFile(file), defaults.out);
+  }
+
+  void outputToMissingFolderFails() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath("missing/project.toml");
+    RUN(r, kExitFailure, {"config", "defaults", "--out", file});
+    QVERIFY2(r.err.startsWith("error: "), r.err.constData());
+    QVERIFY2(r.err.contains(file.toUtf8()), r.err.constData());
+    QVERIFY(!QFileInfo::exists(file));
+  }
+
+  void checkValid() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath("good.toml");
+    QVERIFY(writeFile(file, kValidProject));
+    RUN(r, kExitOk, {"config", "check", file});
+    QCOMPARE(QString::fromUtf8(r.out), file + ": 0 errors, 0 warnings: valid\n");
+    QVERIFY(r.err.isEmpty());
+  }
+
+  void checkWarnings() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath("warn.toml");
+    QVERIFY(writeFile(file, kValidProject + "\n[sampling]\nprompts = []\n"));
+    RUN(r, kExitOk, {"config", "check", file});
+    QCOMPARE(lines(r.out),
+             QStringList({file + ":8:11: warning: sampling.prompts: samples are requested but there are no prompts, "
+                                 "so none will be made",
+                          file + ": 0 errors, 1 warning: valid"}));
+  }
+
+  void checkErrors() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath("bad.toml");
+    QVERIFY(writeFile(file, kBadProject));
+    RUN(r, kExitInvalidInput, {"config", "check", file});
+    QCOMPARE(lines(r.out),
+             QStringList({
+                 file + ":2:1: error: model.pth: unknown setting (did you mean \"path\"?)",
+                 file + ":5:14: error: training.batch_size: 0 is not allowed; expected an integer, at least 1 and at "
+                        "most 4096",
+                 file + ":6:13: error: training.precision: \"bf61\" is not allowed; expected one of \"fp32\", "
+                        "\"bf16\" or \"fp16\" (did you mean \"bf16\"?)",
+                 // The misspelt key leaves the base model unset; that is not at any line of the file.
+                 file + ": error: model.path: a base model is needed: a diffusers folder or a .safetensors "
+                        "checkpoint (or set model.init = \"scratch\")",
+             }));
+    QCOMPARE(lines(r.err), QStringList({"error: " + file + ": 4 errors, 0 warnings",
+                                        "  fix the lines above; docs/configuration.md describes every setting"}));
+  }
+
+  void checkSyntaxError() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath("broken.toml");
+    QVERIFY(writeFile(file, "[training]\nmax_steps = = 3\n"));
+    RUN(r, kExitInvalidInput, {"config", "check", file});
+    const QStringList out = lines(r.out);
+    QCOMPARE(out.size(), 1);
+    QVERIFY2(out[0].startsWith(file + ":2:"), qPrintable(out[0]));
+    QVERIFY2(out[0].contains(": error: not valid TOML: "), qPrintable(out[0]));
+  }
+
+  void checkUnreadable_data() {
+    QTest::addColumn<QString>("name");  // inside a temporary folder
+    QTest::newRow("missing file") << "missing.toml";
+    QTest::newRow("folder") << "folder";
+  }
+  void checkUnreadable() {
+    QFETCH(QString, name);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QVERIFY(QDir(dir.path()).mkdir("folder"));
+    const QString path = dir.filePath(name);
+    RUN(r, kExitInvalidInput, {"config", "check", path});
+    const QStringList out = lines(r.out);
+    QCOMPARE(out.size(), 1);
+    QVERIFY2(out[0].startsWith(path + ": error: cannot "), qPrintable(out[0]));
+    QVERIFY2(out[0].contains("'" + path + "'"), qPrintable(out[0]));
+    QVERIFY2(r.err.contains("1 error, 0 warnings"), r.err.constData());
+  }
+
+  void checkJsonl() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath("bad.toml");
+    QVERIFY(writeFile(file, kBadProject));
+    RUN(text, kExitInvalidInput, {"config", "check", file});
+    RUN(r, kExitInvalidInput, {"--events", "jsonl", "config", "check", file});
+    QVERIFY2(r.err.isEmpty(), r.err.constData());  // everything goes through events
+
+    QString problem;
+    const QList<QJsonObject> list = events(r.out, &problem);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY(list.size() >= 3);
+
+    const QJsonObject hello = list.first();
+    QCOMPARE(hello.value("event").toString(), QString("hello"));
+    QCOMPARE(hello.value("protocol").toInt(), 1);
+    QCOMPARE(hello.value("program").toString(), QString("sdtrain"));
+    RUN(json, kExitOk, {"version", "--json"});
+    QCOMPARE(hello.value("version").toString(),
+             QJsonDocument::fromJson(json.out).array().first().toObject().value("version").toString());
+
+    // Each diagnostic is an error log event with the same text as in text mode.
+    QStringList errors;
+    for (const QJsonObject& e : list)
+      if (e.value("event") == "log" && e.value("level") == "error") errors << e.value("message").toString();
+    QCOMPARE(errors, lines(text.out));
+
+    const QJsonObject last = list.last();
+    QCOMPARE(last.value("event").toString(), QString("error"));
+    QCOMPARE(last.value("message").toString(), file + ": 4 errors, 0 warnings");
+    QVERIFY(!last.value("hint").toString().isEmpty());
+    QCOMPARE(last.value("resumable").toBool(true), false);
+    for (int i = 1; i + 1 < list.size(); ++i) QCOMPARE(list[i].value("event").toString(), QString("log"));
+  }
+
+  void checkJsonlValid() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath("good.toml");
+    QVERIFY(writeFile(file, kValidProject));
+    RUN(r, kExitOk, {"--events", "jsonl", "config", "check", file});
+    QVERIFY(r.err.isEmpty());
+    QString problem;
+    const QList<QJsonObject> list = events(r.out, &problem);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QCOMPARE(list.size(), 2);
+    QCOMPARE(list[0].value("event").toString(), QString("hello"));
+    QCOMPARE(list[1].value("event").toString(), QString("log"));
+    QCOMPARE(list[1].value("level").toString(), QString("info"));
+    QCOMPARE(list[1].value("message").toString(), file + ": 0 errors, 0 warnings: valid");
+  }
+
+  void usageErrors_data() {
+    QTest::addColumn<QStringList>("arguments");
+    QTest::newRow("no arguments") << QStringList{};
+    QTest::newRow("unknown subcommand") << QStringList{"frobnicate"};
+    QTest::newRow("unknown option") << QStringList{"--frobnicate"};
+    QTest::newRow("config without subcommand") << QStringList{"config"};
+    QTest::newRow("unknown config subcommand") << QStringList{"config", "validate", "x.toml"};
+    QTest::newRow("check without file") << QStringList{"config", "check"};
+    QTest::newRow("check with two files") << QStringList{"config", "check", "a.toml", "b.toml"};
+    QTest::newRow("--out without value") << QStringList{"config", "defaults", "--out"};
+    QTest::newRow("unknown event format") << QStringList{"--events", "xml", "config", "defaults"};
+    QTest::newRow("unknown log level") << QStringList{"--log-level", "loud", "version"};
+  }
+  void usageErrors() {
+    QFETCH(QStringList, arguments);
+    RUN(r, kExitUsage, arguments);
+    QVERIFY2(r.out.isEmpty(), r.out.constData());
+    QVERIFY(!r.err.isEmpty());
+  }
+
+  void docsMatchTheSourceTree() {
+    const QByteArray docs = readFile(sourceFile("docs/configuration.md"));
+    QVERIFY2(!docs.isEmpty(), "docs/configuration.md is missing");
+    RUN(r, kExitOk, {"config", "docs"});
+    QVERIFY2(r.out == docs,
+             "docs/configuration.md is out of date; run `sdtrain config docs --out docs/configuration.md`");
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    RUN(toFile, kExitOk, {"config", "docs", "--out", dir.filePath("configuration.md")});
+    QCOMPARE(readFile(dir.filePath("configuration.md")), docs);
+  }
+
+  // --- demo ---
+
+  void demoCreatesValidProject() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString folder = dir.filePath("demo run");
+    const QString project = folder + "/demo.toml";
+    RUN(r, kExitOk, {"demo", "--out", folder});
+    QVERIFY(QFileInfo(project).isFile());
+    QCOMPARE(readFile(project), readFile(sourceFile("resources/demo/demo.toml")));
+    QVERIFY2(r.out.contains(("Demo project: " + project + " (valid)").toUtf8()), r.out.constData());
+    QVERIFY2(r.out.contains(("Results folder: " + folder + "/output").toUtf8()), r.out.constData());
+    QVERIFY2(r.err.contains("finished: demo project validated"), r.err.constData());
+
+    RUN(check, kExitOk, {"config", "check", project});
+    QVERIFY(check.out.endsWith(": valid\n"));
+  }
+
+  void demoKeepsEditedProject() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString project = dir.filePath("demo/demo.toml");
+    RUN(first, kExitOk, {"demo", "--out", dir.filePath("demo")});
+    QByteArray edited = readFile(project);
+    QVERIFY(edited.contains("max_steps = 1500\n"));
+    edited.replace("max_steps = 1500\n", "max_steps = 20\n");
+    edited.append("# edited by hand\n");
+    QVERIFY(writeFile(project, edited));
+
+    RUN(second, kExitOk, {"demo", "--out", dir.filePath("demo")});
+    QCOMPARE(readFile(project), edited);
+    QVERIFY2(second.err.contains("existing demo project"), second.err.constData());
+
+    // An edit that breaks the project is reported, and still not overwritten.
+    QByteArray broken = edited;
+    broken.replace("size = 64\n", "size = 65\n");
+    QVERIFY(broken != edited);
+    QVERIFY(writeFile(project, broken));
+    RUN(third, kExitInvalidInput, {"demo", "--out", dir.filePath("demo")});
+    QCOMPARE(readFile(project), broken);
+    QVERIFY2(third.err.contains("resolution.size"), third.err.constData());
+    QVERIFY2(third.err.contains("is not a valid project"), third.err.constData());
+  }
+
+  void demoDefaultFolder() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    RUN(r, kExitOk, {"demo"}, dir.path());
+    QVERIFY(QFileInfo(dir.filePath("sdstudio-demo/demo.toml")).isFile());
+  }
+
+  void demoJsonl() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    RUN(r, kExitOk, {"--events", "jsonl", "demo", "--out", dir.filePath("d")});
+    QVERIFY2(r.err.isEmpty(), r.err.constData());
+    QString problem;
+    const QList<QJsonObject> list = events(r.out, &problem);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY(!list.isEmpty());
+    QCOMPARE(list.first().value("event").toString(), QString("hello"));
+    bool finished = false;
+    for (const QJsonObject& e : list) {
+      QVERIFY2(e.value("event") != "error", qPrintable(e.value("message").toString()));
+      if (e.value("event") == "state" && e.value("state") == "finished") finished = true;
+    }
+    QVERIFY(finished);
+  }
+
+  void demoInUnwritableFolderFails() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    // A file where the demo folder should be.
+    QVERIFY(writeFile(dir.filePath("taken"), "x"));
+    RUN(r, kExitFailure, {"demo", "--out", dir.filePath("taken")});
+    QVERIFY2(r.err.contains("cannot prepare the demo folder"), r.err.constData());
+    QCOMPARE(readFile(dir.filePath("taken")), QByteArray("x"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
