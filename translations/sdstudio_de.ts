@@ -222,6 +222,10 @@
         <source>CUDA runtime</source>
         <translation>CUDA-Laufzeit</translation>
     </message>
+    <message>
+        <source>Qt (sdstudio build)</source>
+        <translation>Qt (sdstudio-Build)</translation>
+    </message>
 </context>
 <context>
     <name>Schema</name>
@@ -979,10 +983,6 @@
     <message>
         <source>Qt (running)</source>
         <translation>Qt (zur Laufzeit)</translation>
-    </message>
-    <message>
-        <source>Qt (built with)</source>
-        <translation>Qt (beim Kompilieren)</translation>
     </message>
     <message>
         <source>Trainer</source>

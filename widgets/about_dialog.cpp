@@ -32,7 +32,6 @@ AboutDialog::AboutDialog(QWidget* parent) : QDialog(parent) {
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   addRow(tr("Qt (running)"), QString::fromLatin1(qVersion()));
-  addRow(tr("Qt (built with)"), QStringLiteral(QT_VERSION_STR));
   addTrainerRows();
   table_->resizeColumnsToContents();
   layout->addWidget(table_, 1);

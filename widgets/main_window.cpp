@@ -13,6 +13,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QScreen>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStandardPaths>
@@ -54,7 +55,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   onValidated(projectPage_->errorCount(), projectPage_->warningCount());
 
   QSettings settings;
-  if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1100, 760);
+  if (!restoreGeometry(settings.value("window/geometry").toByteArray())) {
+    // A comfortable first size that still fits small or highly scaled screens.
+    const QSize available = screen()->availableGeometry().size() * 0.9;
+    resize(QSize(1100, 760).boundedTo(available));
+  }
   restoreState(settings.value("window/state").toByteArray());
   const int page = settings.value("window/page", 0).toInt();
   navigation_->setCurrentRow(page >= 0 && page < PageCount ? page : 0);

@@ -7,11 +7,16 @@
 #include "commands.h"
 #include "exit_codes.h"
 #include "runtime/versions.h"
+#include "util/i18n.h"
 
 namespace sds::cli {
 
 int runVersion(bool json) {
-  const auto components = runtime::engineComponents();
+  auto components = runtime::engineComponents();
+#ifdef SDS_GUI_QT_VERSION
+  // sdtrain itself has no Qt; this is the Qt that sdstudio of the same build uses.
+  components.insert(components.begin() + 1, {SDS_TR("Engine", "Qt (sdstudio build)"), SDS_GUI_QT_VERSION});
+#endif
   if (json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& c : components) out.push_back({{"name", c.name}, {"version", c.version}});
