@@ -3,6 +3,8 @@
 
 #include <QtTest>
 
+#include "qt_strings.h"
+
 #include <sys/stat.h>
 
 #include <cfloat>
@@ -23,13 +25,7 @@ using namespace sds::config;
 
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
 
-QStringList qsl(const std::vector<std::string>& list) {
-  QStringList out;
-  for (const std::string& s : list) out << qs(s);
-  return out;
-}
 
 // A project with a base model and a dataset is valid at its defaults; tests add the problem they check
 // and these two sections only where the text does not have them already. Appending keeps line numbers.

@@ -4,6 +4,8 @@
 
 #include <QtTest>
 
+#include "qt_strings.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -25,8 +27,6 @@ using namespace sds::protocol;
 
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
-QString qs(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
 
 QString num(double v) { return QString::number(v, 'g', 17); }
 QString num(std::int64_t v) { return QString::number(v); }

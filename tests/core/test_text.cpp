@@ -3,6 +3,8 @@
 
 #include <QtTest>
 
+#include "qt_strings.h"
+
 #include <cfloat>
 #include <cmath>
 #include <cstdlib>
@@ -17,13 +19,7 @@ using namespace sds;
 
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
 
-QStringList qsl(const std::vector<std::string>& list) {
-  QStringList out;
-  for (const std::string& s : list) out << qs(s);
-  return out;
-}
 
 std::vector<std::string> split(const QString& s) {
   std::vector<std::string> out;

@@ -59,6 +59,12 @@ QStringList answerDialogs(const std::function<void()>& action, QMessageBox::Stan
   return seen;
 }
 
+void writeFile(const QString& path, const QByteArray& content) {
+  QFile file(path);
+  QVERIFY(file.open(QIODevice::WriteOnly));
+  QCOMPARE(file.write(content), content.size());
+}
+
 // Types `text` into a widget the way a user does, key by key (QTest::keyClicks takes Latin-1 only).
 void typeText(QWidget* widget, const QString& text) {
   for (const QChar c : text) QTest::sendKeyEvent(QTest::Click, widget, Qt::Key_unknown, QString(c), Qt::NoModifier);
@@ -219,10 +225,7 @@ class TestMainWindow : public QObject {
   void openingAFileWithProblemsMarksThem() {
     QTemporaryDir dir;
     const QString path = dir.filePath("broken.toml");
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("[training]\nbatch_size = \"eight\"\nlearning_rate = 1e-4\n[model]\npath = \"base\"\n");
-    file.close();
+    writeFile(path, "[training]\nbatch_size = \"eight\"\nlearning_rate = 1e-4\n[model]\npath = \"base\"\n");
     MainWindow window;
     bool opened = false;
     const QStringList told = answerDialogs([&] { opened = window.openProject(path); });
@@ -238,10 +241,7 @@ class TestMainWindow : public QObject {
   void unreadableFileLeavesTheProjectAsItWas() {
     QTemporaryDir dir;
     const QString path = dir.filePath("not-toml.toml");
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("[training\nbatch_size = 2\n");
-    file.close();
+    writeFile(path, "[training\nbatch_size = 2\n");
     MainWindow window;
     auto* name = qobject_cast<QLineEdit*>(window.projectPage()->editor("project.name")->input());
     typeInto(name, "keep me");
