@@ -22,6 +22,19 @@ sds_require(nlohmann_json DEBIAN nlohmann-json3-dev)
 sds_require(CLI11 DEBIAN libcli11-dev)
 sds_require(Threads DEBIAN libc6-dev)
 
+# utf8proc has no CMake package on Debian (only a pkg-config file): find it directly.
+find_path(UTF8PROC_INCLUDE_DIR utf8proc.h)
+find_library(UTF8PROC_LIBRARY NAMES utf8proc)
+if(NOT UTF8PROC_INCLUDE_DIR OR NOT UTF8PROC_LIBRARY)
+  message(FATAL_ERROR
+    "SD Studio needs utf8proc, which was not found.\n"
+    "On Debian/Ubuntu install it with:  sudo apt-get install libutf8proc-dev\n"
+    "or run packaging/install-deps.sh, which installs everything the build needs.")
+endif()
+add_library(utf8proc::utf8proc UNKNOWN IMPORTED)
+set_target_properties(utf8proc::utf8proc PROPERTIES
+  IMPORTED_LOCATION ${UTF8PROC_LIBRARY} INTERFACE_INCLUDE_DIRECTORIES ${UTF8PROC_INCLUDE_DIR})
+
 set(_sds_qt_components Core)
 if(SDS_BUILD_GUI)
   list(APPEND _sds_qt_components Widgets LinguistTools)
