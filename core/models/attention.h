@@ -1,0 +1,12 @@
+#pragma once
+// Scaled dot-product attention for every model: the fused kernel where the LibTorch version has it
+// (flash/cuDNN/memory-efficient on GPUs), explicit softmax attention before that.
+
+#include <ATen/core/Tensor.h>
+
+namespace sds::models {
+
+// q, k, v: [B, heads, tokens, head_dim]; mask: additive, broadcastable to [B, heads, Tq, Tk], or undefined.
+at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask = {});
+
+}  // namespace sds::models

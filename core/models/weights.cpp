@@ -1,0 +1,43 @@
+#include "models/weights.h"
+
+#include <torch/torch.h>
+
+#include <sstream>
+
+namespace sds::models {
+namespace {
+
+std::string shapeText(at::IntArrayRef shape) {
+  std::ostringstream out;
+  out << shape;
+  return out.str();
+}
+
+}  // namespace
+
+void loadWeights(torch::nn::Module& module, const std::map<std::string, at::Tensor>& tensors, const std::string& source,
+                 const std::function<std::string(const std::string&)>& rename) {
+  std::map<std::string, at::Tensor> targets;
+  for (const auto& item : module.named_parameters()) targets.emplace(item.key(), item.value());
+  for (const auto& item : module.named_buffers()) targets.emplace(item.key(), item.value());
+
+  std::map<std::string, const at::Tensor*> byName;
+  for (const auto& [fileKey, tensor] : tensors) {
+    const std::string name = rename ? rename(fileKey) : fileKey;
+    if (name.empty()) continue;
+    if (!targets.count(name)) throw WeightsError(source + ": unexpected weight \"" + fileKey + "\" (not part of this model)");
+    if (byName.count(name)) throw WeightsError(source + ": two weights map to \"" + name + "\"");
+    byName[name] = &tensor;
+  }
+  for (const auto& [name, target] : targets) {
+    const auto it = byName.find(name);
+    if (it == byName.end()) throw WeightsError(source + ": missing weight \"" + name + "\"");
+    if (it->second->sizes() != target.sizes())
+      throw WeightsError(source + ": weight \"" + name + "\" has shape " + shapeText(it->second->sizes()) +
+                         ", the model expects " + shapeText(target.sizes()));
+  }
+  torch::NoGradGuard noGrad;
+  for (auto& [name, target] : targets) target.copy_(*byName.at(name));
+}
+
+}  // namespace sds::models
