@@ -153,3 +153,18 @@ std::string clipTextParameterName(const std::string& fileKey) {
 }
 
 }  // namespace sds::models
+
+#include "io/component_weights.h"
+#include "models/weights.h"
+
+namespace sds::models {
+
+ClipTextModel loadClipTextModel(const std::string& folder, c10::ScalarType dtype) {
+  ClipTextModel model(ClipTextConfig::fromFile(folder + "/config.json"));
+  model->to(dtype);
+  loadWeights(*model, io::loadComponentWeights(folder, "model"), folder, clipTextParameterName);
+  model->eval();
+  return model;
+}
+
+}  // namespace sds::models

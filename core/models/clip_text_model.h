@@ -97,3 +97,10 @@ TORCH_MODULE(ClipTextModel);
 std::string clipTextParameterName(const std::string& fileKey);
 
 }  // namespace sds::models
+
+namespace sds::models {
+
+// A text encoder folder (config.json + model.safetensors or shards), in `dtype` on the CPU.
+ClipTextModel loadClipTextModel(const std::string& folder, c10::ScalarType dtype);
+
+}  // namespace sds::models
