@@ -21,6 +21,7 @@ sds_require(tomlplusplus DEBIAN libtomlplusplus-dev)
 sds_require(nlohmann_json DEBIAN nlohmann-json3-dev)
 sds_require(CLI11 DEBIAN libcli11-dev)
 sds_require(Threads DEBIAN libc6-dev)
+sds_require(PNG DEBIAN libpng-dev)
 
 # utf8proc has no CMake package on Debian (only a pkg-config file): find it directly.
 find_path(UTF8PROC_INCLUDE_DIR utf8proc.h)

@@ -1,0 +1,106 @@
+#include "models/blocks/transformer_2d.h"
+
+#include <torch/torch.h>
+
+#include "models/attention.h"
+
+namespace sds::models {
+
+CrossAttentionImpl::CrossAttentionImpl(int64_t queryDim, int64_t contextDim, int64_t heads, int64_t headDim,
+                                       bool upcast)
+    : heads(heads), upcast(upcast) {
+  const int64_t inner = heads * headDim;
+  const int64_t kvDim = contextDim > 0 ? contextDim : queryDim;
+  auto noBias = [](int64_t in, int64_t out) { return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(false)); };
+  to_q = register_module("to_q", noBias(queryDim, inner));
+  to_k = register_module("to_k", noBias(kvDim, inner));
+  to_v = register_module("to_v", noBias(kvDim, inner));
+  to_out->push_back(torch::nn::Linear(inner, queryDim));
+  register_module("to_out", to_out);
+}
+
+at::Tensor CrossAttentionImpl::forward(const at::Tensor& x, const at::Tensor& context) {
+  const at::Tensor& kv = context.defined() ? context : x;
+  const int64_t b = x.size(0);
+  auto split = [&](const at::Tensor& y) { return y.view({b, y.size(1), heads, -1}).transpose(1, 2); };
+  at::Tensor q = split(to_q(x)), k = split(to_k(kv)), v = split(to_v(kv));
+  const auto type = q.scalar_type();
+  // upcast_attention (SD 2.1): scores in float32 so fp16 does not overflow.
+  if (upcast && (type == torch::kFloat16 || type == torch::kBFloat16)) {
+    q = q.to(torch::kFloat32), k = k.to(torch::kFloat32), v = v.to(torch::kFloat32);
+  }
+  const at::Tensor out = attention(q, k, v).to(type).transpose(1, 2).reshape({b, x.size(1), -1});
+  return to_out[0]->as<torch::nn::LinearImpl>()->forward(out);
+}
+
+GegluImpl::GegluImpl(int64_t dim, int64_t inner) { proj = register_module("proj", torch::nn::Linear(dim, inner * 2)); }
+
+at::Tensor GegluImpl::forward(const at::Tensor& x) {
+  const auto halves = proj(x).chunk(2, -1);
+  return halves[0] * torch::gelu(halves[1]);
+}
+
+FeedForwardImpl::FeedForwardImpl(int64_t dim) {
+  geglu = Geglu(dim, dim * 4);
+  out = torch::nn::Linear(dim * 4, dim);
+  net->push_back(geglu);
+  net->push_back(torch::nn::Dropout(0.0));
+  net->push_back(out);
+  register_module("net", net);
+}
+
+at::Tensor FeedForwardImpl::forward(const at::Tensor& x) { return out(geglu(x)); }
+
+BasicTransformerBlockImpl::BasicTransformerBlockImpl(int64_t dim, int64_t heads, int64_t headDim, int64_t contextDim,
+                                                     bool upcast) {
+  auto norm = [&] { return torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-5)); };
+  norm1 = register_module("norm1", norm());
+  attn1 = register_module("attn1", CrossAttention(dim, 0, heads, headDim, upcast));
+  norm2 = register_module("norm2", norm());
+  attn2 = register_module("attn2", CrossAttention(dim, contextDim, heads, headDim, upcast));
+  norm3 = register_module("norm3", norm());
+  ff = register_module("ff", FeedForward(dim));
+}
+
+at::Tensor BasicTransformerBlockImpl::forward(const at::Tensor& x, const at::Tensor& context) {
+  at::Tensor h = x + attn1(norm1(x));
+  h = h + attn2(norm2(h), context);
+  return h + ff(norm3(h));
+}
+
+Transformer2DImpl::Transformer2DImpl(const Transformer2DOptions& o) : linearProjection(o.linearProjection) {
+  norm = register_module("norm", torch::nn::GroupNorm(torch::nn::GroupNormOptions(o.groups, o.channels).eps(1e-6)));
+  if (o.linearProjection) {
+    proj_in = torch::nn::AnyModule(torch::nn::Linear(o.channels, o.channels));
+    proj_out = torch::nn::AnyModule(torch::nn::Linear(o.channels, o.channels));
+  } else {
+    proj_in = torch::nn::AnyModule(torch::nn::Conv2d(torch::nn::Conv2dOptions(o.channels, o.channels, 1)));
+    proj_out = torch::nn::AnyModule(torch::nn::Conv2d(torch::nn::Conv2dOptions(o.channels, o.channels, 1)));
+  }
+  register_module("proj_in", proj_in.ptr());
+  for (int64_t i = 0; i < o.layers; ++i)
+    transformer_blocks->push_back(
+        BasicTransformerBlock(o.channels, o.heads, o.channels / o.heads, o.contextDim, o.upcastAttention));
+  register_module("transformer_blocks", transformer_blocks);
+  register_module("proj_out", proj_out.ptr());
+}
+
+at::Tensor Transformer2DImpl::forward(const at::Tensor& x, const at::Tensor& context) {
+  const int64_t b = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+  at::Tensor y = norm(x);
+  // Tokens are the pixels: [B, C, H, W] → [B, H·W, C] (projected before or after, as the config says).
+  if (linearProjection) {
+    y = proj_in.forward(y.permute({0, 2, 3, 1}).reshape({b, h * w, c}));
+  } else {
+    y = proj_in.forward(y).permute({0, 2, 3, 1}).reshape({b, h * w, c});
+  }
+  for (const auto& block : *transformer_blocks) y = block->as<BasicTransformerBlockImpl>()->forward(y, context);
+  if (linearProjection) {
+    y = proj_out.forward(y).reshape({b, h, w, c}).permute({0, 3, 1, 2});
+  } else {
+    y = proj_out.forward(y.reshape({b, h, w, c}).permute({0, 3, 1, 2}).contiguous());
+  }
+  return y + x;
+}
+
+}  // namespace sds::models
