@@ -1,0 +1,97 @@
+// Text to image against diffusers' pipelines (golden/sd15_pipeline_ddim, golden/sdxl_pipeline_euler):
+// prompt encoding, guidance with a negative prompt, the sampler loop and decoding, from the given
+// initial latents; plus seeding and cancellation.
+
+// torch before Qt: Qt's `slots` keyword macro would otherwise rewrite a torch member function.
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include "diffusion/txt2img.h"
+#include "fixtures.h"
+#include "io/safetensors.h"
+#include "io/torch_tensors.h"
+
+using namespace sds;
+
+namespace {
+
+double relativeError(const at::Tensor& actual, const at::Tensor& expected) {
+  const at::Tensor a = actual.to(torch::kFloat64), e = expected.to(torch::kFloat64);
+  return (a - e).abs().max().item<double>() / std::max(e.abs().max().item<double>(), 1e-30);
+}
+
+std::string path(const QString& relative) { return fixture(relative).toStdString(); }
+
+// The golden's inputs: initial latents, and prompts and settings from its metadata.
+diffusion::Txt2ImgParams goldenParams(const io::SafetensorsFile& file, const std::string& sampler) {
+  const auto& meta = file.metadata();
+  diffusion::Txt2ImgParams p;
+  p.prompt = meta.at("prompt");
+  p.negativePrompt = meta.at("negative_prompt");
+  p.steps = std::stoi(meta.at("steps"));
+  p.guidance = std::stod(meta.at("guidance_scale"));
+  p.sampler = sampler;
+  p.width = p.height = 64;
+  p.initLatents = io::tensorView(file, *file.find("latents")).to(torch::kFloat64);
+  return p;
+}
+
+}  // namespace
+
+class TestTxt2Img : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { SDS_REQUIRE_FIXTURES(); }
+
+  void sd15DdimMatchesDiffusers() {
+    const auto golden = io::SafetensorsFile::open(path("golden/sd15_pipeline_ddim.safetensors"));
+    models::StableDiffusionModel model = models::loadDiffusersModel(path("tiny-sd15"), torch::kFloat64);
+    QVERIFY(model.family == models::ModelFamily::SD1);
+    int progressCalls = 0;
+    diffusion::Txt2ImgCallbacks callbacks;
+    callbacks.progress = [&](int step, int steps) {
+      ++progressCalls;
+      QCOMPARE(steps, 4);
+      QCOMPARE(step, progressCalls);
+    };
+    const at::Tensor image = diffusion::txt2img(model, goldenParams(golden, "ddim"), callbacks);
+    QCOMPARE(image.sizes().vec(), (std::vector<int64_t>{1, 64, 64, 3}));
+    const double error = relativeError(image, io::tensorView(golden, *golden.find("image")));
+    QVERIFY2(error < 1e-5, qPrintable(QString("relative error %1").arg(error)));
+    QCOMPARE(progressCalls, 4);
+  }
+
+  void sdxlEulerMatchesDiffusers() {
+    const auto golden = io::SafetensorsFile::open(path("golden/sdxl_pipeline_euler.safetensors"));
+    models::StableDiffusionModel model = models::loadDiffusersModel(path("tiny-sdxl"), torch::kFloat64);
+    QVERIFY(model.family == models::ModelFamily::SDXL);
+    const at::Tensor image = diffusion::txt2img(model, goldenParams(golden, "euler"));
+    const double error = relativeError(image, io::tensorView(golden, *golden.find("image")));
+    QVERIFY2(error < 1e-5, qPrintable(QString("relative error %1").arg(error)));
+  }
+
+  void seedsAndCancellation() {
+    models::StableDiffusionModel model = models::loadDiffusersModel(path("tiny-sd15"), torch::kFloat32);
+    diffusion::Txt2ImgParams p;
+    p.prompt = "a blue square";
+    p.steps = 3;
+    p.width = p.height = 32;
+    p.sampler = "euler_a";
+    p.seed = 5;
+    const at::Tensor a = diffusion::txt2img(model, p);
+    QVERIFY(torch::equal(a, diffusion::txt2img(model, p)));
+    p.seed = 6;
+    QVERIFY(!torch::equal(a, diffusion::txt2img(model, p)));
+    std::atomic<bool> cancel{true};
+    diffusion::Txt2ImgCallbacks callbacks;
+    callbacks.cancel = &cancel;
+    QVERIFY_THROWS_EXCEPTION(diffusion::Cancelled, diffusion::txt2img(model, p, callbacks));
+    p.width = 30;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, diffusion::txt2img(model, p));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestTxt2Img)
+#include "test_txt2img.moc"
