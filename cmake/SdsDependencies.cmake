@@ -41,7 +41,7 @@ if(SDS_BUILD_GUI)
   list(APPEND _sds_qt_components Widgets LinguistTools)
 endif()
 if(SDS_BUILD_TESTS)
-  list(APPEND _sds_qt_components Test)
+  list(APPEND _sds_qt_components Test Gui)
 endif()
 if(SDS_BUILD_GUI OR SDS_BUILD_TESTS)
   sds_require(Qt6 COMPONENTS ${_sds_qt_components}
