@@ -6,7 +6,7 @@
 
 #include <QtTest>
 
-#include "fixtures.h"
+#include "tensor_compare.h"
 #include "io/config_error.h"
 #include "io/torch_tensors.h"
 #include "models/clip_text_model.h"
@@ -15,23 +15,6 @@
 using namespace sds;
 using namespace sds::models;
 
-namespace {
-
-double relativeError(const at::Tensor& actual, const at::Tensor& expected) {
-  const at::Tensor a = actual.to(torch::kFloat64), e = expected.to(torch::kFloat64);
-  return (a - e).abs().max().item<double>() / std::max(e.abs().max().item<double>(), 1e-30);
-}
-
-std::string path(const QString& relative) { return fixture(relative).toStdString(); }
-
-#define COMPARE_CLOSE(actual, expected, bound)                                             \
-  do {                                                                                     \
-    const double error_ = relativeError(actual, expected);                                 \
-    QVERIFY2(error_ < (bound), qPrintable(QString("relative error %1").arg(error_)));      \
-  } while (false)
-
-}  // namespace
-
 class TestClipText : public QObject {
   Q_OBJECT
 
@@ -39,12 +22,12 @@ class TestClipText : public QObject {
   void initTestCase() { SDS_REQUIRE_FIXTURES(); }
 
   void configIsRead() {
-    const ClipTextConfig c = ClipTextConfig::fromFile(path("tiny-sd15/text_encoder/config.json"));
+    const ClipTextConfig c = ClipTextConfig::fromFile(fixturePath("tiny-sd15/text_encoder/config.json"));
     QCOMPARE(c.hiddenSize, int64_t(32));
     QCOMPARE(c.numHiddenLayers, int64_t(3));
     QCOMPARE(c.hiddenAct, std::string("quick_gelu"));
     QVERIFY(!c.withProjection);
-    QVERIFY(ClipTextConfig::fromFile(path("tiny-sdxl/text_encoder_2/config.json")).withProjection);
+    QVERIFY(ClipTextConfig::fromFile(fixturePath("tiny-sdxl/text_encoder_2/config.json")).withProjection);
   }
 
   // Precision: float64 must agree to the goldens' float32 storage; float32 to ~1e-4.
@@ -58,8 +41,8 @@ class TestClipText : public QObject {
   void sd15MatchesTransformers() {
     QFETCH(int, dtype);
     QFETCH(double, bound);
-    auto golden = io::loadTensors(path("golden/sd15_text_encoder.safetensors"));
-    ClipTextModel model = loadClipTextModel(path("tiny-sd15/text_encoder"), c10::ScalarType(dtype));
+    auto golden = io::loadTensors(fixturePath("golden/sd15_text_encoder.safetensors"));
+    ClipTextModel model = loadClipTextModel(fixturePath("tiny-sd15/text_encoder"), c10::ScalarType(dtype));
     torch::NoGradGuard noGrad;
     const ClipTextOutput out = model->forward(golden["input_ids"]);
     COMPARE_CLOSE(out.lastHiddenState, golden["last_hidden_state"], bound);
@@ -69,16 +52,16 @@ class TestClipText : public QObject {
   }
 
   void sdxlEncodersMatchTransformers() {
-    auto golden = io::loadTensors(path("golden/sdxl_text_encoders.safetensors"));
+    auto golden = io::loadTensors(fixturePath("golden/sdxl_text_encoders.safetensors"));
     torch::NoGradGuard noGrad;
-    ClipTextModel te1 = loadClipTextModel(path("tiny-sdxl/text_encoder"), torch::kFloat64);
+    ClipTextModel te1 = loadClipTextModel(fixturePath("tiny-sdxl/text_encoder"), torch::kFloat64);
     const ClipTextOutput one = te1->forward(golden["te1/input_ids"]);
     COMPARE_CLOSE(one.lastHiddenState, golden["te1/last_hidden_state"], 1e-6);
     COMPARE_CLOSE(one.penultimateHiddenState, golden["te1/penultimate_hidden_state"], 1e-6);
     COMPARE_CLOSE(one.pooled, golden["te1/pooled_output"], 1e-6);
 
     // The second encoder has gelu, a projection, and a different pad token ("!", id 0).
-    ClipTextModel te2 = loadClipTextModel(path("tiny-sdxl/text_encoder_2"), torch::kFloat64);
+    ClipTextModel te2 = loadClipTextModel(fixturePath("tiny-sdxl/text_encoder_2"), torch::kFloat64);
     const ClipTextOutput two = te2->forward(golden["te2/input_ids"]);
     COMPARE_CLOSE(two.penultimateHiddenState, golden["te2/penultimate_hidden_state"], 1e-6);
     COMPARE_CLOSE(two.textEmbeds, golden["te2/text_embeds"], 1e-6);
@@ -96,8 +79,8 @@ class TestClipText : public QObject {
   }
 
   void badWeightsAreRefusedByName() {
-    auto weights = io::loadTensors(path("tiny-sd15/text_encoder/model.safetensors"));
-    const ClipTextConfig config = ClipTextConfig::fromFile(path("tiny-sd15/text_encoder/config.json"));
+    auto weights = io::loadTensors(fixturePath("tiny-sd15/text_encoder/model.safetensors"));
+    const ClipTextConfig config = ClipTextConfig::fromFile(fixturePath("tiny-sd15/text_encoder/config.json"));
     auto expectError = [&](std::map<std::string, at::Tensor> tensors, const QString& fragment) {
       ClipTextModel model(config);
       try {

@@ -10,19 +10,13 @@
 #include "diffusion/noise_schedule.h"
 #include "diffusion/sampler.h"
 #include "diffusion/samplers.h"
-#include "fixtures.h"
+#include "tensor_compare.h"
 #include "io/torch_tensors.h"
 
 using namespace sds;
 using namespace sds::diffusion;
 
 namespace {
-
-// Largest absolute difference relative to the largest reference magnitude.
-double relativeError(const at::Tensor& actual, const at::Tensor& expected) {
-  const at::Tensor a = actual.to(torch::kFloat64), e = expected.to(torch::kFloat64);
-  return (a - e).abs().max().item<double>() / std::max(e.abs().max().item<double>(), 1e-30);
-}
 
 SchedulerConfig sd15Config() {
   return SchedulerConfig::fromFile(fixture("tiny-sd15/scheduler/scheduler_config.json").toStdString());

@@ -8,20 +8,13 @@
 #include <QtTest>
 
 #include "diffusion/txt2img.h"
-#include "fixtures.h"
+#include "tensor_compare.h"
 #include "io/safetensors.h"
 #include "io/torch_tensors.h"
 
 using namespace sds;
 
 namespace {
-
-double relativeError(const at::Tensor& actual, const at::Tensor& expected) {
-  const at::Tensor a = actual.to(torch::kFloat64), e = expected.to(torch::kFloat64);
-  return (a - e).abs().max().item<double>() / std::max(e.abs().max().item<double>(), 1e-30);
-}
-
-std::string path(const QString& relative) { return fixture(relative).toStdString(); }
 
 // The golden's inputs: initial latents, and prompts and settings from its metadata.
 diffusion::Txt2ImgParams goldenParams(const io::SafetensorsFile& file, const std::string& sampler) {
@@ -46,8 +39,8 @@ class TestTxt2Img : public QObject {
   void initTestCase() { SDS_REQUIRE_FIXTURES(); }
 
   void sd15DdimMatchesDiffusers() {
-    const auto golden = io::SafetensorsFile::open(path("golden/sd15_pipeline_ddim.safetensors"));
-    models::StableDiffusionModel model = models::loadDiffusersModel(path("tiny-sd15"), torch::kFloat64);
+    const auto golden = io::SafetensorsFile::open(fixturePath("golden/sd15_pipeline_ddim.safetensors"));
+    models::StableDiffusionModel model = models::loadDiffusersModel(fixturePath("tiny-sd15"), torch::kFloat64);
     QVERIFY(model.family == models::ModelFamily::SD1);
     int progressCalls = 0;
     diffusion::Txt2ImgCallbacks callbacks;
@@ -64,8 +57,8 @@ class TestTxt2Img : public QObject {
   }
 
   void sdxlEulerMatchesDiffusers() {
-    const auto golden = io::SafetensorsFile::open(path("golden/sdxl_pipeline_euler.safetensors"));
-    models::StableDiffusionModel model = models::loadDiffusersModel(path("tiny-sdxl"), torch::kFloat64);
+    const auto golden = io::SafetensorsFile::open(fixturePath("golden/sdxl_pipeline_euler.safetensors"));
+    models::StableDiffusionModel model = models::loadDiffusersModel(fixturePath("tiny-sdxl"), torch::kFloat64);
     QVERIFY(model.family == models::ModelFamily::SDXL);
     const at::Tensor image = diffusion::txt2img(model, goldenParams(golden, "euler"));
     const double error = relativeError(image, io::tensorView(golden, *golden.find("image")));
@@ -73,7 +66,7 @@ class TestTxt2Img : public QObject {
   }
 
   void seedsAndCancellation() {
-    models::StableDiffusionModel model = models::loadDiffusersModel(path("tiny-sd15"), torch::kFloat32);
+    models::StableDiffusionModel model = models::loadDiffusersModel(fixturePath("tiny-sd15"), torch::kFloat32);
     diffusion::Txt2ImgParams p;
     p.prompt = "a blue square";
     p.steps = 3;

@@ -10,7 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include "fixtures.h"
+#include "tensor_compare.h"
 #include "io/config_error.h"
 #include "io/torch_tensors.h"
 #include "models/unet_2d_condition.h"
@@ -19,13 +19,6 @@ using namespace sds;
 using namespace sds::models;
 
 namespace {
-
-double relativeError(const at::Tensor& actual, const at::Tensor& expected) {
-  const at::Tensor a = actual.to(torch::kFloat64), e = expected.to(torch::kFloat64);
-  return (a - e).abs().max().item<double>() / std::max(e.abs().max().item<double>(), 1e-30);
-}
-
-std::string path(const QString& relative) { return fixture(relative).toStdString(); }
 
 void writeText(const QString& file, const QByteArray& text) {
   QFile out(file);
@@ -42,10 +35,10 @@ class TestUNet : public QObject {
   void initTestCase() { SDS_REQUIRE_FIXTURES(); }
 
   void configsAreRead() {
-    const UNetConfig sd15 = UNetConfig::fromFile(path("tiny-sd15/unet/config.json"));
+    const UNetConfig sd15 = UNetConfig::fromFile(fixturePath("tiny-sd15/unet/config.json"));
     QCOMPARE(sd15.attentionHeads, std::vector<int64_t>{8});  // legacy attention_head_dim = heads
     QVERIFY(!sd15.useLinearProjection);
-    const UNetConfig sdxl = UNetConfig::fromFile(path("tiny-sdxl/unet/config.json"));
+    const UNetConfig sdxl = UNetConfig::fromFile(fixturePath("tiny-sdxl/unet/config.json"));
     QCOMPARE(sdxl.attentionHeads, (std::vector<int64_t>{2, 4, 4}));
     QCOMPARE(sdxl.transformerLayersPerBlock, (std::vector<int64_t>{1, 1, 2}));
     QCOMPARE(sdxl.additionEmbedType, std::string("text_time"));
@@ -62,8 +55,8 @@ class TestUNet : public QObject {
     QFETCH(int, dtype);
     QFETCH(double, bound);
     const auto type = c10::ScalarType(dtype);
-    auto golden = io::loadTensors(path("golden/sd15_unet.safetensors"));
-    UNet2DConditionModel unet = loadUNet(path("tiny-sd15/unet"), type);
+    auto golden = io::loadTensors(fixturePath("golden/sd15_unet.safetensors"));
+    UNet2DConditionModel unet = loadUNet(fixturePath("tiny-sd15/unet"), type);
     torch::NoGradGuard noGrad;
     UNetConditioning cond;
     cond.encoderHiddenStates = golden["encoder_hidden_states"].to(type);
@@ -73,8 +66,8 @@ class TestUNet : public QObject {
   }
 
   void sdxlMatchesDiffusers() {
-    auto golden = io::loadTensors(path("golden/sdxl_unet.safetensors"));
-    UNet2DConditionModel unet = loadUNet(path("tiny-sdxl/unet"), torch::kFloat64);
+    auto golden = io::loadTensors(fixturePath("golden/sdxl_unet.safetensors"));
+    UNet2DConditionModel unet = loadUNet(fixturePath("tiny-sdxl/unet"), torch::kFloat64);
     torch::NoGradGuard noGrad;
     UNetConditioning cond;
     cond.encoderHiddenStates = golden["encoder_hidden_states"].to(torch::kFloat64);
@@ -91,7 +84,7 @@ class TestUNet : public QObject {
 
   // Sides that are not multiples of the total downsampling still come back at the input size.
   void oddSizes() {
-    UNet2DConditionModel unet = loadUNet(path("tiny-sd15/unet"), torch::kFloat32);
+    UNet2DConditionModel unet = loadUNet(fixturePath("tiny-sd15/unet"), torch::kFloat32);
     torch::NoGradGuard noGrad;
     UNetConditioning cond;
     cond.encoderHiddenStates = torch::randn({1, 77, 32});

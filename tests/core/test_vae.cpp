@@ -7,7 +7,7 @@
 
 #include <QtTest>
 
-#include "fixtures.h"
+#include "tensor_compare.h"
 #include "io/config_error.h"
 #include "io/torch_tensors.h"
 #include "models/autoencoder_kl.h"
@@ -17,20 +17,6 @@ using namespace sds;
 using namespace sds::models;
 
 namespace {
-
-double relativeError(const at::Tensor& actual, const at::Tensor& expected) {
-  const at::Tensor a = actual.to(torch::kFloat64), e = expected.to(torch::kFloat64);
-  return (a - e).abs().max().item<double>() / std::max(e.abs().max().item<double>(), 1e-30);
-}
-
-std::string path(const QString& relative) { return fixture(relative).toStdString(); }
-
-#define COMPARE_CLOSE(actual, expected, bound)                                             \
-  do {                                                                                     \
-    const double error_ = relativeError(actual, expected);                                 \
-    qInfo("%s: relative error %.3g", #actual, error_);                                     \
-    QVERIFY2(error_ < (bound), qPrintable(QString("relative error %1").arg(error_)));      \
-  } while (false)
 
 void writeFile(const QString& file, const QByteArray& data) {
   QFile out(file);
@@ -53,7 +39,7 @@ class TestVae : public QObject {
   void initTestCase() { SDS_REQUIRE_FIXTURES(); }
 
   void configIsRead() {
-    const AutoencoderKlConfig sd = AutoencoderKlConfig::fromFile(path("tiny-sd15/vae/config.json"));
+    const AutoencoderKlConfig sd = AutoencoderKlConfig::fromFile(fixturePath("tiny-sd15/vae/config.json"));
     QCOMPARE(sd.blockOutChannels, (std::vector<int64_t>{32, 32, 64, 64}));
     QCOMPARE(sd.layersPerBlock, int64_t(2));
     QCOMPARE(sd.latentChannels, int64_t(4));
@@ -61,7 +47,7 @@ class TestVae : public QObject {
     QVERIFY(!sd.shiftFactor);
     QVERIFY(sd.latentsMean.empty());
     QVERIFY(sd.forceUpcast);
-    QCOMPARE(AutoencoderKlConfig::fromFile(path("tiny-sdxl/vae/config.json")).scalingFactor, 0.13025);
+    QCOMPARE(AutoencoderKlConfig::fromFile(fixturePath("tiny-sdxl/vae/config.json")).scalingFactor, 0.13025);
     QCOMPARE(AutoencoderKlConfig::preset("sd").scalingFactor, 0.18215);
     QCOMPARE(AutoencoderKlConfig::preset("sdxl").scalingFactor, 0.13025);
   }
@@ -78,8 +64,8 @@ class TestVae : public QObject {
     QFETCH(int, dtype);
     QFETCH(double, bound);
     const auto type = c10::ScalarType(dtype);
-    auto golden = io::loadTensors(path("golden/sd15_vae.safetensors"));
-    AutoencoderKl vae = loadAutoencoderKl(path("tiny-sd15/vae"), type);
+    auto golden = io::loadTensors(fixturePath("golden/sd15_vae.safetensors"));
+    AutoencoderKl vae = loadAutoencoderKl(fixturePath("tiny-sd15/vae"), type);
     torch::NoGradGuard noGrad;
     const LatentDistribution posterior = vae->encode(golden["image"].to(type));
     COMPARE_CLOSE(posterior.mean, golden["latent_mean"], bound);
@@ -90,7 +76,7 @@ class TestVae : public QObject {
   }
 
   void sdxlVaeLoadsAndRuns() {
-    AutoencoderKl vae = loadAutoencoderKl(path("tiny-sdxl/vae"), torch::kFloat32);
+    AutoencoderKl vae = loadAutoencoderKl(fixturePath("tiny-sdxl/vae"), torch::kFloat32);
     QCOMPARE(vae->config.scalingFactor, 0.13025);
     torch::NoGradGuard noGrad;
     const LatentDistribution posterior = vae->encode(torch::rand({1, 3, 64, 48}) * 2 - 1);
@@ -131,7 +117,7 @@ class TestVae : public QObject {
     const std::map<std::string, std::string> legacy{{"to_q", "query"}, {"to_k", "key"}, {"to_v", "value"},
                                                     {"to_out.0", "proj_attn"}};
     std::map<std::string, at::Tensor> renamed;
-    for (const auto& [key, tensor] : io::loadTensors(path("tiny-sd15/vae/diffusion_pytorch_model.safetensors"))) {
+    for (const auto& [key, tensor] : io::loadTensors(fixturePath("tiny-sd15/vae/diffusion_pytorch_model.safetensors"))) {
       std::string name = key;
       at::Tensor value = tensor;
       for (const auto& [current, old] : legacy) {
@@ -149,17 +135,17 @@ class TestVae : public QObject {
     writeFile(dir.filePath("config.json"), readFile(fixture("tiny-sd15/vae/config.json")));
     io::saveTensors(dir.filePath("diffusion_pytorch_model.safetensors").toStdString(), renamed);
 
-    AutoencoderKl current = loadAutoencoderKl(path("tiny-sd15/vae"), torch::kFloat32);
+    AutoencoderKl current = loadAutoencoderKl(fixturePath("tiny-sd15/vae"), torch::kFloat32);
     AutoencoderKl old = loadAutoencoderKl(dir.path().toStdString(), torch::kFloat32);
-    auto golden = io::loadTensors(path("golden/sd15_vae.safetensors"));
+    auto golden = io::loadTensors(fixturePath("golden/sd15_vae.safetensors"));
     torch::NoGradGuard noGrad;
     QVERIFY(torch::equal(old->encode(golden["image"]).mean, current->encode(golden["image"]).mean));
     QVERIFY(torch::equal(old->decode(golden["latent_in"]), current->decode(golden["latent_in"])));
   }
 
   void badWeightsAreRefusedByName() {
-    auto weights = io::loadTensors(path("tiny-sd15/vae/diffusion_pytorch_model.safetensors"));
-    const AutoencoderKlConfig config = AutoencoderKlConfig::fromFile(path("tiny-sd15/vae/config.json"));
+    auto weights = io::loadTensors(fixturePath("tiny-sd15/vae/diffusion_pytorch_model.safetensors"));
+    const AutoencoderKlConfig config = AutoencoderKlConfig::fromFile(fixturePath("tiny-sd15/vae/config.json"));
     auto expectError = [&](std::map<std::string, at::Tensor> tensors, const QString& fragment) {
       AutoencoderKl vae(config);
       try {
@@ -227,8 +213,8 @@ class TestVae : public QObject {
   }
 
   void samplingIsSeeded() {
-    AutoencoderKl vae = loadAutoencoderKl(path("tiny-sd15/vae"), torch::kFloat32);
-    auto golden = io::loadTensors(path("golden/sd15_vae.safetensors"));
+    AutoencoderKl vae = loadAutoencoderKl(fixturePath("tiny-sd15/vae"), torch::kFloat32);
+    auto golden = io::loadTensors(fixturePath("golden/sd15_vae.safetensors"));
     torch::NoGradGuard noGrad;
     const LatentDistribution posterior = vae->encode(golden["image"]);
     at::Generator a = at::detail::createCPUGenerator(42), b = at::detail::createCPUGenerator(42);
