@@ -3,9 +3,11 @@
 #include "io/json_config.h"
 
 namespace sds::diffusion {
+namespace {
 
-SchedulerConfig SchedulerConfig::fromJson(const std::string& jsonText, const std::string& source) {
-  const io::JsonConfig r = io::JsonConfig::fromText(jsonText, source, "a diffusers scheduler_config.json");
+constexpr const char* kExpected = "a diffusers scheduler_config.json";
+
+SchedulerConfig parse(const io::JsonConfig& r) {
   SchedulerConfig c;
   r.read("_class_name", c.className);
   r.read("num_train_timesteps", c.numTrainTimesteps);
@@ -36,14 +38,14 @@ SchedulerConfig SchedulerConfig::fromJson(const std::string& jsonText, const std
   return c;
 }
 
+}  // namespace
+
+SchedulerConfig SchedulerConfig::fromJson(const std::string& jsonText, const std::string& source) {
+  return parse(io::JsonConfig::fromText(jsonText, source, kExpected));
+}
+
 SchedulerConfig SchedulerConfig::fromFile(const std::string& path) {
-  std::string text;
-  try {
-    text = readFile(path);
-  } catch (const std::exception& e) {
-    throw SchedulerConfigError(e.what());
-  }
-  return fromJson(text, path);
+  return parse(io::JsonConfig::fromFile(path, kExpected));
 }
 
 }  // namespace sds::diffusion
