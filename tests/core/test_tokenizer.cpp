@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include "fixtures.h"
+#include "test_files.h"
 #include "qt_strings.h"
 
 #include <QElapsedTimer>
@@ -41,12 +42,6 @@ QJsonObject readJsonObject(const QString& path) {
   QFile file(path);
   if (!file.open(QIODevice::ReadOnly)) return {};
   return QJsonDocument::fromJson(file.readAll()).object();
-}
-
-void writeFile(const QString& path, const QByteArray& content) {
-  QFile file(path);
-  QVERIFY2(file.open(QIODevice::WriteOnly | QIODevice::Truncate), qPrintable(path));
-  QCOMPARE(file.write(content), content.size());
 }
 
 // A small tokenizer folder: the byte symbols of "a", "b" and "c" (none for "d"), one merge "a b</w>" and the

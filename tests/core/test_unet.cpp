@@ -11,22 +11,13 @@
 #include <QJsonObject>
 
 #include "tensor_compare.h"
+#include "test_files.h"
 #include "io/config_error.h"
 #include "io/torch_tensors.h"
 #include "models/unet_2d_condition.h"
 
 using namespace sds;
 using namespace sds::models;
-
-namespace {
-
-void writeText(const QString& file, const QByteArray& text) {
-  QFile out(file);
-  QVERIFY(out.open(QIODevice::WriteOnly));
-  QCOMPARE(out.write(text), text.size());
-}
-
-}  // namespace
 
 class TestUNet : public QObject {
   Q_OBJECT
@@ -126,7 +117,7 @@ class TestUNet : public QObject {
     QVERIFY(!changed.isEmpty());
     for (auto it = changed.begin(); it != changed.end(); ++it) config.insert(it.key(), it.value());
     QTemporaryDir dir;
-    writeText(dir.filePath("config.json"), QJsonDocument(config).toJson());
+    writeFile(dir.filePath("config.json"), QJsonDocument(config).toJson());
     try {
       UNetConfig::fromFile(dir.filePath("config.json").toStdString());
       QFAIL("no error");

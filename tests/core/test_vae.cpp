@@ -8,6 +8,7 @@
 #include <QtTest>
 
 #include "tensor_compare.h"
+#include "test_files.h"
 #include "io/config_error.h"
 #include "io/torch_tensors.h"
 #include "models/autoencoder_kl.h"
@@ -17,12 +18,6 @@ using namespace sds;
 using namespace sds::models;
 
 namespace {
-
-void writeFile(const QString& file, const QByteArray& data) {
-  QFile out(file);
-  QVERIFY(out.open(QIODevice::WriteOnly));
-  out.write(data);
-}
 
 QByteArray readFile(const QString& file) {
   QFile in(file);

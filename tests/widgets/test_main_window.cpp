@@ -28,6 +28,7 @@
 #include "project_page.h"
 #include "recent_files.h"
 #include "setting_editor.h"
+#include "test_files.h"
 #include "translation.h"
 
 using namespace sds;
@@ -57,12 +58,6 @@ QStringList answerDialogs(const std::function<void()>& action, QMessageBox::Stan
   timer.start();
   action();
   return seen;
-}
-
-void writeFile(const QString& path, const QByteArray& content) {
-  QFile file(path);
-  QVERIFY(file.open(QIODevice::WriteOnly));
-  QCOMPARE(file.write(content), content.size());
 }
 
 // Types `text` into a widget the way a user does, key by key (QTest::keyClicks takes Latin-1 only).
