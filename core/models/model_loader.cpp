@@ -1,0 +1,34 @@
+#include "models/model_loader.h"
+
+#include <torch/torch.h>
+
+#include <filesystem>
+
+#include "io/config_error.h"
+#include "io/safetensors.h"
+#include "models/single_file_model.h"
+
+namespace sds::models {
+
+StableDiffusionModel loadModel(const std::string& path, c10::ScalarType dtype, const ModelLoadOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  StableDiffusionModel model;
+  if (fs::is_directory(path, ec)) {
+    model = loadDiffusersModel(path, dtype);
+  } else if (!fs::exists(path, ec)) {
+    throw io::ConfigError(path + ": no such file or folder (expected a diffusers model folder or a .safetensors "
+                                 "checkpoint)");
+  } else {
+    model = loadSingleFileModel(path, dtype, options.configFolder);
+  }
+  if (options.predictionType) {
+    if (*options.predictionType != "epsilon" && *options.predictionType != "v_prediction")
+      throw io::ConfigError("prediction type \"" + *options.predictionType +
+                            "\" is not supported; expected epsilon or v_prediction");
+    model.scheduler.predictionType = *options.predictionType;
+  }
+  return model;
+}
+
+}  // namespace sds::models
