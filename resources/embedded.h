@@ -9,3 +9,12 @@ namespace sds::resources {
 std::string_view demoProject();
 
 }  // namespace sds::resources
+
+namespace sds::resources {
+
+// CLIP's BPE vocabulary (resources/tokenizers/clip): vocab.json and merges.txt, for checkpoints that carry
+// no tokenizer of their own.
+std::string_view clipVocab();
+std::string_view clipMerges();
+
+}  // namespace sds::resources

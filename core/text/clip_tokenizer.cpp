@@ -40,13 +40,15 @@ std::string readFile(const fs::path& path) {
   return buffer.str();
 }
 
-Json readJson(const fs::path& path) {
+Json parseJson(std::string_view text, const std::string& source) {
   try {
-    return Json::parse(readFile(path));
+    return Json::parse(text);
   } catch (const Json::parse_error& e) {
-    throw TokenizerError(path.string() + ": invalid JSON (" + e.what() + ")");
+    throw TokenizerError(source + ": invalid JSON (" + e.what() + ")");
   }
 }
+
+Json readJson(const fs::path& path) { return parseJson(readFile(path), path.string()); }
 
 // GPT-2's reversible byte-to-character table: printable Latin-1 bytes stand for themselves, the others
 // (controls, space, soft hyphen) for code points from U+0100 on, so that no piece contains whitespace.
@@ -171,10 +173,11 @@ struct ClipTokenizer::Impl {
     return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(left)) << 32) | static_cast<std::uint32_t>(right);
   }
 
-  void loadVocab(const fs::path& path);
-  void loadMerges(const fs::path& path);
-  void applySettings(const Settings& settings, const fs::path& vocabPath);
-  std::int64_t tokenId(const TokenSetting& setting, const char* key, const fs::path& vocabPath) const;
+  // `source` names the file (or built-in data) in messages.
+  void loadVocab(std::string_view json, const std::string& source);
+  void loadMerges(std::string_view text, const std::string& source);
+  void applySettings(const Settings& settings, const std::string& vocabSource);
+  std::int64_t tokenId(const TokenSetting& setting, const char* key, const std::string& vocabSource) const;
 
   void encodeText(std::string_view text, std::vector<std::int64_t>& out) const;
   void encodeNormalized(const std::u32string& text, std::vector<std::int64_t>& out) const;
@@ -183,15 +186,15 @@ struct ClipTokenizer::Impl {
   std::vector<std::int32_t> bpe(std::string_view piece) const;
 };
 
-void ClipTokenizer::Impl::loadVocab(const fs::path& path) {
-  const Json json = readJson(path);
+void ClipTokenizer::Impl::loadVocab(std::string_view text, const std::string& source) {
+  const Json json = parseJson(text, source);
   if (!json.is_object() || json.empty()) {
-    throw TokenizerError(path.string() + ": expected a JSON object mapping tokens to ids");
+    throw TokenizerError(source + ": expected a JSON object mapping tokens to ids");
   }
   vocab.reserve(json.size());
   for (const auto& [token, id] : json.items()) {
     if (!id.is_number_integer() || id.get<std::int64_t>() < 0 || id.get<std::int64_t>() > INT32_MAX) {
-      throw TokenizerError(path.string() + ": the id of " + inQuotes(token) + " must be a non-negative integer, got " +
+      throw TokenizerError(source + ": the id of " + inQuotes(token) + " must be a non-negative integer, got " +
                            id.dump());
     }
     vocab.emplace(token, id.get<std::int32_t>());
@@ -205,8 +208,7 @@ void ClipTokenizer::Impl::loadVocab(const fs::path& path) {
   }
 }
 
-void ClipTokenizer::Impl::loadMerges(const fs::path& path) {
-  const std::string text = readFile(path);
+void ClipTokenizer::Impl::loadMerges(std::string_view text, const std::string& source) {
   merges.reserve(vocab.size());
   std::int32_t rank = 0;
   std::size_t lineNumber = 0;
@@ -219,7 +221,7 @@ void ClipTokenizer::Impl::loadMerges(const fs::path& path) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || (lineNumber == 1 && line.substr(0, 8) == "#version")) continue;
 
-    const std::string where = path.string() + " line " + std::to_string(lineNumber) + ": ";
+    const std::string where = source + " line " + std::to_string(lineNumber) + ": ";
     const std::size_t space = line.find(' ');
     if (space == 0 || space == std::string_view::npos || space + 1 == line.size() ||
         line.find(' ', space + 1) != std::string_view::npos) {
@@ -237,20 +239,20 @@ void ClipTokenizer::Impl::loadMerges(const fs::path& path) {
 }
 
 std::int64_t ClipTokenizer::Impl::tokenId(const TokenSetting& setting, const char* key,
-                                          const fs::path& vocabPath) const {
+                                          const std::string& vocabSource) const {
   const auto it = vocab.find(setting.content);
   if (it == vocab.end()) {
     throw TokenizerError(setting.source + ": " + key + " " + inQuotes(setting.content) + " is not in " +
-                         vocabPath.string());
+                         vocabSource);
   }
   return it->second;
 }
 
-void ClipTokenizer::Impl::applySettings(const Settings& settings, const fs::path& vocabPath) {
-  bos = tokenId(settings.bos, "bos_token", vocabPath);
-  eos = tokenId(settings.eos, "eos_token", vocabPath);
-  unk = tokenId(settings.unk, "unk_token", vocabPath);
-  pad = tokenId(settings.pad, "pad_token", vocabPath);
+void ClipTokenizer::Impl::applySettings(const Settings& settings, const std::string& vocabSource) {
+  bos = tokenId(settings.bos, "bos_token", vocabSource);
+  eos = tokenId(settings.eos, "eos_token", vocabSource);
+  unk = tokenId(settings.unk, "unk_token", vocabSource);
+  pad = tokenId(settings.pad, "pad_token", vocabSource);
   maxLength = settings.maxLength;
 
   specials = settings.addedTokens;
@@ -414,9 +416,21 @@ ClipTokenizer ClipTokenizer::fromFolder(const std::string& folder) {
   if (!fs::is_directory(dir)) throw TokenizerError(folder + ": tokenizer folder not found");
   auto impl = std::make_shared<Impl>();
   const Settings settings = readSettings(dir);
-  impl->loadVocab(dir / "vocab.json");
-  impl->loadMerges(dir / "merges.txt");
-  impl->applySettings(settings, dir / "vocab.json");
+  const fs::path vocab = dir / "vocab.json", merges = dir / "merges.txt";
+  impl->loadVocab(readFile(vocab), vocab.string());
+  impl->loadMerges(readFile(merges), merges.string());
+  impl->applySettings(settings, vocab.string());
+  return ClipTokenizer(std::move(impl));
+}
+
+ClipTokenizer ClipTokenizer::fromData(std::string_view vocabJson, std::string_view merges, const std::string& padToken,
+                                      const std::string& source) {
+  auto impl = std::make_shared<Impl>();
+  Settings settings;
+  settings.pad = {padToken, source};
+  impl->loadVocab(vocabJson, source + " vocab.json");
+  impl->loadMerges(merges, source + " merges.txt");
+  impl->applySettings(settings, source + " vocab.json");
   return ClipTokenizer(std::move(impl));
 }
 

@@ -38,6 +38,10 @@ class ClipTokenizer {
   // to CLIP's (<|startoftext|>, <|endoftext|> for eos, unk and pad; 77) when neither file sets them.
   // Throws TokenizerError.
   static ClipTokenizer fromFolder(const std::string& folder);
+  // The same from vocab.json and merges.txt contents, with CLIP's special tokens, `padToken` for padding
+  // and a length of 77. `source` names the data in messages. Throws TokenizerError.
+  static ClipTokenizer fromData(std::string_view vocabJson, std::string_view merges, const std::string& padToken,
+                                const std::string& source);
 
   // bos + tokens + eos, neither padded nor truncated.
   std::vector<std::int64_t> encode(std::string_view text) const;
