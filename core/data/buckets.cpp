@@ -1,0 +1,95 @@
+#include "data/buckets.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+#include <string>
+
+namespace sds::data {
+
+std::vector<Bucket> makeBuckets(const BucketOptions& o) {
+  if (o.step <= 0 || o.resolution < o.step || o.minSide > o.maxSide)
+    throw std::invalid_argument("buckets: resolution " + std::to_string(o.resolution) + " with sides " +
+                                std::to_string(o.minSide) + "–" + std::to_string(o.maxSide) + " allows no bucket");
+  const long long area = static_cast<long long>(o.resolution) * o.resolution;
+  const int lo = (o.minSide + o.step - 1) / o.step * o.step;
+  const int hi = o.maxSide / o.step * o.step;
+  std::vector<Bucket> buckets;
+  for (int w = lo; w <= hi; w += o.step) {
+    // The tallest height that fits the area, then kept only if the width could not grow either.
+    int h = static_cast<int>(std::min<long long>(area / w, hi)) / o.step * o.step;
+    if (h < lo) continue;
+    const bool wider = w + o.step <= hi && static_cast<long long>(w + o.step) * h <= area;
+    if (!wider) buckets.push_back({w, h});
+  }
+  const int square = std::min(o.resolution / o.step * o.step, hi);
+  if (square >= lo && std::none_of(buckets.begin(), buckets.end(), [&](const Bucket& b) { return b.width == b.height; }))
+    buckets.push_back({square, square});
+  if (buckets.empty())
+    throw std::invalid_argument("buckets: no size with sides between " + std::to_string(o.minSide) + " and " +
+                                std::to_string(o.maxSide) + " holds at most " + std::to_string(o.resolution) + "² pixels");
+  std::sort(buckets.begin(), buckets.end(), [](const Bucket& a, const Bucket& b) {
+    return a.aspect() != b.aspect() ? a.aspect() < b.aspect() : a.width * a.height > b.width * b.height;
+  });
+  buckets.erase(std::unique(buckets.begin(), buckets.end(),
+                            [](const Bucket& a, const Bucket& b) { return a.aspect() == b.aspect(); }),
+                buckets.end());
+  return buckets;
+}
+
+std::size_t closestBucket(const std::vector<Bucket>& buckets, int width, int height) {
+  if (buckets.empty() || width <= 0 || height <= 0) throw std::invalid_argument("closestBucket: no bucket or empty image");
+  const double target = std::log(static_cast<double>(width) / height);
+  std::size_t best = 0;
+  double bestDistance = INFINITY;
+  for (std::size_t i = 0; i < buckets.size(); ++i) {
+    const double distance = std::abs(std::log(buckets[i].aspect()) - target);
+    const bool larger = buckets[i].width * buckets[i].height > buckets[best].width * buckets[best].height;
+    if (distance < bestDistance - 1e-12 || (std::abs(distance - bestDistance) <= 1e-12 && larger)) {
+      best = i;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+CropPlan planCrop(int width, int height, const Bucket& bucket, bool random, Rng& rng) {
+  if (width <= 0 || height <= 0) throw std::invalid_argument("planCrop: empty image");
+  // The scale at which the image covers the bucket in both directions.
+  const double scale = std::max(static_cast<double>(bucket.width) / width, static_cast<double>(bucket.height) / height);
+  CropPlan plan;
+  plan.resizedWidth = std::max(bucket.width, static_cast<int>(std::lround(width * scale)));
+  plan.resizedHeight = std::max(bucket.height, static_cast<int>(std::lround(height * scale)));
+  const int excessX = plan.resizedWidth - bucket.width, excessY = plan.resizedHeight - bucket.height;
+  if (random) {
+    plan.cropLeft = static_cast<int>(rng.below(static_cast<std::uint64_t>(excessX) + 1));
+    plan.cropTop = static_cast<int>(rng.below(static_cast<std::uint64_t>(excessY) + 1));
+  } else {
+    plan.cropLeft = excessX / 2;
+    plan.cropTop = excessY / 2;
+  }
+  return plan;
+}
+
+std::vector<std::vector<std::size_t>> makeBatches(const std::vector<std::size_t>& bucketOfSample, std::size_t batchSize,
+                                                  std::uint64_t seed, bool dropLast) {
+  if (batchSize == 0) throw std::invalid_argument("makeBatches: batch size 0");
+  std::map<std::size_t, std::vector<std::size_t>> byBucket;
+  for (std::size_t i = 0; i < bucketOfSample.size(); ++i) byBucket[bucketOfSample[i]].push_back(i);
+  Rng rng(seed);
+  std::vector<std::vector<std::size_t>> batches;
+  for (auto& [bucket, samples] : byBucket) {
+    rng.shuffle(samples);
+    for (std::size_t begin = 0; begin < samples.size(); begin += batchSize) {
+      const std::size_t end = std::min(samples.size(), begin + batchSize);
+      if (dropLast && end - begin < batchSize) break;
+      batches.emplace_back(samples.begin() + static_cast<std::ptrdiff_t>(begin),
+                           samples.begin() + static_cast<std::ptrdiff_t>(end));
+    }
+  }
+  rng.shuffle(batches);
+  return batches;
+}
+
+}  // namespace sds::data
