@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <new>
 #include <stdexcept>
@@ -70,7 +69,7 @@ std::string systemReason(int error) {
     case EACCES: case EPERM: return "permission denied (the file cannot be read)";
     case ENOENT: return "the file does not exist";
     case EISDIR: return "a folder, not an image file";
-    default: return std::strerror(error);
+    default: return std::generic_category().message(error);  // thread-safe, unlike strerror
   }
 }
 
@@ -110,7 +109,7 @@ std::vector<std::uint8_t> readWholeFile(const std::string& path, const DecodeOpt
   const bool readError = std::ferror(file) != 0;
   const int error = errno;
   std::fclose(file);
-  if (readError) fail(DecodeFailure::Unreadable, "reading failed: " + std::string(std::strerror(error)));
+  if (readError) fail(DecodeFailure::Unreadable, "reading failed: " + systemReason(error));
   data.resize(got);  // the file may have shrunk since its size was taken
   if (data.empty()) fail(DecodeFailure::Empty, "the file is empty (0 bytes)");
   return data;

@@ -28,7 +28,8 @@ struct JpegReader {
   jpeg_error_mgr errors{};
   jpeg_progress_mgr progress{};
   std::jmp_buf jump{};
-  bool created = false, truncated = false, tooManyScans = false, tooBig = false;
+  bool created = false, truncated = false, tooManyScans = false;
+  int code = 0;  // libjpeg's message code of the error
   char message[JMSG_LENGTH_MAX] = {};
 
   ~JpegReader() {
@@ -41,7 +42,7 @@ JpegReader& readerOf(j_common_ptr c) { return *static_cast<JpegReader*>(c->clien
 void onErrorExit(j_common_ptr c) {
   JpegReader& r = readerOf(c);
   (*c->err->format_message)(c, r.message);
-  r.tooBig = c->err->msg_code == JERR_IMAGE_TOO_BIG;  // sides over 65500: refused while reading SOF
+  r.code = c->err->msg_code;
   std::longjmp(r.jump, 1);
 }
 
@@ -92,7 +93,15 @@ bool readRow(JpegReader& r, JSAMPROW row) {
 
 [[noreturn]] void raise(const JpegReader& r) {
   if (r.truncated) fail(DecodeFailure::Truncated, "the file is truncated (the JPEG data ends early)");
-  if (r.tooBig) fail(DecodeFailure::TooLarge, std::string("too large (") + r.message + ")");
+  // Sides over 65500 are refused by libjpeg itself while it reads SOF, before our own check.
+  if (r.code == JERR_IMAGE_TOO_BIG) fail(DecodeFailure::TooLarge, std::string("too large (") + r.message + ")");
+  // Real JPEG variants that this 8-bit baseline/progressive decoder does not handle.
+  if (r.code == JERR_SOF_UNSUPPORTED)
+    fail(DecodeFailure::Unsupported, std::string("a lossless or hierarchical JPEG, which is not supported (") +
+                                         r.message + ")");
+  if (r.code == JERR_BAD_PRECISION && (r.cinfo.data_precision == 12 || r.cinfo.data_precision == 16))
+    fail(DecodeFailure::Unsupported, "a " + std::to_string(r.cinfo.data_precision) +
+                                         "-bit JPEG, which is not supported (only 8-bit samples are)");
   if (r.tooManyScans)
     fail(DecodeFailure::Corrupt, "corrupt JPEG data (more than " + std::to_string(kMaxScans) + " progressive scans)");
   fail(DecodeFailure::Corrupt, std::string("corrupt JPEG data (") + (r.message[0] ? r.message : "no scanlines") + ")");

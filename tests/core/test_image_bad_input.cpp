@@ -168,6 +168,16 @@ class TestImageBadInput : public QObject {
     expectFailure(write("os2.bmp", os2), DecodeFailure::Unsupported, "OS/2");
   }
 
+  void unsupportedJpegVariants() {
+    std::string jpeg = smallJpeg(false);
+    const std::size_t sof = jpeg.find("\xFF\xC0");
+    jpeg[sof + 4] = '\x0C';  // 12-bit samples
+    expectFailure(write("deep.jpg", jpeg), DecodeFailure::Unsupported, "12-bit JPEG");
+    jpeg = smallJpeg(false);
+    jpeg[sof + 1] = '\xC3';  // SOF3: lossless
+    expectFailure(write("lossless.jpg", jpeg), DecodeFailure::Unsupported, "lossless or hierarchical JPEG");
+  }
+
   void truncated_data() {
     QTest::addColumn<QString>("name");
     QTest::addColumn<QByteArray>("bytes");
