@@ -3,7 +3,8 @@
 //
 // The decoder is chosen by the file's first bytes, never by its extension. Every failure comes back
 // as a result with a reason that names the file; nothing here throws for bad input or crashes on it.
-// Transparent pixels are composited on white; JPEG EXIF orientation is applied. Images over a pixel
+// Transparent pixels are composited on white; EXIF orientation (JPEG APP1, PNG eXIf, WebP EXIF) is
+// applied. Images over a pixel
 // limit are refused from their header, before any pixel memory is allocated (decompression bombs);
 // large images can be reduced while decoding to a requested minimum size (bounded memory).
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "image/orientation.h"
+
 namespace sds::image::detail {
 
 void checkDimensions(std::int64_t width, std::int64_t height, const DecodeOptions& options) {
@@ -21,6 +23,12 @@ int reductionFactor(int width, int height, int minWidth, int minHeight) {
   // ceil(n/k) ≥ m  ⇔  k·(m−1) ≤ n−1; with m = 1 any k up to n keeps one pixel.
   auto largest = [](int n, int m) { return m <= 1 ? n : (n - 1) / (m - 1); };
   return std::max(1, std::min(largest(width, minWidth), largest(height, minHeight)));
+}
+
+void storedMinimum(const DecodeOptions& options, int orientation, int& minWidth, int& minHeight) {
+  const bool swap = orientationSwapsSides(orientation);
+  minWidth = swap ? options.minHeight : options.minWidth;
+  minHeight = swap ? options.minWidth : options.minHeight;
 }
 
 RowReducer::RowReducer(int width, int height, int factor)

@@ -28,6 +28,10 @@ void checkDimensions(std::int64_t width, std::int64_t height, const DecodeOption
 // minHeight; 1 when no reduction is asked for or possible.
 int reductionFactor(int width, int height, int minWidth, int minHeight);
 
+// The minimum size for the image as stored: DecodeOptions asks for it upright, and EXIF orientations
+// 5–8 swap the sides.
+void storedMinimum(const DecodeOptions& options, int orientation, int& minWidth, int& minHeight);
+
 // Collects 8-bit RGB rows top to bottom and averages k×k blocks as they arrive, so a reduced image
 // never needs the full-size one in memory. Edge blocks average the pixels they have.
 class RowReducer {

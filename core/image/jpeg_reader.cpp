@@ -145,9 +145,8 @@ DecodedImage decodeJpeg(const std::uint8_t* data, std::size_t size, const Decode
   const int orientation = orientationOf(cinfo);
   const bool swap = orientationSwapsSides(orientation);
 
-  // The minimum applies to the upright image; the stored one may be turned.
-  const int minW = swap ? options.minHeight : options.minWidth;
-  const int minH = swap ? options.minWidth : options.minHeight;
+  int minW = 0, minH = 0;
+  storedMinimum(options, orientation, minW, minH);
   const bool cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
   cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
   cinfo.scale_num = 8;

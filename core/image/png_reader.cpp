@@ -1,6 +1,6 @@
 // PNG through libpng: every colour type and bit depth is expanded to 8-bit RGB or RGBA by libpng's
 // own transforms (palette, low-bit grey, tRNS, 16-bit with rounding), alpha is composited on white,
-// and non-interlaced images stream row by row into the reducer.
+// non-interlaced images stream row by row into the reducer, and an eXIf orientation is applied.
 //
 // libpng reports errors by longjmp. Every function that calls setjmp below does nothing but call
 // libpng, and keeps its state in a PngReader that lives in the caller, so no C++ object is ever
@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "image/decoder_common.h"
+#include "image/exif.h"
+#include "image/orientation.h"
 
 namespace sds::image::detail {
 namespace {
@@ -120,9 +122,17 @@ DecodedImage decodePng(const std::uint8_t* data, std::size_t size, const DecodeO
   if (layout.channels != 3 && layout.channels != 4)
     fail(DecodeFailure::Corrupt, "corrupt PNG data (unexpected channel count)");
 
+  // An eXIf chunk before the pixels may turn the picture, as in JPEG (one after them is not seen).
+  int orientation = 1;
+  png_uint_32 exifLength = 0;
+  png_bytep exif = nullptr;
+  if (png_get_eXIf_1(r.png, r.info, &exifLength, &exif) != 0 && exif) orientation = exifOrientation(exif, exifLength);
+  int minW = 0, minH = 0;
+  storedMinimum(options, orientation, minW, minH);
+
   const int w = static_cast<int>(layout.width), h = static_cast<int>(layout.height);
   const std::size_t rowBytes = static_cast<std::size_t>(w) * layout.channels;
-  RowReducer reducer(w, h, reductionFactor(w, h, options.minWidth, options.minHeight));
+  RowReducer reducer(w, h, reductionFactor(w, h, minW, minH));
   std::vector<std::uint8_t> rgb(layout.channels == 4 ? static_cast<std::size_t>(w) * 3 : 0);
   auto emit = [&](const std::uint8_t* row) {
     if (layout.channels == 4) {
@@ -148,10 +158,12 @@ DecodedImage decodePng(const std::uint8_t* data, std::size_t size, const DecodeO
     for (int y = 0; y < h; ++y) emit(rows[y]);
   }
 
+  const bool swap = orientationSwapsSides(orientation);
   DecodedImage out;
-  out.image = reducer.finish();
-  out.originalWidth = w;
-  out.originalHeight = h;
+  out.image = applyOrientation(reducer.finish(), orientation);
+  out.originalWidth = swap ? h : w;
+  out.originalHeight = swap ? w : h;
+  out.orientation = orientation;
   return out;
 }
 

@@ -1,11 +1,16 @@
 // WebP through libwebp: lossy, lossless and alpha. The header is read first (size limit), then the
-// image is decoded straight into our own buffer, scaled by libwebp when a smaller size is enough.
+// image is decoded straight into our own buffer, scaled by libwebp when a smaller size is enough; an
+// EXIF orientation in an extended file is applied.
 
 #include <webp/decode.h>
 
+#include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "image/decoder_common.h"
+#include "image/exif.h"
+#include "image/orientation.h"
 
 namespace sds::image::detail {
 namespace {
@@ -44,6 +49,28 @@ void scaledSize(int width, int height, int minW, int minH, int& outW, int& outH)
   }
 }
 
+std::uint32_t le32(const std::uint8_t* p) {
+  return p[0] | (p[1] << 8) | (p[2] << 16) | (std::uint32_t(p[3]) << 24);
+}
+
+// The EXIF orientation of an extended (VP8X) file whose flags announce an EXIF chunk; 1 otherwise.
+// The chunk holds TIFF data, by some writers prefixed with "Exif\0\0" as in JPEG.
+int orientationOf(const std::uint8_t* data, std::size_t size) {
+  constexpr std::uint8_t kExifFlag = 0x08;
+  if (size < 30 || std::memcmp(data + 12, "VP8X", 4) != 0 || !(data[20] & kExifFlag)) return 1;
+  for (std::uint64_t at = 12; at + 8 <= size;) {
+    const std::uint64_t length = le32(data + at + 4);
+    const std::uint8_t* payload = data + at + 8;
+    const std::size_t available = static_cast<std::size_t>(std::min<std::uint64_t>(length, size - at - 8));
+    if (std::memcmp(data + at, "EXIF", 4) == 0) {
+      if (available >= 6 && std::memcmp(payload, "Exif\0\0", 6) == 0) return exifOrientationFromApp1(payload, available);
+      return exifOrientation(payload, available);
+    }
+    at += 8 + length + (length & 1);  // chunks are padded to even sizes
+  }
+  return 1;
+}
+
 }  // namespace
 
 DecodedImage decodeWebp(const std::uint8_t* data, std::size_t size, const DecodeOptions& options) {
@@ -56,8 +83,11 @@ DecodedImage decodeWebp(const std::uint8_t* data, std::size_t size, const Decode
   const int width = config.input.width, height = config.input.height;
   checkDimensions(width, height, options);
 
+  const int orientation = orientationOf(data, size);
+  int minW = 0, minH = 0;
+  storedMinimum(options, orientation, minW, minH);
   int outW = width, outH = height;
-  scaledSize(width, height, options.minWidth, options.minHeight, outW, outH);
+  scaledSize(width, height, minW, minH, outW, outH);
   if (outW != width || outH != height) {
     config.options.use_scaling = 1;
     config.options.scaled_width = outW;
@@ -75,18 +105,22 @@ DecodedImage decodeWebp(const std::uint8_t* data, std::size_t size, const Decode
   WebPFreeDecBuffer(&config.output);  // nothing to free with external memory, but keeps the contract
   if (status != VP8_STATUS_OK) raise(status);
 
-  DecodedImage out;
-  out.originalWidth = width;
-  out.originalHeight = height;
+  Rgb8Image image;
   if (alpha) {
-    out.image = Rgb8Image(outW, outH);
+    image = Rgb8Image(outW, outH);
     for (int y = 0; y < outH; ++y)
-      compositeOnWhite(pixels.data() + static_cast<std::size_t>(y) * outW * 4, out.image.row(y), outW);
+      compositeOnWhite(pixels.data() + static_cast<std::size_t>(y) * outW * 4, image.row(y), outW);
   } else {
-    out.image.width = outW;
-    out.image.height = outH;
-    out.image.pixels = std::move(pixels);
+    image.width = outW;
+    image.height = outH;
+    image.pixels = std::move(pixels);
   }
+  const bool swap = orientationSwapsSides(orientation);
+  DecodedImage out;
+  out.image = applyOrientation(std::move(image), orientation);
+  out.originalWidth = swap ? height : width;
+  out.originalHeight = swap ? width : height;
+  out.orientation = orientation;
   return out;
 }
 

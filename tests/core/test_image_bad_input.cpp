@@ -178,6 +178,24 @@ class TestImageBadInput : public QObject {
     expectFailure(write("lossless.jpg", jpeg), DecodeFailure::Unsupported, "lossless or hierarchical JPEG");
   }
 
+  void animatedWebp() {
+    // An extended file whose flags say "animation" (ANIM and one ANMF frame holding a lossless image).
+    const std::string still = encodeWebp(noise(4, 4, 3, 1), 4, 4, 3, true);
+    std::string frame(16, '\0');  // x, y, width − 1, height − 1, duration, flags
+    frame[6] = frame[9] = 3;
+    frame += still.substr(12);
+    std::string body = "WEBPVP8X";
+    body += std::string("\x0a\0\0\0\x02\0\0\0\x03\0\0\x03\0\0", 14);
+    body += std::string("ANIM\x06\0\0\0\0\0\0\0\0\0", 14);
+    body += "ANMF";
+    for (int i = 0; i < 4; ++i) body.push_back(static_cast<char>((frame.size() >> (8 * i)) & 0xff));
+    body += frame;
+    if (frame.size() % 2) body.push_back('\0');
+    std::string file = "RIFF";
+    for (int i = 0; i < 4; ++i) file.push_back(static_cast<char>((body.size() >> (8 * i)) & 0xff));
+    expectFailure(write("anim.webp", file + body), DecodeFailure::Unsupported, "animated WebP");
+  }
+
   void truncated_data() {
     QTest::addColumn<QString>("name");
     QTest::addColumn<QByteArray>("bytes");
@@ -329,7 +347,8 @@ class TestImageBadInput : public QObject {
                                        return s;
                                      }()),
                                      smallJpeg(false), smallJpeg(true), smallWebp(false), smallWebp(true), smallBmp(),
-                                     insertApp1(smallJpeg(false), exifApp1(6, true))};
+                                     insertApp1(smallJpeg(false), exifApp1(6, true)),
+                                     withWebpExif(smallWebp(true), 64, 64, exifApp1(8, false).substr(6))};
     std::uint32_t state = 12345;
     auto next = [&state] {
       state ^= state << 13;

@@ -334,6 +334,33 @@ class TestImageDecode : public QObject {
     QVERIFY(isGreen(cornerPixel(small.value().image, Corner(green), 8)));
   }
 
+  void exifOrientationInPngAndWebp() {
+    // The same corners as for JPEG, from a PNG eXIf chunk and a WebP EXIF chunk (exact pixels).
+    const int want[9][2] = {{}, {TL, TR}, {TR, TL}, {BR, BL}, {BL, BR}, {TL, BL}, {TR, BR}, {BR, TR}, {BL, TL}};
+    const std::vector<std::uint8_t> rgb = cornerPicture(64, 32);
+    for (int o = 1; o <= 8; ++o) {
+      const std::string tiff = exifApp1(o, o % 2 == 0).substr(6);
+      PngSpec png;
+      png.width = 64;
+      png.height = 32;
+      png.samples.assign(rgb.begin(), rgb.end());
+      png.exif = tiff;
+      const std::string webp = withWebpExif(encodeWebp(rgb, 64, 32, 3, true), 64, 32, tiff);
+      // WebP writers differ on the "Exif\0\0" prefix; both forms are read.
+      const std::string prefixed = withWebpExif(encodeWebp(rgb, 64, 32, 3, true), 64, 32, exifApp1(o, false));
+      for (const std::string& bytes : {encodePng(png), webp, prefixed}) {
+        const DecodeResult result = decodeBytes(bytes);
+        QVERIFY2(result.ok(), qPrintable(describe(result)));
+        const DecodedImage& d = result.value();
+        QCOMPARE(d.orientation, o);
+        QCOMPARE(d.image.width, o >= 5 ? 32 : 64);
+        QCOMPARE(d.originalWidth, d.image.width);
+        QVERIFY2(isRed(cornerPixel(d.image, Corner(want[o][0]), 16)), formatName(d.format));
+        QVERIFY2(isGreen(cornerPixel(d.image, Corner(want[o][1]), 16)), formatName(d.format));
+      }
+    }
+  }
+
   void exifParserIsDefensive() {
     const std::string good = exifApp1(6, true);
     const auto* p = reinterpret_cast<const std::uint8_t*>(good.data());

@@ -66,6 +66,9 @@ bool pngWrite(png_structp png, png_infop info, const PngSpec& spec, png_bytepp r
   } else if (spec.colorKey) {
     png_set_tRNS(png, info, nullptr, 0, key);
   }
+  if (!spec.exif.empty())
+    png_set_eXIf_1(png, info, static_cast<png_uint_32>(spec.exif.size()),
+                   reinterpret_cast<png_bytep>(const_cast<char*>(spec.exif.data())));
   png_write_info(png, info);
   png_write_image(png, rows);
   png_write_end(png, info);
@@ -286,6 +289,29 @@ std::string encodeWebp(const std::vector<std::uint8_t>& pixels, int width, int h
   std::string result(reinterpret_cast<const char*>(out), size);
   WebPFree(out);
   return result;
+}
+
+std::string withWebpExif(const std::string& webp, int width, int height, const std::string& tiff) {
+  if (webp.size() < 20 || webp.compare(0, 4, "RIFF") != 0 || webp.compare(8, 4, "WEBP") != 0)
+    throw std::runtime_error("withWebpExif: not a WebP file");
+  auto put24 = [](std::string& s, std::uint32_t v) {
+    for (int i = 0; i < 3; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  };
+  std::string body = "WEBP";
+  body += "VP8X";
+  put32(body, 10);
+  body.push_back('\x08');  // flags: EXIF present
+  body.append(3, '\0');
+  put24(body, static_cast<std::uint32_t>(width - 1));
+  put24(body, static_cast<std::uint32_t>(height - 1));
+  body += webp.substr(12);  // the image chunk as it was
+  body += "EXIF";
+  put32(body, static_cast<std::uint32_t>(tiff.size()));
+  body += tiff;
+  if (tiff.size() % 2) body.push_back('\0');
+  std::string out = "RIFF";
+  put32(out, static_cast<std::uint32_t>(body.size()));
+  return out + body;
 }
 
 std::string encodeBmp(const BmpSpec& spec) {

@@ -28,6 +28,7 @@ struct PngSpec {
   std::vector<std::uint8_t> paletteAlpha;  // tRNS for palette images (may be shorter than the palette)
   bool colorKey = false;                   // tRNS for Gray/Rgb: this sample value is transparent
   std::array<std::uint16_t, 3> key{};      // Gray uses key[0]
+  std::string exif;                        // TIFF data for an eXIf chunk before the pixels
 };
 std::string encodePng(const PngSpec& spec);
 
@@ -53,6 +54,9 @@ std::string insertApp1(const std::string& jpeg, const std::string& payload);
 // 3 (RGB) or 4 (RGBA) channels.
 std::string encodeWebp(const std::vector<std::uint8_t>& pixels, int width, int height, int channels, bool lossless,
                        float quality = 90.0f);
+
+// `webp` (a simple lossy or lossless file) rewritten as an extended (VP8X) file with an EXIF chunk.
+std::string withWebpExif(const std::string& webp, int width, int height, const std::string& tiff);
 
 struct BmpSpec {
   int width = 0, height = 0;
