@@ -44,7 +44,7 @@ void RowReducer::addRow(const std::uint8_t* rgb) {
     return;
   }
   for (int x = 0; x < width_; ++x) {
-    std::uint32_t* sum = sums_.data() + static_cast<std::size_t>(x / factor_) * 3;
+    std::uint64_t* sum = sums_.data() + static_cast<std::size_t>(x / factor_) * 3;
     sum[0] += rgb[3 * x];
     sum[1] += rgb[3 * x + 1];
     sum[2] += rgb[3 * x + 2];
@@ -57,9 +57,9 @@ void RowReducer::flush() {
   std::uint8_t* out = out_.row(outY_++);
   for (int ox = 0; ox < out_.width; ++ox) {
     const int columns = std::min(factor_, width_ - ox * factor_);
-    const std::uint32_t count = static_cast<std::uint32_t>(columns * rowsInBand_);
+    const std::uint64_t count = static_cast<std::uint64_t>(columns) * rowsInBand_;
     for (int c = 0; c < 3; ++c) {
-      std::uint32_t& sum = sums_[static_cast<std::size_t>(ox) * 3 + c];
+      std::uint64_t& sum = sums_[static_cast<std::size_t>(ox) * 3 + c];
       out[ox * 3 + c] = static_cast<std::uint8_t>((sum + count / 2) / count);
       sum = 0;
     }

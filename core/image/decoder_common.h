@@ -44,7 +44,7 @@ class RowReducer {
   void flush();
   int width_, height_, factor_;
   int rowsInBand_ = 0, outY_ = 0;
-  std::vector<std::uint32_t> sums_;
+  std::vector<std::uint64_t> sums_;  // 64 bits: a block of a huge image can exceed 2^32 / 255 pixels
   Rgb8Image out_;
 };
 

@@ -216,6 +216,20 @@ class TestImageDecode : public QObject {
     QCOMPARE(interlaced.value().image.pixels, d.image.pixels);
   }
 
+  void hugeReductionFactors() {
+    // 4200 × 4200 averaged into one pixel: sums past 2^32 must not wrap.
+    PngSpec spec;
+    spec.width = spec.height = 4200;
+    spec.color = PngColor::Gray;
+    spec.samples.assign(std::size_t(4200) * 4200, 250);
+    DecodeOptions options;
+    options.minWidth = options.minHeight = 1;
+    const DecodeResult result = decodeBytes(encodePng(spec), options);
+    QVERIFY2(result.ok(), qPrintable(describe(result)));
+    QCOMPARE(result.value().image.width, 1);
+    QCOMPARE(result.value().image.pixels, (std::vector<std::uint8_t>{250, 250, 250}));
+  }
+
   void jpeg_data() {
     QTest::addColumn<int>("components");
     QTest::addColumn<bool>("progressive");
