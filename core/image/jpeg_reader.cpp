@@ -10,6 +10,7 @@
 #include <jpeglib.h>
 
 #include <csetjmp>
+#include <cstring>
 #include <vector>
 
 #include "image/decoder_common.h"
@@ -107,12 +108,11 @@ bool readRow(JpegReader& r, JSAMPROW row) {
   fail(DecodeFailure::Corrupt, std::string("corrupt JPEG data (") + (r.message[0] ? r.message : "no scanlines") + ")");
 }
 
+// The first APP1 segment that holds EXIF decides (others hold XMP and the like).
 int orientationOf(const jpeg_decompress_struct& cinfo) {
   for (jpeg_saved_marker_ptr m = cinfo.marker_list; m; m = m->next)
-    if (m->marker == JPEG_APP0 + 1) {
-      const int orientation = exifOrientationFromApp1(m->data, m->data_length);
-      if (orientation != 1) return orientation;
-    }
+    if (m->marker == JPEG_APP0 + 1 && m->data_length >= 6 && std::memcmp(m->data, "Exif\0\0", 6) == 0)
+      return exifOrientationFromApp1(m->data, m->data_length);
   return 1;
 }
 
