@@ -64,7 +64,7 @@ void run(const Input& input, bool reduce, double seconds) {
     resizeS += std::chrono::duration<double>(t2 - t1).count();
     ++count;
   }
-  std::printf("  %-28s %-8s decoded at %4d × %-4d  %7.1f images/s   (decode %6.2f ms, resize+crop %6.2f ms)\n",
+  std::printf("  %-30s %-8s decoded at %4d × %-4d  %7.1f images/s   (decode %6.2f ms, resize+crop %6.2f ms)\n",
               input.label.c_str(), reduce ? "reduced" : "full", decodedW, decodedH, count / (decodeS + resizeS),
               1e3 * decodeS / count, 1e3 * resizeS / count);
 }
@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
     spec.quality = 90;
     spec.subsample = true;
     const std::string bytes = sds::testimg::encodeJpeg(spec);
-    inputs.push_back({"JPEG " + std::to_string(w) + "×" + std::to_string(h) + " q90 (" +
+    inputs.push_back({"JPEG " + std::to_string(w) + "x" + std::to_string(h) + " q90 (" +
                           std::to_string(bytes.size() / 1024) + " KiB)",
                       bytes});
   }
@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
     spec.height = h;
     for (std::uint8_t v : photoLike(w, h)) spec.samples.push_back(v);
     const std::string bytes = sds::testimg::encodePng(spec);
-    inputs.push_back({"PNG " + std::to_string(w) + "×" + std::to_string(h) + " RGB (" +
+    inputs.push_back({"PNG " + std::to_string(w) + "x" + std::to_string(h) + " RGB (" +
                           std::to_string(bytes.size() / 1024) + " KiB)",
                       bytes});
   }
