@@ -22,6 +22,20 @@ sds_require(nlohmann_json DEBIAN nlohmann-json3-dev)
 sds_require(CLI11 DEBIAN libcli11-dev)
 sds_require(Threads DEBIAN libc6-dev)
 sds_require(PNG DEBIAN libpng-dev)
+sds_require(JPEG DEBIAN libjpeg62-turbo-dev)
+
+# libwebp has no CMake package on Debian 12 (only pkg-config files): find it directly.
+find_path(WEBP_INCLUDE_DIR webp/decode.h)
+find_library(WEBP_LIBRARY NAMES webp)
+if(NOT WEBP_INCLUDE_DIR OR NOT WEBP_LIBRARY)
+  message(FATAL_ERROR
+    "SD Studio needs libwebp, which was not found.\n"
+    "On Debian/Ubuntu install it with:  sudo apt-get install libwebp-dev\n"
+    "or run packaging/install-deps.sh, which installs everything the build needs.")
+endif()
+add_library(WebP::webp UNKNOWN IMPORTED)
+set_target_properties(WebP::webp PROPERTIES
+  IMPORTED_LOCATION ${WEBP_LIBRARY} INTERFACE_INCLUDE_DIRECTORIES ${WEBP_INCLUDE_DIR})
 
 # utf8proc has no CMake package on Debian (only a pkg-config file): find it directly.
 find_path(UTF8PROC_INCLUDE_DIR utf8proc.h)

@@ -1,17 +1,12 @@
 #pragma once
 // Writing 8-bit RGB PNG files with text metadata (prompt, seed, step …), atomically. Torch-free.
 
-#include <cstdint>
 #include <map>
 #include <string>
-#include <vector>
+
+#include "image/image_types.h"
 
 namespace sds::image {
-
-struct Rgb8Image {
-  int width = 0, height = 0;
-  std::vector<std::uint8_t> pixels;  // row-major RGB, width*height*3 bytes
-};
 
 // Throws std::runtime_error naming the file and the reason; `path` keeps its old content on failure.
 // Text entries are stored as iTXt chunks (UTF-8).
