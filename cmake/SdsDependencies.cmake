@@ -94,3 +94,6 @@ if(SDS_WITH_CUDA)
     message(STATUS "CUDA toolkit not found: CPU-only build")
   endif()
 endif()
+
+# WebDataset shards are tar archives.
+sds_require(LibArchive DEBIAN libarchive-dev)

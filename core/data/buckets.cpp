@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "image/resize.h"
+
 namespace sds::data {
 
 std::vector<Bucket> makeBuckets(const BucketOptions& o) {
@@ -56,11 +58,10 @@ std::size_t closestBucket(const std::vector<Bucket>& buckets, int width, int hei
 
 CropPlan planCrop(int width, int height, const Bucket& bucket, bool random, Rng& rng) {
   if (width <= 0 || height <= 0) throw std::invalid_argument("planCrop: empty image");
-  // The scale at which the image covers the bucket in both directions.
-  const double scale = std::max(static_cast<double>(bucket.width) / width, static_cast<double>(bucket.height) / height);
+  const image::Size cover = image::coverSize(width, height, bucket.width, bucket.height);
   CropPlan plan;
-  plan.resizedWidth = std::max(bucket.width, static_cast<int>(std::lround(width * scale)));
-  plan.resizedHeight = std::max(bucket.height, static_cast<int>(std::lround(height * scale)));
+  plan.resizedWidth = cover.width;
+  plan.resizedHeight = cover.height;
   const int excessX = plan.resizedWidth - bucket.width, excessY = plan.resizedHeight - bucket.height;
   if (random) {
     plan.cropLeft = static_cast<int>(rng.below(static_cast<std::uint64_t>(excessX) + 1));
