@@ -3,30 +3,15 @@
 #include <torch/torch.h>
 
 #include "diffusion/sampler.h"
+#include "models/prompt_encoder.h"
 
 namespace sds::diffusion {
 namespace {
 
-struct PromptEmbeddings {
-  at::Tensor hidden;  // [B, 77, D]
-  at::Tensor pooled;  // SDXL: [B, P]
-};
-
-at::Tensor tokenIds(const text::ClipTokenizer& tokenizer, const std::string& text, int batch, const c10::Device& device) {
-  const std::vector<std::int64_t> ids = tokenizer.encodePadded(text);
-  return torch::tensor(ids, torch::kLong).unsqueeze(0).expand({batch, -1}).contiguous().to(device);
-}
+using models::PromptEmbeddings;
 
 PromptEmbeddings encode(models::StableDiffusionModel& m, const std::string& text, int batch) {
-  const c10::Device device = m.unet->conv_in->weight.device();
-  if (m.family != models::ModelFamily::SDXL) {
-    // SD 1.x and 2.x condition on the last hidden state (SD 2.x's encoder already ends a layer early).
-    return {m.textEncoder->forward(tokenIds(*m.tokenizer, text, batch, device)).lastHiddenState, {}};
-  }
-  // SDXL: the penultimate states of both encoders side by side, and the second's projected pooled output.
-  const models::ClipTextOutput one = m.textEncoder->forward(tokenIds(*m.tokenizer, text, batch, device));
-  const models::ClipTextOutput two = m.textEncoder2->forward(tokenIds(*m.tokenizer2, text, batch, device));
-  return {torch::cat({one.penultimateHiddenState, two.penultimateHiddenState}, -1), two.textEmbeds};
+  return models::encodePrompts(m, std::vector<std::string>(static_cast<std::size_t>(batch), text));
 }
 
 void check(bool ok, const std::string& message) {

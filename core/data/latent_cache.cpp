@@ -1,0 +1,110 @@
+#include "data/latent_cache.h"
+
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+#include "data/image_reader.h"
+#include "data/model_identity.h"
+#include "data/sources.h"
+#include "data/training_image.h"
+#include "io/safetensors.h"
+#include "io/torch_tensors.h"
+#include "util/log.h"
+
+namespace sds::data {
+namespace fs = std::filesystem;
+
+std::string LatentKey::fileName() const {
+  char name[160];
+  std::snprintf(name, sizeof name, "%016llx_%dx%d_%dx%d+%d+%d%s.safetensors",
+                static_cast<unsigned long long>(contentHash), bucket.width, bucket.height, crop.resizedWidth,
+                crop.resizedHeight, crop.cropLeft, crop.cropTop, flip ? "_flip" : "");
+  return name;
+}
+
+at::Tensor imageToTensor(const image::Rgb8Image& image) {
+  const at::Tensor bytes = torch::from_blob(const_cast<std::uint8_t*>(image.pixels.data()), {image.height, image.width, 3},
+                                            torch::kUInt8);
+  return bytes.permute({2, 0, 1}).to(torch::kFloat32).div(127.5).sub(1.0).contiguous();
+}
+
+LatentCache::LatentCache(const std::string& folder, models::AutoencoderKlImpl& vae)
+    : directory_((fs::path(folder) / weightsFingerprint(vae)).string()), vae_(vae) {}
+
+std::string LatentCache::pathOf(const LatentKey& key) const { return (fs::path(directory_) / key.fileName()).string(); }
+
+bool LatentCache::contains(const LatentKey& key) const {
+  std::error_code ec;
+  return fs::exists(pathOf(key), ec);
+}
+
+models::LatentDistribution LatentCache::load(const LatentKey& key) const {
+  const std::string path = pathOf(key);
+  const io::SafetensorsFile file = io::SafetensorsFile::open(path);
+  const io::TensorInfo* mean = file.find("mean");
+  const io::TensorInfo* logvar = file.find("logvar");
+  const std::vector<int64_t> shape{vae_.config.latentChannels, key.bucket.height / 8, key.bucket.width / 8};
+  if (!mean || !logvar || mean->shape != shape || logvar->shape != shape)
+    throw std::runtime_error(path + ": not a latent cache entry of this bucket (expected mean and logvar of shape " +
+                             std::to_string(shape[0]) + "×" + std::to_string(shape[1]) + "×" + std::to_string(shape[2]) + ")");
+  return {io::tensorView(file, *mean).to(torch::kFloat32), io::tensorView(file, *logvar).to(torch::kFloat32)};
+}
+
+void LatentCache::store(const LatentKey& key, const models::LatentDistribution& latents) const {
+  fs::create_directories(directory_);
+  io::saveTensors(pathOf(key), {{"mean", latents.mean.to(torch::kFloat32)}, {"logvar", latents.logvar.to(torch::kFloat32)}});
+}
+
+LatentFillStats LatentCache::fill(const std::vector<LatentRequest>& requests, ImageReader& reader, int batchSize,
+                                  int workers, const LatentFillCallbacks& callbacks) {
+  LatentFillStats stats;
+  std::map<std::pair<int, int>, std::vector<const LatentRequest*>> missingByBucket;
+  std::map<std::string, bool> seen;  // the same key twice (repeated samples) is encoded once
+  for (const LatentRequest& r : requests) {
+    if (!seen.emplace(r.key.fileName(), true).second) continue;
+    bool usable = false;
+    if (contains(r.key)) {
+      try {
+        load(r.key);
+        usable = true;
+      } catch (const std::exception& e) {
+        log::warn(std::string(e.what()) + "; encoding it again");
+      }
+    }
+    if (usable)
+      ++stats.reused;
+    else
+      missingByBucket[{r.key.bucket.width, r.key.bucket.height}].push_back(&r);
+  }
+  const std::size_t total = seen.size();
+  if (callbacks.progress) callbacks.progress(stats.reused, total);
+
+  const auto& weight = vae_.encoder->conv_in->weight;
+  torch::NoGradGuard noGrad;
+  for (const auto& [size, missing] : missingByBucket) {
+    for (std::size_t begin = 0; begin < missing.size(); begin += static_cast<std::size_t>(batchSize)) {
+      if (callbacks.cancel && callbacks.cancel->load()) throw ScanCancelled();
+      const std::size_t end = std::min(missing.size(), begin + static_cast<std::size_t>(batchSize));
+      std::vector<at::Tensor> pixels(end - begin);
+      detail::parallelFor(end - begin, workers, [&](std::size_t i) {
+        const LatentRequest& r = *missing[begin + i];
+        const std::vector<std::uint8_t> bytes = reader.read(r.image);
+        const TrainingImage image =
+            prepareTrainingImage(bytes.data(), bytes.size(), r.image.displayName(), r.key.bucket, r.key.crop, r.key.flip);
+        pixels[i] = imageToTensor(image.pixels);
+      });
+      const at::Tensor batch = torch::stack(pixels).to(weight.device(), weight.scalar_type());
+      const models::LatentDistribution latents = vae_.encode(batch);
+      for (std::size_t i = 0; i < pixels.size(); ++i)
+        store(missing[begin + i]->key, {latents.mean[static_cast<int64_t>(i)].cpu(), latents.logvar[static_cast<int64_t>(i)].cpu()});
+      stats.encoded += pixels.size();
+      if (callbacks.progress) callbacks.progress(stats.reused + stats.encoded, total);
+    }
+  }
+  return stats;
+}
+
+}  // namespace sds::data
