@@ -1,0 +1,159 @@
+#include "train/adamw.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <stdexcept>
+
+namespace sds::train {
+
+QuantizedMoment QuantizedMoment::zeros(std::int64_t numel, bool isSigned, const c10::Device& device) {
+  const std::int64_t blocks = (numel + kBlock - 1) / kBlock;
+  QuantizedMoment q;
+  q.isSigned = isSigned;
+  q.codes = torch::zeros({blocks * kBlock}, torch::TensorOptions(isSigned ? torch::kInt8 : torch::kUInt8).device(device));
+  q.scales = torch::zeros({blocks}, torch::TensorOptions(torch::kFloat32).device(device));
+  return q;
+}
+
+at::Tensor QuantizedMoment::decode(std::int64_t numel) const {
+  const double top = isSigned ? 127.0 : 255.0;
+  const at::Tensor c = codes.to(torch::kFloat32).view({-1, kBlock}).div(top);
+  // Fourth-power companding: code k stands for (k/top)^4 of the block's maximum.
+  const at::Tensor magnitude = c.abs().pow(4) * scales.view({-1, 1});
+  return (isSigned ? magnitude * c.sign() : magnitude).flatten().slice(0, 0, numel);
+}
+
+void QuantizedMoment::encode(const at::Tensor& values) {
+  const std::int64_t numel = values.numel();
+  const at::Tensor padded = torch::zeros({codes.numel()}, scales.options());
+  padded.slice(0, 0, numel).copy_(values.flatten());
+  const at::Tensor blocks = padded.view({-1, kBlock});
+  const at::Tensor absmax = blocks.abs().amax(1);
+  scales.copy_(absmax);
+  const double top = isSigned ? 127.0 : 255.0;
+  const at::Tensor normalized = blocks.abs() / absmax.clamp_min(1e-30).view({-1, 1});
+  at::Tensor k = normalized.pow(0.25).mul(top).round();
+  if (isSigned) k = k * blocks.sign();
+  codes.copy_(k.flatten().to(codes.scalar_type()));
+}
+
+
+AdamW::AdamW(std::vector<std::pair<std::string, at::Tensor>> parameters, AdamWOptions options) : options_(options) {
+  torch::NoGradGuard noGrad;
+  for (auto& [name, p] : parameters) {
+    Slot s;
+    s.name = name;
+    s.parameter = p;
+    const bool low = p.scalar_type() == torch::kBFloat16 || p.scalar_type() == torch::kFloat16;
+    if (low) s.master = p.detach().to(torch::kFloat32).clone();
+    const at::Tensor& reference = low ? s.master : p;
+    if (options.eightBit) {
+      s.qm = QuantizedMoment::zeros(p.numel(), true, p.device());
+      s.qv = QuantizedMoment::zeros(p.numel(), false, p.device());
+    } else {
+      s.m = torch::zeros_like(reference, torch::MemoryFormat::Preserve);
+      s.v = torch::zeros_like(reference, torch::MemoryFormat::Preserve);
+    }
+    slots_.push_back(std::move(s));
+  }
+}
+
+void AdamW::step(double lr) {
+  torch::NoGradGuard noGrad;
+  const double b1 = options_.beta1, b2 = options_.beta2;
+  for (Slot& s : slots_) {
+    const at::Tensor& grad0 = s.parameter.grad();
+    if (!grad0.defined()) continue;
+    at::Tensor param = s.master.defined() ? s.master : s.parameter;
+    const at::Tensor grad = s.master.defined() ? grad0.to(torch::kFloat32) : grad0;
+    ++s.steps;
+    at::Tensor m, v;
+    if (options_.eightBit) {
+      m = s.qm.decode(param.numel()).view(param.sizes()).to(param.scalar_type());
+      v = s.qv.decode(param.numel()).view(param.sizes()).to(param.scalar_type());
+    } else {
+      m = s.m;
+      v = s.v;
+    }
+    param.mul_(1.0 - lr * options_.weightDecay);
+    m.lerp_(grad, 1.0 - b1);
+    v.mul_(b2).addcmul_(grad, grad, 1.0 - b2);
+    const double bias1 = 1.0 - std::pow(b1, static_cast<double>(s.steps));
+    const double bias2Sqrt = std::sqrt(1.0 - std::pow(b2, static_cast<double>(s.steps)));
+    const at::Tensor denom = (v.sqrt() / bias2Sqrt).add_(options_.epsilon);
+    param.addcdiv_(m, denom, -lr / bias1);
+    if (options_.eightBit) {
+      s.qm.encode(m.to(torch::kFloat32));
+      s.qv.encode(v.to(torch::kFloat32));
+    }
+    if (s.master.defined()) s.parameter.copy_(s.master);
+  }
+  ++steps_;
+}
+
+void AdamW::zeroGrad() {
+  for (Slot& s : slots_)
+    if (s.parameter.grad().defined()) s.parameter.mutable_grad() = at::Tensor();
+}
+
+std::size_t AdamW::stateBytes() const {
+  std::size_t bytes = 0;
+  auto add = [&](const at::Tensor& t) {
+    if (t.defined()) bytes += static_cast<std::size_t>(t.numel() * t.element_size());
+  };
+  for (const Slot& s : slots_) {
+    add(s.master);
+    add(s.m), add(s.v);
+    add(s.qm.codes), add(s.qm.scales), add(s.qv.codes), add(s.qv.scales);
+  }
+  return bytes;
+}
+
+std::map<std::string, at::Tensor> AdamW::state() const {
+  std::map<std::string, at::Tensor> out;
+  out["step"] = torch::tensor(steps_, torch::kLong);
+  for (const Slot& s : slots_) {
+    out[s.name + ".step"] = torch::tensor(s.steps, torch::kLong);
+    if (s.master.defined()) out[s.name + ".master"] = s.master;
+    if (options_.eightBit) {
+      out[s.name + ".m.codes"] = s.qm.codes, out[s.name + ".m.scales"] = s.qm.scales;
+      out[s.name + ".v.codes"] = s.qv.codes, out[s.name + ".v.scales"] = s.qv.scales;
+    } else {
+      out[s.name + ".m"] = s.m, out[s.name + ".v"] = s.v;
+    }
+  }
+  return out;
+}
+
+void AdamW::loadState(const std::map<std::string, at::Tensor>& state) {
+  torch::NoGradGuard noGrad;
+  auto restore = [&](const std::string& key, at::Tensor& target) {
+    const auto it = state.find(key);
+    if (it == state.end()) throw std::runtime_error("optimizer state: \"" + key + "\" is missing");
+    if (it->second.sizes() != target.sizes())
+      throw std::runtime_error("optimizer state: \"" + key + "\" has another shape than the parameter it belongs to");
+    target.copy_(it->second);
+  };
+  auto count = [&](const std::string& key) {
+    const auto it = state.find(key);
+    if (it == state.end()) throw std::runtime_error("optimizer state: \"" + key + "\" is missing");
+    return it->second.item<std::int64_t>();
+  };
+  steps_ = count("step");
+  for (Slot& s : slots_) {
+    s.steps = count(s.name + ".step");
+    if (s.master.defined()) {
+      restore(s.name + ".master", s.master);
+      s.parameter.copy_(s.master);
+    }
+    if (options_.eightBit) {
+      restore(s.name + ".m.codes", s.qm.codes), restore(s.name + ".m.scales", s.qm.scales);
+      restore(s.name + ".v.codes", s.qv.codes), restore(s.name + ".v.scales", s.qv.scales);
+    } else {
+      restore(s.name + ".m", s.m), restore(s.name + ".v", s.v);
+    }
+  }
+}
+
+}  // namespace sds::train

@@ -1,0 +1,70 @@
+#pragma once
+// AdamW (decoupled weight decay), step for step as torch.optim.AdamW computes it, with two memory
+// options:
+//  * master weights: parameters kept in bf16/fp16 are updated through float32 copies held here, so small
+//    updates are not lost to rounding; the model's tensors receive the rounded result.
+//  * 8-bit moments: m and v stored block-wise quantized (blocks of 2048 values, one float32 scale per
+//    block, 8-bit codes with fourth-power companding so tiny second moments keep their precision), a
+//    quarter of float32 moments' memory.
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sds::train {
+
+struct AdamWOptions {
+  double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weightDecay = 1e-2;
+  bool eightBit = false;
+};
+
+// Block-wise 8-bit storage of one moment tensor, exposed for tests.
+struct QuantizedMoment {
+  at::Tensor codes;   // uint8 (v) or int8 (m), padded to whole blocks
+  at::Tensor scales;  // float32, one absolute maximum per block
+  bool isSigned = true;
+  static constexpr std::int64_t kBlock = 2048;
+
+  static QuantizedMoment zeros(std::int64_t numel, bool isSigned, const c10::Device& device);
+  at::Tensor decode(std::int64_t numel) const;  // float32, flat, on the codes' device
+  void encode(const at::Tensor& values);        // float32, numel() ≤ capacity, on the codes' device
+};
+
+class AdamW {
+ public:
+  // `parameters` are the tensors to update (their grad() is read); named for checkpoints.
+  AdamW(std::vector<std::pair<std::string, at::Tensor>> parameters, AdamWOptions options);
+
+  // One update at learning rate `lr`; parameters whose grad is undefined are left alone (and their
+  // step count with them, as in torch).
+  void step(double lr);
+  void zeroGrad();
+
+  // Bytes held for moments and master weights.
+  std::size_t stateBytes() const;
+  std::int64_t steps() const { return steps_; }
+
+  // The complete state for checkpoints ("<name>.m", "<name>.v", "<name>.master", scales, step);
+  // restoring it continues bit for bit. loadState throws std::runtime_error naming a missing or
+  // mis-shaped entry.
+  std::map<std::string, at::Tensor> state() const;
+  void loadState(const std::map<std::string, at::Tensor>& state);
+
+ private:
+  struct Slot {
+    std::string name;
+    at::Tensor parameter;
+    at::Tensor master;       // float32 copy when the parameter is lower precision
+    at::Tensor m, v;         // float32 moments (not 8-bit)
+    QuantizedMoment qm, qv;  // 8-bit moments
+    std::int64_t steps = 0;
+  };
+  std::vector<Slot> slots_;
+  AdamWOptions options_;
+  std::int64_t steps_ = 0;
+};
+
+}  // namespace sds::train
