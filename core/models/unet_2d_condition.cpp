@@ -264,6 +264,12 @@ at::Tensor UNet2DConditionModelImpl::forward(const at::Tensor& sampleIn, const a
   return conv_out(torch::silu(conv_norm_out(sample)));
 }
 
+void UNet2DConditionModelImpl::setGradientCheckpointing(bool enabled) {
+  for (const auto& block : *down_blocks) block->as<DownBlockImpl>()->gradientCheckpointing = enabled;
+  mid_block->as<MidBlockImpl>()->gradientCheckpointing = enabled;
+  for (const auto& block : *up_blocks) block->as<UpBlockImpl>()->gradientCheckpointing = enabled;
+}
+
 UNet2DConditionModel loadUNet(const std::string& folder, c10::ScalarType dtype) {
   UNet2DConditionModel model(UNetConfig::fromFile(folder + "/config.json"));
   model->to(dtype);

@@ -63,6 +63,8 @@ struct UNet2DConditionModelImpl : torch::nn::Module {
   explicit UNet2DConditionModelImpl(const UNetConfig& config);
   // sample [B, C, H, W]; timesteps [B] or a single value.
   at::Tensor forward(const at::Tensor& sample, const at::Tensor& timesteps, const UNetConditioning& conditioning);
+  // Gradient checkpointing of every resnet and transformer block (models/checkpoint.h).
+  void setGradientCheckpointing(bool enabled);
 
   UNetConfig config;
   torch::nn::Conv2d conv_in{nullptr}, conv_out{nullptr};

@@ -4,6 +4,7 @@
 
 #include "models/blocks/resnet.h"
 #include "models/blocks/sampling.h"
+#include "models/checkpoint.h"
 
 namespace sds::models {
 namespace {
@@ -18,12 +19,19 @@ Transformer2D transformer(const UNetBlockOptions& o, int64_t channels) {
   return Transformer2D(t);
 }
 
-at::Tensor runResnet(torch::nn::ModuleList& list, std::size_t i, const at::Tensor& x, const at::Tensor& temb) {
-  return list[i]->as<ResnetBlock2DImpl>()->forward(x, temb);
+// Each resnet and each transformer is one checkpointed piece, as diffusers checkpoints them.
+at::Tensor runResnet(torch::nn::ModuleList& list, std::size_t i, const at::Tensor& x, const at::Tensor& temb,
+                     bool checkpointed) {
+  auto* block = list[i]->as<ResnetBlock2DImpl>();
+  if (!checkpointed) return block->forward(x, temb);
+  return checkpoint([block](const std::vector<at::Tensor>& in) { return block->forward(in[0], in[1]); }, {x, temb});
 }
 
-at::Tensor runAttention(torch::nn::ModuleList& list, std::size_t i, const at::Tensor& x, const at::Tensor& ctx) {
-  return list[i]->as<Transformer2DImpl>()->forward(x, ctx);
+at::Tensor runAttention(torch::nn::ModuleList& list, std::size_t i, const at::Tensor& x, const at::Tensor& ctx,
+                        bool checkpointed) {
+  auto* block = list[i]->as<Transformer2DImpl>();
+  if (!checkpointed) return block->forward(x, ctx);
+  return checkpoint([block](const std::vector<at::Tensor>& in) { return block->forward(in[0], in[1]); }, {x, ctx});
 }
 
 }  // namespace
@@ -42,8 +50,8 @@ DownBlockImpl::DownBlockImpl(const UNetBlockOptions& o) {
 at::Tensor DownBlockImpl::forward(at::Tensor x, const at::Tensor& temb, const at::Tensor& context,
                                   std::vector<at::Tensor>& skips) {
   for (std::size_t i = 0; i < resnets->size(); ++i) {
-    x = runResnet(resnets, i, x, temb);
-    if (!attentions->is_empty()) x = runAttention(attentions, i, x, context);
+    x = runResnet(resnets, i, x, temb, gradientCheckpointing);
+    if (!attentions->is_empty()) x = runAttention(attentions, i, x, context, gradientCheckpointing);
     skips.push_back(x);
   }
   if (!downsamplers->is_empty()) {
@@ -64,10 +72,10 @@ MidBlockImpl::MidBlockImpl(const UNetBlockOptions& o) {
 }
 
 at::Tensor MidBlockImpl::forward(at::Tensor x, const at::Tensor& temb, const at::Tensor& context) {
-  x = runResnet(resnets, 0, x, temb);
+  x = runResnet(resnets, 0, x, temb, gradientCheckpointing);
   for (std::size_t i = 0; i < attentions->size(); ++i) {
-    x = runAttention(attentions, i, x, context);
-    x = runResnet(resnets, i + 1, x, temb);
+    x = runAttention(attentions, i, x, context, gradientCheckpointing);
+    x = runResnet(resnets, i + 1, x, temb, gradientCheckpointing);
   }
   return x;
 }
@@ -92,8 +100,8 @@ at::Tensor UpBlockImpl::forward(at::Tensor x, const at::Tensor& temb, const at::
   for (std::size_t i = 0; i < resnets->size(); ++i) {
     x = torch::cat({x, skips.back()}, 1);
     skips.pop_back();
-    x = runResnet(resnets, i, x, temb);
-    if (!attentions->is_empty()) x = runAttention(attentions, i, x, context);
+    x = runResnet(resnets, i, x, temb, gradientCheckpointing);
+    if (!attentions->is_empty()) x = runAttention(attentions, i, x, context, gradientCheckpointing);
   }
   if (!upsamplers->is_empty()) x = upsamplers[0]->as<Upsample2DImpl>()->forward(x, upsampleSize);
   return x;

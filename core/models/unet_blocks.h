@@ -32,6 +32,7 @@ struct DownBlockImpl : torch::nn::Module {
   // Returns the block's output; appends every intermediate state for the skip connections.
   at::Tensor forward(at::Tensor x, const at::Tensor& temb, const at::Tensor& context, std::vector<at::Tensor>& skips);
   torch::nn::ModuleList resnets, attentions, downsamplers;
+  bool gradientCheckpointing = false;  // recompute resnets and transformers in the backward pass
 };
 TORCH_MODULE(DownBlock);
 
@@ -39,6 +40,7 @@ struct MidBlockImpl : torch::nn::Module {
   explicit MidBlockImpl(const UNetBlockOptions& o);
   at::Tensor forward(at::Tensor x, const at::Tensor& temb, const at::Tensor& context);
   torch::nn::ModuleList resnets, attentions;
+  bool gradientCheckpointing = false;
 };
 TORCH_MODULE(MidBlock);
 
@@ -49,6 +51,7 @@ struct UpBlockImpl : torch::nn::Module {
   at::Tensor forward(at::Tensor x, const at::Tensor& temb, const at::Tensor& context, std::vector<at::Tensor>& skips,
                      const std::vector<int64_t>& upsampleSize);
   torch::nn::ModuleList resnets, attentions, upsamplers;
+  bool gradientCheckpointing = false;
 };
 TORCH_MODULE(UpBlock);
 

@@ -1,0 +1,102 @@
+// Gradient checkpointing: the same gradients as without it, for every UNet parameter and the input.
+
+// torch before Qt: Qt's `slots` keyword macro would otherwise rewrite a torch member function.
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include "models/checkpoint.h"
+#include "models/unet_2d_condition.h"
+
+using namespace sds::models;
+
+namespace {
+
+UNetConfig smallUNet(bool xl) {
+  UNetConfig c = UNetConfig::preset(xl ? "sdxl" : "sd15");
+  if (xl) {
+    c.blockOutChannels = {32, 64, 64};
+    c.attentionHeads = {2, 4, 4};
+    c.transformerLayersPerBlock = {1, 1, 2};
+    c.crossAttentionDim = {32};
+    c.additionTimeEmbedDim = 8;
+    c.projectionClassEmbeddingsInputDim = 16 + 6 * 8;
+  } else {
+    c.blockOutChannels = {32, 64, 64, 64};
+    c.crossAttentionDim = {32};
+  }
+  c.layersPerBlock = 1;
+  return c;
+}
+
+std::map<std::string, at::Tensor> gradients(UNet2DConditionModel& unet, bool checkpointed, at::Tensor& inputGrad, bool xl) {
+  torch::manual_seed(21);
+  at::Tensor sample = torch::randn({2, 4, 16, 16}, torch::kFloat64).requires_grad_(true);
+  UNetConditioning cond;
+  cond.encoderHiddenStates = torch::randn({2, 7, 32}, torch::kFloat64);
+  if (xl) {
+    cond.textEmbeds = torch::randn({2, 16}, torch::kFloat64);
+    cond.timeIds = torch::tensor({64., 64., 0., 0., 64., 64.}, torch::kFloat64).repeat({2, 1});
+  }
+  unet->zero_grad();
+  unet->setGradientCheckpointing(checkpointed);
+  const at::Tensor out = unet->forward(sample, torch::tensor({10, 700}), cond);
+  (out * out).mean().backward();
+  inputGrad = sample.grad().clone();
+  std::map<std::string, at::Tensor> grads;
+  for (const auto& item : unet->named_parameters())
+    grads[item.key()] = item.value().grad().defined() ? item.value().grad().clone() : at::Tensor();
+  return grads;
+}
+
+}  // namespace
+
+class TestCheckpointing : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void sameGradients_data() {
+    QTest::addColumn<bool>("xl");
+    QTest::newRow("SD 1.x layout") << false;
+    QTest::newRow("SDXL layout") << true;
+  }
+
+  void sameGradients() {
+    QFETCH(bool, xl);
+    torch::manual_seed(1);
+    UNet2DConditionModel unet(smallUNet(xl));
+    unet->to(torch::kFloat64);
+    unet->train();
+    at::Tensor plainInput, checkpointedInput;
+    const auto plain = gradients(unet, false, plainInput, xl);
+    const auto checkpointed = gradients(unet, true, checkpointedInput, xl);
+    QVERIFY(plainInput.abs().sum().item<double>() > 0);
+    QVERIFY(torch::allclose(plainInput, checkpointedInput, 1e-12, 1e-14));
+    QCOMPARE(checkpointed.size(), plain.size());
+    for (const auto& [name, grad] : plain) {
+      QVERIFY2(grad.defined(), ("no gradient without checkpointing: " + name).c_str());
+      QVERIFY2(checkpointed.at(name).defined(), ("no gradient with checkpointing: " + name).c_str());
+      QVERIFY2(torch::allclose(grad, checkpointed.at(name), 1e-12, 1e-14), name.c_str());
+    }
+  }
+
+  void plainCallWithoutGradients() {
+    int calls = 0;
+    const CheckpointedFunction twice = [&](const std::vector<at::Tensor>& in) {
+      ++calls;
+      return in[0] * 2;
+    };
+    {
+      torch::NoGradGuard noGrad;
+      QVERIFY(torch::equal(checkpoint(twice, {torch::ones({2})}), torch::full({2}, 2.0)));
+    }
+    QCOMPARE(calls, 1);
+    at::Tensor x = torch::ones({2}).requires_grad_(true);
+    checkpoint(twice, {x}).sum().backward();
+    QCOMPARE(calls, 3);  // once forward, once recomputed in backward
+    QVERIFY(torch::equal(x.grad(), torch::full({2}, 2.0)));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCheckpointing)
+#include "test_checkpointing.moc"
