@@ -1,9 +1,15 @@
 #pragma once
 // The sdtrain subcommands. Each returns a process exit code (exit_codes.h).
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "reporter.h"
+
+namespace CLI {
+class App;
+}
 
 namespace sds::cli {
 
@@ -12,6 +18,29 @@ int runConfigDefaults(Reporter& reporter, const std::string& outFile);
 int runConfigDocs(Reporter& reporter, const std::string& outFile);
 int runVersion(bool json);
 int runDemo(Reporter& reporter, const std::string& outDir);
+
+// sdtrain generate: the options as given on the command line (docs/cli.md).
+struct GenerateOptions {
+  std::string model;
+  std::string prompt;
+  std::optional<std::string> negativePrompt;
+  int steps = 25;
+  double guidance = 7.5;
+  std::string sampler = "dpmpp_2m_karras";
+  int width = 0, height = 0;  // 0: the model's native size
+  std::optional<std::uint64_t> seed;  // absent: a random seed, reported and stored with the images
+  int batch = 1;
+  std::string device = "cpu";
+  std::string dtype;  // empty: fp32 on the CPU, bf16 on a GPU
+  std::string configFolder;
+  std::string prediction;  // empty: the model's own
+  std::string out;
+  std::string initLatents;
+  std::string saveRaw;
+};
+// Adds `generate` and its options to the command line, filling `options` when parsed.
+CLI::App* addGenerateCommand(CLI::App& app, GenerateOptions& options);
+int runGenerate(Reporter& reporter, const GenerateOptions& options);
 
 // Writes `content` to `outFile` atomically, or to stdout when outFile is empty.
 int writeOutput(Reporter& reporter, const std::string& content, const std::string& outFile);

@@ -54,6 +54,9 @@ int main(int argc, char** argv) {
   CLI::App* demo = app.add_subcommand("demo", "Prepare and run the built-in demo project");
   demo->add_option("--out", demoOut, "Folder for the demo project and its results")->capture_default_str();
 
+  GenerateOptions generateOptions;
+  CLI::App* generate = addGenerateCommand(app, generateOptions);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -74,6 +77,7 @@ int main(int argc, char** argv) {
     if (defaults->parsed()) return runConfigDefaults(reporter, defaultsOut);
     if (docs->parsed()) return runConfigDocs(reporter, docsOut);
     if (demo->parsed()) return runDemo(reporter, demoOut);
+    if (generate->parsed()) return runGenerate(reporter, generateOptions);
   } catch (const std::exception& e) {
     // Anything unexpected still ends as an error report and a clean exit, never a crash.
     reporter.fail(std::string("internal error: ") + e.what(),

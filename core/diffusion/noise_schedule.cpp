@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <vector>
 
 namespace sds::diffusion {
 namespace {
@@ -21,12 +22,27 @@ at::Tensor squaredCosineBetas(int steps) {
   return torch::tensor(betas, torch::kFloat32);
 }
 
+// torch.linspace(start, end, steps, dtype=float32) with the values diffusers' schedules get: the first
+// half counted up from start, the second half down from end, each one fused multiply-add in float32.
+// LibTorch's own linspace rounds differently from build to build (vectorized or not, with or without
+// FMA): Debian's 1.13 gave 678 of SD 1.5's 1000 ᾱ values an ulp or two away from diffusers'. These
+// match golden/schedulers_sd15 bit for bit.
+at::Tensor linspace32(double startValue, double endValue, int steps) {
+  const float start = static_cast<float>(startValue), end = static_cast<float>(endValue);
+  if (steps == 1) return torch::tensor(std::vector<float>{start}, torch::kFloat32);
+  const float step = (end - start) / static_cast<float>(steps - 1);
+  std::vector<float> values(static_cast<std::size_t>(steps));
+  for (int i = 0; i < steps; ++i)
+    values[static_cast<std::size_t>(i)] = i < steps / 2 ? std::fma(step, static_cast<float>(i), start)
+                                                        : std::fma(-step, static_cast<float>(steps - i - 1), end);
+  return torch::tensor(values, torch::kFloat32);
+}
+
 at::Tensor makeBetas(const SchedulerConfig& c) {
-  const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
   if (!c.trainedBetas.empty()) return torch::tensor(c.trainedBetas, torch::kFloat64).to(torch::kFloat32);
-  if (c.betaSchedule == "linear") return torch::linspace(c.betaStart, c.betaEnd, c.numTrainTimesteps, f32);
+  if (c.betaSchedule == "linear") return linspace32(c.betaStart, c.betaEnd, c.numTrainTimesteps);
   if (c.betaSchedule == "scaled_linear")
-    return torch::linspace(std::sqrt(c.betaStart), std::sqrt(c.betaEnd), c.numTrainTimesteps, f32).pow(2);
+    return linspace32(std::sqrt(c.betaStart), std::sqrt(c.betaEnd), c.numTrainTimesteps).pow(2);
   return squaredCosineBetas(c.numTrainTimesteps);
 }
 

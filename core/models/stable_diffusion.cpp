@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 
 #include "io/json_config.h"
@@ -23,6 +25,40 @@ ModelFamily detectFamily(const UNetConfig& unet, const ClipTextConfig& textEncod
   return textEncoder.hiddenAct == "gelu" ? ModelFamily::SD2 : ModelFamily::SD1;
 }
 
+namespace {
+
+// Why a folder without model_index.json is not a model, and what the user may have meant.
+[[noreturn]] void notADiffusersFolder(const std::filesystem::path& root) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> safetensors, pickles;
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(root, ec)) {
+    if (!entry.is_regular_file(ec)) continue;
+    std::string ext = entry.path().extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    const std::string name = entry.path().filename().string();
+    if (ext == ".safetensors") safetensors.push_back(name);
+    if (ext == ".ckpt" || ext == ".pt" || ext == ".pth" || ext == ".bin") pickles.push_back(name);
+  }
+  std::sort(safetensors.begin(), safetensors.end());
+  std::sort(pickles.begin(), pickles.end());
+  std::string message = root.string() + ": no model_index.json, so this is not a diffusers model folder";
+  if (fs::exists(root / "config.json") || fs::exists(root / "scheduler_config.json") ||
+      fs::exists(root / "vocab.json"))
+    message += ". It looks like one component of a model: give the folder above it, which holds model_index.json";
+  else if (!safetensors.empty())
+    message += ". It holds " + safetensors.front() + ": to load a single-file checkpoint, give that file";
+  else if (!pickles.empty())
+    message += ". It holds only PyTorch pickle checkpoints (" + pickles.front() +
+               "), which SD Studio never loads because unpickling can run code; convert the model to "
+               ".safetensors with a tool you trust and give that file";
+  else
+    message += " (expected model_index.json with unet/, vae/, text_encoder/, tokenizer/ and scheduler/ beside it)";
+  throw io::ConfigError(message);
+}
+
+}  // namespace
+
 void StableDiffusionModel::to(const c10::Device& device, c10::ScalarType dtype) {
   textEncoder->to(device, dtype);
   if (textEncoder2) textEncoder2->to(device, dtype);
@@ -35,6 +71,8 @@ StableDiffusionModel loadDiffusersModel(const std::string& folder, c10::ScalarTy
   namespace fs = std::filesystem;
   const fs::path root(folder);
   if (!fs::is_directory(root)) throw io::ConfigError(folder + ": not a folder (expected a diffusers model folder)");
+  std::error_code ec;
+  if (!fs::exists(root / "model_index.json", ec)) notADiffusersFolder(root);
   const io::JsonConfig index =
       io::JsonConfig::fromFile((root / "model_index.json").string(), "a diffusers model_index.json");
   auto component = [&](const char* name) {

@@ -4,6 +4,9 @@
 
 #include <sstream>
 
+#include "io/dtype.h"
+#include "io/torch_tensors.h"
+
 namespace sds::models {
 namespace {
 
@@ -11,6 +14,15 @@ std::string shapeText(at::IntArrayRef shape) {
   std::ostringstream out;
   out << shape;
   return out.str();
+}
+
+// The element type as safetensors names it (F16, I64, BOOL …), which is what the user's file says.
+std::string typeText(c10::ScalarType type) {
+  try {
+    return std::string(io::dtypeName(io::toDType(type)));
+  } catch (const std::exception&) {
+    return c10::toString(type);
+  }
 }
 
 }  // namespace
@@ -35,6 +47,11 @@ void loadWeights(torch::nn::Module& module, const std::map<std::string, at::Tens
     if (it->second->sizes() != target.sizes())
       throw WeightsError(source + ": weight \"" + name + "\" has shape " + shapeText(it->second->sizes()) +
                          ", the model expects " + shapeText(target.sizes()));
+    // Any floating-point type converts (a float16 checkpoint into a float32 model); integers or
+    // booleans in place of weights mean a damaged file or one of something else.
+    if (target.is_floating_point() && !it->second->is_floating_point())
+      throw WeightsError(source + ": weight \"" + name + "\" holds " + typeText(it->second->scalar_type()) +
+                         " values; the model expects floating-point weights (F32, F16 or BF16)");
   }
   torch::NoGradGuard noGrad;
   for (auto& [name, target] : targets) target.copy_(*byName.at(name));
