@@ -214,9 +214,6 @@ int generate(Reporter& reporter, const GenerateOptions& o) {
     models::ModelLoadOptions loadOptions;
     loadOptions.configFolder = o.configFolder;
     if (!o.prediction.empty()) loadOptions.predictionType = o.prediction;
-    std::error_code ec;
-    // PyTorch pickles are refused with the safetensors reader's explanation, whatever their name.
-    if (fs::is_regular_file(o.model, ec) && io::looksLikePickle(o.model)) (void)io::SafetensorsFile::open(o.model);
     model = models::loadModel(o.model, dtype, loadOptions);
     model.to(device, dtype);
   } catch (const c10::Error& e) {

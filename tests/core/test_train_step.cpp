@@ -11,6 +11,7 @@
 #include "diffusion/noise_schedule.h"
 #include "io/torch_tensors.h"
 #include "models/model_loader.h"
+#include "train/adamw.h"
 
 using namespace sds;
 
@@ -40,8 +41,11 @@ std::vector<StepErrors> trainTwoSteps(c10::ScalarType dtype) {
   model.unet->train();
   std::vector<at::Tensor> parameters = model.unet->parameters();
   for (at::Tensor& p : parameters) p.set_requires_grad(true);
-  torch::optim::AdamW optimizer(
-      parameters, torch::optim::AdamWOptions(1e-3).betas({0.9, 0.999}).weight_decay(1e-2).eps(1e-8));
+  std::vector<std::pair<std::string, at::Tensor>> namedParameters;
+  for (const auto& item : model.unet->named_parameters()) namedParameters.emplace_back(item.key(), item.value());
+  train::AdamWOptions adamw;
+  adamw.beta1 = 0.9, adamw.beta2 = 0.999, adamw.epsilon = 1e-8, adamw.weightDecay = 1e-2;
+  train::AdamW optimizer(namedParameters, adamw);
   const auto named = model.unet->named_parameters();
 
   std::vector<StepErrors> errors;
@@ -55,7 +59,7 @@ std::vector<StepErrors> trainTwoSteps(c10::ScalarType dtype) {
     const at::Tensor t = golden[k + "timesteps"];
     const at::Tensor noisy = schedule.addNoise(x0, noise, t);
 
-    optimizer.zero_grad();
+    optimizer.zeroGrad();
     models::UNetConditioning conditioning;
     conditioning.encoderHiddenStates = hidden;
     const at::Tensor prediction = model.unet->forward(noisy, t, conditioning);
@@ -70,7 +74,7 @@ std::vector<StepErrors> trainTwoSteps(c10::ScalarType dtype) {
     e.loss = relativeError(loss.reshape({1}), golden[k + "loss"]);
     e.gradNorm = relativeError(squares.sqrt().reshape({1}), golden[k + "grad_norm"]);
 
-    optimizer.step();
+    optimizer.step(1e-3);
     torch::NoGradGuard noGrad;
     at::Tensor sum = torch::zeros({}, torch::kFloat64);
     for (const at::Tensor& p : parameters) sum += p.to(torch::kFloat64).sum();
