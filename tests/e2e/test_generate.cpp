@@ -138,6 +138,22 @@ class TestGenerate : public QObject {
              QStringList({"circle.png", "circle.safetensors", "latents.safetensors"}));
   }
 
+  void singleFileCheckpoint() {
+    // The fp16 single file with the folder's configs: the folder's image within its weights' rounding
+    // (a mean difference of about 0.02 at guidance 7.5, see test_single_file).
+    QTemporaryDir dir;
+    const QString raw = dir.filePath("single.safetensors");
+    QStringList args = goldenArguments("tiny-sd15-single.safetensors", "sd15_pipeline_ddim", "ddim",
+                                       dir.filePath("latents.safetensors"));
+    RUN(r, kExitOk, args << "--config" << fixture("tiny-sd15") << "--out" << dir.filePath("single.png") << "--save-raw" << raw);
+    const double mean = (rawImage(raw) - goldenImage("sd15_pipeline_ddim")).abs().mean().item<double>();
+    QVERIFY2(mean < 0.03, qPrintable(QString::number(mean)));
+    // Without them its 32-wide text encoder's head count is unknown, and the message says what to do.
+    RUN(refused, kExitInvalidInput, {"generate", "--model", fixture("tiny-sd15-single.safetensors"), "--prompt", "x",
+                                     "--out", dir.filePath("x.png")});
+    VERIFY_MESSAGE(refused.err, "--config");
+  }
+
   void sdxlMatchesDiffusers_data() {
     QTest::addColumn<QString>("dtype");
     QTest::addColumn<double>("bound");
