@@ -26,9 +26,14 @@ std::string LatentKey::fileName() const {
 }
 
 at::Tensor imageToTensor(const image::Rgb8Image& image) {
-  const at::Tensor bytes = torch::from_blob(const_cast<std::uint8_t*>(image.pixels.data()), {image.height, image.width, 3},
-                                            torch::kUInt8);
-  return bytes.permute({2, 0, 1}).to(torch::kFloat32).div(127.5).sub(1.0).contiguous();
+  // A plain loop rather than tensor ops: loader threads must not start torch's intra-op thread pools.
+  at::Tensor out = torch::empty({3, image.height, image.width}, torch::kFloat32);
+  float* planes = out.data_ptr<float>();
+  const std::size_t area = static_cast<std::size_t>(image.width) * image.height;
+  const std::uint8_t* src = image.pixels.data();
+  for (std::size_t i = 0; i < area; ++i)
+    for (std::size_t c = 0; c < 3; ++c) planes[c * area + i] = static_cast<float>(src[i * 3 + c]) / 127.5f - 1.0f;
+  return out;
 }
 
 LatentCache::LatentCache(const std::string& folder, models::AutoencoderKlImpl& vae)
