@@ -6,13 +6,13 @@
 #include <filesystem>
 #include <map>
 
+#include "data/cache_entry.h"
 #include "data/image_reader.h"
 #include "data/model_identity.h"
 #include "data/sources.h"
 #include "data/training_image.h"
 #include "io/safetensors.h"
 #include "io/torch_tensors.h"
-#include "util/log.h"
 
 namespace sds::data {
 namespace fs = std::filesystem;
@@ -41,11 +41,6 @@ LatentCache::LatentCache(const std::string& folder, models::AutoencoderKlImpl& v
 
 std::string LatentCache::pathOf(const LatentKey& key) const { return (fs::path(directory_) / key.fileName()).string(); }
 
-bool LatentCache::contains(const LatentKey& key) const {
-  std::error_code ec;
-  return fs::exists(pathOf(key), ec);
-}
-
 models::LatentDistribution LatentCache::load(const LatentKey& key) const {
   const std::string path = pathOf(key);
   const io::SafetensorsFile file = io::SafetensorsFile::open(path);
@@ -70,16 +65,7 @@ LatentFillStats LatentCache::fill(const std::vector<LatentRequest>& requests, Im
   std::map<std::string, bool> seen;  // the same key twice (repeated samples) is encoded once
   for (const LatentRequest& r : requests) {
     if (!seen.emplace(r.key.fileName(), true).second) continue;
-    bool usable = false;
-    if (contains(r.key)) {
-      try {
-        load(r.key);
-        usable = true;
-      } catch (const std::exception& e) {
-        log::warn(std::string(e.what()) + "; encoding it again");
-      }
-    }
-    if (usable)
+    if (reusableCacheEntry(pathOf(r.key), [&] { load(r.key); }))
       ++stats.reused;
     else
       missingByBucket[{r.key.bucket.width, r.key.bucket.height}].push_back(&r);

@@ -53,7 +53,6 @@ class LatentCache {
 
   const std::string& directory() const { return directory_; }
   std::string pathOf(const LatentKey& key) const;
-  bool contains(const LatentKey& key) const;
 
   // Throws std::runtime_error naming the file when it is missing or damaged.
   models::LatentDistribution load(const LatentKey& key) const;

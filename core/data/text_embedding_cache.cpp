@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <set>
 
+#include "data/cache_entry.h"
 #include "data/dataset.h"
 #include "data/model_identity.h"
 #include "io/safetensors.h"
 #include "io/torch_tensors.h"
-#include "util/log.h"
 
 namespace sds::data {
 namespace fs = std::filesystem;
@@ -54,17 +54,7 @@ TextFillStats TextEmbeddingCache::fill(const std::vector<std::string>& captions,
   for (const std::string& caption : captions) {
     const std::string path = pathOf(caption);
     if (!seen.insert(path).second) continue;
-    bool usable = false;
-    std::error_code ec;
-    if (fs::exists(path, ec)) {
-      try {
-        load(caption);
-        usable = true;
-      } catch (const std::exception& e) {
-        log::warn(std::string(e.what()) + "; encoding it again");
-      }
-    }
-    if (usable)
+    if (reusableCacheEntry(path, [&] { load(caption); }))
       ++stats.reused;
     else
       missing.push_back(caption);

@@ -79,4 +79,14 @@ void compositeOnWhite(const std::uint8_t* rgba, std::uint8_t* rgb, int width) {
   }
 }
 
+DecodedImage uprightImage(Rgb8Image stored, int storedWidth, int storedHeight, int orientation) {
+  const bool swap = orientationSwapsSides(orientation);
+  DecodedImage out;
+  out.image = applyOrientation(std::move(stored), orientation);
+  out.originalWidth = swap ? storedHeight : storedWidth;
+  out.originalHeight = swap ? storedWidth : storedHeight;
+  out.orientation = orientation;
+  return out;
+}
+
 }  // namespace sds::image::detail

@@ -51,6 +51,10 @@ class RowReducer {
 // RGBA → RGB over a white background, exactly rounded.
 void compositeOnWhite(const std::uint8_t* rgba, std::uint8_t* rgb, int width);
 
+// The decoded pixels (as stored, storedWidth × storedHeight before any reduction) turned upright by
+// the EXIF orientation, with the full size in display orientation.
+DecodedImage uprightImage(Rgb8Image stored, int storedWidth, int storedHeight, int orientation);
+
 // The readers, each given the whole file in memory; they throw DecodeError.
 DecodedImage decodePng(const std::uint8_t* data, std::size_t size, const DecodeOptions& options);
 DecodedImage decodeJpeg(const std::uint8_t* data, std::size_t size, const DecodeOptions& options);

@@ -143,7 +143,6 @@ DecodedImage decodeJpeg(const std::uint8_t* data, std::size_t size, const Decode
   const int width = static_cast<int>(cinfo.image_width), height = static_cast<int>(cinfo.image_height);
   checkDimensions(width, height, options);
   const int orientation = orientationOf(cinfo);
-  const bool swap = orientationSwapsSides(orientation);
 
   int minW = 0, minH = 0;
   storedMinimum(options, orientation, minW, minH);
@@ -182,12 +181,7 @@ DecodedImage decodeJpeg(const std::uint8_t* data, std::size_t size, const Decode
   // jpeg_finish_decompress is skipped on purpose: it would only read up to the EOI marker, which
   // some cameras and editors leave out; the pixels are complete here.
 
-  DecodedImage out;
-  out.image = applyOrientation(reducer.finish(), orientation);
-  out.originalWidth = swap ? height : width;
-  out.originalHeight = swap ? width : height;
-  out.orientation = orientation;
-  return out;
+  return uprightImage(reducer.finish(), width, height, orientation);
 }
 
 }  // namespace sds::image::detail

@@ -158,13 +158,7 @@ DecodedImage decodePng(const std::uint8_t* data, std::size_t size, const DecodeO
     for (int y = 0; y < h; ++y) emit(rows[y]);
   }
 
-  const bool swap = orientationSwapsSides(orientation);
-  DecodedImage out;
-  out.image = applyOrientation(reducer.finish(), orientation);
-  out.originalWidth = swap ? h : w;
-  out.originalHeight = swap ? w : h;
-  out.orientation = orientation;
-  return out;
+  return uprightImage(reducer.finish(), w, h, orientation);
 }
 
 }  // namespace sds::image::detail

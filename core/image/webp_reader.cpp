@@ -115,13 +115,7 @@ DecodedImage decodeWebp(const std::uint8_t* data, std::size_t size, const Decode
     image.height = outH;
     image.pixels = std::move(pixels);
   }
-  const bool swap = orientationSwapsSides(orientation);
-  DecodedImage out;
-  out.image = applyOrientation(std::move(image), orientation);
-  out.originalWidth = swap ? height : width;
-  out.originalHeight = swap ? width : height;
-  out.orientation = orientation;
-  return out;
+  return uprightImage(std::move(image), width, height, orientation);
 }
 
 }  // namespace sds::image::detail
