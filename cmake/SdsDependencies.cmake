@@ -24,31 +24,26 @@ sds_require(Threads DEBIAN libc6-dev)
 sds_require(PNG DEBIAN libpng-dev)
 sds_require(JPEG DEBIAN libjpeg62-turbo-dev)
 
-# libwebp has no CMake package on Debian 12 (only pkg-config files): find it directly.
-find_path(WEBP_INCLUDE_DIR webp/decode.h)
-find_library(WEBP_LIBRARY NAMES webp)
-if(NOT WEBP_INCLUDE_DIR OR NOT WEBP_LIBRARY)
-  message(FATAL_ERROR
-    "SD Studio needs libwebp, which was not found.\n"
-    "On Debian/Ubuntu install it with:  sudo apt-get install libwebp-dev\n"
-    "or run packaging/install-deps.sh, which installs everything the build needs.")
-endif()
-add_library(WebP::webp UNKNOWN IMPORTED)
-set_target_properties(WebP::webp PROPERTIES
-  IMPORTED_LOCATION ${WEBP_LIBRARY} INTERFACE_INCLUDE_DIRECTORIES ${WEBP_INCLUDE_DIR})
+# sds_require_library(<imported target> <header> <library> DEBIAN <package>): a library that Debian ships
+# with pkg-config files only, found directly and wrapped in an imported target.
+function(sds_require_library target header library)
+  cmake_parse_arguments(arg "" "DEBIAN" "" ${ARGN})
+  string(MAKE_C_IDENTIFIER ${library} _id)
+  find_path(SDS_${_id}_INCLUDE_DIR ${header})
+  find_library(SDS_${_id}_LIBRARY NAMES ${library})
+  if(NOT SDS_${_id}_INCLUDE_DIR OR NOT SDS_${_id}_LIBRARY)
+    message(FATAL_ERROR
+      "SD Studio needs ${library}, which was not found.\n"
+      "On Debian/Ubuntu install it with:  sudo apt-get install ${arg_DEBIAN}\n"
+      "or run packaging/install-deps.sh, which installs everything the build needs.")
+  endif()
+  add_library(${target} UNKNOWN IMPORTED GLOBAL)
+  set_target_properties(${target} PROPERTIES
+    IMPORTED_LOCATION ${SDS_${_id}_LIBRARY} INTERFACE_INCLUDE_DIRECTORIES ${SDS_${_id}_INCLUDE_DIR})
+endfunction()
 
-# utf8proc has no CMake package on Debian (only a pkg-config file): find it directly.
-find_path(UTF8PROC_INCLUDE_DIR utf8proc.h)
-find_library(UTF8PROC_LIBRARY NAMES utf8proc)
-if(NOT UTF8PROC_INCLUDE_DIR OR NOT UTF8PROC_LIBRARY)
-  message(FATAL_ERROR
-    "SD Studio needs utf8proc, which was not found.\n"
-    "On Debian/Ubuntu install it with:  sudo apt-get install libutf8proc-dev\n"
-    "or run packaging/install-deps.sh, which installs everything the build needs.")
-endif()
-add_library(utf8proc::utf8proc UNKNOWN IMPORTED)
-set_target_properties(utf8proc::utf8proc PROPERTIES
-  IMPORTED_LOCATION ${UTF8PROC_LIBRARY} INTERFACE_INCLUDE_DIRECTORIES ${UTF8PROC_INCLUDE_DIR})
+sds_require_library(WebP::webp webp/decode.h webp DEBIAN libwebp-dev)
+sds_require_library(utf8proc::utf8proc utf8proc.h utf8proc DEBIAN libutf8proc-dev)
 
 set(_sds_qt_components Core)
 if(SDS_BUILD_GUI)
