@@ -4,6 +4,7 @@
 
 #include "io/json_config.h"
 #include "models/attention.h"
+#include "models/lora.h"
 
 namespace sds::models {
 
@@ -64,8 +65,9 @@ ClipAttentionImpl::ClipAttentionImpl(int64_t hidden, int64_t heads) : heads(head
 at::Tensor ClipAttentionImpl::forward(const at::Tensor& x, const at::Tensor& causalMask) {
   const int64_t b = x.size(0), t = x.size(1), h = x.size(2);
   auto split = [&](const at::Tensor& y) { return y.view({b, t, heads, h / heads}).transpose(1, 2); };
-  const at::Tensor out = attention(split(q_proj(x)), split(k_proj(x)), split(v_proj(x)), causalMask);
-  return out_proj(out.transpose(1, 2).reshape({b, t, h}));
+  const at::Tensor out = attention(split(linearWithAdapter(*q_proj, x)), split(linearWithAdapter(*k_proj, x)),
+                                   split(linearWithAdapter(*v_proj, x)), causalMask);
+  return linearWithAdapter(*out_proj, out.transpose(1, 2).reshape({b, t, h}));
 }
 
 ClipMlpImpl::ClipMlpImpl(int64_t hidden, int64_t intermediate, std::string activation)
@@ -75,9 +77,9 @@ ClipMlpImpl::ClipMlpImpl(int64_t hidden, int64_t intermediate, std::string activ
 }
 
 at::Tensor ClipMlpImpl::forward(const at::Tensor& x) {
-  at::Tensor y = fc1(x);
+  at::Tensor y = linearWithAdapter(*fc1, x);
   y = activation == "quick_gelu" ? y * torch::sigmoid(1.702 * y) : torch::gelu(y);
-  return fc2(y);
+  return linearWithAdapter(*fc2, y);
 }
 
 ClipEncoderLayerImpl::ClipEncoderLayerImpl(const ClipTextConfig& c) {

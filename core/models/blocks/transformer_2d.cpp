@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "models/attention.h"
+#include "models/lora.h"
 
 namespace sds::models {
 
@@ -23,20 +24,21 @@ at::Tensor CrossAttentionImpl::forward(const at::Tensor& x, const at::Tensor& co
   const at::Tensor& kv = context.defined() ? context : x;
   const int64_t b = x.size(0);
   auto split = [&](const at::Tensor& y) { return y.view({b, y.size(1), heads, -1}).transpose(1, 2); };
-  at::Tensor q = split(to_q(x)), k = split(to_k(kv)), v = split(to_v(kv));
+  at::Tensor q = split(linearWithAdapter(*to_q, x)), k = split(linearWithAdapter(*to_k, kv)),
+             v = split(linearWithAdapter(*to_v, kv));
   const auto type = q.scalar_type();
   // upcast_attention (SD 2.1): scores in float32 so fp16 does not overflow.
   if (upcast && (type == torch::kFloat16 || type == torch::kBFloat16)) {
     q = q.to(torch::kFloat32), k = k.to(torch::kFloat32), v = v.to(torch::kFloat32);
   }
   const at::Tensor out = attention(q, k, v).to(type).transpose(1, 2).reshape({b, x.size(1), -1});
-  return to_out[0]->as<torch::nn::LinearImpl>()->forward(out);
+  return linearWithAdapter(*to_out[0]->as<torch::nn::LinearImpl>(), out);
 }
 
 GegluImpl::GegluImpl(int64_t dim, int64_t inner) { proj = register_module("proj", torch::nn::Linear(dim, inner * 2)); }
 
 at::Tensor GegluImpl::forward(const at::Tensor& x) {
-  const auto halves = proj(x).chunk(2, -1);
+  const auto halves = linearWithAdapter(*proj, x).chunk(2, -1);
   return halves[0] * torch::gelu(halves[1]);
 }
 
@@ -49,7 +51,7 @@ FeedForwardImpl::FeedForwardImpl(int64_t dim) {
   register_module("net", net);
 }
 
-at::Tensor FeedForwardImpl::forward(const at::Tensor& x) { return out(geglu(x)); }
+at::Tensor FeedForwardImpl::forward(const at::Tensor& x) { return linearWithAdapter(*out, geglu(x)); }
 
 BasicTransformerBlockImpl::BasicTransformerBlockImpl(int64_t dim, int64_t heads, int64_t headDim, int64_t contextDim,
                                                      bool upcast) {
@@ -90,13 +92,13 @@ at::Tensor Transformer2DImpl::forward(const at::Tensor& x, const at::Tensor& con
   at::Tensor y = norm(x);
   // Tokens are the pixels: [B, C, H, W] → [B, H·W, C] (projected before or after, as the config says).
   if (linearProjection) {
-    y = proj_in.forward(y.permute({0, 2, 3, 1}).reshape({b, h * w, c}));
+    y = linearWithAdapter(*proj_in.get<torch::nn::Linear>(), y.permute({0, 2, 3, 1}).reshape({b, h * w, c}));
   } else {
     y = proj_in.forward(y).permute({0, 2, 3, 1}).reshape({b, h * w, c});
   }
   for (const auto& block : *transformer_blocks) y = block->as<BasicTransformerBlockImpl>()->forward(y, context);
   if (linearProjection) {
-    y = proj_out.forward(y).reshape({b, h, w, c}).permute({0, 3, 1, 2});
+    y = linearWithAdapter(*proj_out.get<torch::nn::Linear>(), y).reshape({b, h, w, c}).permute({0, 3, 1, 2});
   } else {
     y = proj_out.forward(y.reshape({b, h, w, c}).permute({0, 3, 1, 2}).contiguous());
   }
