@@ -29,6 +29,14 @@ at::Tensor linearWithAdapter(torch::nn::LinearImpl& linear, const at::Tensor& x)
   return y;
 }
 
+LoraAdapterImpl& attachAdapter(torch::nn::LinearImpl& linear, int64_t rank, double alpha) {
+  const at::Tensor& w = linear.weight;
+  LoraAdapter adapter(w.size(1), w.size(0), rank, alpha);
+  adapter->to(w.device(), w.scalar_type());
+  linear.register_module("lora", adapter);
+  return *adapter;
+}
+
 namespace {
 
 bool endsWith(const std::string& name, const std::string& suffix) {
@@ -50,10 +58,7 @@ std::vector<std::string> attachLora(torch::nn::Module& model, const LoraOptions&
       auto* linear = item.value()->as<torch::nn::LinearImpl>();
       if (!linear) continue;  // a convolution or a container of the same name
       used[t] = true;
-      const at::Tensor& w = linear->weight;
-      LoraAdapter adapter(w.size(1), w.size(0), options.rank, options.alpha);
-      adapter->to(w.device(), w.scalar_type());
-      linear->register_module("lora", adapter);
+      attachAdapter(*linear, options.rank, options.alpha);
       attached.push_back(item.key());
       break;
     }

@@ -28,6 +28,9 @@ at::Tensor linearWithAdapter(torch::nn::LinearImpl& linear, const at::Tensor& x)
 // The adapter attached to a linear layer, or nullptr.
 LoraAdapterImpl* adapterOf(torch::nn::Module& linear);
 
+// Attaches a fresh adapter to one linear layer, on its device and dtype.
+LoraAdapterImpl& attachAdapter(torch::nn::LinearImpl& linear, int64_t rank, double alpha);
+
 struct LoraOptions {
   int64_t rank = 16;
   double alpha = 16;

@@ -4,10 +4,15 @@
 // torch before Qt: Qt's `slots` keyword macro would otherwise rewrite a torch member function.
 #include <torch/torch.h>
 
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include "models/clip_text_model.h"
 #include "models/lora.h"
+#include "models/lora_files.h"
+#include "io/safetensors.h"
+#include "io/torch_tensors.h"
+#include "models/weights.h"
 #include "models/unet_2d_condition.h"
 
 using namespace sds::models;
@@ -30,6 +35,25 @@ UNetConditioning conditioning() {
   UNetConditioning cond;
   cond.encoderHiddenStates = torch::randn({1, 5, 32}, torch::kFloat64);
   return cond;
+}
+
+// A small model of the family with the same random base for the same seed.
+StableDiffusionModel smallModel(ModelFamily family, std::uint64_t seed) {
+  torch::manual_seed(seed);
+  StableDiffusionModel m;
+  m.family = family;
+  m.unet = UNet2DConditionModel(smallUNet());
+  ClipTextConfig c;
+  c.hiddenSize = 32, c.intermediateSize = 64, c.numHiddenLayers = 2, c.numAttentionHeads = 4;
+  m.textEncoder = ClipTextModel(c);
+  if (family == ModelFamily::SDXL) {
+    c.withProjection = true, c.projectionDim = 16, c.hiddenAct = "gelu";
+    m.textEncoder2 = ClipTextModel(c);
+  }
+  m.unet->to(torch::kFloat64);
+  m.textEncoder->to(torch::kFloat64);
+  if (m.textEncoder2) m.textEncoder2->to(torch::kFloat64);
+  return m;
 }
 
 }  // namespace
@@ -119,6 +143,90 @@ class TestLora : public QObject {
       const bool adapter = item.key().find(".lora.") != std::string::npos;
       QCOMPARE(item.value().grad().defined(), adapter);
     }
+  }
+
+  void filesRoundTrip_data() {
+    QTest::addColumn<int>("family");
+    QTest::addColumn<int>("format");
+    QTest::addColumn<QString>("unetKey");
+    QTest::addColumn<QString>("textKey");
+    QTest::newRow("SD 1.x kohya") << int(ModelFamily::SD1) << int(LoraFormat::Kohya)
+                                  << "lora_unet_down_blocks_1_attentions_0_transformer_blocks_0_attn1_to_q.lora_down.weight"
+                                  << "lora_te_text_model_encoder_layers_0_self_attn_q_proj.alpha";
+    QTest::newRow("SDXL kohya") << int(ModelFamily::SDXL) << int(LoraFormat::Kohya)
+                                << "lora_unet_input_blocks_3_1_transformer_blocks_0_attn1_to_q.lora_up.weight"
+                                << "lora_te2_text_model_encoder_layers_1_self_attn_v_proj.lora_down.weight";
+    QTest::newRow("SD 1.x diffusers") << int(ModelFamily::SD1) << int(LoraFormat::Peft)
+                                      << "unet.down_blocks.1.attentions.0.transformer_blocks.0.attn2.to_out.0.lora_A.weight"
+                                      << "text_encoder.text_model.encoder.layers.1.self_attn.q_proj.lora_B.weight";
+    QTest::newRow("SDXL diffusers") << int(ModelFamily::SDXL) << int(LoraFormat::Peft)
+                                    << "unet.mid_block.attentions.0.transformer_blocks.0.attn1.to_k.lora_A.weight"
+                                    << "text_encoder_2.text_model.encoder.layers.0.self_attn.v_proj.lora_A.weight";
+  }
+
+  void filesRoundTrip() {
+    QFETCH(int, family);
+    QFETCH(int, format);
+    QFETCH(QString, unetKey);
+    QFETCH(QString, textKey);
+    StableDiffusionModel trained = smallModel(ModelFamily(family), 5);
+    LoraOptions unetTargets;
+    unetTargets.rank = 3;
+    unetTargets.alpha = 6;
+    std::size_t count = attachLora(*trained.unet, unetTargets).size();
+    LoraOptions textTargets;
+    textTargets.targets = {"q_proj", "v_proj"};
+    textTargets.rank = 2;
+    textTargets.alpha = 6;  // one alpha per file for diffusers' layout (its metadata)
+    count += attachLora(*trained.textEncoder, textTargets).size();
+    if (trained.textEncoder2) count += attachLora(*trained.textEncoder2, textTargets).size();
+    for (torch::nn::Module* m : {static_cast<torch::nn::Module*>(trained.unet.get()),
+                                 static_cast<torch::nn::Module*>(trained.textEncoder.get())})
+      for (const auto& item : m->named_parameters())
+        if (item.key().find(".lora.up.") != std::string::npos) item.value().data().normal_(0, 0.1);
+    if (trained.textEncoder2)
+      for (const auto& item : trained.textEncoder2->named_parameters())
+        if (item.key().find(".lora.up.") != std::string::npos) item.value().data().normal_(0, 0.1);
+
+    QTemporaryDir dir;
+    const std::string file = dir.filePath("lora.safetensors").toStdString();
+    saveLora(trained, file, LoraFormat(format), torch::kFloat32);
+    const auto written = sds::io::SafetensorsFile::open(file);
+    QVERIFY2(written.find(unetKey.toStdString()), qPrintable(unetKey));
+    QVERIFY2(written.find(textKey.toStdString()), qPrintable(textKey));
+    QCOMPARE(written.metadata().at("ss_network_alpha"), std::string("6"));
+
+    StableDiffusionModel loaded = smallModel(ModelFamily(family), 5);
+    QCOMPARE(loadLora(loaded, file), count);
+    torch::NoGradGuard noGrad;
+    torch::manual_seed(6);
+    const at::Tensor sample = torch::randn({1, 4, 16, 16}, torch::kFloat64);
+    const at::Tensor ids = torch::randint(0, 1000, {1, 7});
+    // Equal up to the float32 rounding of the stored adapter weights.
+    QVERIFY(torch::allclose(loaded.unet->forward(sample, torch::tensor({300}), conditioning()),
+                            trained.unet->forward(sample, torch::tensor({300}), conditioning()), 1e-5, 1e-6));
+    QVERIFY(torch::allclose(loaded.textEncoder->forward(ids).lastHiddenState,
+                            trained.textEncoder->forward(ids).lastHiddenState, 1e-5, 1e-6));
+    if (trained.textEncoder2)
+      QVERIFY(torch::allclose(loaded.textEncoder2->forward(ids).textEmbeds, trained.textEncoder2->forward(ids).textEmbeds,
+                              1e-5, 1e-6));
+    QVERIFY_THROWS_EXCEPTION(WeightsError, loadLora(loaded, file));  // adapters already attached
+  }
+
+  void foreignLoraFilesAreRefused() {
+    StableDiffusionModel model = smallModel(ModelFamily::SD1, 1);
+    QTemporaryDir dir;
+    const std::string file = dir.filePath("x.safetensors").toStdString();
+    sds::io::saveTensors(file, {{"lora_unet_no_such_layer.lora_down.weight", torch::zeros({2, 8})},
+                                {"lora_unet_no_such_layer.lora_up.weight", torch::zeros({8, 2})}});
+    try {
+      loadLora(model, file);
+      QFAIL("loaded a LoRA for layers the model does not have");
+    } catch (const WeightsError& e) {
+      QVERIFY2(QString(e.what()).contains("lora_unet_no_such_layer"), e.what());
+    }
+    sds::io::saveTensors(file, {{"something", torch::zeros({2})}});
+    QVERIFY_THROWS_EXCEPTION(WeightsError, loadLora(model, file));
   }
 };
 
