@@ -21,6 +21,7 @@
 #include "image/png_writer.h"
 #include "io/safetensors.h"
 #include "io/torch_tensors.h"
+#include "models/lora_files.h"
 #include "models/model_loader.h"
 #include "runtime/versions.h"
 #include "util/log.h"
@@ -215,6 +216,8 @@ int generate(Reporter& reporter, const GenerateOptions& o) {
     loadOptions.configFolder = o.configFolder;
     if (!o.prediction.empty()) loadOptions.predictionType = o.prediction;
     model = models::loadModel(o.model, dtype, loadOptions);
+    if (!o.lora.empty())
+      log::info("applied " + std::to_string(models::loadLora(model, o.lora)) + " LoRA adapters from " + o.lora);
     model.to(device, dtype);
   } catch (const c10::Error& e) {
     throw Refusal{kExitFailure, "cannot load " + o.model + " onto " + o.device + ": " + e.what_without_backtrace(), {}};
@@ -255,6 +258,7 @@ int generate(Reporter& reporter, const GenerateOptions& o) {
       {"batch", std::to_string(p.batch)},
       {"software", "SD Studio " + runtime::projectVersion()}};
   if (p.negativePrompt) metadata["negative_prompt"] = *p.negativePrompt;
+  if (!o.lora.empty()) metadata["lora"] = modelName(o.lora);
   if (!o.initLatents.empty()) metadata["init_latents"] = fs::path(o.initLatents).filename().string();
 
   reporter.emit(protocol::StateEvent{"sampling", std::to_string(p.batch) + (p.batch == 1 ? " image, " : " images, ") +
@@ -348,6 +352,7 @@ CLI::App* addGenerateCommand(CLI::App& app, GenerateOptions& options) {
       ->check(CLI::IsMember({"fp64", "fp32", "bf16", "fp16"}));
   generate->add_option("--config", options.configFolder,
                        "A diffusers folder whose configs describe a single-file checkpoint");
+  generate->add_option("--lora", options.lora, "A LoRA file (kohya or diffusers layout) to apply to the model");
   generate->add_option("--prediction", options.prediction, "Override the model's prediction type")
       ->check(CLI::IsMember({"epsilon", "v_prediction"}));
   generate->add_option("--out", options.out, "The PNG file to write (a batch adds -1, -2 … to the name)")->required();

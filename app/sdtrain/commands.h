@@ -33,6 +33,7 @@ struct GenerateOptions {
   std::string device = "cpu";
   std::string dtype;  // empty: fp32 on the CPU, bf16 on a GPU
   std::string configFolder;
+  std::string lora;  // a LoRA file applied to the model
   std::string prediction;  // empty: the model's own
   std::string out;
   std::string initLatents;

@@ -18,6 +18,9 @@
 #include "image/png_writer.h"
 #include "io/safetensors.h"
 #include "io/torch_tensors.h"
+#include "models/lora.h"
+#include "models/lora_files.h"
+#include "models/model_loader.h"
 
 using namespace sds;
 
@@ -152,6 +155,36 @@ class TestGenerate : public QObject {
     RUN(refused, kExitInvalidInput, {"generate", "--model", fixture("tiny-sd15-single.safetensors"), "--prompt", "x",
                                      "--out", dir.filePath("x.png")});
     VERIFY_MESSAGE(refused.err, "--config");
+  }
+
+  void loraChangesTheImage() {
+    // A LoRA with non-zero weights on the tiny model's attention: the image changes, and the PNG names it.
+    QTemporaryDir dir;
+    const QString lora = dir.filePath("style.safetensors");
+    {
+      models::StableDiffusionModel model = models::loadModel(fixturePath("tiny-sd15"), torch::kFloat32);
+      models::LoraOptions options;
+      options.rank = 4;
+      models::attachLora(*model.unet, options);
+      torch::manual_seed(3);
+      for (const auto& item : model.unet->named_parameters())
+        if (item.key().find(".lora.up.") != std::string::npos) item.value().data().normal_(0, 0.5);
+      models::saveLora(model, lora.toStdString(), models::LoraFormat::Kohya, torch::kFloat16);
+    }
+    const QStringList common{"generate", "--model", fixture("tiny-sd15"), "--prompt", "a cat", "--steps", "2",
+                             "--width", "32", "--height", "32", "--seed", "4"};
+    RUN(plain, kExitOk, QStringList(common) << "--out" << dir.filePath("plain.png") << "--save-raw" << dir.filePath("plain.safetensors"));
+    RUN(styled, kExitOk, QStringList(common) << "--lora" << lora << "--out" << dir.filePath("styled.png") << "--save-raw"
+                                            << dir.filePath("styled.safetensors"));
+    const double difference =
+        (rawImage(dir.filePath("plain.safetensors")) - rawImage(dir.filePath("styled.safetensors"))).abs().max().item<double>();
+    QVERIFY2(difference > 0.01, qPrintable(QString::number(difference)));
+    QCOMPARE(pngText(dir.filePath("styled.png")).value("lora"), QString("style.safetensors"));
+    QVERIFY(!pngText(dir.filePath("plain.png")).contains("lora"));
+    // A LoRA of another model is refused, naming a key it cannot place.
+    writeFile(dir.filePath("other.safetensors"), QByteArray());
+    RUN(refused, kExitInvalidInput, QStringList(common) << "--lora" << dir.filePath("other.safetensors") << "--out" << dir.filePath("x.png"));
+    VERIFY_MESSAGE(refused.err, "other.safetensors");
   }
 
   void sdxlMatchesDiffusers_data() {
