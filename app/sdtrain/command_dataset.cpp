@@ -344,13 +344,13 @@ int runDatasetCheck(Reporter& reporter, const DatasetCheckOptions& options) {
                                   : "fix or replace the files listed above");
     return kExitInvalidInput;
   }
-  if (reporter.mode() == Reporter::Mode::Jsonl) reporter.emit(protocol::StateEvent{"finished", "dataset checked"});
   if (!options.json) {
     say(reporter, "");
     say(reporter, d.skipped() == 0 ? std::string("Every image is usable.")
                                   : std::to_string(d.samples.size()) + " of " + std::to_string(d.examined) +
                                         " images are usable; training skips the others.");
   }
+  if (reporter.mode() == Reporter::Mode::Jsonl) reporter.emit(protocol::StateEvent{"finished", "dataset checked"});
   return kExitOk;
 }
 

@@ -308,6 +308,8 @@ class TestDatasetCheck : public QObject {
       if (name == "log" && e.value("message").toString().startsWith("Images: 13 examined")) summary = true;
     }
     QVERIFY(scanning && finished && summary);
+    QCOMPARE(events.last().value("event").toString(), QString("state"));
+    QCOMPARE(events.last().value("state").toString(), QString("finished"));
     QCOMPARE(lastProgress.value("current").toInt(), 13);
     QCOMPARE(lastProgress.value("total").toInt(), 13);
   }
@@ -348,7 +350,8 @@ class TestDatasetCheck : public QObject {
                "size = 768\n"
                "min_bucket_side = 384\n"
                "max_bucket_side = 1536\n");
-    // Run from elsewhere: the dataset path is relative to the project file.
+    // Run from elsewhere: the dataset path is relative to the project file. The project has no base
+    // model, an error that does not concern the dataset check.
     RUN(r, kExitOk, {"dataset", "check", "--project", folder + "/run.toml", "--json"}, dir_.filePath("bad"));
     QString problem;
     const QJsonObject o = jsonOf(r.out, &problem);
