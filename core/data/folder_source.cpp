@@ -206,6 +206,14 @@ void scanFolder(const DatasetOptions& options, const ScanCallbacks& callbacks, D
     std::string captionBytes, problem;
     std::error_code exists;
     image::DecodeOptions limits;
+    if (!fs::exists(fs::symlink_status(c.captionSource, exists))) {
+      // Captions saved on Windows are often name.TXT.
+      std::string upper = c.captionSource.substr(0, c.captionSource.size() - captionExtension.size()) + captionExtension;
+      std::transform(upper.end() - static_cast<std::ptrdiff_t>(captionExtension.size()), upper.end(),
+                     upper.end() - static_cast<std::ptrdiff_t>(captionExtension.size()),
+                     [](unsigned char ch) { return std::toupper(ch); });
+      if (fs::exists(fs::symlink_status(upper, exists))) c.captionSource = upper;
+    }
     if (fs::exists(fs::symlink_status(c.captionSource, exists))) {
       // The image is skipped when its caption file cannot be used: training it with another caption
       // than the one written would be wrong.

@@ -206,6 +206,8 @@ class TestDatasetScan : public QObject {
     write(r / "d_web.webp", webp(80, 80, 4));
     write(r / "d_web.txt", "caf\xC3\xA9 on the corner");  // UTF-8 é
     write(r / "e_nocaption.bmp", bmp(72, 72, 5));       // no caption, no default
+    write(r / "t_windows.png", png(64, 64, 14));
+    write(r / "t_windows.TXT", "saved on windows");     // the extension in capitals
     // Bad files of every kind, each with a caption so that the image itself is the problem.
     write(r / "f_zero.png", "");
     write(r / "f_zero.txt", "zero");
@@ -286,6 +288,7 @@ class TestDatasetScan : public QObject {
         {"external/o.png", "from outside"},
         {"nested/deeper/x.BMP", "deep"},
         {"styled/s1.webp", "a lighthouse"},
+        {"t_windows.png", "saved on windows"},
     };
     std::map<std::string, std::string> got;
     for (const Sample& s : d.samples) {
@@ -318,7 +321,7 @@ class TestDatasetScan : public QObject {
     QCOMPARE(sampleOf(d, at("nested/deeper/x.BMP"))->format, sds::image::ImageFormat::Bmp);
     QCOMPARE(sampleOf(d, at("nested/deeper/x.BMP"))->height, 80);
     QCOMPARE(d.formats,
-             (std::map<std::string, std::size_t>{{"BMP", 1}, {"JPEG", 2}, {"PNG", root ? 5u : 4u}, {"WebP", 2}}));
+             (std::map<std::string, std::size_t>{{"BMP", 1}, {"JPEG", 2}, {"PNG", root ? 6u : 5u}, {"WebP", 2}}));
 
     // Concepts: the root, "5_sks dog" (5 repeats, its default caption), concept.toml's settings, the
     // broken concept.toml ignored, a linked folder outside the dataset.
@@ -340,8 +343,8 @@ class TestDatasetScan : public QObject {
     QCOMPARE(&d.concepts.at(sampleOf(d, at("5_sks dog/1.jpg"))->concept), dog);
     QCOMPARE(&d.concepts.at(sampleOf(d, at("styled/s1.webp"))->concept), styled);
     QCOMPARE(&d.concepts.at(sampleOf(d, at("a_plain.png"))->concept), rootConcept);
-    // 2 × 5 (dog) + 1 × 3 (styled) + 6 (7 as root) × 1.
-    QCOMPARE(d.epochSize(), std::size_t(2 * 5 + 3 + (root ? 7 : 6)));
+    // 2 × 5 (dog) + 1 × 3 (styled) + 7 (8 as root) × 1.
+    QCOMPARE(d.epochSize(), std::size_t(2 * 5 + 3 + (root ? 8 : 7)));
   }
 
   void everyBadFileIsReported() {
@@ -412,8 +415,8 @@ class TestDatasetScan : public QObject {
                qPrintable(qs(i.item)));
     }
     for (const Sample& s : d.samples) QVERIFY(s.image.path.find("/.") == std::string::npos);
-    // 9 samples (10 with i_noperm as root) + every skipped file above.
-    QCOMPARE(d.samples.size(), std::size_t(root ? 10 : 9));
+    // 10 samples (11 with i_noperm as root) + every skipped file above.
+    QCOMPARE(d.samples.size(), std::size_t(root ? 11 : 10));
     QCOMPARE(d.examined, d.samples.size() + expected.size());
     checkAccounting(d);
   }
