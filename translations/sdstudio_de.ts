@@ -961,6 +961,14 @@
         <source>Steps between two computations of the validation loss.</source>
         <translation>Schritte zwischen zwei Berechnungen des Validierungs-Loss.</translation>
     </message>
+    <message>
+        <source>Metadata filters</source>
+        <translation>Metadatenfilter</translation>
+    </message>
+    <message>
+        <source>WebDataset shards only: conditions on each sample&apos;s json metadata, such as original_width &gt;= 512 or pwatermark &lt;= 0.5 (a number field, one of &gt;= &lt;= == != &gt; &lt;, a number). Samples that fail one, or lack its field, are skipped and counted in the dataset check. One per line.</source>
+        <translation>Nur für WebDataset-Shards: Bedingungen an die JSON-Metadaten jedes Beispiels, etwa original_width &gt;= 512 oder pwatermark &lt;= 0.5 (ein Zahlenfeld, einer der Operatoren &gt;= &lt;= == != &gt; &lt;, eine Zahl). Beispiele, die eine Bedingung nicht erfüllen oder denen das Feld fehlt, werden übersprungen und in der Datensatzprüfung gezählt. Eine Bedingung pro Zeile.</translation>
+    </message>
 </context>
 <context>
     <name>sds::widgets::AboutDialog</name>

@@ -46,6 +46,40 @@ int main(int argc, char** argv) {
   CLI::App* docs = config->add_subcommand("docs", "Print the Markdown reference of every project setting");
   docs->add_option("--out", docsOut, "Write to this file instead of stdout");
 
+  CLI::App* dataset = app.add_subcommand("dataset", "Datasets: check");
+  dataset->require_subcommand(1);
+  DatasetCheckOptions datasetCheck;
+  std::string captionExtension, defaultCaption;
+  int minSize = 0, resolution = 0, minBucket = 0, maxBucket = 0;
+  CLI::App* datasetCheckCommand = dataset->add_subcommand(
+      "check", "Scan a dataset as training would and report its images, concepts, buckets and every problem");
+  datasetCheckCommand->add_option("PATH", datasetCheck.path,
+                                  "A folder of images, a .tar shard or a shard pattern like shards/shard-{000..099}.tar");
+  datasetCheckCommand->add_option("--project", datasetCheck.project,
+                                  "Take the dataset and resolution settings from this project file (.toml); "
+                                  "options given here override them");
+  datasetCheckCommand->add_flag("--json", datasetCheck.json, "Print the report as one JSON object");
+  datasetCheckCommand->add_option("--examples", datasetCheck.examples, "Files listed per kind of issue (0: all)")
+      ->capture_default_str();
+  CLI::Option* captionExtensionOption =
+      datasetCheckCommand->add_option("--caption-extension", captionExtension, "Caption file extension (default .txt)");
+  CLI::Option* defaultCaptionOption = datasetCheckCommand->add_option(
+      "--default-caption", defaultCaption, "Caption for images without a caption file (default: none, reported)");
+  CLI::Option* minSizeOption = datasetCheckCommand->add_option(
+      "--min-size", minSize, "Images with a shorter side below this many pixels are skipped (default 256)")
+      ->check(CLI::Range(1, 65536));
+  CLI::Option* resolutionOption =
+      datasetCheckCommand->add_option("--resolution", resolution, "Training resolution for the buckets (default 512)")
+          ->check(CLI::Range(64, 8192));
+  CLI::Option* minBucketOption =
+      datasetCheckCommand->add_option("--min-bucket", minBucket, "Shortest bucket side (default 256)")
+          ->check(CLI::Range(64, 8192));
+  CLI::Option* maxBucketOption =
+      datasetCheckCommand->add_option("--max-bucket", maxBucket, "Longest bucket side (default 1024)")
+          ->check(CLI::Range(64, 8192));
+  datasetCheckCommand->add_option("--filter", datasetCheck.filters,
+                                  "WebDataset json filter such as \"original_width >= 512\" (repeatable)");
+
   bool versionJson = false;
   CLI::App* version = app.add_subcommand("version", "Print the versions of sdtrain and its libraries");
   version->add_flag("--json", versionJson, "As a JSON array of {name, version}");
@@ -78,6 +112,19 @@ int main(int argc, char** argv) {
     if (docs->parsed()) return runConfigDocs(reporter, docsOut);
     if (demo->parsed()) return runDemo(reporter, demoOut);
     if (generate->parsed()) return runGenerate(reporter, generateOptions);
+    if (datasetCheckCommand->parsed()) {
+      if (datasetCheck.path.empty() && datasetCheck.project.empty()) {
+        reporter.fail("dataset check needs a PATH or --project FILE", "sdtrain dataset check --help lists the options");
+        return kExitUsage;
+      }
+      if (captionExtensionOption->count()) datasetCheck.captionExtension = captionExtension;
+      if (defaultCaptionOption->count()) datasetCheck.defaultCaption = defaultCaption;
+      if (minSizeOption->count()) datasetCheck.minSize = minSize;
+      if (resolutionOption->count()) datasetCheck.resolution = resolution;
+      if (minBucketOption->count()) datasetCheck.minBucket = minBucket;
+      if (maxBucketOption->count()) datasetCheck.maxBucket = maxBucket;
+      return runDatasetCheck(reporter, datasetCheck);
+    }
   } catch (const std::exception& e) {
     // Anything unexpected still ends as an error report and a clean exit, never a crash.
     reporter.fail(std::string("internal error: ") + e.what(),

@@ -236,6 +236,12 @@ std::vector<Section> projectSections() {
                                     "classifier-free guidance.")),
            integer("min_image_size", 256, 1, 65536, QT_TRANSLATE_NOOP("Schema", "Smallest image side"),
                    QT_TRANSLATE_NOOP("Schema", "Images whose shorter side has fewer pixels are reported and skipped.")),
+           list("filters", {}, QT_TRANSLATE_NOOP("Schema", "Metadata filters"),
+                QT_TRANSLATE_NOOP("Schema",
+                                  "WebDataset shards only: conditions on each sample's json metadata, such as "
+                                  "original_width >= 512 or pwatermark <= 0.5 (a number field, one of >= <= == "
+                                  "!= > <, a number). Samples that fail one, or lack its field, are skipped and "
+                                  "counted in the dataset check. One per line.")),
            boolean("cache_latents", true, QT_TRANSLATE_NOOP("Schema", "Cache latents"),
                    QT_TRANSLATE_NOOP("Schema",
                                      "Encode each image with the VAE once and keep the result in the project's "

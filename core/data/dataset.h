@@ -59,7 +59,9 @@ struct Issue {
   IssueKind kind;
   std::string item;     // the file, member or concept.toml it is about
   std::string message;  // what is wrong and what to do
-  bool skipped = true;  // the sample was left out (false: a warning, the sample is used)
+  // The image it names was left out. False for warnings (the sample is used) and for issues about a
+  // folder, shard or concept.toml rather than one image.
+  bool skipped = true;
 };
 
 struct Dataset {
@@ -67,7 +69,9 @@ struct Dataset {
   std::vector<Concept> concepts;
   std::vector<Sample> samples;
   std::vector<Issue> issues;
-  std::size_t examined = 0;  // candidate image files and members looked at
+  // Image files and members looked at: each one is either a sample or named by one skipped issue,
+  // so examined == samples.size() + skipped().
+  std::size_t examined = 0;
   std::map<std::string, std::size_t> formats;  // usable samples per format ("PNG", "JPEG", …)
 
   std::size_t skipped() const;

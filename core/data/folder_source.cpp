@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <set>
 #include <sstream>
 
 #include "data/sources.h"
@@ -20,17 +22,42 @@ namespace fs = std::filesystem;
 
 bool isImageName(const fs::path& path) {
   std::string ext = path.extension().string();
+  if (ext.size() < 2) return false;
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp" || ext == ".webp";
+  return isImageExtension(ext.substr(1));
 }
 
 bool hidden(const fs::path& path) { return path.filename().string().rfind('.', 0) == 0; }
 
-// Reads a whole file; false with `problem` set when it cannot be read.
-bool readBytes(const fs::path& path, std::string& out, std::string& problem) {
+// Why a file cannot be read, or "" when it can be opened as a regular file. Pipes, devices and
+// folders are refused before opening, so nothing blocks.
+std::string unreadableReason(const fs::path& path) {
   std::error_code ec;
-  if (fs::is_symlink(path, ec) && !fs::exists(path, ec)) {
-    problem = "is a broken symbolic link";
+  const fs::file_status link = fs::symlink_status(path, ec);
+  if (ec) return "cannot be examined: " + ec.message();
+  const fs::file_status target = fs::status(path, ec);
+  if (fs::is_symlink(link) && (ec || !fs::exists(target))) {
+    std::error_code readError;
+    const fs::path to = fs::read_symlink(path, readError);
+    return "is a broken symbolic link" + (readError ? std::string() : " to " + to.string());
+  }
+  if (ec) return "cannot be examined: " + ec.message();
+  if (fs::is_directory(target)) return "is a folder, not a file";
+  if (!fs::is_regular_file(target)) return "is not a regular file (a pipe, socket or device)";
+  return {};
+}
+
+// Reads a whole file of at most `maxBytes`; false with `problem` set (and `tooLarge` for a file over
+// the limit) when it cannot be read.
+bool readBytes(const fs::path& path, std::uint64_t maxBytes, std::string& out, std::string& problem,
+               bool* tooLarge = nullptr) {
+  problem = unreadableReason(path);
+  if (!problem.empty()) return false;
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (!ec && size > maxBytes) {
+    problem = "has " + std::to_string(size) + " bytes, more than the limit of " + std::to_string(maxBytes);
+    if (tooLarge) *tooLarge = true;
     return false;
   }
   std::ifstream in(path, std::ios::binary);
@@ -52,7 +79,7 @@ bool readBytes(const fs::path& path, std::string& out, std::string& problem) {
 Concept readConcept(const fs::path& root, const fs::path& folder, const DatasetOptions& options,
                     std::vector<Issue>& issues) {
   Concept c;
-  c.folder = fs::relative(folder, root).generic_string();
+  c.folder = folder.lexically_relative(root).generic_string();  // a linked folder keeps its name
   if (c.folder == ".") c.folder.clear();
   c.repeats = options.repeats;
   const std::string name = folder.filename().string();
@@ -102,28 +129,56 @@ void scanFolder(const DatasetOptions& options, const ScanCallbacks& callbacks, D
   std::error_code ec;
   if (!fs::is_directory(root, ec)) throw std::runtime_error(options.path + ": not a folder");
 
-  // Walk the tree without following folder links (no cycles), reporting folders that cannot be read.
+  // Walk the tree, reporting folders that cannot be read. Hidden files and folders (".name") are not
+  // part of it. Links to folders are followed after every real folder, and each real folder is visited
+  // once, so a link to a folder inside the dataset adds nothing and a link loop ends.
   std::vector<fs::path> images;
-  std::vector<fs::path> folders{root};
-  for (std::size_t f = 0; f < folders.size(); ++f) {
-    fs::directory_iterator it(folders[f], ec), end;
+  std::deque<fs::path> folders{root}, links;
+  std::set<fs::path> visited{fs::weakly_canonical(root, ec)};
+  while (!folders.empty() || !links.empty()) {
+    fs::path folder;
+    if (!folders.empty()) {
+      folder = std::move(folders.front());
+      folders.pop_front();
+    } else {
+      folder = std::move(links.front());
+      links.pop_front();
+      std::error_code canonicalError;
+      if (!visited.insert(fs::weakly_canonical(folder, canonicalError)).second) continue;
+    }
+    std::vector<fs::directory_entry> entries;
+    fs::directory_iterator it(folder, ec), end;
     if (ec) {
-      out.issues.push_back({IssueKind::Unreadable, folders[f].string(), "this folder cannot be read: " + ec.message()});
+      out.issues.push_back({IssueKind::Unreadable, folder.string(),
+                            "this folder cannot be read: " + ec.message() + "; its images are not examined", false});
       continue;
     }
-    for (; it != end; it.increment(ec)) {
-      const fs::path& p = it->path();
+    for (; it != end; it.increment(ec)) entries.push_back(*it);
+    if (ec)
+      out.issues.push_back({IssueKind::Unreadable, folder.string(),
+                            "listing this folder failed: " + ec.message() + "; some images may be missing", false});
+    std::sort(entries.begin(), entries.end());
+    for (const fs::directory_entry& entry : entries) {
+      const fs::path& p = entry.path();
       if (hidden(p)) continue;
       std::error_code typeError;
-      if (it->is_directory(typeError) && !it->is_symlink(typeError))
-        folders.push_back(p);
-      else if (isImageName(p))
+      if (entry.is_directory(typeError)) {
+        if (entry.is_symlink(typeError)) {
+          links.push_back(p);
+        } else {
+          std::error_code canonicalError;
+          if (visited.insert(fs::weakly_canonical(p, canonicalError)).second) folders.push_back(p);
+        }
+      } else if (isImageName(p)) {
         images.push_back(p);
+      }
     }
-    if (ec) out.issues.push_back({IssueKind::Unreadable, folders[f].string(), "listing this folder failed: " + ec.message()});
   }
   std::sort(images.begin(), images.end());
 
+  // "txt" means ".txt".
+  std::string captionExtension = options.captionExtension;
+  if (!captionExtension.empty() && captionExtension.front() != '.') captionExtension.insert(0, ".");
   std::map<fs::path, std::size_t> conceptOf;
   std::vector<Candidate> candidates;
   for (const fs::path& image : images) {
@@ -135,7 +190,7 @@ void scanFolder(const DatasetOptions& options, const ScanCallbacks& callbacks, D
     }
     Candidate c;
     c.image.path = image.string();
-    c.captionSource = (folder / (image.stem().string() + options.captionExtension)).string();
+    c.captionSource = (folder / (image.stem().string() + captionExtension)).string();
     c.concept = it->second;
     candidates.push_back(std::move(c));
   }
@@ -150,19 +205,34 @@ void scanFolder(const DatasetOptions& options, const ScanCallbacks& callbacks, D
     Checked& result = results[i];
     std::string captionBytes, problem;
     std::error_code exists;
-    if (fs::exists(c.captionSource, exists)) {
-      if (!readBytes(c.captionSource, captionBytes, problem)) {
-        result.issues.push_back({IssueKind::BadCaption, c.captionSource, "this caption file " + problem});
+    image::DecodeOptions limits;
+    if (!fs::exists(fs::symlink_status(c.captionSource, exists))) {
+      // Captions saved on Windows are often name.TXT.
+      std::string upper = c.captionSource.substr(0, c.captionSource.size() - captionExtension.size()) + captionExtension;
+      std::transform(upper.end() - static_cast<std::ptrdiff_t>(captionExtension.size()), upper.end(),
+                     upper.end() - static_cast<std::ptrdiff_t>(captionExtension.size()),
+                     [](unsigned char ch) { return std::toupper(ch); });
+      if (fs::exists(fs::symlink_status(upper, exists))) c.captionSource = upper;
+    }
+    if (fs::exists(fs::symlink_status(c.captionSource, exists))) {
+      // The image is skipped when its caption file cannot be used: training it with another caption
+      // than the one written would be wrong.
+      if (!readBytes(c.captionSource, 1 << 20, captionBytes, problem)) {
+        result.issues.push_back({IssueKind::BadCaption, c.image.path,
+                                 "its caption file " + c.captionSource + " " + problem});
       } else if (const auto text = captionText(captionBytes, problem)) {
         c.caption = *text;
       } else {
-        result.issues.push_back({IssueKind::BadCaption, c.captionSource, "this caption file " + problem});
+        result.issues.push_back({IssueKind::BadCaption, c.image.path,
+                                 "its caption file " + c.captionSource + " " + problem});
       }
     }
     if (result.issues.empty()) {
       std::string bytes;
-      if (!readBytes(c.image.path, bytes, problem)) {
-        result.issues.push_back({IssueKind::Unreadable, c.image.path, "this file " + problem});
+      bool tooLarge = false;
+      if (!readBytes(c.image.path, limits.maxFileBytes, bytes, problem, &tooLarge)) {
+        result.issues.push_back(
+            {tooLarge ? IssueKind::TooLarge : IssueKind::Unreadable, c.image.path, "this file " + problem});
       } else {
         result = checkCandidate(c, reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size(), out.concepts,
                                 options);

@@ -8,6 +8,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "data/captions.h"
 #include "data/sources.h"
 #include "text/clip_tokenizer.h"
 #include "text/unicode.h"
@@ -68,9 +69,21 @@ IssueKind fromDecodeFailure(image::DecodeFailure f) {
 
 }  // namespace
 
+bool isImageExtension(const std::string& extension) {
+  static const char* const kExtensions[] = {
+      "png", "jpg", "jpeg", "bmp", "webp",  // decoded
+      "jfif", "jpe", "gif", "tif", "tiff", "heic", "heif", "avif", "jxl", "jp2", "psd", "ico", "svg", "qoi"};
+  return std::any_of(std::begin(kExtensions), std::end(kExtensions),
+                     [&](const char* e) { return extension == e; });
+}
+
 std::optional<std::string> captionText(const std::string& bytes, std::string& problem) {
   std::string_view text(bytes);
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF") {
+    problem = "is UTF-16 text; save it as UTF-8";
+    return std::nullopt;
+  }
   if (text::unicode::toValidUtf8(text) != text) {
     problem = "is not UTF-8 text; save it as UTF-8";
     return std::nullopt;
@@ -108,8 +121,9 @@ Checked checkCandidate(const Candidate& c, const std::uint8_t* data, std::size_t
                               " px, dataset.min_image_size)"});
     return out;
   }
+  // An empty caption file counts as none: the concept's or the dataset's default caption applies.
   std::string caption;
-  if (c.caption) {
+  if (c.caption && !c.caption->empty()) {
     caption = *c.caption;
   } else if (!concepts.at(c.concept).defaultCaption.empty()) {
     caption = concepts.at(c.concept).defaultCaption;
@@ -117,8 +131,8 @@ Checked checkCandidate(const Candidate& c, const std::uint8_t* data, std::size_t
     caption = options.defaultCaption;
   } else {
     out.issues.push_back({IssueKind::MissingCaption, name,
-                          "has no caption (" + c.captionSource +
-                              " not found); add one, or set dataset.default_caption or a concept default"});
+                          "has no caption (" + c.captionSource + (c.caption ? " is empty" : " not found") +
+                              "); add one, or set dataset.default_caption or a concept default"});
     return out;
   }
   Sample s;
@@ -194,8 +208,11 @@ Dataset scanDataset(const DatasetOptions& options, const ScanCallbacks& callback
       continue;
     }
     if (options.tokenizer) {
-      const std::string& prefix = out.concepts.at(s.concept).captionPrefix;
-      const std::string full = prefix.empty() ? s.caption : prefix + ", " + s.caption;
+      // The caption as training uses it without shuffling or dropout (the random state is not touched).
+      CaptionOptions captionOptions;
+      captionOptions.prefix = out.concepts.at(s.concept).captionPrefix;
+      Rng unused(0);
+      const std::string full = transformCaption(s.caption, captionOptions, unused);
       const std::size_t tokens = options.tokenizer->tokenCount(full);
       const auto limit = static_cast<std::size_t>(options.tokenizer->maxLength() - 2);
       if (tokens > limit)

@@ -23,6 +23,11 @@ struct Checked {
   std::vector<Issue> issues;
 };
 
+// Whether a file or member with this extension (lower case, without the dot) is looked at as an image:
+// png, jpg, jpeg, bmp, webp, and the other common image extensions (gif, tiff, heic, avif, …), so that
+// files this decoder cannot read are reported instead of dropped silently.
+bool isImageExtension(const std::string& extension);
+
 // Decodes the candidate's image bytes and checks caption and size.
 Checked checkCandidate(const Candidate& candidate, const std::uint8_t* data, std::size_t size,
                        const std::vector<Concept>& concepts, const DatasetOptions& options);

@@ -18,8 +18,6 @@
 namespace sds::data::detail {
 namespace {
 
-const char* kImageExtensions[] = {"png", "jpg", "jpeg", "webp", "bmp"};
-
 struct Filter {
   std::string field, op;
   double value = 0;
@@ -70,7 +68,8 @@ struct Group {
   std::string key, imageMember;
   std::vector<std::uint8_t> image;
   std::optional<std::string> caption, json;
-  std::string captionProblem;
+  std::string problem;  // a caption or json member that cannot be used: the image is skipped
+  IssueKind problemKind = IssueKind::BadCaption;
 };
 
 std::string lowercase(std::string s) {
@@ -83,8 +82,8 @@ void finishGroup(Group& g, const std::string& shard, const std::vector<Filter>& 
   if (g.key.empty() || g.imageMember.empty()) return;  // metadata-only keys are not samples
   Checked result;
   const ImageRef ref{shard, g.imageMember};
-  if (!g.captionProblem.empty()) {
-    result.issues.push_back({IssueKind::BadCaption, shard + ":" + g.key + ".txt", "this caption " + g.captionProblem});
+  if (!g.problem.empty()) {
+    result.issues.push_back({g.problemKind, ref.displayName(), g.problem});
   } else if (!filters.empty()) {
     nlohmann::json meta;
     std::string reason;
@@ -106,20 +105,33 @@ void finishGroup(Group& g, const std::string& shard, const std::vector<Filter>& 
   results.push_back(std::move(result));
 }
 
-// Reads one shard; returns the number of image members examined.
+// Reads one shard; returns the number of image members examined (each one ends as a sample or as a
+// skipped issue in `results`).
 std::size_t readShard(const std::string& shard, const std::vector<Filter>& filters, const Dataset& out,
                       const DatasetOptions& options, std::vector<Checked>& results, std::vector<Issue>& shardIssues,
                       const ScanCallbacks& callbacks) {
   std::unique_ptr<archive, int (*)(archive*)> a(archive_read_new(), archive_read_free);
   archive_read_support_format_tar(a.get());
   archive_read_support_filter_all(a.get());  // .tar.gz and friends
+  const auto error = [&] {
+    const char* text = archive_error_string(a.get());
+    return std::string(text ? text : "unknown error");
+  };
   if (archive_read_open_filename(a.get(), shard.c_str(), 1 << 16) != ARCHIVE_OK) {
-    shardIssues.push_back({IssueKind::BadShard, shard, std::string("cannot be read as a tar archive: ") +
-                                                           archive_error_string(a.get())});
+    shardIssues.push_back({IssueKind::BadShard, shard, "cannot be read as a tar archive: " + error(), false});
     return 0;
   }
   std::size_t images = 0;
   Group group;
+  // A sample whose members the shard's damage cut off is reported, not finished with what was read.
+  const auto lostToDamage = [&](const std::string& damage) {
+    if (group.imageMember.empty()) return;
+    Checked lost;
+    lost.issues.push_back({IssueKind::Truncated, shard + ":" + group.imageMember,
+                           "the shard is damaged here (" + damage + "); this sample is skipped"});
+    results.push_back(std::move(lost));
+  };
+  std::string damage;  // why reading stopped early
   archive_entry* entry = nullptr;
   int status;
   while ((status = archive_read_next_header(a.get(), &entry)) == ARCHIVE_OK || status == ARCHIVE_WARN) {
@@ -127,48 +139,81 @@ std::size_t readShard(const std::string& shard, const std::vector<Filter>& filte
     if (archive_entry_filetype(entry) != AE_IFREG) continue;
     const std::string name = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
     const std::size_t slash = name.rfind('/');
-    const std::size_t dot = name.find('.', slash == std::string::npos ? 0 : slash + 1);
-    if (dot == std::string::npos || name.compare(slash == std::string::npos ? 0 : slash + 1, 1, ".") == 0) continue;
+    const std::size_t base = slash == std::string::npos ? 0 : slash + 1;
+    const std::size_t dot = name.find('.', base);
+    if (dot == std::string::npos || dot == base) continue;  // no extension, or hidden
     const std::string key = name.substr(0, dot), extension = lowercase(name.substr(dot + 1));
     if (key != group.key) {
       finishGroup(group, shard, filters, out, options, results);
       group = Group();
       group.key = key;
     }
-    const bool isImage = std::find(std::begin(kImageExtensions), std::end(kImageExtensions), extension) !=
-                         std::end(kImageExtensions);
+    const bool isImage = isImageExtension(extension);
     if (!isImage && extension != "txt" && extension != "json") continue;
+    const std::string member = shard + ":" + name;
+    if (isImage) {
+      ++images;
+      if (!group.imageMember.empty()) {
+        Checked extra;
+        extra.issues.push_back({IssueKind::Duplicate, member,
+                                "is a second image of the sample " + group.key + "; only " + group.imageMember +
+                                    " is used"});
+        results.push_back(std::move(extra));
+        continue;
+      }
+    }
     // Member sizes come from the header; refuse absurd ones before allocating.
     const la_int64_t size = archive_entry_size(entry);
-    if (size < 0 || static_cast<std::uint64_t>(size) > (std::uint64_t(1) << 30)) {
-      shardIssues.push_back({IssueKind::TooLarge, shard + ":" + name, "member of " + std::to_string(size) + " bytes"});
+    const std::uint64_t limit = isImage ? image::DecodeOptions().maxFileBytes : std::uint64_t(1) << 20;
+    if (size < 0 || static_cast<std::uint64_t>(size) > limit) {
+      const std::string problem =
+          "has " + std::to_string(size) + " bytes, more than the limit of " + std::to_string(limit);
+      if (isImage) {
+        Checked large;
+        large.issues.push_back({IssueKind::TooLarge, member, "this member " + problem});
+        results.push_back(std::move(large));
+        group.imageMember.clear();
+        group.key.clear();  // the rest of this sample's members are ignored
+      } else {
+        group.problem = "its " + extension + " member " + problem;
+        group.problemKind = extension == "txt" ? IssueKind::BadCaption : IssueKind::Corrupt;
+      }
       continue;
     }
     std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
-    const la_ssize_t read = archive_read_data(a.get(), bytes.data(), bytes.size());
-    if (read < 0) {
-      shardIssues.push_back({IssueKind::BadShard, shard, "stops at " + name + ": " + archive_error_string(a.get())});
+    const la_ssize_t read = bytes.empty() ? 0 : archive_read_data(a.get(), bytes.data(), bytes.size());
+    if (read < 0 || static_cast<std::size_t>(read) < bytes.size()) {
+      damage = read < 0 ? error() : name + " ends early";
+      if (isImage) group.imageMember = name;
       break;
     }
-    bytes.resize(static_cast<std::size_t>(read));
     if (isImage) {
-      ++images;
       group.imageMember = name;
       group.image = std::move(bytes);
     } else if (extension == "txt") {
       std::string problem;
       group.caption = captionText(std::string(bytes.begin(), bytes.end()), problem);
-      group.captionProblem = problem;
+      if (!problem.empty()) {
+        group.problem = "its caption " + name + " " + problem;
+        group.problemKind = IssueKind::BadCaption;
+      }
     } else {
       group.json = std::string(bytes.begin(), bytes.end());
     }
   }
-  if (status == ARCHIVE_FATAL)
+  if (status == ARCHIVE_FATAL && damage.empty()) damage = error();
+  if (!damage.empty()) {
+    lostToDamage(damage);
     shardIssues.push_back({IssueKind::BadShard, shard,
-                           std::string("is damaged after ") + std::to_string(images) +
-                               " images (the rest is skipped): " + archive_error_string(a.get())});
-  else
+                           "is damaged after " + std::to_string(images) + " image members; the rest is not read: " +
+                               damage,
+                           false});
+  } else {
     finishGroup(group, shard, filters, out, options, results);
+    if (images == 0)
+      shardIssues.push_back({IssueKind::BadShard, shard,
+                             "holds no image members (png, jpg, jpeg, webp or bmp named like key.jpg)", false});
+  }
   return images;
 }
 
@@ -193,7 +238,9 @@ std::vector<std::string> expandShardPattern(const std::string& pattern) {
     };
     if (!digits(from) || !digits(to) || std::stol(from) > std::stol(to) || std::stol(to) - std::stol(from) > 1000000)
       throw std::runtime_error(pattern + ": {" + inside + "} is not a range like {000..099}");
-    const std::size_t width = from.size();
+    // Zero-padded as written ({000..099}, {00..100}), as bash and Python's braceexpand do.
+    const bool padded = (from.size() > 1 && from[0] == '0') || (to.size() > 1 && to[0] == '0');
+    const std::size_t width = padded ? std::max(from.size(), to.size()) : 0;
     for (long i = std::stol(from); i <= std::stol(to); ++i) {
       std::string n = std::to_string(i);
       if (n.size() < width) n.insert(0, width - n.size(), '0');
@@ -217,7 +264,7 @@ void scanShards(const DatasetOptions& options, const ScanCallbacks& callbacks, D
   for (const std::string& text : options.filters) filters.push_back(parseFilter(text));
   const std::vector<std::string> shards = expandShardPattern(options.path);
   std::error_code ec;
-  if (shards.size() == 1 && !std::filesystem::exists(shards[0], ec))
+  if (shards.size() == 1 && !std::filesystem::exists(std::filesystem::symlink_status(shards[0], ec)))
     throw std::runtime_error(options.path + ": no such file or folder");
   Concept root;
   root.repeats = options.repeats;
@@ -229,8 +276,9 @@ void scanShards(const DatasetOptions& options, const ScanCallbacks& callbacks, D
   std::mutex progressMutex;
   std::size_t done = 0;
   parallelFor(shards.size(), workerCount(options), [&](std::size_t i) {
-    if (!std::filesystem::exists(shards[i]))
-      shardIssues[i].push_back({IssueKind::BadShard, shards[i], "this shard does not exist"});
+    std::error_code missing;
+    if (!std::filesystem::exists(shards[i], missing))
+      shardIssues[i].push_back({IssueKind::BadShard, shards[i], "this shard does not exist", false});
     else
       examined[i] = readShard(shards[i], filters, out, options, perShard[i], shardIssues[i], callbacks);
     if (callbacks.progress) {

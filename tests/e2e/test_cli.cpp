@@ -109,7 +109,7 @@ class TestCli : public QObject {
 
   void help() {
     RUN(r, kExitOk, {"--help"});
-    for (const char* word : {"config", "version", "demo", "--events", "--log-level"})
+    for (const char* word : {"config", "dataset", "version", "demo", "--events", "--log-level"})
       QVERIFY2(r.out.contains(word), word);
   }
 
