@@ -7,6 +7,8 @@
 
 #include <QtTest>
 
+#include <nlohmann/json.hpp>
+
 #include <QDir>
 #include <QDirIterator>
 
@@ -86,6 +88,44 @@ class TestModelLoading : public QObject {
     QTemporaryDir dir;
     copyTinySd15(dir.path());
     QCOMPARE(loadError(dir.path()), QString());
+  }
+
+  // --- sharded weights ---
+
+  void shardedWeightsLoadAsOne() {
+    // The UNet's weights split over two shards with their index, as large models are published.
+    QTemporaryDir dir;
+    copyTinySd15(dir.path());
+    const auto all = io::loadTensors(fixturePath("tiny-sd15/" + kUnetWeights));
+    std::map<std::string, at::Tensor> first, second;
+    nlohmann::json index;
+    int i = 0;
+    for (const auto& [name, tensor] : all) {
+      const bool one = i++ % 2 == 0;
+      (one ? first : second)[name] = tensor;
+      index["weight_map"][name] = one ? "diffusion_pytorch_model-00001-of-00002.safetensors"
+                                      : "diffusion_pytorch_model-00002-of-00002.safetensors";
+    }
+    const QDir unet(dir.filePath("unet"));
+    QVERIFY(QFile::remove(unet.filePath("diffusion_pytorch_model.safetensors")));
+    io::saveTensors(unet.filePath("diffusion_pytorch_model-00001-of-00002.safetensors").toStdString(), first);
+    io::saveTensors(unet.filePath("diffusion_pytorch_model-00002-of-00002.safetensors").toStdString(), second);
+    const QString indexPath = unet.filePath("diffusion_pytorch_model.safetensors.index.json");
+    writeFile(indexPath, QByteArray::fromStdString(index.dump()));
+    const models::StableDiffusionModel sharded = models::loadModel(dir.path().toStdString(), torch::kFloat32);
+    const models::StableDiffusionModel single = models::loadModel(fixturePath("tiny-sd15"), torch::kFloat32);
+    const auto expected = single.unet->named_parameters();
+    for (const auto& item : sharded.unet->named_parameters())
+      QVERIFY2(torch::equal(item.value(), expected[item.key()]), item.key().c_str());
+
+    // A shard named outside the folder, and a tensor in two shards, are refused by name.
+    nlohmann::json outside = index;
+    outside["weight_map"][all.begin()->first] = "../elsewhere.safetensors";
+    writeFile(indexPath, QByteArray::fromStdString(outside.dump()));
+    VERIFY_ERROR(loadError(dir.path()), "outside the folder");
+    io::saveTensors(unet.filePath("diffusion_pytorch_model-00002-of-00002.safetensors").toStdString(), all);
+    writeFile(indexPath, QByteArray::fromStdString(index.dump()));
+    VERIFY_ERROR(loadError(dir.path()), "more than one shard");
   }
 
   // --- folders ---
