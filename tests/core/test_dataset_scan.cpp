@@ -7,8 +7,6 @@
 
 #include <QTemporaryDir>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +18,7 @@
 #include "data/dataset.h"
 #include "data/sources.h"
 #include "embedded.h"
+#include "dataset_files.h"
 #include "image_encoders.h"
 #include "qt_strings.h"
 #include "text/clip_tokenizer.h"
@@ -30,87 +29,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string png(int width, int height, std::uint32_t seed) {
-  PngSpec spec;
-  spec.width = width;
-  spec.height = height;
-  for (std::uint8_t v : noise(width, height, 3, seed)) spec.samples.push_back(v);
-  return encodePng(spec);
-}
-
-std::string jpeg(int width, int height, std::uint32_t seed) {
-  JpegSpec spec;
-  spec.width = width;
-  spec.height = height;
-  spec.pixels = noise(width, height, 3, seed);
-  return encodeJpeg(spec);
-}
-
-std::string webp(int width, int height, std::uint32_t seed) {
-  return encodeWebp(noise(width, height, 3, seed), width, height, 3, true);
-}
-
-std::string bmp(int width, int height, std::uint32_t seed) {
-  BmpSpec spec;
-  spec.width = width;
-  spec.height = height;
-  spec.pixels = noise(width, height, 3, seed);
-  return encodeBmp(spec);
-}
-
-std::uint32_t crc32(const std::string& bytes, std::size_t from, std::size_t to) {
-  std::uint32_t crc = 0xffffffffu;
-  for (std::size_t i = from; i < to; ++i) {
-    crc ^= static_cast<std::uint8_t>(bytes[i]);
-    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-  }
-  return ~crc;
-}
-
-// A valid PNG whose IHDR (with a correct CRC) claims an absurd size: a decompression bomb's header.
-std::string pngClaiming(std::uint32_t width, std::uint32_t height) {
-  std::string bytes = png(4, 4, 1);
-  const auto put = [&](std::size_t at, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) bytes[at + i] = static_cast<char>(v >> (24 - 8 * i));
-  };
-  put(16, width);
-  put(20, height);
-  put(29, crc32(bytes, 12, 29));
-  return bytes;
-}
-
 void write(const fs::path& path, const std::string& content) {
   fs::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << content;
   out.close();
   if (!out) throw std::runtime_error("cannot write " + path.string());
-}
-
-// A tar archive (ustar, written by libarchive) with the members in the order given.
-std::string tarOf(const std::vector<std::pair<std::string, std::string>>& members) {
-  std::vector<char> buffer(1 << 24);
-  std::size_t used = 0;
-  archive* a = archive_write_new();
-  archive_write_set_format_ustar(a);
-  archive_write_set_bytes_in_last_block(a, 1);
-  if (archive_write_open_memory(a, buffer.data(), buffer.size(), &used) != ARCHIVE_OK)
-    throw std::runtime_error(archive_error_string(a));
-  for (const auto& [name, content] : members) {
-    archive_entry* entry = archive_entry_new();
-    archive_entry_set_pathname(entry, name.c_str());
-    archive_entry_set_size(entry, static_cast<la_int64_t>(content.size()));
-    archive_entry_set_filetype(entry, AE_IFREG);
-    archive_entry_set_perm(entry, 0644);
-    archive_entry_set_mtime(entry, 1700000000, 0);
-    if (archive_write_header(a, entry) != ARCHIVE_OK) throw std::runtime_error(archive_error_string(a));
-    if (archive_write_data(a, content.data(), content.size()) != static_cast<la_ssize_t>(content.size()))
-      throw std::runtime_error(archive_error_string(a));
-    archive_entry_free(entry);
-  }
-  archive_write_close(a);
-  archive_write_free(a);
-  return std::string(buffer.data(), used);
 }
 
 // The issues that name `item` exactly.
@@ -196,76 +120,76 @@ class TestDatasetScan : public QObject {
     rootString_ = root_.string();
     const fs::path& r = root_;
     // Good images, every format, extensions in every case, captions as people write them.
-    sameAsA_ = png(96, 64, 1);
+    sameAsA_ = noisePng(96, 64, 1);
     write(r / "a_plain.png", sameAsA_);
     write(r / "a_plain.txt", "a red square, studio light\n");
-    write(r / "b_upper.PNG", png(64, 128, 2));
+    write(r / "b_upper.PNG", noisePng(64, 128, 2));
     write(r / "b_upper.txt", "\xEF\xBB\xBFline one\r\nline two\n\n  ");
-    write(r / "c_photo.Jpeg", jpeg(120, 80, 3));
+    write(r / "c_photo.Jpeg", noiseJpeg(120, 80, 3));
     write(r / "c_photo.txt", "a photo");
-    write(r / "d_web.webp", webp(80, 80, 4));
+    write(r / "d_web.webp", noiseWebp(80, 80, 4));
     write(r / "d_web.txt", "caf\xC3\xA9 on the corner");  // UTF-8 é
-    write(r / "e_nocaption.bmp", bmp(72, 72, 5));       // no caption, no default
-    write(r / "t_windows.png", png(64, 64, 14));
+    write(r / "e_nocaption.bmp", noiseBmp(72, 72, 5));       // no caption, no default
+    write(r / "t_windows.png", noisePng(64, 64, 14));
     write(r / "t_windows.TXT", "saved on windows");     // the extension in capitals
     // Bad files of every kind, each with a caption so that the image itself is the problem.
     write(r / "f_zero.png", "");
     write(r / "f_zero.txt", "zero");
-    write(r / "g_truncated.jpg", jpeg(128, 128, 6).substr(0, 700));
+    write(r / "g_truncated.jpg", noiseJpeg(128, 128, 6).substr(0, 700));
     write(r / "g_truncated.txt", "truncated");
     write(r / "h_text.jpg", "this is a text file, not a photo\n");
     write(r / "h_text.txt", "text");
-    write(r / "i_noperm.png", png(64, 64, 7));
+    write(r / "i_noperm.png", noisePng(64, 64, 7));
     write(r / "i_noperm.txt", "no permission");
     fs::create_symlink(r / "does-not-exist.png", r / "j_broken.png");
     write(r / "j_broken.txt", "broken link");
     write(r / "k_duplicate.png", sameAsA_);
     write(r / "k_duplicate.txt", "the same pixels again");
-    write(r / "l_small.png", png(32, 48, 8));
+    write(r / "l_small.png", noisePng(32, 48, 8));
     write(r / "l_small.txt", "too small");
     write(r / "m_absurd.png", pngClaiming(100000, 100000));
     write(r / "m_absurd.txt", "absurd");
-    write(r / "n_latin1.png", png(64, 64, 9));
+    write(r / "n_latin1.png", noisePng(64, 64, 9));
     write(r / "n_latin1.txt", "caf\xE9");  // Latin-1 é: not UTF-8
-    write(r / "o_emptycaption.png", png(64, 64, 10));
+    write(r / "o_emptycaption.png", noisePng(64, 64, 10));
     write(r / "o_emptycaption.txt", " \n");
     write(r / "p_anim.gif", "GIF89a\x40\0\x40\0\0\0\0;");
     write(r / "p_anim.txt", "a gif");
-    write(r / "q_utf16.png", png(64, 64, 11));
+    write(r / "q_utf16.png", noisePng(64, 64, 11));
     write(r / "q_utf16.txt", std::string("\xFF\xFEh\0i\0", 6));
     QVERIFY(mkfifo((r / "r_pipe.png").c_str(), 0644) == 0);
     write(r / "r_pipe.txt", "a pipe must not block the scan");
     fs::create_directory(r / "s_folder.png");  // a folder with an image's name: walked, holds nothing
     // Not part of the dataset: hidden files, orphan captions, other files.
-    write(r / ".hidden.png", png(64, 64, 12));
+    write(r / ".hidden.png", noisePng(64, 64, 12));
     write(r / "._a_plain.png", "macOS resource fork");
-    write(r / ".thumbnails" / "t.png", png(64, 64, 13));
+    write(r / ".thumbnails" / "t.png", noisePng(64, 64, 13));
     write(r / "orphan.txt", "a caption without an image");
     write(r / "notes.md", "# notes");
 
     // Concepts: kohya folder names, concept.toml (with a bad key and a bad value), a broken one.
-    write(r / "5_sks dog" / "1.jpg", jpeg(64, 96, 20));
-    write(r / "5_sks dog" / "2.png", png(96, 64, 21));
+    write(r / "5_sks dog" / "1.jpg", noiseJpeg(64, 96, 20));
+    write(r / "5_sks dog" / "2.png", noisePng(96, 64, 21));
     write(r / "5_sks dog" / "2.txt", "sks dog on a beach");
-    write(r / "styled" / "s1.webp", webp(64, 64, 22));
+    write(r / "styled" / "s1.webp", noiseWebp(64, 64, 22));
     write(r / "styled" / "s1.txt", "a lighthouse");
     write(r / "styled" / "concept.toml",
           "repeats = 3\ncaption_prefix = \"in the style of sks\"\ncolour = \"red\"\ndefault_caption = 5\n");
-    write(r / "broken_toml" / "b1.png", png(64, 64, 23));
+    write(r / "broken_toml" / "b1.png", noisePng(64, 64, 23));
     write(r / "broken_toml" / "concept.toml", "repeats = = 2\n");
-    write(r / "nested" / "deeper" / "x.BMP", bmp(64, 80, 24));
+    write(r / "nested" / "deeper" / "x.BMP", noiseBmp(64, 80, 24));
     write(r / "nested" / "deeper" / "x.txt", "deep");
     // Links: one to a folder inside the dataset (adds nothing), a loop, one to a folder outside it.
     fs::create_directory_symlink(r / "nested", r / "linked");
     fs::create_directory_symlink(r, r / "nested" / "loop");
     const fs::path outside = fs::path(dir_.path().toStdString()) / "outside";
-    write(outside / "o.png", png(64, 64, 25));
+    write(outside / "o.png", noisePng(64, 64, 25));
     write(outside / "o.txt", "from outside");
     fs::create_directory_symlink(outside, r / "external");
 
     if (geteuid() != 0) {
       QVERIFY(chmod((r / "i_noperm.png").c_str(), 0) == 0);
-      write(r / "locked" / "z.png", png(64, 64, 26));
+      write(r / "locked" / "z.png", noisePng(64, 64, 26));
       QVERIFY(chmod((r / "locked").c_str(), 0) == 0);
     }
   }
@@ -449,9 +373,9 @@ class TestDatasetScan : public QObject {
     const fs::path r = dir.path().toStdString();
     std::string longCaption;
     for (int i = 0; i < 100; ++i) longCaption += "word ";
-    write(r / "long.png", png(64, 64, 30));
+    write(r / "long.png", noisePng(64, 64, 30));
     write(r / "long.txt", longCaption);
-    write(r / "short.png", png(64, 64, 31));
+    write(r / "short.png", noisePng(64, 64, 31));
     write(r / "short.txt", "a short caption");
     // 74 words fit alone; with the concept's prefix they do not.
     std::string edge;
@@ -459,7 +383,7 @@ class TestDatasetScan : public QObject {
     QCOMPARE(tokenizer.tokenCount(edge), std::size_t(74));
     const std::size_t edgeTokens = tokenizer.tokenCount("sks style, " + edge);
     QVERIFY(edgeTokens > 75);
-    write(r / "prefixed" / "edge.png", png(64, 64, 32));
+    write(r / "prefixed" / "edge.png", noisePng(64, 64, 32));
     write(r / "prefixed" / "edge.txt", edge);
     write(r / "prefixed" / "concept.toml", "caption_prefix = \"sks style\"\n");
     DatasetOptions o;
@@ -576,20 +500,20 @@ class TestDatasetScan : public QObject {
   void shardsWithFiltersAndDamage() {
     QTemporaryDir dir;
     const fs::path r = dir.path().toStdString();
-    const std::string good0 = jpeg(96, 64, 40), good10 = png(64, 64, 41), wm = jpeg(64, 64, 42);
+    const std::string good0 = noiseJpeg(96, 64, 40), good10 = noisePng(64, 64, 41), wm = noiseJpeg(64, 64, 42);
     write(r / "shard-000.tar",
           tarOf({{"000000.jpg", good0},
                  {"000000.txt", "a dog, running"},
                  {"000000.json", R"({"original_width": 800, "original_height": 600, "pwatermark": 0.1})"},
-                 {"000001.png", png(64, 64, 43)},
+                 {"000001.png", noisePng(64, 64, 43)},
                  {"000001.txt", "too narrow originally"},
                  {"000001.json", R"({"original_width": 300, "pwatermark": 0.1})"},
                  {"000002.json", R"({"original_width": 1024, "pwatermark": 0.0})"},
-                 {"000002.webp", webp(64, 64, 44)},  // json first, no caption
+                 {"000002.webp", noiseWebp(64, 64, 44)},  // json first, no caption
                  {"000003.txt", "corrupt"},
                  {"000003.jpg", "\xFF\xD8\xFF\xE0 this is no JPEG"},
                  {"000003.json", R"({"original_width": 1024, "pwatermark": 0.0})"},
-                 {"000004.jpg", jpeg(64, 64, 45)},
+                 {"000004.jpg", noiseJpeg(64, 64, 45)},
                  {"000004.txt", "no json"},
                  {"000005.cls", "7"},
                  {"000005.txt", "metadata only"}}));
@@ -599,17 +523,17 @@ class TestDatasetScan : public QObject {
                                       {"sub/000011.jpg", wm},
                                       {"sub/000011.txt", "watermarked"},
                                       {"sub/000011.json", R"({"original_width": 2048, "pwatermark": 0.9})"},
-                                      {"sub/000012.jpg", jpeg(64, 64, 46)},
+                                      {"sub/000012.jpg", noiseJpeg(64, 64, 46)},
                                       {"sub/000012.txt", "caf\xE9"},
                                       {"sub/000012.json", R"({"original_width": 2048, "pwatermark": 0.1})"}}));
     // Cut inside the second sample's image: 700 bytes into the data of 000021.png.
     const std::vector<std::pair<std::string, std::string>> before{
-        {"000020.jpg", jpeg(64, 64, 47)},
+        {"000020.jpg", noiseJpeg(64, 64, 47)},
         {"000020.txt", "before the damage"},
         {"000020.json", R"({"original_width": 700, "pwatermark": 0.2})"},
         {"000021.json", R"({"original_width": 700, "pwatermark": 0.2})"}};
     std::vector<std::pair<std::string, std::string>> members = before;
-    members.push_back({"000021.png", png(128, 128, 48)});
+    members.push_back({"000021.png", noisePng(128, 128, 48)});
     members.push_back({"000021.txt", "cut off"});
     const std::size_t pngData = tarOf(before).size() - 1024 + 512;  // without the end blocks, past the header
     write(r / "shard-002.tar", tarOf(members).substr(0, pngData + 700));
@@ -707,7 +631,7 @@ class TestDatasetScan : public QObject {
       QCOMPARE(d.issues.front().item, o.path);
     }
     // A filter that is not one is an error naming it, before anything is read.
-    write(r / "ok.tar", tarOf({{"1.png", png(64, 64, 50)}, {"1.txt", "x"}}));
+    write(r / "ok.tar", tarOf({{"1.png", noisePng(64, 64, 50)}, {"1.txt", "x"}}));
     for (const char* bad : {"original_width 512", ">= 5", "width >= lots", "width >= 5 px"}) {
       DatasetOptions o;
       o.path = (r / "ok.tar").string();
@@ -721,10 +645,10 @@ class TestDatasetScan : public QObject {
     }
     // Every operator.
     const std::string shard = (r / "ops.tar").string();
-    write(shard, tarOf({{"a.png", png(64, 64, 51)}, {"a.txt", "a"}, {"a.json", R"({"v": 5})"},
-                        {"b.png", png(64, 64, 52)}, {"b.txt", "b"}, {"b.json", R"({"v": 7})"},
-                        {"c.png", png(64, 64, 53)}, {"c.txt", "c"}, {"c.json", R"({"v": "7"})"},
-                        {"d.png", png(64, 64, 54)}, {"d.txt", "d"}, {"d.json", R"([7])"}}));
+    write(shard, tarOf({{"a.png", noisePng(64, 64, 51)}, {"a.txt", "a"}, {"a.json", R"({"v": 5})"},
+                        {"b.png", noisePng(64, 64, 52)}, {"b.txt", "b"}, {"b.json", R"({"v": 7})"},
+                        {"c.png", noisePng(64, 64, 53)}, {"c.txt", "c"}, {"c.json", R"({"v": "7"})"},
+                        {"d.png", noisePng(64, 64, 54)}, {"d.txt", "d"}, {"d.json", R"([7])"}}));
     const auto kept = [&](const std::string& filter) {
       DatasetOptions o;
       o.path = shard;

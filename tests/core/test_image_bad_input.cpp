@@ -12,6 +12,7 @@
 
 #include "image/decode.h"
 #include "image_checks.h"
+#include "dataset_files.h"
 #include "image_encoders.h"
 #include "test_files.h"
 
@@ -20,32 +21,8 @@ using namespace sds::testimg;
 
 namespace {
 
-std::uint32_t crc32(const std::string& bytes, std::size_t from, std::size_t to) {
-  std::uint32_t crc = 0xffffffffu;
-  for (std::size_t i = from; i < to; ++i) {
-    crc ^= static_cast<std::uint8_t>(bytes[i]);
-    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-  }
-  return ~crc;
-}
-
-void putBe32(std::string& s, std::size_t at, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) s[at + i] = static_cast<char>(v >> (24 - 8 * i));
-}
 void putLe32(std::string& s, std::size_t at, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) s[at + i] = static_cast<char>(v >> (8 * i));
-}
-
-// A valid PNG whose IHDR claims another size (with a correct CRC, so only the size is wrong).
-std::string pngClaiming(std::uint32_t width, std::uint32_t height) {
-  PngSpec spec;
-  spec.width = spec.height = 4;
-  spec.samples.assign(4 * 4 * 3, 100);
-  std::string png = encodePng(spec);
-  putBe32(png, 16, width);
-  putBe32(png, 20, height);
-  putBe32(png, 29, crc32(png, 12, 29));
-  return png;
 }
 
 std::string smallPng() {

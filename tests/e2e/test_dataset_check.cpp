@@ -8,65 +8,16 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 
-#include <archive.h>
-#include <archive_entry.h>
 
+#include "dataset_files.h"
 #include "image_encoders.h"
+#include "sdtrain_process.h"
 
 using namespace sds::testimg;
 
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitUsage = 2;
-constexpr int kExitInvalidInput = 3;
-
-struct Result {
-  bool ran = false;
-  QString problem;
-  int exitCode = -1;
-  QByteArray out, err;
-};
-
-Result sdtrain(const QStringList& arguments, const QString& workingDirectory = {}) {
-  Result r;
-  QProcess process;
-  process.setProgram(QStringLiteral(SDS_SDTRAIN));
-  process.setArguments(arguments);
-  if (!workingDirectory.isEmpty()) process.setWorkingDirectory(workingDirectory);
-  process.start();
-  if (!process.waitForStarted(30000)) {
-    r.problem = "cannot start " + process.program() + ": " + process.errorString();
-    return r;
-  }
-  if (!process.waitForFinished(120000)) {
-    process.kill();
-    process.waitForFinished();
-    r.problem = "sdtrain " + arguments.join(' ') + " did not finish";
-    return r;
-  }
-  r.out = process.readAllStandardOutput();
-  r.err = process.readAllStandardError();
-  if (process.exitStatus() != QProcess::NormalExit) {
-    r.problem = "sdtrain " + arguments.join(' ') + " crashed: " + QString::fromUtf8(r.err);
-    return r;
-  }
-  r.ran = true;
-  r.exitCode = process.exitCode();
-  return r;
-}
-
-#define RUN(result, expectedCode, ...)                                                                      \
-  const Result result = sdtrain(__VA_ARGS__);                                                               \
-  QVERIFY2(result.ran, qPrintable(result.problem));                                                         \
-  QVERIFY2(result.exitCode == (expectedCode),                                                               \
-           qPrintable(QString("exit code %1, expected %2\nstdout:\n%3\nstderr:\n%4")                        \
-                          .arg(result.exitCode)                                                             \
-                          .arg(expectedCode)                                                                \
-                          .arg(QString::fromUtf8(result.out), QString::fromUtf8(result.err))))
 
 // The output (UTF-8 bytes) holds the text.
 #define CONTAINS(output, text)                                                                      \
@@ -78,45 +29,6 @@ void writeBytes(const QString& path, const std::string& content) {
   QFile file(path);
   QVERIFY2(file.open(QIODevice::WriteOnly | QIODevice::Truncate), qPrintable(path));
   QCOMPARE(file.write(content.data(), qint64(content.size())), qint64(content.size()));
-}
-
-std::string png(int width, int height, std::uint32_t seed) {
-  PngSpec spec;
-  spec.width = width;
-  spec.height = height;
-  for (std::uint8_t v : noise(width, height, 3, seed)) spec.samples.push_back(v);
-  return encodePng(spec);
-}
-
-std::string jpeg(int width, int height, std::uint32_t seed) {
-  JpegSpec spec;
-  spec.width = width;
-  spec.height = height;
-  spec.pixels = smooth(width, height, 3);
-  spec.pixels[0] = static_cast<std::uint8_t>(seed);
-  return encodeJpeg(spec);
-}
-
-std::string tarOf(const std::vector<std::pair<std::string, std::string>>& members) {
-  std::vector<char> buffer(1 << 24);
-  std::size_t used = 0;
-  archive* a = archive_write_new();
-  archive_write_set_format_ustar(a);
-  archive_write_set_bytes_in_last_block(a, 1);
-  archive_write_open_memory(a, buffer.data(), buffer.size(), &used);
-  for (const auto& [name, content] : members) {
-    archive_entry* entry = archive_entry_new();
-    archive_entry_set_pathname(entry, name.c_str());
-    archive_entry_set_size(entry, static_cast<la_int64_t>(content.size()));
-    archive_entry_set_filetype(entry, AE_IFREG);
-    archive_entry_set_perm(entry, 0644);
-    archive_write_header(a, entry);
-    archive_write_data(a, content.data(), content.size());
-    archive_entry_free(entry);
-  }
-  archive_write_close(a);
-  archive_write_free(a);
-  return std::string(buffer.data(), used);
 }
 
 QJsonObject jsonOf(const QByteArray& out, QString* problem) {
@@ -140,27 +52,27 @@ class TestDatasetCheck : public QObject {
   void initTestCase() {
     QVERIFY(dir_.isValid());
     messy_ = dir_.filePath("photos");
-    writeBytes(messy_ + "/beach.png", png(768, 512, 1));
+    writeBytes(messy_ + "/beach.png", noisePng(768, 512, 1));
     writeBytes(messy_ + "/beach.txt", "a beach at dusk");
-    writeBytes(messy_ + "/tower.JPG", jpeg(384, 640, 2));
+    writeBytes(messy_ + "/tower.JPG", noiseJpeg(384, 640, 2));
     writeBytes(messy_ + "/tower.txt", "a tall tower");
     writeBytes(messy_ + "/square.webp", encodeWebp(noise(300, 300, 3, 3), 300, 300, 3, true));
     writeBytes(messy_ + "/square.txt", "a square");
-    writeBytes(messy_ + "/copy.png", png(768, 512, 1));  // the same as beach.png
+    writeBytes(messy_ + "/copy.png", noisePng(768, 512, 1));  // the same as beach.png
     writeBytes(messy_ + "/copy.txt", "a copy");
-    writeBytes(messy_ + "/nocaption1.png", png(300, 300, 4));
-    writeBytes(messy_ + "/nocaption2.png", png(300, 300, 5));
-    writeBytes(messy_ + "/nocaption3.png", png(300, 300, 6));
+    writeBytes(messy_ + "/nocaption1.png", noisePng(300, 300, 4));
+    writeBytes(messy_ + "/nocaption2.png", noisePng(300, 300, 5));
+    writeBytes(messy_ + "/nocaption3.png", noisePng(300, 300, 6));
     writeBytes(messy_ + "/empty.jpg", "");
     writeBytes(messy_ + "/empty.txt", "empty");
-    writeBytes(messy_ + "/small.png", png(100, 100, 7));
+    writeBytes(messy_ + "/small.png", noisePng(100, 100, 7));
     writeBytes(messy_ + "/small.txt", "small");
     std::string words;
     for (int i = 0; i < 90; ++i) words += "word ";
-    writeBytes(messy_ + "/long.png", png(300, 300, 8));
+    writeBytes(messy_ + "/long.png", noisePng(300, 300, 8));
     writeBytes(messy_ + "/long.txt", words);
-    writeBytes(messy_ + "/3_cat/one.png", png(512, 512, 9));
-    writeBytes(messy_ + "/3_cat/two.png", png(512, 512, 10));
+    writeBytes(messy_ + "/3_cat/one.png", noisePng(512, 512, 9));
+    writeBytes(messy_ + "/3_cat/two.png", noisePng(512, 512, 10));
     BmpSpec bmp;
     bmp.width = bmp.height = 300;
     bmp.pixels = noise(300, 300, 3, 11);
@@ -173,13 +85,13 @@ class TestDatasetCheck : public QObject {
     writeBytes(bad_ + "/b.txt", "caption");
 
     shards_ = dir_.filePath("shards");
-    writeBytes(shards_ + "/part-0.tar", tarOf({{"0.jpg", jpeg(512, 512, 20)},
+    writeBytes(shards_ + "/part-0.tar", tarOf({{"0.jpg", noiseJpeg(512, 512, 20)},
                                                {"0.txt", "kept"},
                                                {"0.json", R"({"original_width": 1024})"},
-                                               {"1.jpg", jpeg(512, 512, 21)},
+                                               {"1.jpg", noiseJpeg(512, 512, 21)},
                                                {"1.txt", "filtered"},
                                                {"1.json", R"({"original_width": 256})"}}));
-    writeBytes(shards_ + "/part-1.tar", tarOf({{"2.png", png(640, 384, 22)},
+    writeBytes(shards_ + "/part-1.tar", tarOf({{"2.png", noisePng(640, 384, 22)},
                                                {"2.txt", "kept too"},
                                                {"2.json", R"({"original_width": 640})"},
                                                {"3.png", "broken"},
@@ -231,7 +143,7 @@ class TestDatasetCheck : public QObject {
     CONTAINS(r.out, "  1024x1024: ");
     QVERIFY(!r.out.contains("missing caption"));
 
-    writeBytes(dir_.filePath("captions-md/a.png"), png(300, 300, 30));
+    writeBytes(dir_.filePath("captions-md/a.png"), noisePng(300, 300, 30));
     writeBytes(dir_.filePath("captions-md/a.md"), "markdown caption");
     RUN(md, kExitOk, {"dataset", "check", dir_.filePath("captions-md"), "--caption-extension", "md"});
     CONTAINS(md.out, "1 usable");
