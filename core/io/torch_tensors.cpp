@@ -60,8 +60,9 @@ at::Tensor tensorView(const SafetensorsFile& file, const TensorInfo& tensor) {
   return torch::from_blob(const_cast<std::uint8_t*>(data), tensor.shape, [keepAlive](void*) {}, options);
 }
 
-std::map<std::string, at::Tensor> loadTensors(const std::string& path) {
-  const SafetensorsFile file = SafetensorsFile::open(path);
+std::map<std::string, at::Tensor> loadTensors(const std::string& path) { return loadTensors(SafetensorsFile::open(path)); }
+
+std::map<std::string, at::Tensor> loadTensors(const SafetensorsFile& file) {
   std::map<std::string, at::Tensor> out;
   for (const TensorInfo& t : file.tensors()) out.emplace(t.name, tensorView(file, t));
   return out;

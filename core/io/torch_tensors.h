@@ -21,6 +21,7 @@ at::Tensor tensorView(const SafetensorsFile& file, const TensorInfo& tensor);
 
 // Every tensor of a file, as views (see tensorView). Throws SafetensorsError.
 std::map<std::string, at::Tensor> loadTensors(const std::string& path);
+std::map<std::string, at::Tensor> loadTensors(const SafetensorsFile& file);
 
 // Writes tensors (moved to the CPU, made contiguous) atomically, with metadata.
 void saveTensors(const std::string& path, const std::map<std::string, at::Tensor>& tensors,

@@ -12,11 +12,6 @@ namespace {
 
 bool has(const Tensors& t, const std::string& key) { return t.count(key) > 0; }
 
-bool hasPrefix(const Tensors& t, const std::string& prefix) {
-  const auto it = t.lower_bound(prefix);
-  return it != t.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-}
-
 const at::Tensor& need(const Tensors& t, const std::string& key, int64_t dims, const std::string& path,
                        const std::string& component) {
   const auto it = t.find(key);
@@ -45,6 +40,11 @@ int64_t headsOf64(int64_t channels, const std::string& what, const std::string& 
 }
 
 }  // namespace
+
+bool hasPrefix(const Tensors& t, const std::string& prefix) {
+  const auto it = t.lower_bound(prefix);
+  return it != t.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+}
 
 Tensors withPrefix(const Tensors& all, const std::string& prefix) {
   Tensors out;

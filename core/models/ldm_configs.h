@@ -17,6 +17,9 @@ namespace sds::models::ldm {
 
 using Tensors = std::map<std::string, at::Tensor>;
 
+// Whether some tensor's name starts with `prefix`.
+bool hasPrefix(const Tensors& all, const std::string& prefix);
+
 // The tensors whose names start with `prefix`, with the prefix removed.
 Tensors withPrefix(const Tensors& all, const std::string& prefix);
 

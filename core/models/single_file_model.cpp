@@ -147,22 +147,14 @@ text::ClipTokenizer builtInTokenizer(const std::string& padToken) {
                                        "the built-in CLIP tokenizer");
 }
 
-bool hasPrefix(const Tensors& t, const std::string& prefix) {
-  const auto it = t.lower_bound(prefix);
-  return it != t.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-}
-
 }  // namespace
 
 StableDiffusionModel loadSingleFileModel(const std::string& path, c10::ScalarType dtype,
                                          const std::string& configFolder) {
   namespace fs = std::filesystem;
-  if (io::looksLikePickle(path))
-    throw io::SafetensorsError(path + ": this is a PyTorch pickle checkpoint (.ckpt/.pt/.bin), which SD Studio never "
-                                      "loads because unpickling can run code. Convert it to .safetensors with a tool "
-                                      "you trust (for example A1111's or ComfyUI's checkpoint save, or the "
-                                      "safetensors package's convert script).");
-  const Tensors all = io::loadTensors(path);
+  // Opening refuses PyTorch pickles (.ckpt/.pt/.bin) with a message on how to convert them.
+  const io::SafetensorsFile file = io::SafetensorsFile::open(path);
+  const Tensors all = io::loadTensors(file);
   const fs::path config(configFolder);
   const bool external = !configFolder.empty();
   if (external && !fs::is_directory(config))
@@ -173,7 +165,7 @@ StableDiffusionModel loadSingleFileModel(const std::string& path, c10::ScalarTyp
   model.family = ldm::detectFamily(all, path);
   const bool xl = model.family == ModelFamily::SDXL;
   auto require = [&](const std::string& prefix, const char* component) {
-    if (!hasPrefix(all, prefix))
+    if (!ldm::hasPrefix(all, prefix))
       throw io::ConfigError(path + ": the " + std::string(component) + " (" + prefix + "*) is missing from this " +
                             familyName(model.family) + " checkpoint");
   };
@@ -241,7 +233,7 @@ StableDiffusionModel loadSingleFileModel(const std::string& path, c10::ScalarTyp
     // SD 2.x's OpenCLIP tokenizer and SDXL's second one pad with "!" (id 0), as in diffusers.
     model.tokenizer.emplace(builtInTokenizer(model.family == ModelFamily::SD2 ? "!" : "<|endoftext|>"));
     if (xl) model.tokenizer2.emplace(builtInTokenizer("!"));
-    const std::map<std::string, std::string> metadata = io::SafetensorsFile::open(path).metadata();
+    const std::map<std::string, std::string>& metadata = file.metadata();
     model.scheduler = standardScheduler(model.family, all, metadata);
     if (model.family == ModelFamily::SD2 && !metadata.count("modelspec.prediction_type"))
       log::info(path + ": SD 2.x checkpoint, assuming v-prediction (the 768 px models); for the 512 px base "
