@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "image/crop.h"
 #include "image/resize.h"
 
 namespace sds::data {
@@ -62,14 +63,11 @@ CropPlan planCrop(int width, int height, const Bucket& bucket, bool random, Rng&
   CropPlan plan;
   plan.resizedWidth = cover.width;
   plan.resizedHeight = cover.height;
-  const int excessX = plan.resizedWidth - bucket.width, excessY = plan.resizedHeight - bucket.height;
-  if (random) {
-    plan.cropLeft = static_cast<int>(rng.below(static_cast<std::uint64_t>(excessX) + 1));
-    plan.cropTop = static_cast<int>(rng.below(static_cast<std::uint64_t>(excessY) + 1));
-  } else {
-    plan.cropLeft = excessX / 2;
-    plan.cropTop = excessY / 2;
-  }
+  const image::CropRect rect =
+      random ? image::randomCrop(cover.width, cover.height, bucket.width, bucket.height, rng.next())
+             : image::centerCrop(cover.width, cover.height, bucket.width, bucket.height);
+  plan.cropLeft = rect.x;
+  plan.cropTop = rect.y;
   return plan;
 }
 
