@@ -30,13 +30,7 @@ class TestClipText : public QObject {
     QVERIFY(ClipTextConfig::fromFile(fixturePath("tiny-sdxl/text_encoder_2/config.json")).withProjection);
   }
 
-  // Precision: float64 must agree to the goldens' float32 storage; float32 to ~1e-4.
-  void sd15MatchesTransformers_data() {
-    QTest::addColumn<int>("dtype");
-    QTest::addColumn<double>("bound");
-    QTest::newRow("float64") << int(torch::kFloat64) << 1e-6;
-    QTest::newRow("float32") << int(torch::kFloat32) << 1e-4;
-  }
+  void sd15MatchesTransformers_data() { addPrecisionRows(); }
 
   void sd15MatchesTransformers() {
     QFETCH(int, dtype);

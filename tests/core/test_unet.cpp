@@ -35,12 +35,7 @@ class TestUNet : public QObject {
     QCOMPARE(sdxl.additionEmbedType, std::string("text_time"));
   }
 
-  void sd15MatchesDiffusers_data() {
-    QTest::addColumn<int>("dtype");
-    QTest::addColumn<double>("bound");
-    QTest::newRow("float64") << int(torch::kFloat64) << 1e-6;
-    QTest::newRow("float32") << int(torch::kFloat32) << 1e-4;
-  }
+  void sd15MatchesDiffusers_data() { addPrecisionRows(); }
 
   void sd15MatchesDiffusers() {
     QFETCH(int, dtype);

@@ -47,13 +47,7 @@ class TestVae : public QObject {
     QCOMPARE(AutoencoderKlConfig::preset("sdxl").scalingFactor, 0.13025);
   }
 
-  // Precision: float64 must agree to the goldens' float32 storage; float32 to ~1e-4.
-  void sd15MatchesDiffusers_data() {
-    QTest::addColumn<int>("dtype");
-    QTest::addColumn<double>("bound");
-    QTest::newRow("float64") << int(torch::kFloat64) << 1e-6;
-    QTest::newRow("float32") << int(torch::kFloat32) << 1e-4;
-  }
+  void sd15MatchesDiffusers_data() { addPrecisionRows(); }
 
   void sd15MatchesDiffusers() {
     QFETCH(int, dtype);

@@ -18,6 +18,15 @@ inline double relativeError(const at::Tensor& actual, const at::Tensor& expected
 
 inline std::string fixturePath(const QString& relative) { return fixture(relative).toStdString(); }
 
+// The rows of a parity test run in both precisions: columns dtype (a c10::ScalarType as int) and
+// bound. float64 must agree to the goldens' float32 storage; float32 to ~1e-4.
+inline void addPrecisionRows() {
+  QTest::addColumn<int>("dtype");
+  QTest::addColumn<double>("bound");
+  QTest::newRow("float64") << int(torch::kFloat64) << 1e-6;
+  QTest::newRow("float32") << int(torch::kFloat32) << 1e-4;
+}
+
 #define COMPARE_CLOSE(actual, expected, bound)                                             \
   do {                                                                                     \
     const double error_ = relativeError(actual, expected);                                 \
