@@ -7,9 +7,8 @@
 #include <mutex>
 #include <thread>
 
-#include "data/image_reader.h"
 #include "data/latent_cache.h"
-#include "data/training_image.h"
+#include "data/training_pixels.h"
 
 namespace sds::data {
 
@@ -43,10 +42,7 @@ struct BatchLoader::State {
         means.push_back(latents.mean);
         logvars.push_back(latents.logvar);
       } else {
-        const std::vector<std::uint8_t> bytes = reader.read(s.image);
-        const TrainingImage image =
-            prepareTrainingImage(bytes.data(), bytes.size(), s.image.displayName(), p.bucket, p.crop, p.flip);
-        images.push_back(imageToTensor(image.pixels));
+        images.push_back(trainingPixels(reader, s.image, p.bucket, p.crop, p.flip));
       }
       for (const int v : {s.height, s.width, p.crop.cropTop, p.crop.cropLeft, p.bucket.height, p.bucket.width})
         timeIds.push_back(static_cast<float>(v));

@@ -6,11 +6,11 @@
 
 namespace sds::data {
 
-bool reusableCacheEntry(const std::string& path, const std::function<void()>& read) {
+bool reusableCacheEntry(const std::string& path, const std::function<void()>& check) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return false;
   try {
-    read();
+    check();
     return true;
   } catch (const std::exception& e) {
     log::warn(std::string(e.what()) + "; making it again");

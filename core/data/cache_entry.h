@@ -1,5 +1,5 @@
 #pragma once
-// Whether an entry of an on-disk cache can be reused: it exists and reads back. A damaged entry (a
+// Whether an entry of an on-disk cache can be reused: it exists and its header checks out. A damaged entry (a
 // crash mid-write by another tool, a full disk) is reported and counts as missing, to be made again.
 // Torch-free.
 
@@ -8,7 +8,7 @@
 
 namespace sds::data {
 
-// `read` loads the entry and throws std::exception when it is damaged.
-bool reusableCacheEntry(const std::string& path, const std::function<void()>& read);
+// `check` opens the entry and throws std::exception when it is damaged.
+bool reusableCacheEntry(const std::string& path, const std::function<void()>& check);
 
 }  // namespace sds::data

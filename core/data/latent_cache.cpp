@@ -7,10 +7,9 @@
 #include <map>
 
 #include "data/cache_entry.h"
-#include "data/image_reader.h"
 #include "data/model_identity.h"
 #include "data/sources.h"
-#include "data/training_image.h"
+#include "data/training_pixels.h"
 #include "io/safetensors.h"
 #include "io/torch_tensors.h"
 
@@ -25,32 +24,27 @@ std::string LatentKey::fileName() const {
   return name;
 }
 
-at::Tensor imageToTensor(const image::Rgb8Image& image) {
-  // A plain loop rather than tensor ops: loader threads must not start torch's intra-op thread pools.
-  at::Tensor out = torch::empty({3, image.height, image.width}, torch::kFloat32);
-  float* planes = out.data_ptr<float>();
-  const std::size_t area = static_cast<std::size_t>(image.width) * image.height;
-  const std::uint8_t* src = image.pixels.data();
-  for (std::size_t i = 0; i < area; ++i)
-    for (std::size_t c = 0; c < 3; ++c) planes[c * area + i] = static_cast<float>(src[i * 3 + c]) / 127.5f - 1.0f;
-  return out;
-}
-
 LatentCache::LatentCache(const std::string& folder, models::AutoencoderKlImpl& vae)
     : directory_((fs::path(folder) / weightsFingerprint(vae)).string()), vae_(vae) {}
 
 std::string LatentCache::pathOf(const LatentKey& key) const { return (fs::path(directory_) / key.fileName()).string(); }
 
-models::LatentDistribution LatentCache::load(const LatentKey& key) const {
+io::SafetensorsFile LatentCache::openEntry(const LatentKey& key) const {
   const std::string path = pathOf(key);
-  const io::SafetensorsFile file = io::SafetensorsFile::open(path);
+  io::SafetensorsFile file = io::SafetensorsFile::open(path);
   const io::TensorInfo* mean = file.find("mean");
   const io::TensorInfo* logvar = file.find("logvar");
   const std::vector<int64_t> shape{vae_.config.latentChannels, key.bucket.height / 8, key.bucket.width / 8};
   if (!mean || !logvar || mean->shape != shape || logvar->shape != shape)
     throw std::runtime_error(path + ": not a latent cache entry of this bucket (expected mean and logvar of shape " +
                              std::to_string(shape[0]) + "×" + std::to_string(shape[1]) + "×" + std::to_string(shape[2]) + ")");
-  return {io::tensorView(file, *mean).to(torch::kFloat32), io::tensorView(file, *logvar).to(torch::kFloat32)};
+  return file;
+}
+
+models::LatentDistribution LatentCache::load(const LatentKey& key) const {
+  const io::SafetensorsFile file = openEntry(key);
+  return {io::tensorView(file, *file.find("mean")).to(torch::kFloat32),
+          io::tensorView(file, *file.find("logvar")).to(torch::kFloat32)};
 }
 
 void LatentCache::store(const LatentKey& key, const models::LatentDistribution& latents) const {
@@ -65,7 +59,7 @@ LatentFillStats LatentCache::fill(const std::vector<LatentRequest>& requests, Im
   std::map<std::string, bool> seen;  // the same key twice (repeated samples) is encoded once
   for (const LatentRequest& r : requests) {
     if (!seen.emplace(r.key.fileName(), true).second) continue;
-    if (reusableCacheEntry(pathOf(r.key), [&] { load(r.key); }))
+    if (reusableCacheEntry(pathOf(r.key), [&] { openEntry(r.key); }))
       ++stats.reused;
     else
       missingByBucket[{r.key.bucket.width, r.key.bucket.height}].push_back(&r);
@@ -82,10 +76,7 @@ LatentFillStats LatentCache::fill(const std::vector<LatentRequest>& requests, Im
       std::vector<at::Tensor> pixels(end - begin);
       detail::parallelFor(end - begin, workers, [&](std::size_t i) {
         const LatentRequest& r = *missing[begin + i];
-        const std::vector<std::uint8_t> bytes = reader.read(r.image);
-        const TrainingImage image =
-            prepareTrainingImage(bytes.data(), bytes.size(), r.image.displayName(), r.key.bucket, r.key.crop, r.key.flip);
-        pixels[i] = imageToTensor(image.pixels);
+        pixels[i] = trainingPixels(reader, r.image, r.key.bucket, r.key.crop, r.key.flip);
       });
       const at::Tensor batch = torch::stack(pixels).to(weight.device(), weight.scalar_type());
       const models::LatentDistribution latents = vae_.encode(batch);

@@ -17,6 +17,7 @@
 
 #include "data/buckets.h"
 #include "data/dataset.h"
+#include "io/safetensors.h"
 #include "models/autoencoder_kl.h"
 
 namespace sds::data {
@@ -64,11 +65,11 @@ class LatentCache {
                        const LatentFillCallbacks& callbacks = {});
 
  private:
+  // The entry's file with its header checked (names, shapes, byte ranges), no data read.
+  io::SafetensorsFile openEntry(const LatentKey& key) const;
+
   std::string directory_;
   models::AutoencoderKlImpl& vae_;
 };
-
-// 8-bit RGB to the VAE's input range [-1, 1], [3, H, W] float32.
-at::Tensor imageToTensor(const image::Rgb8Image& image);
 
 }  // namespace sds::data

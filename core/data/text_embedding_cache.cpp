@@ -34,30 +34,35 @@ std::string TextEmbeddingCache::pathOf(const std::string& caption) const {
   return (fs::path(directory_) / name).string();
 }
 
-models::PromptEmbeddings TextEmbeddingCache::load(const std::string& caption) const {
-  const std::string path = pathOf(caption);
-  const io::SafetensorsFile file = io::SafetensorsFile::open(path);
+io::SafetensorsFile TextEmbeddingCache::openEntry(const std::string& path) const {
+  io::SafetensorsFile file = io::SafetensorsFile::open(path);
   const io::TensorInfo* hidden = file.find("hidden");
-  const io::TensorInfo* pooled = file.find("pooled");
-  if (!hidden || hidden->shape.size() != 2 || (model_.textEncoder2 && !pooled))
+  if (!hidden || hidden->shape.size() != 2 || (model_.textEncoder2 && !file.find("pooled")))
     throw std::runtime_error(path + ": not a text embedding cache entry of this model");
-  models::PromptEmbeddings out{io::tensorView(file, *hidden).clone(), {}};
-  if (pooled) out.pooled = io::tensorView(file, *pooled).clone();
+  return file;
+}
+
+models::PromptEmbeddings TextEmbeddingCache::load(const std::string& caption) const {
+  const io::SafetensorsFile file = openEntry(pathOf(caption));
+  models::PromptEmbeddings out{io::tensorView(file, *file.find("hidden")).clone(), {}};
+  if (const io::TensorInfo* pooled = file.find("pooled")) out.pooled = io::tensorView(file, *pooled).clone();
   return out;
 }
 
 TextFillStats TextEmbeddingCache::fill(const std::vector<std::string>& captions, int batchSize,
                                        const std::function<void(std::size_t, std::size_t)>& progress) {
   TextFillStats stats;
-  std::vector<std::string> missing;
+  std::vector<std::string> missing, missingPaths;
   std::set<std::string> seen;
   for (const std::string& caption : captions) {
     const std::string path = pathOf(caption);
     if (!seen.insert(path).second) continue;
-    if (reusableCacheEntry(path, [&] { load(caption); }))
+    if (reusableCacheEntry(path, [&] { openEntry(path); })) {
       ++stats.reused;
-    else
+    } else {
       missing.push_back(caption);
+      missingPaths.push_back(path);
+    }
   }
   fs::create_directories(directory_);
   torch::NoGradGuard noGrad;
@@ -69,7 +74,7 @@ TextFillStats TextEmbeddingCache::fill(const std::vector<std::string>& captions,
     for (std::size_t i = 0; i < texts.size(); ++i) {
       std::map<std::string, at::Tensor> tensors{{"hidden", e.hidden[static_cast<int64_t>(i)].cpu()}};
       if (e.pooled.defined()) tensors["pooled"] = e.pooled[static_cast<int64_t>(i)].cpu();
-      io::saveTensors(pathOf(texts[i]), tensors);
+      io::saveTensors(missingPaths[begin + i], tensors);
     }
     stats.encoded += texts.size();
     if (progress) progress(stats.reused + stats.encoded, seen.size());

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "io/safetensors.h"
 #include "models/prompt_encoder.h"
 
 namespace sds::data {
@@ -36,6 +37,9 @@ class TextEmbeddingCache {
   models::PromptEmbeddings load(const std::string& caption) const;
 
  private:
+  // The entry's file with its header checked, no data read.
+  io::SafetensorsFile openEntry(const std::string& path) const;
+
   std::string directory_;
   models::StableDiffusionModel& model_;
 };

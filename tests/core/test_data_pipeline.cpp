@@ -17,6 +17,7 @@
 #include "data/latent_cache.h"
 #include "data/text_embedding_cache.h"
 #include "data/training_image.h"
+#include "data/training_pixels.h"
 #include "embedded.h"
 #include "image/png_writer.h"
 #include "models/prompt_encoder.h"
