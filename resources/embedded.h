@@ -5,7 +5,9 @@
 
 namespace sds::resources {
 
-// The built-in demo project (resources/demo/demo.toml).
+// The built-in demo's projects: the autoencoder first (resources/demo/demo_vae.toml), then the
+// text-to-image model (resources/demo/demo.toml).
+std::string_view demoVaeProject();
 std::string_view demoProject();
 
 }  // namespace sds::resources

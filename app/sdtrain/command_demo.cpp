@@ -1,9 +1,10 @@
-// sdtrain demo [--out DIR]: the built-in demo project, headless.
+// sdtrain demo [--out DIR]: the built-in demo, headless. It writes the demo's two project files into
+// DIR (keeping ones already there, perhaps edited), trains the tiny autoencoder, then the tiny
+// text-to-image model on generated images of shapes, and says where the samples are.
 
 #include <filesystem>
 
 #include "commands.h"
-#include "config/project.h"
 #include "embedded.h"
 #include "exit_codes.h"
 #include "util/atomic_file.h"
@@ -11,38 +12,43 @@
 
 namespace sds::cli {
 
-int runDemo(Reporter& reporter, const std::string& outDir) {
+int runDemo(Reporter& reporter, const std::string& outDir, std::int64_t maxSteps) {
   namespace fs = std::filesystem;
   const fs::path folder = fs::absolute(outDir);
-  const fs::path projectFile = folder / "demo.toml";
+  const fs::path vaeProject = folder / "demo_vae.toml";
+  const fs::path project = folder / "demo.toml";
   try {
     fs::create_directories(folder);
-    if (fs::exists(projectFile)) {
-      // An earlier run's project (perhaps edited) is kept, never overwritten.
-      log::info("using the existing demo project " + projectFile.string());
-    } else {
-      writeFileAtomically(projectFile.string(), resources::demoProject());
-      log::info("wrote the demo project to " + projectFile.string());
+    for (const auto& [file, text] : {std::pair{vaeProject, resources::demoVaeProject()}, {project, resources::demoProject()}}) {
+      if (fs::exists(file)) {
+        log::info("using the existing demo project " + file.string());
+      } else {
+        writeFileAtomically(file.string(), text);
+        log::info("wrote the demo project " + file.string());
+      }
     }
   } catch (const std::exception& e) {
-    reporter.fail(std::string("cannot prepare the demo folder: ") + e.what(),
-                  "choose another folder with --out DIR");
+    reporter.fail(std::string("cannot prepare the demo folder: ") + e.what(), "choose another folder with --out DIR");
     return kExitFailure;
   }
 
-  const config::LoadResult result = config::loadProject(projectFile.string());
-  for (const config::Diagnostic& d : result.diagnostics)
-    log::write(d.isError() ? log::Level::Error : log::Level::Warn, d.format());
-  if (!result.ok()) {
-    reporter.fail(projectFile.string() + " is not a valid project",
-                  "delete it to get the built-in demo project back");
-    return kExitInvalidInput;
+  // Each phase continues from its newest checkpoint, so an interrupted demo picks up where it stopped.
+  TrainOptions phase;
+  phase.resume = "latest";
+  phase.maxSteps = maxSteps;
+  if (fs::exists(folder / "output-vae" / "vae" / "config.json")) {
+    reporter.say("Phase 1 of 2: the autoencoder is trained already (" + (folder / "output-vae" / "vae").string() + ")");
+  } else {
+    reporter.say("Phase 1 of 2: training the autoencoder (" + vaeProject.string() + ")");
+    phase.project = vaeProject.string();
+    if (const int code = runTrain(reporter, phase); code != kExitOk) return code;
   }
-  reporter.emit(protocol::StateEvent{"finished", "demo project validated"});
-  const std::string out = (folder / result.project.getString("output.directory")).string();
-  reporter.say("Demo project: " + projectFile.string() + " (valid)");
-  reporter.say("Results folder: " + out);
-  reporter.say("This build validates the demo project; training it arrives with the trainer (`sdtrain train`).");
+  reporter.say("Phase 2 of 2: training the text-to-image model (" + project.string() + ")");
+  phase.project = project.string();
+  if (const int code = runTrain(reporter, phase); code != kExitOk) return code;
+
+  const fs::path samples = folder / "output" / "samples";
+  reporter.say("Samples: " + samples.string());
   return kExitOk;
 }
 

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "commands.h"
+#include "data/training_pixels.h"
 #include "diffusion/txt2img.h"
 #include "exit_codes.h"
 #include "image/png_writer.h"
@@ -161,17 +162,6 @@ at::Tensor loadInitLatents(const std::string& path, const std::vector<std::int64
   return latents.clone();
 }
 
-image::Rgb8Image toRgb8(const at::Tensor& image) {  // [H, W, 3] float in [0, 1]
-  // As diffusers' numpy_to_pil: (x * 255).round() as uint8; NaN (an overflowing model) as black.
-  const at::Tensor bytes =
-      (torch::nan_to_num(image, 0.0, 1.0, 0.0) * 255).round().clamp(0, 255).to(torch::kUInt8).contiguous();
-  image::Rgb8Image out;
-  out.height = static_cast<int>(image.size(0));
-  out.width = static_cast<int>(image.size(1));
-  out.pixels.assign(bytes.data_ptr<std::uint8_t>(), bytes.data_ptr<std::uint8_t>() + bytes.numel());
-  return out;
-}
-
 // The folder's or file's name ("sd15" for "models/sd15/").
 std::string modelName(const std::string& path) {
   fs::path normal = fs::path(path).lexically_normal();
@@ -295,7 +285,7 @@ int generate(Reporter& reporter, const GenerateOptions& o) {
                                               std::to_string(i)
                                         : "");
       const std::string path = imagePath(o.out, i);
-      image::writePng(path, toRgb8(images[i]), text);
+      image::writePng(path, data::tensorToImage(images[i]), text);
       written.push_back(path);
       protocol::SampleEvent sample;
       sample.path = path;

@@ -19,7 +19,16 @@ int runConfigCheck(Reporter& reporter, const std::string& file);
 int runConfigDefaults(Reporter& reporter, const std::string& outFile);
 int runConfigDocs(Reporter& reporter, const std::string& outFile);
 int runVersion(bool json);
-int runDemo(Reporter& reporter, const std::string& outDir);
+int runDemo(Reporter& reporter, const std::string& outDir, std::int64_t maxSteps = 0);
+
+// sdtrain train PROJECT: options that override the project file's.
+struct TrainOptions {
+  std::string project;
+  std::string resume;          // "latest" or a checkpoint folder; empty: the project's setting
+  std::int64_t maxSteps = 0;   // 0: the project's
+  std::string outputDirectory; // empty: the project's
+};
+int runTrain(Reporter& reporter, const TrainOptions& options);
 
 // sdtrain generate: the options as given on the command line (docs/cli.md).
 struct GenerateOptions {

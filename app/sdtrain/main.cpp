@@ -85,8 +85,20 @@ int main(int argc, char** argv) {
   version->add_flag("--json", versionJson, "As a JSON array of {name, version}");
 
   std::string demoOut = "sdstudio-demo";
-  CLI::App* demo = app.add_subcommand("demo", "Prepare and run the built-in demo project");
+  std::int64_t demoSteps = 0;
+  CLI::App* demo = app.add_subcommand("demo", "Train the built-in demo model on generated images of shapes");
   demo->add_option("--out", demoOut, "Folder for the demo project and its results")->capture_default_str();
+  demo->add_option("--max-steps", demoSteps, "Shorten both training phases to this many steps (a quick look)")
+      ->check(CLI::PositiveNumber);
+
+  TrainOptions trainOptions;
+  CLI::App* trainCommand = app.add_subcommand("train", "Train as a project file says (docs/training.md)");
+  trainCommand->add_option("project", trainOptions.project, "The project file (.toml)")->required();
+  trainCommand->add_option("--resume", trainOptions.resume,
+                           "Continue from a checkpoint folder, or latest for the run's newest checkpoint");
+  trainCommand->add_option("--max-steps", trainOptions.maxSteps, "Train for this many steps instead")
+      ->check(CLI::PositiveNumber);
+  trainCommand->add_option("--output", trainOptions.outputDirectory, "Run folder instead of output.directory");
 
   GenerateOptions generateOptions;
   CLI::App* generate = addGenerateCommand(app, generateOptions);
@@ -110,7 +122,8 @@ int main(int argc, char** argv) {
     if (check->parsed()) return runConfigCheck(reporter, checkFile);
     if (defaults->parsed()) return runConfigDefaults(reporter, defaultsOut);
     if (docs->parsed()) return runConfigDocs(reporter, docsOut);
-    if (demo->parsed()) return runDemo(reporter, demoOut);
+    if (demo->parsed()) return runDemo(reporter, demoOut, demoSteps);
+    if (trainCommand->parsed()) return runTrain(reporter, trainOptions);
     if (generate->parsed()) return runGenerate(reporter, generateOptions);
     if (datasetCheckCommand->parsed()) {
       if (datasetCheck.path.empty() && datasetCheck.project.empty()) {

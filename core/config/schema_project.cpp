@@ -134,11 +134,11 @@ std::vector<Section> projectSections() {
       {"training", QT_TRANSLATE_NOOP("Schema", "Training"),
        QT_TRANSLATE_NOOP("Schema", "What is trained, for how long, and how each step is computed."),
        {
-           choice("method", "full", {"full", "lora"}, QT_TRANSLATE_NOOP("Schema", "Method"),
+           choice("method", "full", {"full", "lora", "vae"}, QT_TRANSLATE_NOOP("Schema", "Method"),
                   QT_TRANSLATE_NOOP("Schema",
                                     "full fine-tunes all weights of the trained models; lora trains small "
                                     "low-rank adapters (see the LoRA section) and leaves the base weights "
-                                    "unchanged.")),
+                                    "unchanged; vae trains the autoencoder alone to reconstruct the images.")),
            integer("max_steps", 1000, 1, maxSteps, QT_TRANSLATE_NOOP("Schema", "Training steps"),
                    QT_TRANSLATE_NOOP("Schema", "Number of optimizer steps to train for.")),
            integer("batch_size", 1, 1, 4096, QT_TRANSLATE_NOOP("Schema", "Batch size"),
@@ -187,6 +187,10 @@ std::vector<Section> projectSections() {
                    QT_TRANSLATE_NOOP("Schema",
                                      "Upper end of the timestep range; at most the model's number of training "
                                      "timesteps minus one (999 for Stable Diffusion).")),
+           number("vae_kl_weight", 1e-6, atLeast(0), atMost(1), QT_TRANSLATE_NOOP("Schema", "VAE KL weight"),
+                  QT_TRANSLATE_NOOP("Schema",
+                                    "Method vae only: weight of the KL term that keeps the latents close to a "
+                                    "unit Gaussian, next to the reconstruction error.")),
        }},
       {"lora", QT_TRANSLATE_NOOP("Schema", "LoRA"),
        QT_TRANSLATE_NOOP("Schema", "Low-rank adapters, used when the training method is lora."),

@@ -26,4 +26,15 @@ at::Tensor trainingPixels(ImageReader& reader, const ImageRef& image, const Buck
   return imageToTensor(prepared.pixels);
 }
 
+image::Rgb8Image tensorToImage(const at::Tensor& image) {
+  const at::Tensor bytes = (torch::nan_to_num(image.to(torch::kFloat32).cpu(), 0.0, 1.0, 0.0) * 255)
+                               .round()
+                               .clamp(0, 255)
+                               .to(torch::kUInt8)
+                               .contiguous();
+  image::Rgb8Image out(static_cast<int>(image.size(1)), static_cast<int>(image.size(0)));
+  std::copy(bytes.data_ptr<std::uint8_t>(), bytes.data_ptr<std::uint8_t>() + bytes.numel(), out.pixels.begin());
+  return out;
+}
+
 }  // namespace sds::data

@@ -15,7 +15,10 @@ LoraAdapterImpl::LoraAdapterImpl(int64_t in, int64_t out, int64_t rank, double a
   up->weight.zero_();
 }
 
-at::Tensor LoraAdapterImpl::forward(const at::Tensor& x) { return up(down(x)) * (alpha / static_cast<double>(rank)); }
+at::Tensor LoraAdapterImpl::forward(const at::Tensor& x) {
+  const at::Tensor input = dropout > 0 && is_training() ? torch::dropout(x, dropout, true) : x;
+  return up(down(input)) * (alpha / static_cast<double>(rank));
+}
 
 LoraAdapterImpl* adapterOf(torch::nn::Module& linear) {
   for (const auto& child : linear.named_children())
@@ -29,9 +32,10 @@ at::Tensor linearWithAdapter(torch::nn::LinearImpl& linear, const at::Tensor& x)
   return y;
 }
 
-LoraAdapterImpl& attachAdapter(torch::nn::LinearImpl& linear, int64_t rank, double alpha) {
+LoraAdapterImpl& attachAdapter(torch::nn::LinearImpl& linear, int64_t rank, double alpha, double dropout) {
   const at::Tensor& w = linear.weight;
   LoraAdapter adapter(w.size(1), w.size(0), rank, alpha);
+  adapter->dropout = dropout;
   adapter->to(w.device(), w.scalar_type());
   linear.register_module("lora", adapter);
   return *adapter;
@@ -58,7 +62,7 @@ std::vector<std::string> attachLora(torch::nn::Module& model, const LoraOptions&
       auto* linear = item.value()->as<torch::nn::LinearImpl>();
       if (!linear) continue;  // a convolution or a container of the same name
       used[t] = true;
-      attachAdapter(*linear, options.rank, options.alpha);
+      attachAdapter(*linear, options.rank, options.alpha, options.dropout);
       attached.push_back(item.key());
       break;
     }

@@ -15,10 +15,11 @@ namespace sds::models {
 
 struct LoraAdapterImpl : torch::nn::Module {
   LoraAdapterImpl(int64_t in, int64_t out, int64_t rank, double alpha);
-  at::Tensor forward(const at::Tensor& x);  // (alpha / rank) · up(down(x))
+  at::Tensor forward(const at::Tensor& x);  // (alpha / rank) · up(down(dropout(x)))
   torch::nn::Linear down{nullptr}, up{nullptr};
   int64_t rank;
   double alpha;
+  double dropout = 0;  // probability, applied to the adapter's input while training
 };
 TORCH_MODULE(LoraAdapter);
 
@@ -29,11 +30,12 @@ at::Tensor linearWithAdapter(torch::nn::LinearImpl& linear, const at::Tensor& x)
 LoraAdapterImpl* adapterOf(torch::nn::Module& linear);
 
 // Attaches a fresh adapter to one linear layer, on its device and dtype.
-LoraAdapterImpl& attachAdapter(torch::nn::LinearImpl& linear, int64_t rank, double alpha);
+LoraAdapterImpl& attachAdapter(torch::nn::LinearImpl& linear, int64_t rank, double alpha, double dropout = 0);
 
 struct LoraOptions {
   int64_t rank = 16;
   double alpha = 16;
+  double dropout = 0;
   // Layers whose name ends with one of these ("to_q" matches "…attn1.to_q"; "to_out.0" the output
   // projection). Only linear layers can take adapters.
   std::vector<std::string> targets{"to_q", "to_k", "to_v", "to_out.0"};

@@ -242,4 +242,24 @@ StableDiffusionModel loadSingleFileModel(const std::string& path, c10::ScalarTyp
   return model;
 }
 
+AutoencoderKl loadSingleFileVae(const std::string& path, ModelFamily family, c10::ScalarType dtype) {
+  const Tensors all = io::loadTensors(io::SafetensorsFile::open(path));
+  const bool prefixed = ldm::hasPrefix(all, ldm::kVaePrefix);
+  const Tensors vaeFile = prefixed ? ldm::withPrefix(all, ldm::kVaePrefix) : all;
+  if (!vaeFile.count("encoder.conv_in.weight"))
+    throw WeightsError(path + ": not a VAE in the original layout (no \"encoder.conv_in.weight\"); give a VAE "
+                       "folder with config.json instead");
+  const AutoencoderKlConfig config = ldm::vaeConfig(vaeFile, family, path);
+  AutoencoderKl vae(config);
+  vae->to(dtype);
+  loadComponent(
+      *vae, vaeFile, prefixed ? ldm::kVaePrefix : "",
+      [&](const std::string& name) { return Source{ldm::vaeName(name, config)}; },
+      // The LDM VAE's training loss (discriminator, LPIPS) sometimes travels with it.
+      [](const std::string& key) { return key.compare(0, 5, "loss.") == 0; },
+      path, "VAE");
+  vae->eval();
+  return vae;
+}
+
 }  // namespace sds::models

@@ -17,6 +17,10 @@ namespace sds::models {
 StableDiffusionModel loadSingleFileModel(const std::string& path, c10::ScalarType dtype,
                                          const std::string& configFolder = {});
 
+// A VAE alone in the original layout (keys "encoder.down.0…", with or without "first_stage_model."),
+// its config derived from the shapes for `family`, in `dtype` on the CPU.
+AutoencoderKl loadSingleFileVae(const std::string& path, ModelFamily family, c10::ScalarType dtype = c10::kFloat);
+
 }  // namespace sds::models
 
 namespace sds::models {

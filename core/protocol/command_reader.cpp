@@ -6,15 +6,20 @@
 
 namespace sds::protocol {
 
-CommandReader::CommandReader(std::istream& in, Handler handler) : in_(in), handler_(std::move(handler)) {
-  thread_ = std::thread([this] {
+CommandReader::CommandReader(std::istream& in, Handler handler) {
+  // The thread owns copies of what it uses, so that it can run on after detach().
+  thread_ = std::thread([&in, handler = std::move(handler), finished = finished_] {
     std::string line;
-    while (std::getline(in_, line)) handleLine(line, handler_);
-    finished_ = true;
+    while (std::getline(in, line)) handleLine(line, handler);
+    *finished = true;
   });
 }
 
 CommandReader::~CommandReader() { wait(); }
+
+void CommandReader::detach() {
+  if (thread_.joinable()) thread_.detach();
+}
 
 void CommandReader::wait() {
   if (thread_.joinable()) thread_.join();

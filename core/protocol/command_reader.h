@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <thread>
 
 #include "protocol/events.h"
@@ -18,23 +19,24 @@ class CommandReader {
 
   // Starts reading `in` until end of file. The handler runs on the reader's thread.
   CommandReader(std::istream& in, Handler handler);
-  // Waits for end of input; the owner closes the stream (or the process exits) to end it.
+  // Waits for end of input unless detached; the owner closes the stream (or the process exits) to end it.
   ~CommandReader();
 
   CommandReader(const CommandReader&) = delete;
   CommandReader& operator=(const CommandReader&) = delete;
 
-  bool finished() const { return finished_; }
+  bool finished() const { return *finished_; }
   void wait();  // until end of input
+  // Lets the reader run on by itself (its stream may stay open after the work is done); the handler,
+  // which it keeps a copy of, may still be called until the process ends.
+  void detach();
 
   // Decodes one line and passes the command to `handler`; returns false (after logging why) when
   // the line is not a valid command. Blank lines are ignored.
   static bool handleLine(const std::string& line, const Handler& handler);
 
  private:
-  std::istream& in_;
-  Handler handler_;
-  std::atomic<bool> finished_{false};
+  std::shared_ptr<std::atomic<bool>> finished_ = std::make_shared<std::atomic<bool>>(false);
   std::thread thread_;
 };
 

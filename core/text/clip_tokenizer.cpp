@@ -165,6 +165,9 @@ struct ClipTokenizer::Impl {
   std::vector<std::pair<std::string, std::int64_t>> specials;  // cut out of raw text, longest first
   std::int64_t bos = 0, eos = 0, pad = 0, unk = 0;
   int maxLength = kDefaultMaxLength;
+  // What it was made from, kept to write the tokenizer back out (save).
+  std::string vocabText, mergesText;
+  Settings settings;
 
   mutable std::mutex cacheMutex;
   mutable std::unordered_map<std::string, std::vector<std::int32_t>> cache;
@@ -248,7 +251,8 @@ std::int64_t ClipTokenizer::Impl::tokenId(const TokenSetting& setting, const cha
   return it->second;
 }
 
-void ClipTokenizer::Impl::applySettings(const Settings& settings, const std::string& vocabSource) {
+void ClipTokenizer::Impl::applySettings(const Settings& applied, const std::string& vocabSource) {
+  settings = applied;
   bos = tokenId(settings.bos, "bos_token", vocabSource);
   eos = tokenId(settings.eos, "eos_token", vocabSource);
   unk = tokenId(settings.unk, "unk_token", vocabSource);
@@ -417,8 +421,10 @@ ClipTokenizer ClipTokenizer::fromFolder(const std::string& folder) {
   auto impl = std::make_shared<Impl>();
   const Settings settings = readSettings(dir);
   const fs::path vocab = dir / "vocab.json", merges = dir / "merges.txt";
-  impl->loadVocab(readFile(vocab), vocab.string());
-  impl->loadMerges(readFile(merges), merges.string());
+  impl->vocabText = readFile(vocab);
+  impl->mergesText = readFile(merges);
+  impl->loadVocab(impl->vocabText, vocab.string());
+  impl->loadMerges(impl->mergesText, merges.string());
   impl->applySettings(settings, vocab.string());
   return ClipTokenizer(std::move(impl));
 }
@@ -428,10 +434,41 @@ ClipTokenizer ClipTokenizer::fromData(std::string_view vocabJson, std::string_vi
   auto impl = std::make_shared<Impl>();
   Settings settings;
   settings.pad = {padToken, source};
+  impl->vocabText = std::string(vocabJson);
+  impl->mergesText = std::string(merges);
   impl->loadVocab(vocabJson, source + " vocab.json");
   impl->loadMerges(merges, source + " merges.txt");
   impl->applySettings(settings, source + " vocab.json");
   return ClipTokenizer(std::move(impl));
+}
+
+void ClipTokenizer::save(const std::string& folder) const {
+  const fs::path dir(folder);
+  auto write = [&](const char* name, const std::string& content) {
+    const fs::path path = dir / name;
+    std::ofstream out(path, std::ios::binary);
+    out << content;
+    out.close();
+    if (!out) throw std::runtime_error("cannot write " + path.string());
+  };
+  const Settings& s = impl_->settings;
+  Json special{{"bos_token", s.bos.content}, {"eos_token", s.eos.content}, {"unk_token", s.unk.content},
+               {"pad_token", s.pad.content}};
+  Json config = special;
+  config["model_max_length"] = s.maxLength;
+  config["tokenizer_class"] = "CLIPTokenizer";
+  config["do_lower_case"] = true;
+  if (!s.addedTokens.empty()) {
+    Json added = Json::object();
+    for (const auto& [content, id] : s.addedTokens)
+      added[std::to_string(id)] = {{"content", content}, {"special", true}, {"lstrip", false}, {"rstrip", false},
+                                   {"normalized", false}, {"single_word", false}};
+    config["added_tokens_decoder"] = added;
+  }
+  write("vocab.json", impl_->vocabText);
+  write("merges.txt", impl_->mergesText);
+  write("tokenizer_config.json", config.dump(2) + "\n");
+  write("special_tokens_map.json", special.dump(2) + "\n");
 }
 
 std::vector<std::int64_t> ClipTokenizer::encode(std::string_view text) const {

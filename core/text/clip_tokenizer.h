@@ -43,6 +43,11 @@ class ClipTokenizer {
   static ClipTokenizer fromData(std::string_view vocabJson, std::string_view merges, const std::string& padToken,
                                 const std::string& source);
 
+  // Writes vocab.json, merges.txt, tokenizer_config.json and special_tokens_map.json into `folder` (which
+  // must exist), so that fromFolder — and transformers' CLIPTokenizer — load the same tokenizer.
+  // Throws std::runtime_error naming the file.
+  void save(const std::string& folder) const;
+
   // bos + tokens + eos, neither padded nor truncated.
   std::vector<std::int64_t> encode(std::string_view text) const;
 

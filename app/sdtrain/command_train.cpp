@@ -1,0 +1,127 @@
+// sdtrain train PROJECT.toml: trains as the project file says, reporting progress as text or protocol
+// events, taking commands on stdin (jsonl mode) and stopping cleanly on Ctrl+C and SIGTERM.
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "commands.h"
+#include "config/project.h"
+#include "exit_codes.h"
+#include "protocol/command_reader.h"
+#include "train/trainer.h"
+#include "util/log.h"
+
+namespace sds::cli {
+namespace {
+
+train::TrainerControl* activeControl = nullptr;
+
+// First Ctrl+C / SIGTERM: stop after the current step with a checkpoint. A second Ctrl+C ends at once.
+extern "C" void onStopSignal(int signal) {
+  static volatile std::sig_atomic_t received = 0;
+  if (received && signal == SIGINT) std::_Exit(130);
+  received = 1;
+  if (activeControl) activeControl->requestStop(true);
+}
+
+std::string formatDuration(double seconds) {
+  const long s = static_cast<long>(seconds);
+  char text[32];
+  if (s >= 3600)
+    std::snprintf(text, sizeof text, "%ldh%02ldm", s / 3600, s / 60 % 60);
+  else
+    std::snprintf(text, sizeof text, "%ldm%02lds", s / 60, s % 60);
+  return text;
+}
+
+// Text mode: a progress line every 2 % of the run (and the first step), plus the results.
+class TextProgress {
+ public:
+  explicit TextProgress(Reporter& reporter) : reporter_(reporter) {}
+  void operator()(const protocol::Event& event) {
+    if (const auto* e = std::get_if<protocol::StepEvent>(&event)) {
+      const std::int64_t every = std::max<std::int64_t>(1, e->total_steps / 50);
+      if (e->step != 1 && e->step % every != 0 && e->step != e->total_steps) return;
+      char line[200];
+      std::snprintf(line, sizeof line, "step %lld/%lld  loss %.4f (smoothed %.4f)  lr %.3g  grad %.3g  %.1f img/s  ETA %s",
+                    static_cast<long long>(e->step), static_cast<long long>(e->total_steps), e->loss,
+                    e->loss_smoothed, e->lr, e->grad_norm, e->images_per_s, formatDuration(e->eta_s).c_str());
+      reporter_.say(line);
+    } else if (const auto* v = std::get_if<protocol::ValidationEvent>(&event)) {
+      reporter_.say("validation loss at step " + std::to_string(v->step) + ": " + std::to_string(v->loss));
+    } else if (const auto* sample = std::get_if<protocol::SampleEvent>(&event)) {
+      reporter_.say("sample: " + sample->path + "  (" + sample->prompt + ")");
+    } else if (std::holds_alternative<protocol::ProgressEvent>(event)) {
+      const auto& p = std::get<protocol::ProgressEvent>(event);
+      if (p.total > 0 && p.current != p.total && p.current % std::max<std::int64_t>(1, p.total / 10) != 0) return;
+      reporter_.emit(event);
+    } else if (!std::holds_alternative<protocol::CheckpointEvent>(event)) {
+      reporter_.emit(event);  // states and errors
+    }
+  }
+
+ private:
+  Reporter& reporter_;
+};
+
+}  // namespace
+
+int runTrain(Reporter& reporter, const TrainOptions& options) {
+  const config::LoadResult loaded = config::loadProject(options.project);
+  for (const config::Diagnostic& d : loaded.diagnostics)
+    log::write(d.isError() ? log::Level::Error : log::Level::Warn, d.format());
+  if (!loaded.ok()) {
+    reporter.fail(options.project + " is not a valid project", "sdtrain config check " + options.project + " lists its problems");
+    return kExitInvalidInput;
+  }
+  config::Project project = loaded.project;
+  if (!options.resume.empty()) project.set("checkpointing.resume_from", options.resume);
+  if (options.maxSteps > 0) project.set("training.max_steps", options.maxSteps);
+  if (!options.outputDirectory.empty()) project.set("output.directory", options.outputDirectory);
+  const train::TrainSettings settings = train::trainSettingsFrom(project, options.project);
+
+  // Shared with the command reader, whose thread may outlive this function (stdin can stay open).
+  const auto control = std::make_shared<train::TrainerControl>();
+  activeControl = control.get();
+  std::signal(SIGINT, onStopSignal);
+  std::signal(SIGTERM, onStopSignal);
+
+  // Commands arrive on stdin from the studio or a script.
+  std::unique_ptr<protocol::CommandReader> commands;
+  if (reporter.mode() == Reporter::Mode::Jsonl)
+    commands = std::make_unique<protocol::CommandReader>(std::cin, [control](const protocol::Command& c) {
+      control->apply(c);
+    });
+
+  TextProgress text(reporter);
+  train::TrainerCallbacks callbacks;
+  callbacks.event = [&](const protocol::Event& e) {
+    if (reporter.mode() == Reporter::Mode::Jsonl)
+      reporter.emit(e);
+    else
+      text(e);
+  };
+  const train::TrainResult result = train::runTraining(settings, *control, callbacks);
+  activeControl = nullptr;
+  if (commands) commands->detach();
+
+  switch (result.outcome) {
+    case train::TrainOutcome::Finished:
+      for (const std::string& path : result.outputs) reporter.say("saved: " + path);
+      reporter.say("finished at step " + std::to_string(result.step) + "; run folder: " + settings.outputDirectory);
+      return kExitOk;
+    case train::TrainOutcome::Stopped:
+      reporter.say("stopped at step " + std::to_string(result.step) +
+                   (result.lastCheckpoint.empty() ? "" : "; continue with: sdtrain train " + options.project +
+                                                             " --resume latest"));
+      return kExitStopped;
+    case train::TrainOutcome::Failed:  // the error event has said what happened
+      return kExitFailure;
+  }
+  return kExitFailure;
+}
+
+}  // namespace sds::cli

@@ -1,0 +1,125 @@
+#include "models/scratch_model.h"
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "embedded.h"
+#include "io/config_error.h"
+#include "models/single_file_model.h"
+
+namespace sds::models {
+namespace {
+
+text::ClipTokenizer builtInTokenizer(const std::string& padToken) {
+  return text::ClipTokenizer::fromData(resources::clipVocab(), resources::clipMerges(), padToken,
+                                       "the built-in CLIP tokenizer");
+}
+
+// Stable Diffusion's training schedule, as its scheduler configs carry it.
+diffusion::SchedulerConfig stableDiffusionSchedule(const std::string& predictionType) {
+  diffusion::SchedulerConfig s;
+  s.className = "DDIMScheduler";
+  s.numTrainTimesteps = 1000;
+  s.betaStart = 0.00085;
+  s.betaEnd = 0.012;
+  s.betaSchedule = "scaled_linear";
+  s.stepsOffset = 1;
+  s.timestepSpacing = "leading";
+  s.clipSample = false;
+  s.setAlphaToOne = false;
+  s.predictionType = predictionType;
+  return s;
+}
+
+// The demo's model: three UNet levels on 8×8 latents of 64 px images, a two-layer text encoder.
+UNetConfig tinyUNet() {
+  UNetConfig c;
+  c.downBlockTypes = {"CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"};
+  c.upBlockTypes = {"UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"};
+  c.blockOutChannels = {32, 64, 64};
+  c.layersPerBlock = 1;
+  c.crossAttentionDim = {64};
+  c.attentionHeads = {4};
+  c.sampleSize = 8;
+  return c;
+}
+
+ClipTextConfig tinyTextEncoder() {
+  ClipTextConfig c;
+  c.hiddenSize = 64;
+  c.intermediateSize = 256;
+  c.numHiddenLayers = 2;
+  c.numAttentionHeads = 4;
+  return c;
+}
+
+AutoencoderKlConfig tinyVae() {
+  AutoencoderKlConfig c;
+  c.blockOutChannels = {32, 32, 64, 64};
+  c.layersPerBlock = 1;
+  c.sampleSize = 64;
+  c.scalingFactor = 1.0;  // set from the data when the VAE is trained (method vae)
+  return c;
+}
+
+}  // namespace
+
+StableDiffusionModel createScratchModel(const std::string& architecture, std::uint64_t seed) {
+  torch::manual_seed(seed);
+  StableDiffusionModel m;
+  if (architecture == "tiny") {
+    m.family = ModelFamily::SD1;
+    m.tokenizer.emplace(builtInTokenizer("<|endoftext|>"));
+    m.textEncoder = ClipTextModel(tinyTextEncoder());
+    m.unet = UNet2DConditionModel(tinyUNet());
+    m.vae = AutoencoderKl(tinyVae());
+    m.scheduler = stableDiffusionSchedule("epsilon");
+  } else if (architecture == "sd1") {
+    m.family = ModelFamily::SD1;
+    m.tokenizer.emplace(builtInTokenizer("<|endoftext|>"));
+    m.textEncoder = ClipTextModel(ClipTextConfig::preset("sd1"));
+    m.unet = UNet2DConditionModel(UNetConfig::preset("sd15"));
+    m.vae = AutoencoderKl(AutoencoderKlConfig::preset("sd"));
+    m.scheduler = stableDiffusionSchedule("epsilon");
+  } else if (architecture == "sd2" || architecture == "sd2-v") {
+    m.family = ModelFamily::SD2;
+    m.tokenizer.emplace(builtInTokenizer("!"));
+    m.textEncoder = ClipTextModel(ClipTextConfig::preset("sd2"));
+    m.unet = UNet2DConditionModel(UNetConfig::preset("sd21"));
+    m.vae = AutoencoderKl(AutoencoderKlConfig::preset("sd"));
+    m.scheduler = stableDiffusionSchedule(architecture == "sd2-v" ? "v_prediction" : "epsilon");
+  } else if (architecture == "sdxl") {
+    m.family = ModelFamily::SDXL;
+    m.tokenizer.emplace(builtInTokenizer("<|endoftext|>"));
+    m.tokenizer2.emplace(builtInTokenizer("!"));
+    m.textEncoder = ClipTextModel(ClipTextConfig::preset("sd1"));
+    m.textEncoder2 = ClipTextModel(ClipTextConfig::preset("sdxl-2"));
+    m.unet = UNet2DConditionModel(UNetConfig::preset("sdxl"));
+    m.vae = AutoencoderKl(AutoencoderKlConfig::preset("sdxl"));
+    m.scheduler = stableDiffusionSchedule("epsilon");
+    m.scheduler.className = "EulerDiscreteScheduler";
+  } else {
+    throw std::invalid_argument("cannot create a \"" + architecture +
+                                "\" model from scratch; expected sd1, sd2, sd2-v, sdxl or tiny");
+  }
+  m.unet->eval();
+  m.vae->eval();
+  m.textEncoder->eval();
+  if (m.textEncoder2) m.textEncoder2->eval();
+  return m;
+}
+
+AutoencoderKl loadVae(const std::string& path, ModelFamily family) {
+  namespace fs = std::filesystem;
+  const fs::path p(path);
+  if (fs::is_directory(p)) {
+    if (fs::exists(p / "config.json")) return loadAutoencoderKl(path, torch::kFloat32);
+    if (fs::exists(p / "vae" / "config.json")) return loadAutoencoderKl((p / "vae").string(), torch::kFloat32);
+    throw io::ConfigError(path + ": neither a VAE folder (config.json with weights) nor a model folder with vae/");
+  }
+  return loadSingleFileVae(path, family);
+}
+
+}  // namespace sds::models

@@ -1,0 +1,89 @@
+#include "train/batch_stream.h"
+
+#include <set>
+
+#include "data/latent_cache.h"
+#include "data/text_embedding_cache.h"
+
+namespace sds::train {
+
+std::vector<data::LatentRequest> latentRequests(const data::Dataset& dataset,
+                                                const std::vector<data::PlannedBatch>& batches) {
+  std::vector<data::LatentRequest> requests;
+  std::set<std::string> seen;
+  for (const data::PlannedBatch& batch : batches)
+    for (const data::PlannedSample& s : batch) {
+      const data::Sample& sample = dataset.samples.at(s.sample);
+      data::LatentRequest r{sample.image, {sample.contentHash, s.bucket, s.crop, s.flip}};
+      if (seen.insert(r.key.fileName()).second) requests.push_back(std::move(r));
+    }
+  return requests;
+}
+
+BatchStream::BatchStream(const data::Dataset& dataset, data::PlanOptions plan, data::LoaderOptions loader,
+                         data::ImageReader& reader, data::LatentCache* latents, data::TextEmbeddingCache* texts,
+                         BatchStreamHooks hooks)
+    : dataset_(dataset),
+      plan_(std::move(plan)),
+      loaderOptions_(loader),
+      reader_(reader),
+      latents_(latents),
+      texts_(texts),
+      hooks_(std::move(hooks)) {}
+
+BatchStream::~BatchStream() = default;
+
+void BatchStream::seek(std::int64_t epoch, std::int64_t batch) {
+  loader_.reset();
+  epoch_ = epoch;
+  batch_ = batch;
+}
+
+void BatchStream::startEpoch() {
+  std::vector<data::PlannedBatch> plan = data::planEpoch(dataset_, plan_, static_cast<std::uint64_t>(epoch_));
+  planSize_ = plan.size();
+  if (static_cast<std::size_t>(batch_) >= plan.size()) {  // resumed exactly at an epoch's end
+    ++epoch_;
+    batch_ = 0;
+    plan = data::planEpoch(dataset_, plan_, static_cast<std::uint64_t>(epoch_));
+    planSize_ = plan.size();
+  }
+  plan.erase(plan.begin(), plan.begin() + batch_);
+
+  bool filled = false;
+  if (latents_) {
+    const std::vector<data::LatentRequest> requests = latentRequests(dataset_, plan);
+    data::LatentFillCallbacks callbacks;
+    callbacks.progress = [&](std::size_t done, std::size_t total) {
+      if (hooks_.caching) hooks_.caching("latents", done, total);
+    };
+    latents_->fill(requests, reader_, static_cast<int>(plan_.batchSize), loaderOptions_.workers, callbacks);
+    filled = true;
+  }
+  if (texts_) {
+    std::vector<std::string> captions;
+    for (const data::PlannedBatch& b : plan)
+      for (const data::PlannedSample& s : b) captions.push_back(s.caption);
+    texts_->fill(captions, static_cast<int>(plan_.batchSize), [&](std::size_t done, std::size_t total) {
+      if (hooks_.caching) hooks_.caching("text embeddings", done, total);
+    });
+    filled = true;
+  }
+  if (filled && hooks_.cached) hooks_.cached();
+  loader_ = std::make_unique<data::BatchLoader>(dataset_, std::move(plan), reader_, latents_, loaderOptions_);
+}
+
+data::TrainingBatch BatchStream::next() {
+  for (;;) {
+    if (!loader_) startEpoch();
+    if (std::optional<data::TrainingBatch> batch = loader_->next()) {
+      ++batch_;
+      return std::move(*batch);
+    }
+    loader_.reset();
+    ++epoch_;
+    batch_ = 0;
+  }
+}
+
+}  // namespace sds::train

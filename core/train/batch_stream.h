@@ -1,0 +1,67 @@
+#pragma once
+// Training batches without end: epoch after epoch of the deterministic epoch plan, each epoch's
+// latents (and text embeddings) cached before its batches load. A position (epoch, batch) is all a
+// resumed run needs to continue with exactly the batches the interrupted one would have seen.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "data/batch_loader.h"
+#include "data/epoch_plan.h"
+
+namespace sds::data {
+class ImageReader;
+class LatentCache;
+struct LatentRequest;
+class TextEmbeddingCache;
+}  // namespace sds::data
+
+namespace sds::train {
+
+struct BatchStreamHooks {
+  // Before and while caches are filled: what is being cached, done, total.
+  std::function<void(const std::string& what, std::size_t done, std::size_t total)> caching;
+  // Called when caching ends and batches flow again.
+  std::function<void()> cached;
+};
+
+class BatchStream {
+ public:
+  // The dataset, reader and caches (either may be null) must outlive the stream.
+  BatchStream(const data::Dataset& dataset, data::PlanOptions plan, data::LoaderOptions loader, data::ImageReader& reader,
+              data::LatentCache* latents, data::TextEmbeddingCache* texts, BatchStreamHooks hooks);
+  ~BatchStream();
+
+  // Continues from batch `batch` of epoch `epoch`.
+  void seek(std::int64_t epoch, std::int64_t batch);
+  // The next batch, moving on to the next epoch after the last one. Rethrows the loader's errors.
+  data::TrainingBatch next();
+
+  // Where the next batch comes from.
+  std::int64_t epoch() const { return epoch_; }
+  std::int64_t batchInEpoch() const { return batch_; }
+  // Batches in the current epoch.
+  std::size_t epochBatches() const { return planSize_; }
+
+ private:
+  void startEpoch();
+
+  const data::Dataset& dataset_;
+  data::PlanOptions plan_;
+  data::LoaderOptions loaderOptions_;
+  data::ImageReader& reader_;
+  data::LatentCache* latents_;
+  data::TextEmbeddingCache* texts_;
+  BatchStreamHooks hooks_;
+  std::unique_ptr<data::BatchLoader> loader_;
+  std::int64_t epoch_ = 0, batch_ = 0;
+  std::size_t planSize_ = 0;
+};
+
+// The latent-cache requests of planned batches, each distinct entry once.
+std::vector<data::LatentRequest> latentRequests(const data::Dataset& dataset,
+                                                const std::vector<data::PlannedBatch>& batches);
+
+}  // namespace sds::train

@@ -1,0 +1,124 @@
+#include "train/checkpoint_store.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+#include <system_error>
+
+#include "io/torch_tensors.h"
+#include "util/atomic_file.h"
+
+namespace sds::train {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr int kFormat = 1;
+constexpr const char* kTensors = "state.safetensors";
+constexpr const char* kProgress = "progress.json";
+
+std::string progressJson(const TrainingProgress& p, const std::string& runIdentity) {
+  nlohmann::json j;
+  j["format"] = kFormat;
+  j["step"] = p.step;
+  j["epoch"] = p.epoch;
+  j["batch_in_epoch"] = p.batchInEpoch;
+  j["images_seen"] = p.imagesSeen;
+  j["loss_smoothed"] = p.lossSmoothed;  // written with 17 digits: read back exactly
+  j["loss_scale"] = p.lossScale;
+  j["loss_scale_clean_steps"] = p.lossScaleCleanSteps;
+  j["run"] = runIdentity;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace
+
+CheckpointStore::CheckpointStore(std::string folder, int keepLast) : folder_(std::move(folder)), keepLast_(keepLast) {}
+
+std::string CheckpointStore::folderName(std::int64_t step) {
+  char name[32];
+  std::snprintf(name, sizeof name, "step-%08lld", static_cast<long long>(step));
+  return name;
+}
+
+std::string CheckpointStore::save(const TrainingProgress& progress, const std::map<std::string, at::Tensor>& tensors,
+                                  const std::string& runIdentity) {
+  const fs::path target = fs::path(folder_) / folderName(progress.step);
+  const fs::path temporary = fs::path(folder_) / (folderName(progress.step) + ".partial");
+  std::error_code ec;
+  fs::remove_all(temporary, ec);
+  fs::create_directories(temporary, ec);
+  if (ec) throw std::runtime_error("cannot create the checkpoint folder " + temporary.string() + ": " + ec.message());
+  io::saveTensors((temporary / kTensors).string(), tensors, {{"format", "sdstudio-checkpoint"}});
+  writeFileAtomically((temporary / kProgress).string(), progressJson(progress, runIdentity));
+  // Replacing a checkpoint of the same step (saved again after a resume): the old one goes only once
+  // the new one is complete.
+  if (fs::exists(target)) {
+    const fs::path old = fs::path(folder_) / (folderName(progress.step) + ".old");
+    fs::remove_all(old, ec);
+    fs::rename(target, old, ec);
+    if (ec) throw std::runtime_error("cannot replace the checkpoint " + target.string() + ": " + ec.message());
+    fs::rename(temporary, target, ec);
+    fs::remove_all(old);
+  } else {
+    fs::rename(temporary, target, ec);
+  }
+  if (ec) throw std::runtime_error("cannot move the checkpoint into place at " + target.string() + ": " + ec.message());
+
+  if (keepLast_ > 0) {
+    std::vector<std::string> all = list();
+    for (std::size_t i = 0; i + static_cast<std::size_t>(keepLast_) < all.size(); ++i) fs::remove_all(all[i], ec);
+  }
+  return target.string();
+}
+
+std::vector<std::string> CheckpointStore::list() const {
+  std::vector<std::string> found;
+  std::error_code ec;
+  if (!fs::is_directory(folder_, ec)) return found;
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder_, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool stepFolder = name.rfind("step-", 0) == 0 && name.find('.') == std::string::npos;
+    if (stepFolder && fs::exists(entry.path() / kProgress)) found.push_back(entry.path().string());
+  }
+  std::sort(found.begin(), found.end());  // zero-padded step numbers sort as numbers
+  return found;
+}
+
+std::optional<std::string> CheckpointStore::latest() const {
+  std::vector<std::string> all = list();
+  if (all.empty()) return std::nullopt;
+  return all.back();
+}
+
+Checkpoint CheckpointStore::load(const std::string& path) {
+  Checkpoint c;
+  c.path = path;
+  const fs::path progressFile = fs::path(path) / kProgress;
+  if (!fs::is_directory(path))
+    throw std::runtime_error(path + ": not a checkpoint folder (expected a folder such as checkpoints/" +
+                             folderName(500) + ")");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(readFile(progressFile.string()));
+    if (j.at("format").get<int>() != kFormat)
+      throw std::runtime_error("format " + j.at("format").dump() + " is not " + std::to_string(kFormat));
+    c.progress.step = j.at("step").get<std::int64_t>();
+    c.progress.epoch = j.at("epoch").get<std::int64_t>();
+    c.progress.batchInEpoch = j.at("batch_in_epoch").get<std::int64_t>();
+    c.progress.imagesSeen = j.at("images_seen").get<std::int64_t>();
+    c.progress.lossSmoothed = j.at("loss_smoothed").get<double>();
+    c.progress.lossScale = j.at("loss_scale").get<double>();
+    c.progress.lossScaleCleanSteps = j.at("loss_scale_clean_steps").get<std::int64_t>();
+    c.runIdentity = j.at("run").get<std::string>();
+  } catch (const std::exception& e) {
+    throw std::runtime_error(progressFile.string() + " is not a valid checkpoint record: " + e.what());
+  }
+  // Clones: the checkpoint outlives the file mapping, and training modifies these tensors.
+  for (auto& [name, tensor] : io::loadTensors((fs::path(path) / kTensors).string())) c.tensors[name] = tensor.clone();
+  return c;
+}
+
+}  // namespace sds::train

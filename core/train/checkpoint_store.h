@@ -1,0 +1,62 @@
+#pragma once
+// Training checkpoints: the complete state of a run in one folder per step, from which it resumes
+// exactly. <run>/checkpoints/step-00000500/ holds
+//   state.safetensors  trained weights ("model/…"), optimizer state ("optimizer/…"), EMA ("ema/…")
+//   progress.json      step, epoch, position in the epoch, smoothed loss, loss scale, and the run's
+//                      identity (settings that must not change across a resume)
+// A checkpoint is written into a temporary folder and renamed into place, so a crash never leaves a
+// half-written one; only folders with progress.json count. The newest `keepLast` are kept.
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sds::train {
+
+struct TrainingProgress {
+  std::int64_t step = 0;          // optimizer steps done
+  std::int64_t epoch = 0;         // current epoch (0-based)
+  std::int64_t batchInEpoch = 0;  // micro-batches of that epoch consumed
+  std::int64_t imagesSeen = 0;
+  double lossSmoothed = 0;
+  double lossScale = 1;
+  std::int64_t lossScaleCleanSteps = 0;
+};
+
+struct Checkpoint {
+  std::string path;
+  TrainingProgress progress;
+  std::string runIdentity;
+  std::map<std::string, at::Tensor> tensors;
+};
+
+class CheckpointStore {
+ public:
+  CheckpointStore(std::string folder, int keepLast);
+
+  const std::string& folder() const { return folder_; }
+
+  // Writes a checkpoint for progress.step, then removes the oldest beyond keepLast (0 keeps all).
+  // Returns its path. Throws std::runtime_error naming the folder; earlier checkpoints stay intact.
+  std::string save(const TrainingProgress& progress, const std::map<std::string, at::Tensor>& tensors,
+                   const std::string& runIdentity);
+
+  // Complete checkpoints, oldest first.
+  std::vector<std::string> list() const;
+  std::optional<std::string> latest() const;
+
+  // Reads a checkpoint folder. Throws std::runtime_error naming the file and what is wrong.
+  static Checkpoint load(const std::string& path);
+
+  static std::string folderName(std::int64_t step);
+
+ private:
+  std::string folder_;
+  int keepLast_;
+};
+
+}  // namespace sds::train

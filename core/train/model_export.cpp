@@ -1,0 +1,87 @@
+#include "train/model_export.h"
+
+#include <torch/torch.h>
+
+#include <filesystem>
+
+#include "models/diffusers_writer.h"
+#include "models/lora_files.h"
+#include "models/single_file_model.h"
+#include "train/batch_stream.h"
+#include "util/log.h"
+
+namespace sds::train {
+namespace {
+
+c10::ScalarType savedType(const std::string& precision) {
+  if (precision == "fp16") return c10::kHalf;
+  if (precision == "bf16") return c10::kBFloat16;
+  return c10::kFloat;
+}
+
+}  // namespace
+
+std::vector<std::string> exportTrainedModel(models::StableDiffusionModel& model, const TrainSettings& s) {
+  namespace fs = std::filesystem;
+  const fs::path run(s.outputDirectory);
+  const c10::ScalarType dtype = savedType(s.savePrecision);
+  const std::map<std::string, std::string> metadata{{"sdstudio.project", s.name},
+                                                    {"sdstudio.max_steps", std::to_string(s.maxSteps)}};
+  std::vector<std::string> written;
+  if (s.method == "vae") {
+    const std::string folder = (run / "vae").string();
+    models::saveAutoencoderKl(*model.vae, folder, dtype);
+    written.push_back(folder);
+  } else if (s.method == "lora") {
+    std::map<std::string, std::string> loraMetadata = metadata;
+    loraMetadata["ss_base_model"] = s.fromScratch ? s.architecture : s.modelPath;
+    if (s.loraFormat != "peft") {
+      const std::string path = (run / (s.name + ".safetensors")).string();
+      models::saveLora(model, path, models::LoraFormat::Kohya, dtype, loraMetadata);
+      written.push_back(path);
+    }
+    if (s.loraFormat != "kohya") {
+      const std::string path = (run / (s.name + "-peft.safetensors")).string();
+      models::saveLora(model, path, models::LoraFormat::Peft, dtype, loraMetadata);
+      written.push_back(path);
+    }
+  } else {
+    if (s.modelFormat != "single_file") {
+      const std::string folder = (run / "model").string();
+      models::saveDiffusersModel(model, folder, dtype);
+      written.push_back(folder);
+    }
+    if (s.modelFormat != "diffusers") {
+      const std::string path = (run / (s.name + ".safetensors")).string();
+      models::saveSingleFileModel(model, path, dtype, metadata);
+      written.push_back(path);
+    }
+  }
+  return written;
+}
+
+void calibrateVaeScaling(models::StableDiffusionModel& model, BatchStream& stream, const TrainSettings& s) {
+  torch::NoGradGuard noGrad;
+  const bool training = model.vae->is_training();
+  model.vae->eval();
+  const c10::Device device = model.vae->encoder->conv_in->weight.device();
+  const c10::ScalarType dtype = model.vae->encoder->conv_in->weight.scalar_type();
+  const std::size_t batches = std::min<std::size_t>(16, std::max<std::size_t>(1, stream.epochBatches()));
+  std::vector<at::Tensor> latents;
+  torch::manual_seed(s.seed);
+  for (std::size_t i = 0; i < batches; ++i) {
+    const at::Tensor pixels = stream.next().pixels.to(device, dtype);
+    latents.push_back(model.vae->encode(pixels).sample().to(torch::kFloat32).cpu());
+  }
+  const double std = torch::cat(latents).std().item<double>();
+  model.vae->train(training);
+  if (!(std > 0) || !std::isfinite(std)) {
+    log::warn(c10::str("the VAE's latents have standard deviation ", std, "; its scaling factor stays ",
+                       model.vae->config.scalingFactor));
+    return;
+  }
+  model.vae->config.scalingFactor = 1.0 / std;
+  log::info(c10::str("VAE scaling factor set to ", model.vae->config.scalingFactor, " (latent std ", std, ")"));
+}
+
+}  // namespace sds::train

@@ -1,0 +1,84 @@
+#include "train/sample_writer.h"
+
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "data/training_pixels.h"
+#include "diffusion/txt2img.h"
+#include "image/png_writer.h"
+
+namespace sds::train {
+namespace {
+
+// Restores each network's train/eval mode on scope exit.
+class EvalMode {
+ public:
+  explicit EvalMode(models::StableDiffusionModel& m) {
+    if (m.unet) hold(*m.unet);
+    if (m.vae) hold(*m.vae);
+    if (m.textEncoder) hold(*m.textEncoder);
+    if (m.textEncoder2) hold(*m.textEncoder2);
+  }
+  ~EvalMode() {
+    for (auto& [module, training] : modes_) module->train(training);
+  }
+
+ private:
+  void hold(torch::nn::Module& module) {
+    modes_.emplace_back(&module, module.is_training());
+    module.eval();
+  }
+  std::vector<std::pair<torch::nn::Module*, bool>> modes_;
+};
+
+std::string samplePath(const TrainSettings& s, std::int64_t step, std::size_t index) {
+  char name[64];
+  std::snprintf(name, sizeof name, "step-%08lld-p%02zu.png", static_cast<long long>(step), index);
+  return (std::filesystem::path(s.samplesFolder()) / name).string();
+}
+
+}  // namespace
+
+std::vector<WrittenSample> writeSamples(models::StableDiffusionModel& model, const TrainSettings& s,
+                                        std::int64_t step, const std::function<void(const WrittenSample&)>& written) {
+  std::filesystem::create_directories(s.samplesFolder());
+  EvalMode eval(model);
+  torch::NoGradGuard noGrad;
+  std::vector<WrittenSample> samples;
+  for (std::size_t i = 0; i < s.samplePrompts.size(); ++i) {
+    diffusion::Txt2ImgParams p;
+    p.prompt = s.samplePrompts[i];
+    if (!s.negativePrompt.empty()) p.negativePrompt = s.negativePrompt;
+    p.steps = s.sampleSteps;
+    p.guidance = s.guidance;
+    p.sampler = s.sampler;
+    p.width = s.sampleWidth > 0 ? s.sampleWidth : s.resolution;
+    p.height = s.sampleHeight > 0 ? s.sampleHeight : s.resolution;
+    p.seed = s.sampleSeed;
+    const at::Tensor image = diffusion::txt2img(model, p)[0];
+
+    WrittenSample sample{samplePath(s, step, i), p.prompt, p.seed};
+    const std::map<std::string, std::string> text{
+        {"prompt", p.prompt},
+        {"negative_prompt", s.negativePrompt},
+        {"seed", std::to_string(p.seed)},
+        {"step", std::to_string(step)},
+        {"sampler", p.sampler},
+        {"steps", std::to_string(p.steps)},
+        {"guidance", c10::str(p.guidance)},
+        {"model", s.name},
+        {"parameters", p.prompt + "\n" + (s.negativePrompt.empty() ? "" : "Negative prompt: " + s.negativePrompt + "\n") +
+                           "Steps: " + std::to_string(p.steps) + ", Sampler: " + p.sampler +
+                           ", CFG scale: " + c10::str(p.guidance) + ", Seed: " + std::to_string(p.seed) +
+                           ", Size: " + std::to_string(p.width) + "x" + std::to_string(p.height) +
+                           ", Model: " + s.name + ", Step: " + std::to_string(step)}};
+    image::writePng(sample.path, data::tensorToImage(image), text);
+    samples.push_back(sample);
+    if (written) written(sample);
+  }
+  return samples;
+}
+
+}  // namespace sds::train

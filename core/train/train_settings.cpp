@@ -1,0 +1,124 @@
+#include "train/train_settings.h"
+
+#include <filesystem>
+
+#include "config/project.h"
+
+namespace sds::train {
+namespace {
+
+// A path setting relative to the project file's folder; empty stays empty.
+std::string resolve(const std::string& value, const std::filesystem::path& base) {
+  if (value.empty()) return value;
+  const std::filesystem::path p(value);
+  return (p.is_absolute() ? p : base / p).lexically_normal().string();
+}
+
+}  // namespace
+
+TrainSettings trainSettingsFrom(const config::Project& p, const std::string& projectFile) {
+  namespace fs = std::filesystem;
+  const fs::path file = fs::absolute(projectFile);
+  const fs::path base = file.parent_path();
+  TrainSettings s;
+  s.projectFile = file.string();
+  s.name = p.getString("project.name");
+
+  s.modelPath = resolve(p.getString("model.path"), base);
+  s.fromScratch = p.getString("model.init") == "scratch";
+  s.architecture = p.getString("model.architecture");
+  s.predictionType = p.getString("model.prediction_type");
+  s.vaePath = resolve(p.getString("model.vae"), base);
+
+  s.method = p.getString("training.method");
+  s.maxSteps = p.getInt("training.max_steps");
+  s.batchSize = static_cast<int>(p.getInt("training.batch_size"));
+  s.gradientAccumulation = static_cast<int>(p.getInt("training.gradient_accumulation"));
+  s.seed = static_cast<std::uint64_t>(p.getInt("training.seed"));
+  s.device = p.getString("training.device");
+  s.precision = p.getString("training.precision");
+  s.gradientCheckpointing = p.getBool("training.gradient_checkpointing");
+  s.trainUnet = p.getBool("training.train_unet");
+  s.trainTextEncoder = p.getBool("training.train_text_encoder");
+  s.maxGradNorm = p.getFloat("training.max_grad_norm");
+  s.noiseOffset = p.getFloat("training.noise_offset");
+  s.minSnrGamma = p.getFloat("training.min_snr_gamma");
+  s.zeroTerminalSnr = p.getBool("training.zero_terminal_snr");
+  s.timestepMin = static_cast<int>(p.getInt("training.timestep_min"));
+  s.timestepMax = static_cast<int>(p.getInt("training.timestep_max"));
+  s.vaeKlWeight = p.getFloat("training.vae_kl_weight");
+
+  s.loraRank = static_cast<int>(p.getInt("lora.rank"));
+  s.loraAlpha = p.getFloat("lora.alpha");
+  s.loraDropout = p.getFloat("lora.dropout");
+  s.loraTargets = p.getList("lora.target_modules");
+
+  s.datasetPath = resolve(p.getString("dataset.path"), base);
+  s.datasetKind = p.getString("dataset.kind");
+  s.shapesCount = static_cast<int>(p.getInt("dataset.shapes_count"));
+  s.captionExtension = p.getString("dataset.caption_extension");
+  s.defaultCaption = p.getString("dataset.default_caption");
+  s.repeats = static_cast<int>(p.getInt("dataset.repeats"));
+  s.shuffleTags = p.getBool("dataset.shuffle_tags");
+  s.keepTags = static_cast<int>(p.getInt("dataset.keep_tags"));
+  s.captionDropout = p.getFloat("dataset.caption_dropout");
+  s.minImageSize = static_cast<int>(p.getInt("dataset.min_image_size"));
+  s.filters = p.getList("dataset.filters");
+  s.cacheLatents = p.getBool("dataset.cache_latents");
+  s.cacheTextEmbeddings = p.getBool("dataset.cache_text_embeddings");
+  s.workers = static_cast<int>(p.getInt("dataset.workers"));
+
+  s.resolution = static_cast<int>(p.getInt("resolution.size"));
+  s.buckets = p.getBool("resolution.buckets");
+  s.minBucketSide = static_cast<int>(p.getInt("resolution.min_bucket_side"));
+  s.maxBucketSide = static_cast<int>(p.getInt("resolution.max_bucket_side"));
+  s.randomCrop = p.getBool("resolution.random_crop");
+  s.flip = p.getBool("resolution.flip");
+
+  s.optimizer = p.getString("optimizer.type");
+  s.learningRate = p.getFloat("optimizer.learning_rate");
+  s.textEncoderLearningRate = p.getFloat("optimizer.text_encoder_learning_rate");
+  s.beta1 = p.getFloat("optimizer.beta1");
+  s.beta2 = p.getFloat("optimizer.beta2");
+  s.weightDecay = p.getFloat("optimizer.weight_decay");
+  s.epsilon = p.getFloat("optimizer.epsilon");
+
+  s.lrSchedule = p.getString("lr_schedule.type");
+  s.warmupSteps = p.getInt("lr_schedule.warmup_steps");
+  s.cycles = static_cast<int>(p.getInt("lr_schedule.cycles"));
+  s.power = p.getFloat("lr_schedule.power");
+  s.endLearningRate = p.getFloat("lr_schedule.end_learning_rate");
+
+  s.ema = p.getBool("ema.enabled");
+  s.emaDecay = p.getFloat("ema.decay");
+  s.emaUpdateEvery = static_cast<int>(p.getInt("ema.update_every"));
+  s.emaOnCpu = p.getBool("ema.on_cpu");
+
+  s.checkpointEvery = p.getInt("checkpointing.every_n_steps");
+  s.keepLast = static_cast<int>(p.getInt("checkpointing.keep_last"));
+  s.saveOnStop = p.getBool("checkpointing.save_on_stop");
+  const std::string resume = p.getString("checkpointing.resume_from");
+  s.resumeFrom = resume == "latest" ? resume : resolve(resume, base);
+
+  s.sampleEvery = p.getInt("sampling.every_n_steps");
+  s.samplePrompts = p.getList("sampling.prompts");
+  s.negativePrompt = p.getString("sampling.negative_prompt");
+  s.sampleSeed = static_cast<std::uint64_t>(p.getInt("sampling.seed"));
+  s.sampleSteps = static_cast<int>(p.getInt("sampling.steps"));
+  s.guidance = p.getFloat("sampling.guidance");
+  s.sampler = p.getString("sampling.sampler");
+  s.sampleWidth = static_cast<int>(p.getInt("sampling.width"));
+  s.sampleHeight = static_cast<int>(p.getInt("sampling.height"));
+
+  s.validationSplit = p.getFloat("validation.split");
+  s.validationEvery = p.getInt("validation.every_n_steps");
+
+  s.outputDirectory = resolve(p.getString("output.directory"), base);
+  s.modelFormat = p.getString("output.model_format");
+  s.loraFormat = p.getString("output.lora_format");
+  s.savePrecision = p.getString("output.save_precision");
+  s.tensorboard = p.getBool("output.tensorboard");
+  return s;
+}
+
+}  // namespace sds::train

@@ -1,0 +1,130 @@
+#pragma once
+// What a training run does, read once from the project file: every setting the trainer uses, with
+// paths resolved against the project file's folder. Torch-free.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sds::config {
+class Project;
+}
+
+namespace sds::train {
+
+struct TrainSettings {
+  std::string projectFile;  // absolute
+  std::string name;
+
+  // model
+  std::string modelPath;     // empty when starting from scratch
+  bool fromScratch = false;
+  std::string architecture;  // auto, sd1, sd2, sd2-v, sdxl, tiny
+  std::string predictionType;  // auto, epsilon, v_prediction
+  std::string vaePath;
+
+  // training
+  std::string method;  // full, lora, vae
+  std::int64_t maxSteps = 1;
+  int batchSize = 1;
+  int gradientAccumulation = 1;
+  std::uint64_t seed = 0;
+  std::string device;     // auto, cpu, cuda
+  std::string precision;  // fp32, bf16, fp16
+  bool gradientCheckpointing = false;
+  bool trainUnet = true;
+  bool trainTextEncoder = false;
+  double maxGradNorm = 1.0;
+  double noiseOffset = 0.0;
+  double minSnrGamma = 0.0;
+  bool zeroTerminalSnr = false;
+  int timestepMin = 0, timestepMax = 999;
+  double vaeKlWeight = 1e-6;
+
+  // lora
+  int loraRank = 16;
+  double loraAlpha = 16;
+  double loraDropout = 0;
+  std::vector<std::string> loraTargets;
+
+  // dataset
+  std::string datasetPath;
+  std::string datasetKind;
+  int shapesCount = 256;
+  std::string captionExtension;
+  std::string defaultCaption;
+  int repeats = 1;
+  bool shuffleTags = false;
+  int keepTags = 0;
+  double captionDropout = 0;
+  int minImageSize = 0;
+  std::vector<std::string> filters;
+  bool cacheLatents = true;
+  bool cacheTextEmbeddings = true;
+  int workers = 0;
+
+  // resolution
+  int resolution = 512;
+  bool buckets = true;
+  int minBucketSide = 256, maxBucketSide = 1024;
+  bool randomCrop = false;
+  bool flip = false;
+
+  // optimizer
+  std::string optimizer;  // adamw, adamw8bit
+  double learningRate = 1e-5;
+  double textEncoderLearningRate = 0;  // 0: learningRate
+  double beta1 = 0.9, beta2 = 0.999, weightDecay = 0.01, epsilon = 1e-8;
+
+  // lr_schedule
+  std::string lrSchedule;
+  std::int64_t warmupSteps = 0;
+  int cycles = 1;
+  double power = 1.0;
+  double endLearningRate = 1e-7;
+
+  // ema
+  bool ema = false;
+  double emaDecay = 0.9999;
+  int emaUpdateEvery = 1;
+  bool emaOnCpu = false;
+
+  // checkpointing
+  std::int64_t checkpointEvery = 0;
+  int keepLast = 3;
+  bool saveOnStop = true;
+  std::string resumeFrom;  // empty, "latest", or a checkpoint folder (absolute)
+
+  // sampling
+  std::int64_t sampleEvery = 0;
+  std::vector<std::string> samplePrompts;
+  std::string negativePrompt;
+  std::uint64_t sampleSeed = 0;
+  int sampleSteps = 25;
+  double guidance = 7.5;
+  std::string sampler;
+  int sampleWidth = 0, sampleHeight = 0;  // 0: the training resolution
+
+  // validation
+  double validationSplit = 0;
+  std::int64_t validationEvery = 100;
+
+  // output
+  std::string outputDirectory;  // absolute: the run folder
+  std::string modelFormat;      // diffusers, single_file, both
+  std::string loraFormat;       // kohya, peft, both
+  std::string savePrecision;    // fp32, fp16, bf16
+  bool tensorboard = true;
+
+  // Paths below the run folder.
+  std::string checkpointsFolder() const { return outputDirectory + "/checkpoints"; }
+  std::string samplesFolder() const { return outputDirectory + "/samples"; }
+  std::string logsFolder() const { return outputDirectory + "/logs"; }
+  std::string cacheFolder() const { return outputDirectory + "/cache"; }
+};
+
+// Reads the settings of a valid project (config::checkProject has passed); `projectFile` anchors the
+// relative paths.
+TrainSettings trainSettingsFrom(const config::Project& project, const std::string& projectFile);
+
+}  // namespace sds::train

@@ -1,0 +1,586 @@
+#include "train/trainer.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "data/image_reader.h"
+#include "data/latent_cache.h"
+#include "data/model_identity.h"
+#include "data/text_embedding_cache.h"
+#include "diffusion/noise_schedule.h"
+#include "models/prompt_encoder.h"
+#include "train/adamw.h"
+#include "train/batch_stream.h"
+#include "train/checkpoint_store.h"
+#include "train/diffusion_objective.h"
+#include "train/ema.h"
+#include "train/gradient_sync.h"
+#include "train/loss_scaler.h"
+#include "train/lr_schedule.h"
+#include "train/model_export.h"
+#include "train/sample_writer.h"
+#include "train/tfevents.h"
+#include "train/training_data.h"
+#include "train/training_model.h"
+#include "util/atomic_file.h"
+#include "util/log.h"
+
+namespace sds::train {
+
+void TrainerControl::apply(const protocol::Command& command) {
+  using Kind = protocol::Command::Kind;
+  switch (command.kind) {
+    case Kind::Pause: requestPause(); break;
+    case Kind::Resume: requestResume(); break;
+    case Kind::Stop: requestStop(command.save); break;
+    case Kind::Save: requestSave(); break;
+    case Kind::Sample: requestSample(); break;
+  }
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// A problem that ends the run, with advice.
+struct TrainingFailure : std::runtime_error {
+  TrainingFailure(const std::string& message, std::string hint) : std::runtime_error(message), hint(std::move(hint)) {}
+  std::string hint;
+};
+
+// The seed of one micro-step's random draws (latent samples, noise, timesteps, dropout): a function of
+// the run's seed and the position only, so a resumed run draws exactly what an uninterrupted one would.
+std::uint64_t stepSeed(std::uint64_t seed, std::int64_t step, int micro) {
+  std::uint64_t z = seed ^ (0x9E3779B97F4A7C15ull * (static_cast<std::uint64_t>(step) * 4096 + micro + 1));
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return (z ^ (z >> 31)) & 0x7FFFFFFFFFFFFFFFull;
+}
+
+bool isOutOfMemory(const std::exception& e) {
+  const std::string what = e.what();
+  return what.find("out of memory") != std::string::npos || what.find("CUBLAS_STATUS_ALLOC_FAILED") != std::string::npos;
+}
+
+// Settings a resumed run must share with the checkpoint's: others (steps, learning rate, sampling…)
+// may change between sessions.
+std::string runIdentity(const TrainSettings& s) {
+  std::string id = "method=" + s.method + ";model=" + (s.fromScratch ? "scratch:" + s.architecture : s.modelPath) +
+                   ";optimizer=" + s.optimizer + ";train_unet=" + std::to_string(s.trainUnet) +
+                   ";train_text_encoder=" + std::to_string(s.trainTextEncoder) + ";ema=" + std::to_string(s.ema);
+  if (s.method == "lora") {
+    id += ";lora_rank=" + std::to_string(s.loraRank) + ";lora_targets=";
+    for (const std::string& t : s.loraTargets) id += t + ",";
+  }
+  return id;
+}
+
+class Run {
+ public:
+  Run(const TrainSettings& s, TrainerControl& control, const TrainerCallbacks& callbacks)
+      : s_(s), control_(control), callbacks_(callbacks), store_(s.checkpointsFolder(), s.keepLast) {}
+
+  TrainResult run();
+
+ private:
+  void emit(const protocol::Event& e) {
+    if (callbacks_.event) callbacks_.event(e);
+  }
+  void state(const std::string& name, const std::string& detail = {}) { emit(protocol::StateEvent{name, detail}); }
+
+  std::optional<Checkpoint> findCheckpoint();
+  void prepare(const std::optional<Checkpoint>& checkpoint);
+  void restore(const Checkpoint& checkpoint);
+  void trainLoop();
+  bool handleRequests();  // false: stop
+  double microStep(const data::TrainingBatch& batch, int micro);
+  at::Tensor latentsOf(const data::TrainingBatch& batch);
+  models::UNetConditioning conditioningOf(const data::TrainingBatch& batch);
+  double gradientStep(double loss);
+  double validationLoss();
+  void sample();
+  std::string saveCheckpoint();
+  void finish();
+  void outOfMemory();  // turns result_ into the out-of-memory report
+
+  const TrainSettings& s_;
+  TrainerControl& control_;
+  const TrainerCallbacks& callbacks_;
+  CheckpointStore store_;
+  TrainResult result_;
+
+  Placement placement_;
+  models::StableDiffusionModel model_;
+  std::unique_ptr<diffusion::NoiseSchedule> schedule_;
+  ObjectiveOptions objective_;
+  std::vector<TrainableGroup> groups_;
+  std::vector<std::unique_ptr<AdamW>> optimizers_;
+  std::unique_ptr<LrSchedule> lr_;
+  std::unique_ptr<Ema> ema_;
+  std::unique_ptr<LossScaler> scaler_;
+  LocalGradientSync sync_;
+
+  TrainingData data_;
+  data::ImageReader reader_;
+  std::unique_ptr<data::LatentCache> latentCache_;
+  std::unique_ptr<data::TextEmbeddingCache> textCache_;
+  std::unique_ptr<BatchStream> stream_;
+  std::unique_ptr<TfEventsWriter> board_;
+
+  TrainingProgress progress_;
+  std::deque<double> stepSeconds_;
+};
+
+std::optional<Checkpoint> Run::findCheckpoint() {
+  std::optional<std::string> path;
+  if (s_.resumeFrom == "latest") {
+    path = store_.latest();
+    if (!path) log::info("no checkpoint in " + store_.folder() + " yet: starting a new run");
+  } else if (!s_.resumeFrom.empty()) {
+    path = s_.resumeFrom;
+  } else if (std::optional<std::string> existing = store_.latest()) {
+    throw TrainingFailure(s_.outputDirectory + " already holds checkpoints of a run (newest: " + *existing + ")",
+                          "continue it with checkpointing.resume_from = \"latest\" (sdtrain train --resume latest), "
+                          "or choose another output.directory");
+  }
+  if (!path) return std::nullopt;
+  Checkpoint c = CheckpointStore::load(*path);
+  if (c.runIdentity != runIdentity(s_))
+    throw TrainingFailure(*path + " belongs to a run with other settings (" + c.runIdentity + "; this project: " +
+                              runIdentity(s_) + ")",
+                          "resume with the settings of that run, or start a new run in another output.directory");
+  return c;
+}
+
+void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
+  placement_ = choosePlacement(s_);
+  state("loading", s_.fromScratch ? "creating a " + s_.architecture + " model" : "loading " + s_.modelPath);
+  model_ = loadBaseModel(s_);
+
+  state("scanning", s_.datasetPath);
+  data_ = loadTrainingData(s_, model_, [this](std::size_t done, std::size_t total) {
+    emit(protocol::ProgressEvent{"scanning", static_cast<std::int64_t>(done), static_cast<std::int64_t>(total)});
+  });
+
+  model_.to(placement_.device, placement_.dtype);
+  groups_ = prepareTraining(model_, s_);
+  schedule_ = std::make_unique<diffusion::NoiseSchedule>(model_.scheduler);
+  objective_.predictionType = model_.scheduler.predictionType;
+  objective_.noiseOffset = s_.noiseOffset;
+  objective_.minSnrGamma = s_.minSnrGamma;
+  objective_.timestepMin = s_.timestepMin;
+  objective_.timestepMax = std::min(s_.timestepMax, schedule_->numTrainTimesteps() - 1);
+
+  AdamWOptions adamw;
+  adamw.beta1 = s_.beta1, adamw.beta2 = s_.beta2, adamw.epsilon = s_.epsilon, adamw.weightDecay = s_.weightDecay;
+  adamw.eightBit = s_.optimizer == "adamw8bit";
+  std::int64_t trainable = 0;
+  for (const TrainableGroup& g : groups_) {
+    optimizers_.push_back(std::make_unique<AdamW>(g.parameters, adamw));
+    for (const auto& p : g.parameters) trainable += p.second.numel();
+  }
+  std::size_t stateBytes = 0;
+  for (const auto& o : optimizers_) stateBytes += o->stateBytes();
+  log::info(c10::str("training ", trainable, " parameters (", s_.method, ") on ", placement_.device, " in ",
+                     placement_.dtype, "; optimizer state ", stateBytes / 1048576.0, " MiB (", s_.optimizer, ")"));
+
+  LrScheduleOptions lr;
+  lr.type = s_.lrSchedule;
+  lr.learningRate = s_.learningRate;
+  lr.warmupSteps = s_.warmupSteps;
+  lr.totalSteps = s_.maxSteps;
+  lr.cycles = s_.cycles;
+  lr.power = s_.power;
+  lr.endLearningRate = s_.endLearningRate;
+  lr_ = std::make_unique<LrSchedule>(lr);
+  if (s_.ema) {
+    NamedParameters all;
+    for (const TrainableGroup& g : groups_) all.insert(all.end(), g.parameters.begin(), g.parameters.end());
+    ema_ = std::make_unique<Ema>(all, s_.emaDecay, s_.emaOnCpu);
+  }
+  scaler_ = std::make_unique<LossScaler>(placement_.lossScaling);
+  if (checkpoint) restore(*checkpoint);
+
+  const bool vae = s_.method == "vae";
+  if (s_.cacheLatents && !vae) {
+    model_.vae->eval();
+    latentCache_ = std::make_unique<data::LatentCache>(s_.cacheFolder() + "/latents", *model_.vae);
+  }
+  const bool fixedCaptions = !s_.shuffleTags && s_.captionDropout == 0;
+  if (s_.cacheTextEmbeddings && !s_.trainTextEncoder && fixedCaptions && !vae)
+    textCache_ = std::make_unique<data::TextEmbeddingCache>(s_.cacheFolder() + "/text", model_);
+
+  data::LoaderOptions loader;
+  loader.workers = data_.workers;
+  loader.pinMemory = placement_.device.is_cuda();
+  BatchStreamHooks hooks;
+  hooks.caching = [this](const std::string& what, std::size_t done, std::size_t total) {
+    if (done == 0) state("caching", what);
+    emit(protocol::ProgressEvent{"caching " + what, static_cast<std::int64_t>(done), static_cast<std::int64_t>(total)});
+  };
+  hooks.cached = [this] { state("training"); };
+  stream_ = std::make_unique<BatchStream>(data_.train, data_.plan, loader, reader_, latentCache_.get(),
+                                          textCache_.get(), hooks);
+  stream_->seek(progress_.epoch, progress_.batchInEpoch);
+  if (s_.tensorboard) board_ = std::make_unique<TfEventsWriter>(s_.logsFolder());
+}
+
+void Run::restore(const Checkpoint& c) {
+  torch::NoGradGuard noGrad;
+  std::map<std::string, at::Tensor> modelState, emaState;
+  std::map<std::string, std::map<std::string, at::Tensor>> optimizerState;
+  for (const auto& [name, tensor] : c.tensors) {
+    if (name.rfind("model/", 0) == 0) modelState[name.substr(6)] = tensor;
+    if (name.rfind("ema/", 0) == 0) emaState[name.substr(4)] = tensor;
+    if (name.rfind("optimizer/", 0) == 0) {
+      const std::size_t slash = name.find('/', 10);
+      optimizerState[name.substr(10, slash - 10)][name.substr(slash + 1)] = tensor;
+    }
+  }
+  const NamedParameters saved = s_.fromScratch ? allParameters(model_) : NamedParameters{};
+  auto load = [&](const std::string& name, at::Tensor& target) {
+    const auto it = modelState.find(name);
+    if (it == modelState.end())
+      throw std::runtime_error(c.path + ": the checkpoint has no weights for " + name);
+    if (it->second.sizes() != target.sizes())
+      throw std::runtime_error(c.path + ": " + name + " has another shape in the checkpoint");
+    target.copy_(it->second);
+  };
+  for (auto [name, p] : saved) load(name, p);
+  for (TrainableGroup& g : groups_)
+    for (auto& [name, p] : g.parameters) load(name, p);
+  for (std::size_t i = 0; i < groups_.size(); ++i) optimizers_[i]->loadState(optimizerState[groups_[i].name]);
+  if (ema_) ema_->loadState(emaState);
+  progress_ = c.progress;
+  scaler_->restore(c.progress.lossScale, c.progress.lossScaleCleanSteps);
+  result_.lastCheckpoint = c.path;
+  log::info(c10::str("resumed from ", c.path, " at step ", progress_.step, " (epoch ", progress_.epoch, ")"));
+}
+
+std::string Run::saveCheckpoint() {
+  state("saving", "checkpoint at step " + std::to_string(progress_.step));
+  std::map<std::string, at::Tensor> tensors;
+  if (s_.fromScratch)
+    for (const auto& [name, p] : allParameters(model_)) tensors["model/" + name] = p;
+  for (const TrainableGroup& g : groups_)
+    for (const auto& [name, p] : g.parameters) tensors["model/" + name] = p;
+  for (std::size_t i = 0; i < groups_.size(); ++i)
+    for (const auto& [name, t] : optimizers_[i]->state()) tensors["optimizer/" + groups_[i].name + "/" + name] = t;
+  if (ema_)
+    for (const auto& [name, t] : ema_->state()) tensors["ema/" + name] = t;
+  progress_.epoch = stream_->epoch();
+  progress_.batchInEpoch = stream_->batchInEpoch();
+  progress_.lossScale = scaler_->scale();
+  progress_.lossScaleCleanSteps = scaler_->cleanSteps();
+  const std::string path = store_.save(progress_, tensors, runIdentity(s_));
+  result_.lastCheckpoint = path;
+  if (board_) board_->flush();
+  emit(protocol::CheckpointEvent{progress_.step, path});
+  log::info("checkpoint saved: " + path);
+  return path;
+}
+
+at::Tensor Run::latentsOf(const data::TrainingBatch& batch) {
+  models::AutoencoderKl& vae = model_.vae;
+  at::Tensor z;
+  if (batch.latentMean.defined()) {
+    const models::LatentDistribution d{batch.latentMean.to(placement_.device), batch.latentLogvar.to(placement_.device)};
+    z = d.mean + torch::exp(0.5 * d.logvar) * torch::randn(d.mean.sizes()).to(placement_.device);
+  } else {
+    torch::NoGradGuard noGrad;
+    const at::Tensor pixels = batch.pixels.to(placement_.device, vae->encoder->conv_in->weight.scalar_type());
+    const models::LatentDistribution d = vae->encode(pixels);
+    z = d.mean + torch::exp(0.5 * d.logvar.to(torch::kFloat32)).to(d.mean.scalar_type()) *
+                     torch::randn(d.mean.sizes()).to(placement_.device, d.mean.scalar_type());
+  }
+  return (z.to(torch::kFloat32) * vae->config.scalingFactor).to(placement_.dtype);
+}
+
+models::UNetConditioning Run::conditioningOf(const data::TrainingBatch& batch) {
+  models::UNetConditioning c;
+  models::PromptEmbeddings e;
+  if (textCache_) {
+    std::vector<at::Tensor> hidden, pooled;
+    for (const std::string& caption : batch.captions) {
+      models::PromptEmbeddings one = textCache_->load(caption);
+      hidden.push_back(one.hidden);
+      if (one.pooled.defined()) pooled.push_back(one.pooled);
+    }
+    e.hidden = torch::stack(hidden);
+    if (!pooled.empty()) e.pooled = torch::stack(pooled);
+  } else if (s_.trainTextEncoder) {
+    e = models::encodePrompts(model_, batch.captions);
+  } else {
+    torch::NoGradGuard noGrad;
+    e = models::encodePrompts(model_, batch.captions);
+  }
+  c.encoderHiddenStates = e.hidden.to(placement_.device, placement_.dtype);
+  if (e.pooled.defined()) c.textEmbeds = e.pooled.to(placement_.device, placement_.dtype);
+  if (model_.family == models::ModelFamily::SDXL) c.timeIds = batch.timeIds.to(placement_.device, placement_.dtype);
+  return c;
+}
+
+double Run::microStep(const data::TrainingBatch& batch, int micro) {
+  torch::manual_seed(stepSeed(s_.seed, progress_.step, micro));
+  at::Tensor loss;
+  if (s_.method == "vae") {
+    const at::Tensor pixels = batch.pixels.to(placement_.device, placement_.dtype);
+    const models::LatentDistribution d = model_.vae->encode(pixels);
+    const at::Tensor z = d.mean + torch::exp(0.5 * d.logvar) * torch::randn_like(d.mean);
+    const at::Tensor reconstruction = model_.vae->decode(z);
+    const at::Tensor kl = 0.5 * (d.mean.pow(2) + d.logvar.exp() - 1 - d.logvar);
+    loss = torch::mse_loss(reconstruction.to(torch::kFloat32), pixels.to(torch::kFloat32)) +
+           s_.vaeKlWeight * kl.to(torch::kFloat32).mean();
+  } else {
+    const at::Tensor latents = latentsOf(batch);
+    const models::UNetConditioning conditioning = conditioningOf(batch);
+    const NoisedBatch noised = noiseBatch(*schedule_, latents, objective_);
+    const at::Tensor prediction = model_.unet->forward(noised.noisy, noised.timesteps, conditioning);
+    loss = weightedMse(prediction, noised);
+  }
+  const double value = loss.item<double>();
+  if (!std::isfinite(value) && !scaler_->enabled())
+    throw TrainingFailure(c10::str("the loss became ", value, " at step ", progress_.step + 1,
+                                   ": training diverged"),
+                          "resume from the last checkpoint with a lower optimizer.learning_rate, a longer "
+                          "warmup or gradient clipping (training.max_grad_norm)");
+  scaler_->scaled(loss / s_.gradientAccumulation).backward();
+  return value / s_.gradientAccumulation;
+}
+
+// Synchronises, unscales, clips and applies the accumulated gradients. Returns the gradient norm.
+double Run::gradientStep(double loss) {
+  std::vector<at::Tensor> gradients;
+  for (const TrainableGroup& g : groups_)
+    for (const auto& item : g.parameters)
+      if (item.second.grad().defined()) gradients.push_back(item.second.grad());
+  sync_.average(gradients);
+  const bool finite = scaler_->unscale(gradients);
+  double norm = 0;
+  {
+    torch::NoGradGuard noGrad;
+    at::Tensor squares = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat32).device(placement_.device));
+    for (const at::Tensor& g : gradients) squares += g.to(torch::kFloat32).pow(2).sum();
+    norm = squares.sqrt().item<double>();
+    if (finite && s_.maxGradNorm > 0 && norm > s_.maxGradNorm) {
+      const double factor = s_.maxGradNorm / (norm + 1e-6);  // as torch.nn.utils.clip_grad_norm_
+      for (at::Tensor& g : gradients) g.mul_(factor);
+    }
+  }
+  const double lr = lr_->at(progress_.step);
+  if (finite) {
+    for (std::size_t i = 0; i < groups_.size(); ++i) {
+      const bool text = groups_[i].textEncoder && s_.textEncoderLearningRate > 0;
+      optimizers_[i]->step(text ? lr * s_.textEncoderLearningRate / s_.learningRate : lr);
+    }
+    if (ema_ && (progress_.step + 1) % s_.emaUpdateEvery == 0) ema_->update();
+  } else {
+    log::warn(c10::str("step ", progress_.step + 1, ": gradients overflowed at loss scale ", scaler_->scale(),
+                       "; step skipped and the scale halved"));
+  }
+  scaler_->update(finite);
+  (void)loss;
+  return norm;
+}
+
+bool Run::handleRequests() {
+  bool paused = false;
+  for (;;) {
+    if (control_.stopRequested()) return false;
+    if (control_.takeSave()) saveCheckpoint();
+    if (control_.takeSample()) sample();
+    if (!control_.pauseRequested()) break;
+    if (!paused) {
+      state("paused", "at step " + std::to_string(progress_.step));
+      paused = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (paused) state("training");
+  return true;
+}
+
+void Run::sample() {
+  if (s_.method == "vae" || s_.samplePrompts.empty()) return;
+  state("sampling", "step " + std::to_string(progress_.step));
+  for (const WrittenSample& w : writeSamples(model_, s_, progress_.step, [this](const WrittenSample& w) {
+         emit(protocol::SampleEvent{progress_.step, w.path, w.prompt, static_cast<std::int64_t>(w.seed)});
+       })) {
+    result_.samples.push_back(w.path);
+    if (board_) {
+      const std::string png = readFile(w.path);
+      const int side = s_.sampleWidth > 0 ? s_.sampleWidth : s_.resolution;
+      const int height = s_.sampleHeight > 0 ? s_.sampleHeight : s_.resolution;
+      board_->image("samples/" + w.prompt, std::vector<std::uint8_t>(png.begin(), png.end()), side, height,
+                    progress_.step);
+    }
+  }
+  state("training");
+}
+
+double Run::validationLoss() {
+  torch::NoGradGuard noGrad;
+  const bool unetTraining = model_.unet && model_.unet->is_training();
+  if (model_.unet) model_.unet->eval();
+  double sum = 0;
+  std::size_t count = 0, index = 0;
+  data::LoaderOptions loader;
+  loader.workers = data_.workers;
+  BatchStream stream(data_.validation, data_.validationPlan, loader, reader_, latentCache_.get(), textCache_.get(), {});
+  const std::size_t batches = data::planEpoch(data_.validation, data_.validationPlan, 0).size();
+  for (std::size_t b = 0; b < batches; ++b) {
+    const data::TrainingBatch batch = stream.next();
+    // Fixed draws per validation batch: the loss changes only because the model does.
+    torch::manual_seed(stepSeed(s_.seed ^ 0x5EED5EEDull, -1, static_cast<int>(index++)));
+    double loss = 0;
+    if (s_.method == "vae") {
+      const at::Tensor pixels = batch.pixels.to(placement_.device, placement_.dtype);
+      loss = torch::mse_loss(model_.vae->decode(model_.vae->encode(pixels).mean), pixels).item<double>();
+    } else {
+      const NoisedBatch noised = noiseBatch(*schedule_, latentsOf(batch), objective_);
+      loss = weightedMse(model_.unet->forward(noised.noisy, noised.timesteps, conditioningOf(batch)), noised)
+                 .item<double>();
+    }
+    sum += loss * batch.captions.size();
+    count += batch.captions.size();
+  }
+  if (model_.unet) model_.unet->train(unetTraining);
+  return count ? sum / count : 0.0;
+}
+
+void Run::trainLoop() {
+  state("training", c10::str("step ", progress_.step, " of ", s_.maxSteps));
+  const std::int64_t imagesPerStep = static_cast<std::int64_t>(s_.batchSize) * s_.gradientAccumulation * sync_.worldSize();
+  while (progress_.step < s_.maxSteps) {
+    if (!handleRequests()) {
+      result_.outcome = TrainOutcome::Stopped;
+      return;
+    }
+    const Clock::time_point start = Clock::now();
+    for (auto& o : optimizers_) o->zeroGrad();
+    double loss = 0;
+    for (int micro = 0; micro < s_.gradientAccumulation; ++micro) loss += microStep(stream_->next(), micro);
+    const double gradNorm = gradientStep(loss);
+    const double lr = lr_->at(progress_.step);
+    ++progress_.step;
+    progress_.imagesSeen += imagesPerStep;
+    progress_.lossSmoothed = progress_.step == 1 ? loss : 0.95 * progress_.lossSmoothed + 0.05 * loss;
+    progress_.epoch = stream_->epoch();
+    progress_.batchInEpoch = stream_->batchInEpoch();
+
+    stepSeconds_.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+    if (stepSeconds_.size() > 20) stepSeconds_.pop_front();
+    double mean = 0;
+    for (double t : stepSeconds_) mean += t;
+    mean /= static_cast<double>(stepSeconds_.size());
+
+    protocol::StepEvent e;
+    e.step = progress_.step;
+    e.total_steps = s_.maxSteps;
+    e.epoch = progress_.epoch;
+    e.loss = loss;
+    e.loss_smoothed = progress_.lossSmoothed;
+    e.lr = lr;
+    e.grad_norm = gradNorm;
+    e.images_per_s = mean > 0 ? static_cast<double>(imagesPerStep) / mean : 0;
+    e.eta_s = mean * static_cast<double>(s_.maxSteps - progress_.step);
+    emit(e);
+    if (board_) {
+      board_->scalar("loss", loss, progress_.step);
+      board_->scalar("loss_smoothed", progress_.lossSmoothed, progress_.step);
+      board_->scalar("learning_rate", lr, progress_.step);
+      board_->scalar("grad_norm", gradNorm, progress_.step);
+      board_->scalar("images_per_s", e.images_per_s, progress_.step);
+    }
+
+    const bool last = progress_.step == s_.maxSteps;
+    if (!data_.validation.samples.empty() && (progress_.step % s_.validationEvery == 0 || last)) {
+      const double v = validationLoss();
+      emit(protocol::ValidationEvent{progress_.step, v});
+      if (board_) board_->scalar("validation_loss", v, progress_.step);
+    }
+    if (s_.sampleEvery > 0 && (progress_.step % s_.sampleEvery == 0 || last)) sample();
+    if (s_.checkpointEvery > 0 && progress_.step % s_.checkpointEvery == 0 && !last) saveCheckpoint();
+  }
+  result_.outcome = TrainOutcome::Finished;
+}
+
+void Run::finish() {
+  saveCheckpoint();
+  state("saving", "the trained model");
+  if (ema_) {  // the average is the model to keep, as the diffusers scripts save it
+    NamedParameters all;
+    for (TrainableGroup& g : groups_) all.insert(all.end(), g.parameters.begin(), g.parameters.end());
+    torch::NoGradGuard noGrad;
+    ema_->copyTo(all);
+  }
+  if (s_.method == "vae") calibrateVaeScaling(model_, *stream_, s_);
+  result_.outputs = exportTrainedModel(model_, s_);
+  for (const std::string& path : result_.outputs) log::info("saved " + path);
+}
+
+TrainResult Run::run() {
+  try {
+    fs::create_directories(s_.outputDirectory);
+    std::optional<Checkpoint> checkpoint = findCheckpoint();
+    prepare(checkpoint);
+    checkpoint.reset();  // its tensors are in the model now
+    trainLoop();
+    if (result_.outcome == TrainOutcome::Stopped) {
+      state("stopping", "at step " + std::to_string(progress_.step));
+      if (control_.stopSaves() && s_.saveOnStop && progress_.step > 0) saveCheckpoint();
+    } else {
+      finish();
+    }
+    result_.step = progress_.step;
+    state(result_.outcome == TrainOutcome::Finished ? "finished" : "stopped", c10::str("step ", progress_.step));
+    return result_;
+  } catch (const TrainingFailure& e) {
+    result_.message = e.what();
+    result_.hint = e.hint;
+  } catch (const c10::Error& e) {
+    result_.message = e.what_without_backtrace();
+    if (isOutOfMemory(e)) outOfMemory();
+  } catch (const std::exception& e) {
+    result_.message = e.what();
+    if (isOutOfMemory(e)) outOfMemory();
+  }
+  result_.outcome = TrainOutcome::Failed;
+  result_.step = progress_.step;
+  if (board_) board_->flush();
+  protocol::ErrorEvent error;
+  error.message = result_.message;
+  error.resumable = !result_.lastCheckpoint.empty();
+  error.checkpoint = result_.lastCheckpoint;
+  error.hint = result_.hint;
+  if (error.resumable)
+    error.hint += std::string(error.hint.empty() ? "" : "; then ") + "resume from " + result_.lastCheckpoint +
+                  " (sdtrain train --resume latest)";
+  emit(error);
+  state("failed", "at step " + std::to_string(progress_.step));
+  return result_;
+}
+
+void Run::outOfMemory() {
+  result_.message = c10::str("out of memory at step ", progress_.step + 1, " (batch size ", s_.batchSize, " at ",
+                             s_.resolution, " px)");
+  result_.hint = "lower training.batch_size (raise gradient_accumulation to keep the effective batch), turn on "
+                 "training.gradient_checkpointing, use optimizer.type = \"adamw8bit\" or method lora";
+}
+
+}  // namespace
+
+TrainResult runTraining(const TrainSettings& settings, TrainerControl& control, const TrainerCallbacks& callbacks) {
+  Run run(settings, control, callbacks);
+  return run.run();
+}
+
+}  // namespace sds::train

@@ -1,0 +1,129 @@
+#include "train/training_model.h"
+
+#include <torch/torch.h>
+
+#include <stdexcept>
+
+#include "models/lora.h"
+#include "models/model_loader.h"
+#include "models/scratch_model.h"
+#include "util/log.h"
+
+namespace sds::train {
+
+Placement choosePlacement(const TrainSettings& s) {
+  Placement p;
+  const bool cuda = s.device == "cuda" || (s.device == "auto" && torch::cuda::is_available());
+  if (cuda && !torch::cuda::is_available())
+    throw std::runtime_error("training.device is \"cuda\" but no CUDA GPU is available to this build");
+  p.device = cuda ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+  if (!cuda) {
+    if (s.precision != "fp32")
+      log::info("training on the CPU in fp32 (training.precision = \"" + s.precision + "\" applies to GPUs)");
+    return p;
+  }
+  if (s.precision == "bf16") p.dtype = c10::kBFloat16;
+  if (s.precision == "fp16") {
+    p.dtype = c10::kHalf;
+    p.lossScaling = true;
+  }
+  return p;
+}
+
+models::StableDiffusionModel loadBaseModel(const TrainSettings& s) {
+  models::StableDiffusionModel model;
+  if (s.fromScratch) {
+    if (s.architecture == "auto")
+      throw std::invalid_argument("model.architecture must name the architecture when model.init is \"scratch\"");
+    model = models::createScratchModel(s.architecture, s.seed);
+  } else {
+    if (s.modelPath.empty())
+      throw std::invalid_argument("model.path is empty: name the base model (a diffusers folder or .safetensors file)");
+    models::ModelLoadOptions options;
+    if (s.predictionType != "auto") options.predictionType = s.predictionType;
+    model = models::loadModel(s.modelPath, c10::kFloat, options);
+  }
+  if (!s.vaePath.empty()) {
+    const double scaling = model.vae->config.scalingFactor;
+    model.vae = models::loadVae(s.vaePath, model.family);
+    log::info(c10::str("VAE from ", s.vaePath, " (scaling factor ", model.vae->config.scalingFactor,
+                       ", the model's was ", scaling, ")"));
+  }
+  if (s.predictionType != "auto") model.scheduler.predictionType = s.predictionType;
+  if (s.zeroTerminalSnr) model.scheduler.rescaleBetasZeroSnr = true;
+  return model;
+}
+
+std::vector<Component> componentsOf(models::StableDiffusionModel& model) {
+  std::vector<Component> c;
+  if (model.unet) c.push_back({"unet.", model.unet.get()});
+  if (model.textEncoder) c.push_back({"text_encoder.", model.textEncoder.get()});
+  if (model.textEncoder2) c.push_back({"text_encoder_2.", model.textEncoder2.get()});
+  if (model.vae) c.push_back({"vae.", model.vae.get()});
+  return c;
+}
+
+NamedParameters allParameters(models::StableDiffusionModel& model) {
+  NamedParameters all;
+  for (const Component& c : componentsOf(model))
+    for (const auto& item : c.module->named_parameters()) all.emplace_back(c.prefix + item.key(), item.value());
+  return all;
+}
+
+namespace {
+
+NamedParameters trainableOf(const Component& c) {
+  NamedParameters out;
+  for (const auto& item : c.module->named_parameters())
+    if (item.value().requires_grad()) out.emplace_back(c.prefix + item.key(), item.value());
+  return out;
+}
+
+void unfreeze(torch::nn::Module& module, const TrainSettings& s) {
+  if (s.method == "lora") {
+    models::LoraOptions options;
+    options.rank = s.loraRank;
+    options.alpha = s.loraAlpha;
+    options.dropout = s.loraDropout;
+    options.targets = s.loraTargets;
+    models::attachLora(module, options);  // adapters are created trainable
+  } else {
+    for (at::Tensor& p : module.parameters()) p.set_requires_grad(true);
+  }
+  module.train();
+}
+
+}  // namespace
+
+std::vector<TrainableGroup> prepareTraining(models::StableDiffusionModel& model, const TrainSettings& s) {
+  for (const Component& c : componentsOf(model)) {
+    for (at::Tensor& p : c.module->parameters()) p.set_requires_grad(false);
+    c.module->eval();
+  }
+  std::vector<TrainableGroup> groups;
+  if (s.method == "vae") {
+    unfreeze(*model.vae, s);
+    groups.push_back({"vae", trainableOf({"vae.", model.vae.get()}), false});
+    return groups;
+  }
+  if (s.trainUnet) {
+    unfreeze(*model.unet, s);
+    model.unet->setGradientCheckpointing(s.gradientCheckpointing);
+    groups.push_back({"unet", trainableOf({"unet.", model.unet.get()}), false});
+  }
+  if (s.trainTextEncoder) {
+    TrainableGroup text{"text_encoders", {}, true};
+    for (const Component& c : componentsOf(model)) {
+      if (c.prefix.rfind("text_encoder", 0) != 0) continue;
+      unfreeze(*c.module, s);
+      const NamedParameters p = trainableOf(c);
+      text.parameters.insert(text.parameters.end(), p.begin(), p.end());
+    }
+    groups.push_back(std::move(text));
+  }
+  if (groups.empty())
+    throw std::invalid_argument("nothing to train: training.train_unet and training.train_text_encoder are both off");
+  return groups;
+}
+
+}  // namespace sds::train
