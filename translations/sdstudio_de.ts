@@ -306,10 +306,6 @@
         <translation>Methode</translation>
     </message>
     <message>
-        <source>full fine-tunes all weights of the trained models; lora trains small low-rank adapters (see the LoRA section) and leaves the base weights unchanged.</source>
-        <translation>full passt per Fine-Tuning alle Gewichte der trainierten Modelle an; lora trainiert kleine Low-Rank-Adapter (siehe Abschnitt „LoRA“) und lässt die Basisgewichte unverändert.</translation>
-    </message>
-    <message>
         <source>Training steps</source>
         <translation>Trainingsschritte</translation>
     </message>
@@ -562,8 +558,8 @@
         <translation>Text-Embeddings zwischenspeichern</translation>
     </message>
     <message>
-        <source>Encode fixed captions once while the text encoders are frozen (ignored when tags are shuffled, captions drop out or text encoders train).</source>
-        <translation>Unveränderliche Bildbeschreibungen einmalig codieren, solange die Text-Encoder eingefroren sind (wird ignoriert, wenn Tags gemischt werden, Beschreibungs-Dropout aktiv ist oder die Text-Encoder trainiert werden).</translation>
+        <source>Encode fixed captions once while the text encoders are frozen (ignored when tags are shuffled or text encoders train).</source>
+        <translation>Unveränderliche Bildbeschreibungen einmalig codieren, solange die Text-Encoder eingefroren sind (wird ignoriert, wenn Tags gemischt oder die Text-Encoder trainiert werden).</translation>
     </message>
     <message>
         <source>Loader threads</source>
@@ -968,6 +964,18 @@
     <message>
         <source>WebDataset shards only: conditions on each sample&apos;s json metadata, such as original_width &gt;= 512 or pwatermark &lt;= 0.5 (a number field, one of &gt;= &lt;= == != &gt; &lt;, a number). Samples that fail one, or lack its field, are skipped and counted in the dataset check. One per line.</source>
         <translation>Nur für WebDataset-Shards: Bedingungen an die JSON-Metadaten jedes Beispiels, etwa original_width &gt;= 512 oder pwatermark &lt;= 0.5 (ein Zahlenfeld, einer der Operatoren &gt;= &lt;= == != &gt; &lt;, eine Zahl). Beispiele, die eine Bedingung nicht erfüllen oder denen das Feld fehlt, werden übersprungen und in der Datensatzprüfung gezählt. Eine Bedingung pro Zeile.</translation>
+    </message>
+    <message>
+        <source>full fine-tunes all weights of the trained models; lora trains small low-rank adapters (see the LoRA section) and leaves the base weights unchanged; vae trains the autoencoder alone to reconstruct the images.</source>
+        <translation>full passt per Fine-Tuning alle Gewichte der trainierten Modelle an; lora trainiert kleine Low-Rank-Adapter (siehe Abschnitt „LoRA“) und lässt die Basisgewichte unverändert; vae trainiert allein den Autoencoder darauf, die Bilder zu rekonstruieren.</translation>
+    </message>
+    <message>
+        <source>VAE KL weight</source>
+        <translation>KL-Gewicht des VAE</translation>
+    </message>
+    <message>
+        <source>Method vae only: weight of the KL term that keeps the latents close to a unit Gaussian, next to the reconstruction error.</source>
+        <translation>Nur Methode vae: Gewicht des KL-Terms, der die Latents nahe an einer Standardnormalverteilung hält, neben dem Rekonstruktionsfehler.</translation>
     </message>
 </context>
 <context>

@@ -253,7 +253,7 @@ std::vector<Section> projectSections() {
            boolean("cache_text_embeddings", true, QT_TRANSLATE_NOOP("Schema", "Cache text embeddings"),
                    QT_TRANSLATE_NOOP("Schema",
                                      "Encode fixed captions once while the text encoders are frozen (ignored when "
-                                     "tags are shuffled, captions drop out or text encoders train).")),
+                                     "tags are shuffled or text encoders train).")),
            integer("workers", 0, 0, 64, QT_TRANSLATE_NOOP("Schema", "Loader threads"),
                    QT_TRANSLATE_NOOP("Schema", "Background threads that decode and resize images; 0 picks one per CPU core, up to 8.")),
        }},

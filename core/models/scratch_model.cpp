@@ -12,27 +12,6 @@
 namespace sds::models {
 namespace {
 
-text::ClipTokenizer builtInTokenizer(const std::string& padToken) {
-  return text::ClipTokenizer::fromData(resources::clipVocab(), resources::clipMerges(), padToken,
-                                       "the built-in CLIP tokenizer");
-}
-
-// Stable Diffusion's training schedule, as its scheduler configs carry it.
-diffusion::SchedulerConfig stableDiffusionSchedule(const std::string& predictionType) {
-  diffusion::SchedulerConfig s;
-  s.className = "DDIMScheduler";
-  s.numTrainTimesteps = 1000;
-  s.betaStart = 0.00085;
-  s.betaEnd = 0.012;
-  s.betaSchedule = "scaled_linear";
-  s.stepsOffset = 1;
-  s.timestepSpacing = "leading";
-  s.clipSample = false;
-  s.setAlphaToOne = false;
-  s.predictionType = predictionType;
-  return s;
-}
-
 // The demo's model: three UNet levels on 8×8 latents of 64 px images, a two-layer text encoder.
 UNetConfig tinyUNet() {
   UNetConfig c;
@@ -40,6 +19,7 @@ UNetConfig tinyUNet() {
   c.upBlockTypes = {"UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"};
   c.blockOutChannels = {32, 64, 64};
   c.layersPerBlock = 1;
+  c.normNumGroups = 8;  // several channels per group: one channel alone would lose flat colours
   c.crossAttentionDim = {64};
   c.attentionHeads = {4};
   c.sampleSize = 8;
@@ -57,7 +37,10 @@ ClipTextConfig tinyTextEncoder() {
 
 AutoencoderKlConfig tinyVae() {
   AutoencoderKlConfig c;
-  c.blockOutChannels = {32, 32, 64, 64};
+  // Narrow at full resolution, where the cost is; groups of several channels keep the colour of flat
+  // areas, which a group of one channel normalises away.
+  c.blockOutChannels = {16, 32, 64, 64};
+  c.normNumGroups = 8;
   c.layersPerBlock = 1;
   c.sampleSize = 64;
   c.scalingFactor = 1.0;  // set from the data when the VAE is trained (method vae)
@@ -66,34 +49,54 @@ AutoencoderKlConfig tinyVae() {
 
 }  // namespace
 
+text::ClipTokenizer builtInClipTokenizer(const std::string& padToken) {
+  return text::ClipTokenizer::fromData(resources::clipVocab(), resources::clipMerges(), padToken,
+                                       "the built-in CLIP tokenizer");
+}
+
+diffusion::SchedulerConfig stableDiffusionSchedule(const std::string& predictionType) {
+  diffusion::SchedulerConfig s;
+  s.className = "DDIMScheduler";
+  s.numTrainTimesteps = 1000;
+  s.betaStart = 0.00085;
+  s.betaEnd = 0.012;
+  s.betaSchedule = "scaled_linear";
+  s.stepsOffset = 1;
+  s.timestepSpacing = "leading";
+  s.clipSample = false;
+  s.setAlphaToOne = false;
+  s.predictionType = predictionType;
+  return s;
+}
+
 StableDiffusionModel createScratchModel(const std::string& architecture, std::uint64_t seed) {
   torch::manual_seed(seed);
   StableDiffusionModel m;
   if (architecture == "tiny") {
     m.family = ModelFamily::SD1;
-    m.tokenizer.emplace(builtInTokenizer("<|endoftext|>"));
+    m.tokenizer.emplace(builtInClipTokenizer("<|endoftext|>"));
     m.textEncoder = ClipTextModel(tinyTextEncoder());
     m.unet = UNet2DConditionModel(tinyUNet());
     m.vae = AutoencoderKl(tinyVae());
     m.scheduler = stableDiffusionSchedule("epsilon");
   } else if (architecture == "sd1") {
     m.family = ModelFamily::SD1;
-    m.tokenizer.emplace(builtInTokenizer("<|endoftext|>"));
+    m.tokenizer.emplace(builtInClipTokenizer("<|endoftext|>"));
     m.textEncoder = ClipTextModel(ClipTextConfig::preset("sd1"));
     m.unet = UNet2DConditionModel(UNetConfig::preset("sd15"));
     m.vae = AutoencoderKl(AutoencoderKlConfig::preset("sd"));
     m.scheduler = stableDiffusionSchedule("epsilon");
   } else if (architecture == "sd2" || architecture == "sd2-v") {
     m.family = ModelFamily::SD2;
-    m.tokenizer.emplace(builtInTokenizer("!"));
+    m.tokenizer.emplace(builtInClipTokenizer("!"));
     m.textEncoder = ClipTextModel(ClipTextConfig::preset("sd2"));
     m.unet = UNet2DConditionModel(UNetConfig::preset("sd21"));
     m.vae = AutoencoderKl(AutoencoderKlConfig::preset("sd"));
     m.scheduler = stableDiffusionSchedule(architecture == "sd2-v" ? "v_prediction" : "epsilon");
   } else if (architecture == "sdxl") {
     m.family = ModelFamily::SDXL;
-    m.tokenizer.emplace(builtInTokenizer("<|endoftext|>"));
-    m.tokenizer2.emplace(builtInTokenizer("!"));
+    m.tokenizer.emplace(builtInClipTokenizer("<|endoftext|>"));
+    m.tokenizer2.emplace(builtInClipTokenizer("!"));
     m.textEncoder = ClipTextModel(ClipTextConfig::preset("sd1"));
     m.textEncoder2 = ClipTextModel(ClipTextConfig::preset("sdxl-2"));
     m.unet = UNet2DConditionModel(UNetConfig::preset("sdxl"));

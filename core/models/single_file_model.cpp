@@ -1,4 +1,5 @@
 #include "models/single_file_model.h"
+#include "models/scratch_model.h"
 
 #include <torch/torch.h>
 
@@ -7,7 +8,6 @@
 #include <set>
 #include <sstream>
 
-#include "embedded.h"
 #include "io/config_error.h"
 #include "io/safetensors.h"
 #include "io/torch_tensors.h"
@@ -118,16 +118,8 @@ ClipTextModel loadOpenClip(const Tensors& all, const std::string& prefix, const 
 // diffusers' standard scheduler of the family (what its pipelines use when the file carries none).
 diffusion::SchedulerConfig standardScheduler(ModelFamily family, const Tensors& all,
                                              const std::map<std::string, std::string>& metadata) {
-  diffusion::SchedulerConfig s;
+  diffusion::SchedulerConfig s = stableDiffusionSchedule("epsilon");
   s.className = family == ModelFamily::SDXL ? "EulerDiscreteScheduler" : "PNDMScheduler";
-  s.numTrainTimesteps = 1000;
-  s.betaStart = 0.00085;
-  s.betaEnd = 0.012;
-  s.betaSchedule = "scaled_linear";
-  s.stepsOffset = 1;
-  s.timestepSpacing = "leading";
-  s.clipSample = false;
-  s.setAlphaToOne = false;
   // SD 2.x's 768 px models predict v; ComfyUI-style files mark v-prediction and zero-terminal-SNR
   // training with empty "v_pred" and "ztsnr" tensors.
   s.predictionType = family == ModelFamily::SD2 || all.count("v_pred") ? "v_prediction" : "epsilon";
@@ -140,11 +132,6 @@ diffusion::SchedulerConfig standardScheduler(ModelFamily family, const Tensors& 
     s.timestepSpacing = "trailing";
   }
   return s;
-}
-
-text::ClipTokenizer builtInTokenizer(const std::string& padToken) {
-  return text::ClipTokenizer::fromData(resources::clipVocab(), resources::clipMerges(), padToken,
-                                       "the built-in CLIP tokenizer");
 }
 
 }  // namespace
@@ -231,8 +218,8 @@ StableDiffusionModel loadSingleFileModel(const std::string& path, c10::ScalarTyp
     model.scheduler = diffusion::SchedulerConfig::fromFile((config / "scheduler" / "scheduler_config.json").string());
   } else {
     // SD 2.x's OpenCLIP tokenizer and SDXL's second one pad with "!" (id 0), as in diffusers.
-    model.tokenizer.emplace(builtInTokenizer(model.family == ModelFamily::SD2 ? "!" : "<|endoftext|>"));
-    if (xl) model.tokenizer2.emplace(builtInTokenizer("!"));
+    model.tokenizer.emplace(builtInClipTokenizer(model.family == ModelFamily::SD2 ? "!" : "<|endoftext|>"));
+    if (xl) model.tokenizer2.emplace(builtInClipTokenizer("!"));
     const std::map<std::string, std::string>& metadata = file.metadata();
     model.scheduler = standardScheduler(model.family, all, metadata);
     if (model.family == ModelFamily::SD2 && !metadata.count("modelspec.prediction_type"))

@@ -4,6 +4,7 @@
 
 #include "data/latent_cache.h"
 #include "data/text_embedding_cache.h"
+#include "util/log.h"
 
 namespace sds::train {
 
@@ -50,26 +51,32 @@ void BatchStream::startEpoch() {
   }
   plan.erase(plan.begin(), plan.begin() + batch_);
 
-  bool filled = false;
-  if (latents_) {
-    const std::vector<data::LatentRequest> requests = latentRequests(dataset_, plan);
-    data::LatentFillCallbacks callbacks;
-    callbacks.progress = [&](std::size_t done, std::size_t total) {
-      if (hooks_.caching) hooks_.caching("latents", done, total);
+  // The first fill is announced (it may encode the whole dataset); later epochs only encode the crops and
+  // flips not seen yet, which is logged.
+  const bool announce = !filledOnce_;
+  filledOnce_ = true;
+  auto progress = [&](const char* what) {
+    return [this, announce, what](std::size_t done, std::size_t total) {
+      if (announce && hooks_.caching) hooks_.caching(what, done, total);
     };
-    latents_->fill(requests, reader_, static_cast<int>(plan_.batchSize), loaderOptions_.workers, callbacks);
-    filled = true;
+  };
+  if (latents_) {
+    data::LatentFillCallbacks callbacks;
+    callbacks.progress = progress("latents");
+    const data::LatentFillStats stats = latents_->fill(latentRequests(dataset_, plan), reader_,
+                                                       static_cast<int>(plan_.batchSize), loaderOptions_.workers,
+                                                       callbacks);
+    if (!announce && stats.encoded > 0)
+      log::info("epoch " + std::to_string(epoch_ + 1) + ": cached " + std::to_string(stats.encoded) +
+                " new latents (new crops or flips)");
   }
   if (texts_) {
     std::vector<std::string> captions;
     for (const data::PlannedBatch& b : plan)
       for (const data::PlannedSample& s : b) captions.push_back(s.caption);
-    texts_->fill(captions, static_cast<int>(plan_.batchSize), [&](std::size_t done, std::size_t total) {
-      if (hooks_.caching) hooks_.caching("text embeddings", done, total);
-    });
-    filled = true;
+    texts_->fill(captions, static_cast<int>(plan_.batchSize), progress("text embeddings"));
   }
-  if (filled && hooks_.cached) hooks_.cached();
+  if (announce && (latents_ || texts_) && hooks_.cached) hooks_.cached();
   loader_ = std::make_unique<data::BatchLoader>(dataset_, std::move(plan), reader_, latents_, loaderOptions_);
 }
 

@@ -58,6 +58,7 @@ class BatchStream {
   std::unique_ptr<data::BatchLoader> loader_;
   std::int64_t epoch_ = 0, batch_ = 0;
   std::size_t planSize_ = 0;
+  bool filledOnce_ = false;
 };
 
 // The latent-cache requests of planned batches, each distinct entry once.

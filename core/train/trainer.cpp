@@ -214,8 +214,8 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
     model_.vae->eval();
     latentCache_ = std::make_unique<data::LatentCache>(s_.cacheFolder() + "/latents", *model_.vae);
   }
-  const bool fixedCaptions = !s_.shuffleTags && s_.captionDropout == 0;
-  if (s_.cacheTextEmbeddings && !s_.trainTextEncoder && fixedCaptions && !vae)
+  // Dropped captions are the empty caption, one more fixed text; shuffled tags make new texts each epoch.
+  if (s_.cacheTextEmbeddings && !s_.trainTextEncoder && !s_.shuffleTags && !vae)
     textCache_ = std::make_unique<data::TextEmbeddingCache>(s_.cacheFolder() + "/text", model_);
 
   data::LoaderOptions loader;
@@ -395,7 +395,10 @@ bool Run::handleRequests() {
   bool paused = false;
   for (;;) {
     if (control_.stopRequested()) return false;
-    if (control_.takeSave()) saveCheckpoint();
+    if (control_.takeSave()) {
+      saveCheckpoint();
+      state(paused ? "paused" : "training");
+    }
     if (control_.takeSample()) sample();
     if (!control_.pauseRequested()) break;
     if (!paused) {
@@ -423,7 +426,7 @@ void Run::sample() {
                     progress_.step);
     }
   }
-  state("training");
+  state(control_.pauseRequested() ? "paused" : "training");
 }
 
 double Run::validationLoss() {
@@ -508,7 +511,10 @@ void Run::trainLoop() {
       if (board_) board_->scalar("validation_loss", v, progress_.step);
     }
     if (s_.sampleEvery > 0 && (progress_.step % s_.sampleEvery == 0 || last)) sample();
-    if (s_.checkpointEvery > 0 && progress_.step % s_.checkpointEvery == 0 && !last) saveCheckpoint();
+    if (s_.checkpointEvery > 0 && progress_.step % s_.checkpointEvery == 0 && !last) {
+      saveCheckpoint();
+      state("training");
+    }
   }
   result_.outcome = TrainOutcome::Finished;
 }

@@ -16,6 +16,7 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitInvalidInput = 3;
+constexpr int kExitStopped = 4;
 
 struct Result {
   bool ran = false;  // started, finished in time and exited normally
@@ -25,7 +26,7 @@ struct Result {
   QByteArray err;
 };
 
-inline Result sdtrain(const QStringList& arguments, const QString& workingDirectory = {}) {
+inline Result sdtrain(const QStringList& arguments, const QString& workingDirectory = {}, int timeoutMs = 120000) {
   Result r;
   QProcess process;
   process.setProgram(QStringLiteral(SDS_SDTRAIN));
@@ -36,7 +37,7 @@ inline Result sdtrain(const QStringList& arguments, const QString& workingDirect
     r.problem = "cannot start " + process.program() + ": " + process.errorString();
     return r;
   }
-  if (!process.waitForFinished(120000)) {
+  if (!process.waitForFinished(timeoutMs)) {
     process.kill();
     process.waitForFinished();
     r.problem = "sdtrain " + arguments.join(' ') + " did not finish";

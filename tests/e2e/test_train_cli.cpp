@@ -1,0 +1,222 @@
+// sdtrain train and sdtrain demo as a user and the studio drive them: a project file trained to the
+// end, commands over stdin, SIGTERM with a checkpoint and a resume, and the demo learning the colours
+// its prompts ask for.
+
+#include <QtTest>
+
+#include <QDir>
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <map>
+
+#include "data/shapes_dataset.h"
+#include "image/png_writer.h"
+#include "sdtrain_process.h"
+#include "test_files.h"
+
+namespace {
+
+// A small from-scratch run on generated shapes; `steps` optimizer steps.
+QByteArray tinyProject(int steps) {
+  return QString(R"([project]
+name = "tiny"
+[model]
+init = "scratch"
+architecture = "tiny"
+[training]
+max_steps = %1
+batch_size = 2
+seed = 5
+device = "cpu"
+precision = "fp32"
+[dataset]
+path = "data"
+kind = "shapes"
+shapes_count = 8
+min_image_size = 32
+workers = 1
+[resolution]
+size = 64
+buckets = false
+min_bucket_side = 64
+max_bucket_side = 64
+[optimizer]
+learning_rate = 0.0005
+[checkpointing]
+every_n_steps = 0
+[sampling]
+every_n_steps = 0
+prompts = ["a red circle on a blue background"]
+steps = 2
+sampler = "ddim"
+[output]
+directory = "out"
+model_format = "diffusers"
+save_precision = "fp32"
+)")
+      .arg(steps)
+      .toUtf8();
+}
+
+// Reads JSON-lines events from a running process until `until` accepts one (or `timeoutMs` passes).
+class EventStream {
+ public:
+  explicit EventStream(QProcess& process) : process_(process) {}
+  bool waitFor(const std::function<bool(const QJsonObject&)>& until, int timeoutMs = 60000) {
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < timeoutMs) {
+      while (process_.canReadLine()) {
+        const QJsonObject e = QJsonDocument::fromJson(process_.readLine()).object();
+        all.append(e);
+        if (until(e)) return true;
+      }
+      if (process_.state() == QProcess::NotRunning) return false;
+      process_.waitForReadyRead(200);
+    }
+    return false;
+  }
+  void drain() {
+    process_.waitForFinished(60000);
+    while (process_.canReadLine()) all.append(QJsonDocument::fromJson(process_.readLine()).object());
+  }
+  QList<QJsonObject> all;
+
+ private:
+  QProcess& process_;
+};
+
+bool isEvent(const QJsonObject& e, const char* name) { return e.value("event").toString() == name; }
+
+// The palette colour most pixels of a sample have.
+std::string dominantColour(const QString& path) {
+  const QImage image(path);
+  std::map<std::string, int> counts;
+  for (int y = 0; y < image.height(); ++y)
+    for (int x = 0; x < image.width(); ++x) {
+      const QRgb p = image.pixel(x, y);
+      ++counts[sds::data::nearestPaletteColour(qRed(p), qGreen(p), qBlue(p))];
+    }
+  std::string best;
+  for (const auto& [name, n] : counts)
+    if (best.empty() || n > counts[best]) best = name;
+  return best;
+}
+
+}  // namespace
+
+class TestTrainCli : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void trainsAProjectToTheEnd() {
+    QTemporaryDir dir;
+    writeFile(dir.filePath("p.toml"), tinyProject(3));
+    RUN(r, kExitOk, {"train", dir.filePath("p.toml")});
+    QVERIFY2(r.out.contains("finished at step 3"), r.out.constData());
+    QVERIFY(QFileInfo(dir.filePath("out/model/model_index.json")).isFile());
+    QVERIFY(QFileInfo(dir.filePath("out/checkpoints/step-00000003/progress.json")).isFile());
+    QVERIFY(!QDir(dir.filePath("out/logs")).entryList({"events.out.tfevents.*"}).isEmpty());
+    // The trained model generates.
+    RUN(g, kExitOk, {"generate", "--model", dir.filePath("out/model"), "--prompt", "a red circle", "--steps", "2",
+                     "--seed", "1", "--out", dir.filePath("gen.png")});
+    QVERIFY(QFileInfo(dir.filePath("gen.png")).isFile());
+  }
+
+  void invalidProjectIsRefused() {
+    QTemporaryDir dir;
+    QByteArray text = tinyProject(3);
+    text.replace("size = 64", "size = 65");
+    writeFile(dir.filePath("p.toml"), text);
+    RUN(r, kExitInvalidInput, {"train", dir.filePath("p.toml")});
+    QVERIFY2(r.err.contains("resolution.size"), r.err.constData());
+  }
+
+  void commandsAndSigtermThenResume() {
+    QTemporaryDir dir;
+    writeFile(dir.filePath("p.toml"), tinyProject(100000));
+    QProcess process;
+    process.setProgram(QStringLiteral(SDS_SDTRAIN));
+    process.setArguments({"--events", "jsonl", "train", dir.filePath("p.toml")});
+    process.start();
+    QVERIFY(process.waitForStarted());
+    EventStream stream(process);
+    QVERIFY2(stream.waitFor([](const QJsonObject& e) { return isEvent(e, "step"); }), "no step event");
+    process.write("{\"cmd\":\"sample\"}\n");
+    QVERIFY2(stream.waitFor([](const QJsonObject& e) { return isEvent(e, "sample"); }), "no sample event");
+    process.write("not a command\n");  // reported, and the run goes on
+    process.terminate();  // SIGTERM
+    stream.drain();
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), kExitStopped);
+    qint64 checkpointStep = -1, lastStep = -1;
+    bool stopped = false, reportedBadLine = false;
+    for (const QJsonObject& e : stream.all) {
+      if (isEvent(e, "checkpoint")) checkpointStep = e.value("step").toInteger();
+      if (isEvent(e, "step")) lastStep = e.value("step").toInteger();
+      if (isEvent(e, "state") && e.value("state") == "stopped") stopped = true;
+      if (isEvent(e, "log") && e.value("message").toString().contains("ignored command line")) reportedBadLine = true;
+    }
+    QVERIFY(stopped);
+    QVERIFY(reportedBadLine);
+    QVERIFY(lastStep >= 1);
+    QCOMPARE(checkpointStep, lastStep);
+
+    // Resumed, it continues with the next step.
+    RUN(r, kExitOk, {"--events", "jsonl", "train", dir.filePath("p.toml"), "--resume", "latest", "--max-steps",
+                     QString::number(lastStep + 2)});
+    QString problem;
+    qint64 firstStep = -1;
+    for (const QJsonObject& e : events(r.out, &problem))
+      if (isEvent(e, "step") && firstStep < 0) firstStep = e.value("step").toInteger();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QCOMPARE(firstStep, lastStep + 1);
+  }
+
+  void demoInUnwritableFolderFails() {
+    QTemporaryDir dir;
+    writeFile(dir.filePath("taken"), "x");
+    RUN(r, kExitFailure, {"demo", "--out", dir.filePath("taken")});
+    QVERIFY2(r.err.contains("cannot prepare the demo folder"), r.err.constData());
+  }
+
+  // The demo, shortened, learns what its prompts ask for: the dominant colour of each sample (its
+  // background) is the prompted background colour.
+  void demoLearnsThePromptedColours() {
+    QTemporaryDir dir;
+    const QString folder = dir.filePath("demo run");
+    const Result r = sdtrain({"demo", "--out", folder, "--max-steps", QString::number(kDemoSteps)}, {}, 900000);
+    QVERIFY2(r.ran, qPrintable(r.problem));
+    QVERIFY2(r.exitCode == kExitOk, r.err.constData());
+    QVERIFY2(r.out.contains(("Samples: " + folder + "/output/samples").toUtf8()), r.out.constData());
+    QVERIFY(QFileInfo(folder + "/demo.toml").isFile());
+    QVERIFY(QFileInfo(folder + "/output-vae/vae/config.json").isFile());
+    const QStringList samples =
+        QDir(folder + "/output/samples").entryList({QString("step-%1-p*.png").arg(kDemoSteps, 8, 10, QChar('0'))});
+    QCOMPARE(samples.size(), 4);
+    int right = 0;
+    QString report;
+    for (const QString& name : samples) {
+      const QString path = folder + "/output/samples/" + name;
+      const auto text = sds::image::readPngText(path.toStdString());
+      const auto caption = sds::data::parseShapesCaption(text.at("prompt"));
+      QVERIFY(caption.has_value());
+      QCOMPARE(text.at("step"), std::to_string(kDemoSteps));
+      const std::string seen = dominantColour(path);
+      report += QString("%1: %2 ").arg(QString::fromStdString(text.at("prompt")), QString::fromStdString(seen));
+      if (seen == caption->background) ++right;
+    }
+    qInfo().noquote() << report;
+    QVERIFY2(right >= 3, qPrintable(report));
+  }
+
+ private:
+  static constexpr int kDemoSteps = 300;
+};
+
+QTEST_GUILESS_MAIN(TestTrainCli)
+#include "test_train_cli.moc"
