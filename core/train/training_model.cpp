@@ -79,13 +79,17 @@ NamedParameters trainableOf(const Component& c) {
   return out;
 }
 
-void unfreeze(torch::nn::Module& module, const TrainSettings& s) {
+// lora.target_modules names the UNet's layers; text encoders get adapters on every linear layer of
+// their attention and MLP, as kohya's scripts give them.
+const std::vector<std::string> kTextEncoderLoraTargets{"q_proj", "k_proj", "v_proj", "out_proj", "fc1", "fc2"};
+
+void unfreeze(torch::nn::Module& module, const TrainSettings& s, bool textEncoder) {
   if (s.method == "lora") {
     models::LoraOptions options;
     options.rank = s.loraRank;
     options.alpha = s.loraAlpha;
     options.dropout = s.loraDropout;
-    options.targets = s.loraTargets;
+    options.targets = textEncoder ? kTextEncoderLoraTargets : s.loraTargets;
     models::attachLora(module, options);  // adapters are created trainable
   } else {
     for (at::Tensor& p : module.parameters()) p.set_requires_grad(true);
@@ -102,12 +106,12 @@ std::vector<TrainableGroup> prepareTraining(models::StableDiffusionModel& model,
   }
   std::vector<TrainableGroup> groups;
   if (s.method == "vae") {
-    unfreeze(*model.vae, s);
+    unfreeze(*model.vae, s, false);
     groups.push_back({"vae", trainableOf({"vae.", model.vae.get()}), false});
     return groups;
   }
   if (s.trainUnet) {
-    unfreeze(*model.unet, s);
+    unfreeze(*model.unet, s, false);
     model.unet->setGradientCheckpointing(s.gradientCheckpointing);
     groups.push_back({"unet", trainableOf({"unet.", model.unet.get()}), false});
   }
@@ -115,7 +119,7 @@ std::vector<TrainableGroup> prepareTraining(models::StableDiffusionModel& model,
     TrainableGroup text{"text_encoders", {}, true};
     for (const Component& c : componentsOf(model)) {
       if (c.prefix.rfind("text_encoder", 0) != 0) continue;
-      unfreeze(*c.module, s);
+      unfreeze(*c.module, s, true);
       const NamedParameters p = trainableOf(c);
       text.parameters.insert(text.parameters.end(), p.begin(), p.end());
     }

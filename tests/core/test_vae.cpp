@@ -17,16 +17,6 @@
 using namespace sds;
 using namespace sds::models;
 
-namespace {
-
-QByteArray readFile(const QString& file) {
-  QFile in(file);
-  if (!in.open(QIODevice::ReadOnly)) return {};
-  return in.readAll();
-}
-
-}  // namespace
-
 class TestVae : public QObject {
   Q_OBJECT
 

@@ -185,16 +185,24 @@ class TestTrainCli : public QObject {
   }
 
   // The demo, shortened, learns what its prompts ask for: the dominant colour of each sample (its
-  // background) is the prompted background colour.
+  // background) is the background colour its prompt names. The demo keeps project files it finds, so
+  // the built-in ones are placed there first with fewer steps for the second phase.
   void demoLearnsThePromptedColours() {
     QTemporaryDir dir;
     const QString folder = dir.filePath("demo run");
-    const Result r = sdtrain({"demo", "--out", folder, "--max-steps", QString::number(kDemoSteps)}, {}, 900000);
+    QVERIFY(QDir().mkpath(folder));
+    QByteArray project = readFile(QString(SDS_SOURCE_DIR) + "/resources/demo/demo.toml");
+    QVERIFY(project.contains("max_steps = 1000\n"));
+    project.replace("max_steps = 1000\n", QByteArray("max_steps = ") + QByteArray::number(kDemoSteps) + "\n");
+    writeFile(folder + "/demo.toml", project);
+
+    const Result r = sdtrain({"demo", "--out", folder}, {}, 900000);
     QVERIFY2(r.ran, qPrintable(r.problem));
     QVERIFY2(r.exitCode == kExitOk, r.err.constData());
     QVERIFY2(r.out.contains(("Samples: " + folder + "/output/samples").toUtf8()), r.out.constData());
-    QVERIFY(QFileInfo(folder + "/demo.toml").isFile());
+    QVERIFY(QFileInfo(folder + "/demo_vae.toml").isFile());
     QVERIFY(QFileInfo(folder + "/output-vae/vae/config.json").isFile());
+    QVERIFY(QFileInfo(folder + "/output/model/model_index.json").isFile());
     const QStringList samples =
         QDir(folder + "/output/samples").entryList({QString("step-%1-p*.png").arg(kDemoSteps, 8, 10, QChar('0'))});
     QCOMPARE(samples.size(), 4);
@@ -206,8 +214,9 @@ class TestTrainCli : public QObject {
       const auto caption = sds::data::parseShapesCaption(text.at("prompt"));
       QVERIFY(caption.has_value());
       QCOMPARE(text.at("step"), std::to_string(kDemoSteps));
+      QCOMPARE(text.at("seed"), std::string("1234"));
       const std::string seen = dominantColour(path);
-      report += QString("%1: %2 ").arg(QString::fromStdString(text.at("prompt")), QString::fromStdString(seen));
+      report += QString("\"%1\": %2; ").arg(QString::fromStdString(text.at("prompt")), QString::fromStdString(seen));
       if (seen == caption->background) ++right;
     }
     qInfo().noquote() << report;
@@ -215,7 +224,7 @@ class TestTrainCli : public QObject {
   }
 
  private:
-  static constexpr int kDemoSteps = 300;
+  static constexpr int kDemoSteps = 600;
 };
 
 QTEST_GUILESS_MAIN(TestTrainCli)

@@ -11,3 +11,10 @@ inline void writeFile(const QString& path, const QByteArray& content) {
   QVERIFY2(file.open(QIODevice::WriteOnly | QIODevice::Truncate), qPrintable(path));
   QCOMPARE(file.write(content), content.size());
 }
+
+// A file's whole content; empty when it cannot be read.
+inline QByteArray readFile(const QString& path) {
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly)) return {};
+  return file.readAll();
+}
