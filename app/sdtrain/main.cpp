@@ -3,6 +3,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <execinfo.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <iostream>
 
 #include "commands.h"
@@ -21,7 +25,25 @@ struct GlobalOptions {
 
 }  // namespace
 
+namespace {
+
+// A crash still leaves a report: the signal and the stack, on stderr (which the studio shows with the
+// last log lines), then the default action so the exit status tells what happened.
+extern "C" void reportCrash(int signal) {
+  const char header[] = "sdtrain crashed (signal ";
+  (void)!write(STDERR_FILENO, header, sizeof header - 1);
+  char number[4] = {char('0' + signal / 10 % 10), char('0' + signal % 10), ')', '\n'};
+  (void)!write(STDERR_FILENO, number, sizeof number);
+  void* frames[64];
+  backtrace_symbols_fd(frames, backtrace(frames, 64), STDERR_FILENO);
+  std::signal(signal, SIG_DFL);
+  std::raise(signal);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  for (int signal : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) std::signal(signal, reportCrash);
   using namespace sds::cli;
 
   CLI::App app{"sdtrain — Stable Diffusion training, headless. Part of SD Studio."};

@@ -10,6 +10,7 @@
 
 #include "io/torch_tensors.h"
 #include "util/atomic_file.h"
+#include "util/file_tree.h"
 
 namespace sds::models {
 namespace {
@@ -161,20 +162,13 @@ void writeComponent(const fs::path& folder, const Json& config, const std::strin
 void writeFolderAtomically(const std::string& destination, const std::function<void(const fs::path&)>& write) {
   const fs::path target = fs::absolute(destination).lexically_normal();
   const fs::path partial = target.string() + ".partial";
-  const fs::path old = target.string() + ".old";
+  std::string reason;
+  if (!removeTree(partial.string(), &reason)) throw std::runtime_error("cannot clear " + partial.string() + ": " + reason);
   std::error_code ec;
-  fs::remove_all(partial, ec);
   fs::create_directories(partial, ec);
   if (ec) throw std::runtime_error("cannot create " + partial.string() + ": " + ec.message());
   write(partial);
-  fs::remove_all(old, ec);
-  if (fs::exists(target)) {
-    fs::rename(target, old, ec);
-    if (ec) throw std::runtime_error("cannot replace " + target.string() + ": " + ec.message());
-  }
-  fs::rename(partial, target, ec);
-  if (ec) throw std::runtime_error("cannot move the model into " + target.string() + ": " + ec.message());
-  fs::remove_all(old, ec);
+  replaceFolder(partial.string(), target.string());
 }
 
 void writeVae(AutoencoderKlImpl& vae, const fs::path& folder, c10::ScalarType dtype) {

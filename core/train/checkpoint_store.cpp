@@ -10,6 +10,7 @@
 
 #include "io/torch_tensors.h"
 #include "util/atomic_file.h"
+#include "util/file_tree.h"
 
 namespace sds::train {
 namespace fs = std::filesystem;
@@ -47,29 +48,20 @@ std::string CheckpointStore::save(const TrainingProgress& progress, const std::m
                                   const std::string& runIdentity) {
   const fs::path target = fs::path(folder_) / folderName(progress.step);
   const fs::path temporary = fs::path(folder_) / (folderName(progress.step) + ".partial");
+  std::string reason;
+  if (!removeTree(temporary.string(), &reason))
+    throw std::runtime_error("cannot clear " + temporary.string() + ": " + reason);
   std::error_code ec;
-  fs::remove_all(temporary, ec);
   fs::create_directories(temporary, ec);
   if (ec) throw std::runtime_error("cannot create the checkpoint folder " + temporary.string() + ": " + ec.message());
   io::saveTensors((temporary / kTensors).string(), tensors, {{"format", "sdstudio-checkpoint"}});
   writeFileAtomically((temporary / kProgress).string(), progressJson(progress, runIdentity));
-  // Replacing a checkpoint of the same step (saved again after a resume): the old one goes only once
-  // the new one is complete.
-  if (fs::exists(target)) {
-    const fs::path old = fs::path(folder_) / (folderName(progress.step) + ".old");
-    fs::remove_all(old, ec);
-    fs::rename(target, old, ec);
-    if (ec) throw std::runtime_error("cannot replace the checkpoint " + target.string() + ": " + ec.message());
-    fs::rename(temporary, target, ec);
-    fs::remove_all(old);
-  } else {
-    fs::rename(temporary, target, ec);
-  }
-  if (ec) throw std::runtime_error("cannot move the checkpoint into place at " + target.string() + ": " + ec.message());
+  // A checkpoint of the same step (saved again after a resume) goes only once the new one is complete.
+  replaceFolder(temporary.string(), target.string());
 
   if (keepLast_ > 0) {
-    std::vector<std::string> all = list();
-    for (std::size_t i = 0; i + static_cast<std::size_t>(keepLast_) < all.size(); ++i) fs::remove_all(all[i], ec);
+    const std::vector<std::string> all = list();
+    for (std::size_t i = 0; i + static_cast<std::size_t>(keepLast_) < all.size(); ++i) removeTree(all[i]);
   }
   return target.string();
 }

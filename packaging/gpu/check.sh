@@ -1,0 +1,102 @@
+#!/bin/bash
+# Builds sdtrain on a CUDA machine against its Python torch package's LibTorch and checks training on
+# the GPU: a tiny model trained from scratch in bf16 and in fp16 (dynamic loss scaling), resumed, and
+# used for generation. Prints a summary table last.
+#
+# Run from the repository root with .devdeps/ beside it: Debian -dev packages (and their runtime
+# libraries) fetched with `apt-get download` on a Debian 12 machine (see docs/development.md), since
+# the GPU machine has no package registry.
+set -euo pipefail
+root=$(pwd)
+deps=/tmp/sds-deps
+build=${SDS_GPU_BUILD:-/tmp/sds-gpu-build}
+work=${SDS_GPU_WORK:-/tmp/sds-gpu-work}
+
+mkdir -p "$deps" && for f in .devdeps/*.deb; do dpkg -x "$f" "$deps"; done
+torch_prefix=$(python3 -c "import torch; print(torch.utils.cmake_prefix_path)")
+nccl_dir=$(python3 -c "import nvidia.nccl; print(list(nvidia.nccl.__path__)[0])" 2>/dev/null || true)
+nccl_args=()
+if [ -n "$nccl_dir" ]; then
+  nccl_args=(-DNCCL_INCLUDE_DIR="$nccl_dir/include" -DNCCL_LIBRARY="$(ls "$nccl_dir"/lib/libnccl.so* | head -1)")
+fi
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSDS_BUILD_GUI=OFF -DSDS_BUILD_TESTS=OFF \
+  -DCMAKE_PREFIX_PATH="$torch_prefix;$deps/usr;$deps/usr/lib/x86_64-linux-gnu/cmake" \
+  -DCMAKE_CUDA_ARCHITECTURES=90 "${nccl_args[@]}" > "$build.configure.log" 2>&1 || { tail -30 "$build.configure.log"; exit 1; }
+start=$(date +%s)
+cmake --build "$build" --target sdtrain --parallel "$(nproc)" > "$build.build.log" 2>&1 || { grep -E 'error|Error' "$build.build.log" | head -40; exit 1; }
+build_s=$(( $(date +%s) - start ))
+export LD_LIBRARY_PATH="$deps/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}"
+sdtrain="$build/bin/sdtrain"
+"$sdtrain" version
+
+# A project: the tiny architecture from scratch on generated shapes, on the GPU.
+project() {  # precision steps
+  cat <<TOML
+[project]
+name = "tiny-$1"
+[model]
+init = "scratch"
+architecture = "tiny"
+[training]
+max_steps = $2
+batch_size = 16
+seed = 3
+device = "cuda"
+precision = "$1"
+train_text_encoder = true
+[dataset]
+path = "data"
+kind = "shapes"
+shapes_count = 64
+min_image_size = 32
+[resolution]
+size = 64
+buckets = false
+min_bucket_side = 64
+max_bucket_side = 64
+[optimizer]
+type = "adamw8bit"
+learning_rate = 0.001
+[ema]
+enabled = true
+[checkpointing]
+every_n_steps = 20
+[sampling]
+every_n_steps = 0
+prompts = ["a red circle on a blue background"]
+steps = 10
+sampler = "ddim"
+[validation]
+split = 0.1
+every_n_steps = 20
+[output]
+directory = "out-$1"
+model_format = "both"
+save_precision = "$1"
+TOML
+}
+
+rm -rf "$work" && mkdir -p "$work"
+summary=()
+for precision in fp32 bf16 fp16; do
+  project "$precision" 40 > "$work/$precision.toml"
+  t0=$(date +%s.%N)
+  "$sdtrain" --events jsonl train "$work/$precision.toml" --max-steps 20 > "$work/$precision-1.jsonl"
+  "$sdtrain" --events jsonl train "$work/$precision.toml" --resume latest > "$work/$precision-2.jsonl"
+  t1=$(date +%s.%N)
+  "$sdtrain" generate --model "$work/out-$precision/model" --device cuda --dtype "$precision" \
+    --prompt "a red circle on a blue background" --steps 10 --seed 1 --out "$work/$precision.png" > /dev/null
+  read -r first last ips <<< "$(python3 - "$work/$precision-1.jsonl" "$work/$precision-2.jsonl" <<'PY'
+import json, sys
+steps = [json.loads(l) for f in sys.argv[1:] for l in open(f) if '"event":"step"' in l]
+print(steps[0]["loss"], steps[-1]["loss_smoothed"], round(steps[-1]["images_per_s"], 1))
+PY
+)"
+  summary+=("| $precision | 40 (resumed at 20) | $first | $last | $ips | $(python3 -c "print(round($t1 - $t0, 1))") s |")
+done
+
+echo
+echo "| precision | steps | first loss | smoothed loss at the end | images/s | wall |"
+echo "|---|---|---|---|---|---|"
+printf '%s\n' "${summary[@]}"
+echo "build: ${build_s} s on $(nproc) cores; GPU: $(nvidia-smi --query-gpu=name,memory.total --format=csv,noheader)"
