@@ -104,7 +104,7 @@ class Run {
   double microStep(const data::TrainingBatch& batch, int micro);
   at::Tensor latentsOf(const data::TrainingBatch& batch);
   models::UNetConditioning conditioningOf(const data::TrainingBatch& batch);
-  double gradientStep(double loss);
+  double gradientStep();
   double validationLoss();
   void sample();
   std::string saveCheckpoint();
@@ -357,7 +357,7 @@ double Run::microStep(const data::TrainingBatch& batch, int micro) {
 }
 
 // Synchronises, unscales, clips and applies the accumulated gradients. Returns the gradient norm.
-double Run::gradientStep(double loss) {
+double Run::gradientStep() {
   std::vector<at::Tensor> gradients;
   for (const TrainableGroup& g : groups_)
     for (const auto& item : g.parameters)
@@ -387,7 +387,6 @@ double Run::gradientStep(double loss) {
                        "; step skipped and the scale halved"));
   }
   scaler_->update(finite);
-  (void)loss;
   return norm;
 }
 
@@ -471,7 +470,7 @@ void Run::trainLoop() {
     for (auto& o : optimizers_) o->zeroGrad();
     double loss = 0;
     for (int micro = 0; micro < s_.gradientAccumulation; ++micro) loss += microStep(stream_->next(), micro);
-    const double gradNorm = gradientStep(loss);
+    const double gradNorm = gradientStep();
     const double lr = lr_->at(progress_.step);
     ++progress_.step;
     progress_.imagesSeen += imagesPerStep;
