@@ -1,10 +1,12 @@
 // sdtrain train PROJECT.toml: trains as the project file says, reporting progress as text or protocol
 // events, taking commands on stdin (jsonl mode) and stopping cleanly on Ctrl+C and SIGTERM.
 
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <sstream>
 
 #include "commands.h"
@@ -17,14 +19,32 @@
 namespace sds::cli {
 namespace {
 
-train::TrainerControl* activeControl = nullptr;
+// The run in progress, for the signal handler (a lock-free pointer) and for commands (the demo runs two
+// trainings in one process, and stdin has one reader for both).
+std::atomic<train::TrainerControl*> activeControl{nullptr};
+std::mutex activeRunMutex;
+std::shared_ptr<train::TrainerControl> activeRun;
 
 // First Ctrl+C / SIGTERM: stop after the current step with a checkpoint. A second Ctrl+C ends at once.
 extern "C" void onStopSignal(int signal) {
   static volatile std::sig_atomic_t received = 0;
   if (received && signal == SIGINT) std::_Exit(130);
   received = 1;
-  if (activeControl) activeControl->requestStop(true);
+  if (train::TrainerControl* control = activeControl.load()) control->requestStop(true);
+}
+
+// Commands arrive on stdin from the studio or a script, for whichever run is in progress. The reader
+// lives until the process ends (stdin may stay open after the last run).
+void readCommandsFromStdin() {
+  static protocol::CommandReader* reader = [] {
+    auto* r = new protocol::CommandReader(std::cin, [](const protocol::Command& c) {
+      std::lock_guard<std::mutex> lock(activeRunMutex);
+      if (activeRun) activeRun->apply(c);
+    });
+    r->detach();
+    return r;
+  }();
+  (void)reader;
 }
 
 std::string formatDuration(double seconds) {
@@ -83,18 +103,15 @@ int runTrain(Reporter& reporter, const TrainOptions& options) {
   if (!options.outputDirectory.empty()) project.set("output.directory", options.outputDirectory);
   const train::TrainSettings settings = train::trainSettingsFrom(project, options.project);
 
-  // Shared with the command reader, whose thread may outlive this function (stdin can stay open).
   const auto control = std::make_shared<train::TrainerControl>();
+  {
+    std::lock_guard<std::mutex> lock(activeRunMutex);
+    activeRun = control;
+  }
   activeControl = control.get();
   std::signal(SIGINT, onStopSignal);
   std::signal(SIGTERM, onStopSignal);
-
-  // Commands arrive on stdin from the studio or a script.
-  std::unique_ptr<protocol::CommandReader> commands;
-  if (reporter.mode() == Reporter::Mode::Jsonl)
-    commands = std::make_unique<protocol::CommandReader>(std::cin, [control](const protocol::Command& c) {
-      control->apply(c);
-    });
+  if (reporter.mode() == Reporter::Mode::Jsonl) readCommandsFromStdin();
 
   TextProgress text(reporter);
   train::TrainerCallbacks callbacks;
@@ -106,7 +123,10 @@ int runTrain(Reporter& reporter, const TrainOptions& options) {
   };
   const train::TrainResult result = train::runTraining(settings, *control, callbacks);
   activeControl = nullptr;
-  if (commands) commands->detach();
+  {
+    std::lock_guard<std::mutex> lock(activeRunMutex);
+    activeRun.reset();
+  }
 
   switch (result.outcome) {
     case train::TrainOutcome::Finished:
