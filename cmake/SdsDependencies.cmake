@@ -47,7 +47,7 @@ sds_require_library(utf8proc::utf8proc utf8proc.h utf8proc DEBIAN libutf8proc-de
 
 set(_sds_qt_components Core)
 if(SDS_BUILD_GUI)
-  list(APPEND _sds_qt_components Widgets LinguistTools)
+  list(APPEND _sds_qt_components Widgets PrintSupport Concurrent LinguistTools)
 endif()
 if(SDS_BUILD_TESTS)
   list(APPEND _sds_qt_components Test Gui)
@@ -56,6 +56,10 @@ if(SDS_BUILD_GUI OR SDS_BUILD_TESTS)
   sds_require(Qt6 COMPONENTS ${_sds_qt_components}
               DEBIAN "qt6-base-dev qt6-tools-dev qt6-l10n-tools linguist-qt6")
   set(CMAKE_AUTOMOC ON)
+endif()
+if(SDS_BUILD_GUI)
+  # The loss chart. Debian's package carries the Qt 6 build as QCustomPlotQt6.
+  sds_require(QCustomPlotQt6 DEBIAN "libqcustomplot-dev libqcustomplot2.1-qt6")
 endif()
 
 # The torch version, for the compat header and for `sdtrain --version`.
