@@ -19,6 +19,8 @@ int runConfigCheck(Reporter& reporter, const std::string& file);
 int runConfigDefaults(Reporter& reporter, const std::string& outFile);
 int runConfigDocs(Reporter& reporter, const std::string& outFile);
 int runVersion(bool json);
+// sdtrain model info: the family, prediction type and native size of a model, as text or JSON.
+int runModelInfo(Reporter& reporter, const std::string& path, bool json);
 int runDemo(Reporter& reporter, const std::string& outDir, std::int64_t maxSteps = 0);
 
 // sdtrain train PROJECT: options that override the project file's.

@@ -122,6 +122,15 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   trainCommand->add_option("--output", trainOptions.outputDirectory, "Run folder instead of output.directory");
 
+  std::string modelPath;
+  bool modelJson = false;
+  CLI::App* model = app.add_subcommand("model", "Models: info");
+  model->require_subcommand(1);
+  CLI::App* modelInfo =
+      model->add_subcommand("info", "Say what a model is (family, prediction type, size) without loading it");
+  modelInfo->add_option("PATH", modelPath, "A diffusers folder or a .safetensors checkpoint")->required();
+  modelInfo->add_flag("--json", modelJson, "As one JSON object");
+
   GenerateOptions generateOptions;
   CLI::App* generate = addGenerateCommand(app, generateOptions);
 
@@ -147,6 +156,7 @@ int main(int argc, char** argv) {
     if (demo->parsed()) return runDemo(reporter, demoOut, demoSteps);
     if (trainCommand->parsed()) return runTrain(reporter, trainOptions);
     if (generate->parsed()) return runGenerate(reporter, generateOptions);
+    if (modelInfo->parsed()) return runModelInfo(reporter, modelPath, modelJson);
     if (datasetCheckCommand->parsed()) {
       if (datasetCheck.path.empty() && datasetCheck.project.empty()) {
         reporter.fail("dataset check needs a PATH or --project FILE", "sdtrain dataset check --help lists the options");

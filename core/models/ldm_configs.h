@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "diffusion/scheduler_config.h"
 #include "models/autoencoder_kl.h"
 #include "models/clip_text_model.h"
 #include "models/stable_diffusion.h"
@@ -35,5 +36,10 @@ ClipTextConfig clipConfig(const Tensors& text, const std::string& path);  // tra
 // OpenCLIP naming. dropLastLayer: the file holds a block the diffusers model does not keep (original
 // SD 2.x files: the last one, whose output SD 2.x never uses); withProjection: SDXL's second encoder.
 ClipTextConfig openClipConfig(const Tensors& text, bool dropLastLayer, bool withProjection, const std::string& path);
+
+// diffusers' standard scheduler of the family, for files that carry none: SD 2.x and files marked
+// "v_pred" predict v, ModelSpec metadata says it outright, "ztsnr" marks zero-terminal-SNR training.
+diffusion::SchedulerConfig standardScheduler(ModelFamily family, const Tensors& all,
+                                             const std::map<std::string, std::string>& metadata);
 
 }  // namespace sds::models::ldm

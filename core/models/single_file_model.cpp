@@ -115,8 +115,10 @@ ClipTextModel loadOpenClip(const Tensors& all, const std::string& prefix, const 
   return model;
 }
 
+}  // namespace
+
 // diffusers' standard scheduler of the family (what its pipelines use when the file carries none).
-diffusion::SchedulerConfig standardScheduler(ModelFamily family, const Tensors& all,
+diffusion::SchedulerConfig ldm::standardScheduler(ModelFamily family, const Tensors& all,
                                              const std::map<std::string, std::string>& metadata) {
   diffusion::SchedulerConfig s = stableDiffusionSchedule("epsilon");
   s.className = family == ModelFamily::SDXL ? "EulerDiscreteScheduler" : "PNDMScheduler";
@@ -133,8 +135,6 @@ diffusion::SchedulerConfig standardScheduler(ModelFamily family, const Tensors& 
   }
   return s;
 }
-
-}  // namespace
 
 StableDiffusionModel loadSingleFileModel(const std::string& path, c10::ScalarType dtype,
                                          const std::string& configFolder) {
@@ -221,7 +221,7 @@ StableDiffusionModel loadSingleFileModel(const std::string& path, c10::ScalarTyp
     model.tokenizer.emplace(builtInClipTokenizer(model.family == ModelFamily::SD2 ? "!" : "<|endoftext|>"));
     if (xl) model.tokenizer2.emplace(builtInClipTokenizer("!"));
     const std::map<std::string, std::string>& metadata = file.metadata();
-    model.scheduler = standardScheduler(model.family, all, metadata);
+    model.scheduler = ldm::standardScheduler(model.family, all, metadata);
     if (model.family == ModelFamily::SD2 && !metadata.count("modelspec.prediction_type"))
       log::info(path + ": SD 2.x checkpoint, assuming v-prediction (the 768 px models); for the 512 px base "
                        "models set the prediction type to epsilon");
