@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QPushButton>
 #include <QMessageBox>
 #include <QSettings>
 #include <QScreen>
@@ -21,6 +22,12 @@
 #include <QStyle>
 
 #include "about_dialog.h"
+#include "dataset_page.h"
+#include "model_picker.h"
+#include "run_folder.h"
+#include "samples_page.h"
+#include "trainer_process.h"
+#include "training_page.h"
 #include "embedded.h"
 #include "info_page.h"
 #include "project_document.h"
@@ -49,9 +56,27 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(document_, &ProjectDocument::changed, this, &MainWindow::refreshTitle);
   connect(projectPage_, &ProjectPage::edited, this, [this] { document_->update(projectPage_->project()); });
   connect(projectPage_, &ProjectPage::validated, this, &MainWindow::onValidated);
+  connect(document_, &ProjectDocument::changed, this, &MainWindow::projectChanged);
+  connect(datasetPage_, &DatasetPage::datasetPathChosen, this,
+          [this](const QString& path) { setProjectValue("dataset.path", path); });
+  connect(trainingPage_->modelPicker(), &ModelPicker::modelChosen, this,
+          [this](const QString& path) { setProjectValue("model.path", path); });
+  connect(trainingPage_, &TrainingPage::startRequested, this, &MainWindow::startTraining);
+  connect(trainingPage_, &TrainingPage::resumeRequested, this, [this](const QString& checkpoint) {
+    if (isDemoProject()) {
+      startTraining();
+    } else if (!document_->path().isEmpty()) {
+      trainingPage_->startRun(document_->path(), runFolder(), checkpoint.isEmpty() ? "latest" : checkpoint);
+    }
+  });
+  connect(trainingPage_->trainer(), &TrainerProcess::sample, samplesPage_, &SamplesPage::addSample);
+  connect(trainingPage_->trainer(), &TrainerProcess::ended, this, [this] {
+    if (closeWhenTrainerEnds_) close();
+  });
 
   document_->reset();
   projectPage_->setProject(document_->project());
+  projectChanged();
   onValidated(projectPage_->errorCount(), projectPage_->warningCount());
 
   QSettings settings;
@@ -79,29 +104,12 @@ void MainWindow::buildPages() {
   };
   projectPage_ = new ProjectPage(this);
   addPage(QStyle::SP_FileDialogDetailedView, tr("Project"), projectPage_);
-  addPage(QStyle::SP_DirIcon, tr("Dataset"),
-          new InfoPage(tr("Dataset"),
-                       tr("Drop folders of images with captions, single images or WebDataset .tar shards here. This "
-                          "page will show every image as a thumbnail with its caption (editable in place), the "
-                          "counts per format, the aspect-ratio bucket histogram and every problem the dataset check "
-                          "finds: missing captions, unreadable and too-small images, duplicates.\n\nFor now, the "
-                          "dataset folder is set in the Dataset section of the Project page."),
-                       this));
-  addPage(QStyle::SP_MediaPlay, tr("Training"),
-          new InfoPage(tr("Training"),
-                       tr("Start, pause, resume and stop training here, with a progress bar, the time left, "
-                          "images per second and GPU memory; a live loss chart with the learning rate and "
-                          "validation loss; and the trainer's log. The trainer runs as its own process (sdtrain), "
-                          "so a crash or out-of-memory error never takes the window down, and every run can be "
-                          "resumed from its last checkpoint.\n\nThis version edits and validates projects; the "
-                          "trainer arrives in a following version."),
-                       this));
-  addPage(QStyle::SP_FileDialogContentsView, tr("Samples"),
-          new InfoPage(tr("Samples"),
-                       tr("The sample images made during training, newest first, by step and prompt. Click one to "
-                          "see it at full size with its prompt, seed and step, or compare two steps side by side. "
-                          "Prompts, seed and interval are set in the Samples section of the Project page."),
-                       this));
+  datasetPage_ = new DatasetPage(this);
+  addPage(QStyle::SP_DirIcon, tr("Dataset"), datasetPage_);
+  trainingPage_ = new TrainingPage(this);
+  addPage(QStyle::SP_MediaPlay, tr("Training"), trainingPage_);
+  samplesPage_ = new SamplesPage(this);
+  addPage(QStyle::SP_FileDialogContentsView, tr("Samples"), samplesPage_);
   addPage(QStyle::SP_DriveNetIcon, tr("Swarm"),
           new InfoPage(tr("Swarm"),
                        tr("Join a public or private swarm of peers training the same run over the internet, or "
@@ -194,15 +202,18 @@ bool MainWindow::openProject(const QString& path) {
 bool MainWindow::openDemoProject() {
   const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/demo";
   const QString path = folder + "/demo.toml";
-  if (!QFileInfo::exists(path)) {
-    // The demo is copied once; the user's edits to it are kept from then on.
+  // The demo's two projects (the autoencoder first, then the text-to-image model that uses it) are
+  // copied once; the user's edits to them are kept from then on.
+  const std::pair<QString, std::string_view> files[] = {{folder + "/demo_vae.toml", resources::demoVaeProject()},
+                                                        {path, resources::demoProject()}};
+  for (const auto& [file, text] : files) {
+    if (QFileInfo::exists(file)) continue;
     QDir().mkpath(folder);
-    QFile out(path);
-    const std::string_view text = resources::demoProject();
+    QFile out(file);
     if (!out.open(QIODevice::WriteOnly) || out.write(text.data(), static_cast<qint64>(text.size())) < 0) {
       QMessageBox::warning(this, tr("Cannot Open Demo"),
                            tr("The demo project could not be written to %1: %2")
-                               .arg(QDir::toNativeSeparators(path), out.errorString()));
+                               .arg(QDir::toNativeSeparators(file), out.errorString()));
       return false;
     }
   }
@@ -274,6 +285,10 @@ bool MainWindow::maybeSave() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!endTrainingBeforeClose()) {
+    event->ignore();
+    return;
+  }
   if (!maybeSave()) {
     event->ignore();
     return;
@@ -283,6 +298,109 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   settings.setValue("window/state", saveState());
   settings.setValue("window/page", navigation_->currentRow());
   event->accept();
+}
+
+QString MainWindow::runFolder() const { return runFolderOf(document_->project(), document_->path()); }
+
+bool MainWindow::isDemoProject() const {
+  const QString demo = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/demo/demo.toml";
+  return !document_->path().isEmpty() && QFileInfo(document_->path()) == QFileInfo(demo);
+}
+
+void MainWindow::projectChanged() {
+  const config::Project& project = document_->project();
+  const QString folder = document_->path().isEmpty() ? QDir::currentPath() : QFileInfo(document_->path()).absolutePath();
+  datasetPage_->setProject(project, folder);
+  const bool scratch = project.getString("model.init") == "scratch";
+  trainingPage_->modelPicker()->setModel(QString::fromStdString(project.getString("model.path")), folder,
+                                          scratch ? QString::fromStdString(project.getString("model.architecture"))
+                                                  : QString());
+  // The gallery follows the run folder, not every edit: it is listed again only when that changes.
+  const QString run = runFolder();
+  if (samplesPage_->property("runFolder").toString() != run) {
+    samplesPage_->setProperty("runFolder", run);
+    samplesPage_->setRunFolder(run);
+  }
+}
+
+void MainWindow::setProjectValue(const char* key, const QString& value) {
+  config::Project project = document_->project();
+  project.set(key, config::Value(value.toStdString()));
+  document_->update(project);
+  projectPage_->setProject(project);
+}
+
+bool MainWindow::startTraining() {
+  if (trainingPage_->isRunning()) return false;
+  navigation_->setCurrentRow(TrainingPageIndex);
+  if (document_->isModified() || document_->path().isEmpty()) {
+    if (!save()) return false;
+  }
+  if (projectPage_->errorCount() > 0) {
+    QMessageBox::warning(this, tr("Cannot Start Training"),
+                         tr("The project has %n problem(s) marked on the Project page. Fix them, then start again.",
+                            nullptr, projectPage_->errorCount()));
+    navigation_->setCurrentRow(ProjectPageIndex);
+    return false;
+  }
+  if (isDemoProject())
+    return trainingPage_->startDemo(QFileInfo(document_->path()).absolutePath(), runFolder());
+  const ModelPicker* model = trainingPage_->modelPicker();
+  if (model->status() == ModelPicker::Status::Refused) {
+    QMessageBox::warning(this, tr("Cannot Start Training"),
+                         tr("The base model cannot be used:\n\n%1").arg(model->refusal()));
+    return false;
+  }
+  const QString run = runFolder();
+  QString resume;
+  const QString latest = latestCheckpoint(run);
+  if (!latest.isEmpty()) {
+    // The trainer never overwrites a run: continuing it is the one way to use this folder.
+    QMessageBox box(QMessageBox::Question, tr("Resume Training?"),
+                    tr("The run folder %1 already holds checkpoints, the newest at step %2. Resume the run from "
+                       "there?\n\nTo start a new run instead, choose another folder in Output → Run folder on the "
+                       "Project page.")
+                        .arg(QDir::toNativeSeparators(run))
+                        .arg(checkpointStep(latest)),
+                    QMessageBox::Cancel, this);
+    QPushButton* resumeButton = box.addButton(tr("Resume"), QMessageBox::AcceptRole);
+    box.setDefaultButton(resumeButton);
+    box.exec();
+    if (box.clickedButton() != resumeButton) return false;
+    resume = "latest";
+  }
+  return trainingPage_->startRun(document_->path(), run, resume);
+}
+
+bool MainWindow::endTrainingBeforeClose() {
+  TrainerProcess* trainer = trainingPage_->trainer();
+  if (!trainer->isRunning()) return true;
+  if (closeWhenTrainerEnds_) {
+    const auto answer = QMessageBox::question(
+        this, tr("Trainer Still Stopping"),
+        tr("The trainer is still stopping (it may be writing a checkpoint). Quit now and end it at once?"),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+    if (answer != QMessageBox::Yes) return false;
+    trainer->kill();
+    trainer->waitForFinished(5000);
+    return true;
+  }
+  QMessageBox box(QMessageBox::Question, tr("Training in Progress"),
+                  tr("Training is still running. Stop it before closing?"), QMessageBox::NoButton, this);
+  QPushButton* stopSave = box.addButton(tr("Stop with a Checkpoint"), QMessageBox::AcceptRole);
+  QPushButton* cancelRun = box.addButton(tr("Cancel Training"), QMessageBox::DestructiveRole);
+  QPushButton* keep = box.addButton(tr("Keep Training"), QMessageBox::RejectRole);
+  box.setInformativeText(tr("With a checkpoint the run can be resumed later from where it stopped; cancelling "
+                            "keeps only the checkpoints already written."));
+  box.setDefaultButton(stopSave);
+  box.setEscapeButton(keep);
+  box.exec();
+  if (box.clickedButton() != stopSave && box.clickedButton() != cancelRun) return false;
+  trainer->stop(box.clickedButton() == stopSave);
+  // The window closes once the trainer has ended (see the ended connection).
+  closeWhenTrainerEnds_ = true;
+  statusBar()->showMessage(tr("Stopping the trainer; the window closes when it has ended…"));
+  return false;
 }
 
 void MainWindow::refreshTitle() {

@@ -11,8 +11,11 @@ class QLabel;
 
 namespace sds::widgets {
 
+class DatasetPage;
 class ProjectDocument;
 class ProjectPage;
+class SamplesPage;
+class TrainingPage;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -28,6 +31,9 @@ class MainWindow : public QMainWindow {
 
   ProjectDocument* document() const { return document_; }
   ProjectPage* projectPage() const { return projectPage_; }
+  DatasetPage* datasetPage() const { return datasetPage_; }
+  TrainingPage* trainingPage() const { return trainingPage_; }
+  SamplesPage* samplesPage() const { return samplesPage_; }
   QListWidget* navigation() const { return navigation_; }
   QStackedWidget* pages() const { return pages_; }
 
@@ -39,6 +45,12 @@ class MainWindow : public QMainWindow {
 
   // Asks whether to save unsaved changes; false when the user cancels.
   bool maybeSave();
+
+  // Start on the Training page: saves the project, checks it and its model, offers to resume a run
+  // that has checkpoints, and starts sdtrain. False when nothing was started.
+  bool startTraining();
+  // The run folder of the open project.
+  QString runFolder() const;
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -52,9 +64,19 @@ class MainWindow : public QMainWindow {
   void refreshRecentMenu();
   void showAbout();
   void onValidated(int errors, int warnings);
+  // The pages that show the project's dataset, model and run follow the open project.
+  void projectChanged();
+  void setProjectValue(const char* key, const QString& value);
+  bool isDemoProject() const;
+  // Asks how to end a run in progress before the window closes; false keeps the window open.
+  bool endTrainingBeforeClose();
 
   ProjectDocument* document_ = nullptr;
   ProjectPage* projectPage_ = nullptr;
+  DatasetPage* datasetPage_ = nullptr;
+  TrainingPage* trainingPage_ = nullptr;
+  SamplesPage* samplesPage_ = nullptr;
+  bool closeWhenTrainerEnds_ = false;
   QListWidget* navigation_ = nullptr;
   QStackedWidget* pages_ = nullptr;
   QMenu* recentMenu_ = nullptr;

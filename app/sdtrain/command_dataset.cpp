@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "config/project.h"
 #include "data/buckets.h"
+#include "data/dataset_settings.h"
 #include "data/dataset.h"
 #include "embedded.h"
 #include "exit_codes.h"
@@ -24,11 +25,9 @@ namespace {
 
 using nlohmann::json;
 
-struct Settings {
-  data::DatasetOptions dataset;
-  data::BucketOptions buckets;
-  bool useBuckets = true;
-};
+using Settings = data::DatasetSettings;
+using data::BucketCount;
+using data::bucketHistogram;
 
 // Whether a project file's problem concerns the dataset check: the [dataset] and [resolution]
 // sections, or the file as a whole (syntax, unreadable). A missing base model does not.
@@ -53,26 +52,11 @@ bool fromProject(Reporter& reporter, const std::string& file, Settings& s) {
     reporter.fail(file + ": the dataset settings have errors", "fix the lines above; docs/configuration.md describes every setting");
     return false;
   }
-  const config::Project& p = result.project;
-  std::filesystem::path path = p.getString("dataset.path");
-  if (path.empty()) {
+  if (result.project.getString("dataset.path").empty()) {
     reporter.fail(file + ": dataset.path is empty", "set it to a folder of images or to tar shards");
     return false;
   }
-  if (path.is_relative()) path = std::filesystem::path(file).parent_path() / path;
-  s.dataset.path = path.lexically_normal().string();
-  s.dataset.kind = p.getString("dataset.kind");
-  if (s.dataset.kind == "shapes") s.dataset.kind = "folder";  // the demo's generated images, once made
-  s.dataset.captionExtension = p.getString("dataset.caption_extension");
-  s.dataset.defaultCaption = p.getString("dataset.default_caption");
-  s.dataset.repeats = static_cast<int>(p.getInt("dataset.repeats"));
-  s.dataset.minImageSize = static_cast<int>(p.getInt("dataset.min_image_size"));
-  s.dataset.filters = p.getList("dataset.filters");
-  s.dataset.workers = static_cast<int>(p.getInt("dataset.workers"));
-  s.buckets.resolution = static_cast<int>(p.getInt("resolution.size"));
-  s.buckets.minSide = static_cast<int>(p.getInt("resolution.min_bucket_side"));
-  s.buckets.maxSide = static_cast<int>(p.getInt("resolution.max_bucket_side"));
-  s.useBuckets = p.getBool("resolution.buckets");
+  s = data::datasetSettings(result.project, std::filesystem::path(file).parent_path().string());
   return true;
 }
 
@@ -96,26 +80,6 @@ std::map<data::IssueKind, IssueGroup> groupIssues(const data::Dataset& d) {
     if (issue.skipped) ++g.skipped;
   }
   return groups;
-}
-
-struct BucketCount {
-  data::Bucket bucket;
-  std::size_t count = 0;
-};
-
-std::vector<BucketCount> bucketHistogram(const data::Dataset& d, const Settings& s) {
-  std::vector<data::Bucket> buckets;
-  if (s.useBuckets) {
-    buckets = data::makeBuckets(s.buckets);
-  } else {
-    buckets = {{s.buckets.resolution, s.buckets.resolution}};
-  }
-  std::vector<BucketCount> histogram;
-  for (const data::Bucket& b : buckets) histogram.push_back({b, 0});
-  for (const data::Sample& sample : d.samples) ++histogram[data::closestBucket(buckets, sample.width, sample.height)].count;
-  histogram.erase(std::remove_if(histogram.begin(), histogram.end(), [](const BucketCount& b) { return b.count == 0; }),
-                  histogram.end());
-  return histogram;
 }
 
 std::vector<std::size_t> imagesPerConcept(const data::Dataset& d) {

@@ -1,0 +1,448 @@
+#include "dataset_page.h"
+
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QLocale>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPointer>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "dataset_model.h"
+#include "dataset_scan_filter.h"
+
+namespace sds::widgets {
+namespace {
+
+QString qs(const std::string& text) { return QString::fromStdString(text); }
+
+struct ScanResult {
+  std::shared_ptr<const data::Dataset> dataset;
+  QString error;
+  bool cancelled = false;
+};
+
+bool isImageFile(const QString& path) {
+  static const QStringList suffixes{"png", "jpg", "jpeg", "webp", "bmp"};
+  return suffixes.contains(QFileInfo(path).suffix().toLower());
+}
+
+// Several numbered shards of one name ("data-000.tar" … "data-009.tar") as the brace pattern the
+// WebDataset source reads; empty when they do not form one.
+QString shardPattern(QStringList shards) {
+  shards.sort();
+  static const QRegularExpression numbered("^(.*?)(\\d+)\\.tar$");
+  const QRegularExpressionMatch first = numbered.match(shards.first());
+  const QRegularExpressionMatch last = numbered.match(shards.last());
+  if (!first.hasMatch() || !last.hasMatch() || first.captured(1) != last.captured(1) ||
+      first.captured(2).size() != last.captured(2).size())
+    return {};
+  for (const QString& shard : shards)
+    if (!numbered.match(shard).hasMatch() || numbered.match(shard).captured(1) != first.captured(1)) return {};
+  return first.captured(1) + "{" + first.captured(2) + ".." + last.captured(2) + "}.tar";
+}
+
+}  // namespace
+
+DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
+  setAcceptDrops(true);
+  model_ = new DatasetModel(this);
+  filter_ = new DatasetScanFilter(this);
+  filter_->setSourceModel(model_);
+
+  pathLabel_ = new QLabel(this);
+  pathLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  pathLabel_->setWordWrap(true);
+  auto* choose = new QPushButton(tr("Choose &folder…"), this);
+  choose->setToolTip(tr("Use a folder of images with captions as the dataset"));
+  connect(choose, &QPushButton::clicked, this, &DatasetPage::chooseFolder);
+  auto* rescanButton = new QPushButton(tr("Re&scan"), this);
+  rescanButton->setToolTip(tr("Scan the dataset again"));
+  connect(rescanButton, &QPushButton::clicked, this, &DatasetPage::rescan);
+
+  problemFilter_ = new QComboBox(this);
+  problemFilter_->setAccessibleName(tr("Show"));
+  problemFilter_->addItem(tr("All images"), 0);
+  problemFilter_->addItem(tr("Any problem"), DatasetModel::MissingCaption | DatasetModel::Unreadable |
+                                                DatasetModel::TooSmall | DatasetModel::OtherProblem);
+  problemFilter_->addItem(tr("Missing caption"), int(DatasetModel::MissingCaption));
+  problemFilter_->addItem(tr("Unreadable"), int(DatasetModel::Unreadable));
+  problemFilter_->addItem(tr("Too small"), int(DatasetModel::TooSmall));
+  connect(problemFilter_, &QComboBox::currentIndexChanged, this, [this] {
+    static_cast<DatasetScanFilter*>(filter_)->setProblems(problemFilter_->currentData().toInt());
+  });
+  textFilter_ = new QLineEdit(this);
+  textFilter_->setPlaceholderText(tr("Filter by caption or file name…"));
+  textFilter_->setAccessibleName(tr("Filter by caption or file name"));
+  textFilter_->setClearButtonEnabled(true);
+  connect(textFilter_, &QLineEdit::textChanged, this,
+          [this](const QString& text) { static_cast<DatasetScanFilter*>(filter_)->setText(text); });
+
+  progress_ = new QProgressBar(this);
+  progress_->setAccessibleName(tr("Scan progress"));
+  progress_->setFormat(tr("Scanning: %v / %m images"));
+  cancelButton_ = new QPushButton(tr("&Cancel scan"), this);
+  connect(cancelButton_, &QPushButton::clicked, this, &DatasetPage::cancelScan);
+  progress_->hide();
+  cancelButton_->hide();
+
+  hint_ = new QLabel(tr("Drop a folder of images with captions, single images or WebDataset .tar shards here, or "
+                        "choose a folder."),
+                     this);
+  hint_->setAlignment(Qt::AlignCenter);
+  hint_->setWordWrap(true);
+  QFont big = hint_->font();
+  big.setPointSizeF(big.pointSizeF() * 1.4);
+  hint_->setFont(big);
+  hint_->setFrameShape(QFrame::StyledPanel);
+  grid_ = new QListView(this);
+  grid_->setModel(filter_);
+  grid_->setViewMode(QListView::IconMode);
+  grid_->setIconSize(QSize(DatasetModel::kThumbnailSize, DatasetModel::kThumbnailSize));
+  grid_->setGridSize(QSize(DatasetModel::kThumbnailSize + 28, DatasetModel::kThumbnailSize + 3 * fontMetrics().lineSpacing()));
+  grid_->setResizeMode(QListView::Adjust);
+  grid_->setMovement(QListView::Static);
+  grid_->setUniformItemSizes(true);
+  grid_->setWordWrap(true);
+  grid_->setTextElideMode(Qt::ElideRight);
+  grid_->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
+  grid_->setAccessibleName(tr("Images and captions"));
+  grid_->setToolTip(tr("Double-click or press F2 to edit a caption"));
+  gridStack_ = new QStackedWidget(this);
+  gridStack_->addWidget(hint_);
+  gridStack_->addWidget(grid_);
+
+  summary_ = new QLabel(this);
+  summary_->setWordWrap(true);
+  summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  histogram_ = new QTreeWidget(this);
+  histogram_->setHeaderLabels({tr("Bucket"), tr("Images")});
+  histogram_->setRootIsDecorated(false);
+  histogram_->setAccessibleName(tr("Bucket histogram"));
+  issues_ = new QTreeWidget(this);
+  issues_->setHeaderLabels({tr("Problem"), tr("File"), tr("Message")});
+  issues_->setRootIsDecorated(false);
+  issues_->setAccessibleName(tr("Problems found"));
+  connect(issues_, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
+    // Selects the image the issue is about, when it is in the grid.
+    const QString path = item->text(1);
+    problemFilter_->setCurrentIndex(0);
+    textFilter_->clear();
+    for (int row = 0; row < filter_->rowCount(); ++row) {
+      const QModelIndex i = filter_->index(row, 0);
+      if (i.data(DatasetModel::PathRole).toString() == path) {
+        grid_->setCurrentIndex(i);
+        grid_->scrollTo(i);
+        grid_->setFocus();
+        return;
+      }
+    }
+  });
+
+  connect(model_, &DatasetModel::editRefused, this,
+          [this](const QString& reason) { QMessageBox::warning(this, tr("Caption Not Saved"), reason); });
+  connect(model_, &DatasetModel::captionSaved, this, [this] { refreshSummary(); });
+
+  auto* top = new QHBoxLayout;
+  top->addWidget(pathLabel_, 1);
+  top->addWidget(choose);
+  top->addWidget(rescanButton);
+  auto* filters = new QHBoxLayout;
+  auto* showLabel = new QLabel(tr("S&how:"), this);
+  showLabel->setBuddy(problemFilter_);
+  filters->addWidget(showLabel);
+  filters->addWidget(problemFilter_);
+  filters->addWidget(textFilter_, 1);
+  auto* scanRow = new QHBoxLayout;
+  scanRow->addWidget(progress_, 1);
+  scanRow->addWidget(cancelButton_);
+
+  auto* side = new QWidget(this);
+  auto* sideLayout = new QVBoxLayout(side);
+  sideLayout->setContentsMargins(0, 0, 0, 0);
+  sideLayout->addWidget(summary_);
+  sideLayout->addWidget(new QLabel(tr("Aspect-ratio buckets"), side));
+  sideLayout->addWidget(histogram_, 1);
+  sideLayout->addWidget(new QLabel(tr("Problems"), side));
+  sideLayout->addWidget(issues_, 2);
+  auto* splitter = new QSplitter(this);
+  splitter->addWidget(gridStack_);
+  splitter->addWidget(side);
+  splitter->setStretchFactor(0, 3);
+  splitter->setStretchFactor(1, 2);
+  splitter->setChildrenCollapsible(false);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(top);
+  layout->addLayout(filters);
+  layout->addLayout(scanRow);
+  layout->addWidget(splitter, 1);
+  refreshSummary();
+}
+
+DatasetPage::~DatasetPage() {
+  if (cancel_) *cancel_ = true;
+}
+
+QString DatasetPage::datasetPath() const { return qs(settings_.dataset.path); }
+
+int DatasetPage::sampleCount() const { return dataset_ ? int(dataset_->samples.size()) : 0; }
+
+int DatasetPage::issueCount() const { return dataset_ ? int(dataset_->issues.size()) : 0; }
+
+QString DatasetPage::summaryText() const { return summary_->text(); }
+
+QString DatasetPage::errorText() const { return error_; }
+
+void DatasetPage::setProject(const config::Project& project, const QString& projectFolder) {
+  const data::DatasetSettings next = data::datasetSettings(project, projectFolder.toStdString());
+  projectFolder_ = projectFolder;
+  const bool changed = !haveSettings_ || next.dataset.path != settings_.dataset.path ||
+                       next.dataset.kind != settings_.dataset.kind ||
+                       next.dataset.captionExtension != settings_.dataset.captionExtension ||
+                       next.dataset.defaultCaption != settings_.dataset.defaultCaption ||
+                       next.dataset.minImageSize != settings_.dataset.minImageSize ||
+                       next.dataset.filters != settings_.dataset.filters ||
+                       next.buckets.resolution != settings_.buckets.resolution ||
+                       next.buckets.minSide != settings_.buckets.minSide ||
+                       next.buckets.maxSide != settings_.buckets.maxSide || next.useBuckets != settings_.useBuckets;
+  settings_ = next;
+  haveSettings_ = true;
+  if (changed) startScan();
+}
+
+void DatasetPage::setDatasetPath(const QString& path) {
+  settings_.dataset.path = QDir::cleanPath(path).toStdString();
+  if (settings_.dataset.kind != "folder" && settings_.dataset.kind != "webdataset") settings_.dataset.kind = "auto";
+  startScan();
+}
+
+void DatasetPage::rescan() { startScan(); }
+
+void DatasetPage::startScan() {
+  pathLabel_->setText(settings_.dataset.path.empty()
+                          ? tr("No dataset chosen.")
+                          : tr("Dataset: %1").arg(QDir::toNativeSeparators(qs(settings_.dataset.path))));
+  if (scanning_) {
+    // The running scan is cancelled; this one starts when it has ended.
+    *cancel_ = true;
+    rescanWhenDone_ = true;
+    return;
+  }
+  error_.clear();
+  if (settings_.dataset.path.empty()) {
+    dataset_.reset();
+    model_->clear();
+    gridStack_->setCurrentWidget(hint_);
+    refreshSummary();
+    return;
+  }
+  scanning_ = true;
+  rescanWhenDone_ = false;
+  cancel_ = std::make_shared<std::atomic<bool>>(false);
+  progress_->setRange(0, 0);
+  progress_->show();
+  cancelButton_->show();
+
+  const data::DatasetOptions options = settings_.dataset;
+  const std::shared_ptr<std::atomic<bool>> cancel = cancel_;
+  QPointer<QProgressBar> bar(progress_);
+  auto* watcher = new QFutureWatcher<ScanResult>(this);
+  connect(watcher, &QFutureWatcher<ScanResult>::finished, this, [this, watcher] {
+    const ScanResult result = watcher->result();
+    watcher->deleteLater();
+    scanning_ = false;
+    progress_->hide();
+    cancelButton_->hide();
+    if (rescanWhenDone_) {
+      startScan();
+      return;
+    }
+    if (result.cancelled) {
+      pathLabel_->setText(pathLabel_->text() + " " + tr("(scan cancelled)"));
+      return;
+    }
+    if (!result.error.isEmpty()) {
+      showError(result.error);
+      emit scanFinished();
+      return;
+    }
+    dataset_ = result.dataset;
+    onScanned();
+  });
+  watcher->setFuture(QtConcurrent::run([options, cancel, bar]() -> ScanResult {
+    data::ScanCallbacks callbacks;
+    callbacks.cancel = cancel.get();
+    callbacks.progress = [bar](std::size_t done, std::size_t total) {
+      QMetaObject::invokeMethod(
+          QCoreApplication::instance(),
+          [bar, done, total] {
+            if (!bar) return;
+            bar->setRange(0, int(total));
+            bar->setValue(int(done));
+          },
+          Qt::QueuedConnection);
+    };
+    ScanResult result;
+    try {
+      result.dataset = std::make_shared<const data::Dataset>(data::scanDataset(options, callbacks));
+    } catch (const data::ScanCancelled&) {
+      result.cancelled = true;
+    } catch (const std::exception& e) {
+      result.error = QString::fromUtf8(e.what());
+    }
+    return result;
+  }));
+}
+
+void DatasetPage::cancelScan() {
+  if (cancel_) *cancel_ = true;
+}
+
+void DatasetPage::showError(const QString& message) {
+  error_ = message;
+  dataset_.reset();
+  model_->clear();
+  hint_->setText(tr("The dataset cannot be read:\n%1").arg(message));
+  gridStack_->setCurrentWidget(hint_);
+  refreshSummary();
+}
+
+void DatasetPage::onScanned() {
+  model_->setDataset(dataset_, qs(settings_.dataset.captionExtension));
+  gridStack_->setCurrentWidget(model_->rowCount() > 0 ? static_cast<QWidget*>(grid_) : hint_);
+  if (model_->rowCount() == 0) hint_->setText(tr("No images found in %1. Drop images here to add them.")
+                                                  .arg(QDir::toNativeSeparators(datasetPath())));
+  histogram_->clear();
+  for (const data::BucketCount& b : data::bucketHistogram(*dataset_, settings_)) {
+    auto* item = new QTreeWidgetItem(histogram_, {QStringLiteral("%1 × %2").arg(b.bucket.width).arg(b.bucket.height),
+                                                  QLocale().toString(qulonglong(b.count))});
+    item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
+  }
+  issues_->clear();
+  for (const data::Issue& issue : dataset_->issues)
+    new QTreeWidgetItem(issues_, {QString::fromUtf8(data::issueName(issue.kind)), qs(issue.item), qs(issue.message)});
+  issues_->header()->resizeSections(QHeaderView::ResizeToContents);
+  refreshSummary();
+  emit scanFinished();
+}
+
+void DatasetPage::refreshSummary() {
+  if (!dataset_) {
+    summary_->setText(error_.isEmpty() ? tr("No dataset scanned yet.") : error_);
+    return;
+  }
+  QStringList formats;
+  for (const auto& [name, count] : dataset_->formats) formats << QStringLiteral("%1 %2").arg(count).arg(qs(name));
+  int missingCaptions = 0;
+  for (int row = 0; row < model_->rowCount(); ++row)
+    if (model_->index(row).data(DatasetModel::ProblemsRole).toInt() & DatasetModel::MissingCaption) ++missingCaptions;
+  summary_->setText(tr("%1 usable images (%2), %3 skipped, %4 without caption; %5 per epoch with repeats.")
+                        .arg(dataset_->samples.size())
+                        .arg(formats.isEmpty() ? tr("none") : formats.join(", "))
+                        .arg(dataset_->skipped())
+                        .arg(missingCaptions)
+                        .arg(dataset_->epochSize()));
+}
+
+void DatasetPage::chooseFolder() {
+  const QString folder = QFileDialog::getExistingDirectory(this, tr("Dataset Folder"), datasetPath());
+  if (!folder.isEmpty()) useDataset(folder);
+}
+
+void DatasetPage::useDataset(const QString& path) {
+  setDatasetPath(path);
+  emit datasetPathChosen(QDir::cleanPath(path));
+}
+
+void DatasetPage::dragEnterEvent(QDragEnterEvent* event) {
+  if (!event->mimeData()->hasUrls()) return;
+  for (const QUrl& url : event->mimeData()->urls())
+    if (!url.isLocalFile()) return;
+  event->acceptProposedAction();
+}
+
+void DatasetPage::dropEvent(QDropEvent* event) {
+  QStringList folders, shards, images, others;
+  for (const QUrl& url : event->mimeData()->urls()) {
+    const QString path = url.toLocalFile();
+    const QFileInfo info(path);
+    if (info.isDir()) folders << path;
+    else if (info.suffix().toLower() == "tar") shards << path;
+    else if (isImageFile(path)) images << path;
+    else others << info.fileName();
+  }
+  event->acceptProposedAction();
+  if (!folders.isEmpty()) {
+    useDataset(folders.first());
+  } else if (!shards.isEmpty()) {
+    const QString pattern = shards.size() == 1 ? shards.first() : shardPattern(shards);
+    useDataset(pattern.isEmpty() ? shards.first() : pattern);
+  } else if (!images.isEmpty()) {
+    addImages(images);
+  }
+  if (!others.isEmpty())
+    QMessageBox::information(this, tr("Not Added"),
+                             tr("These files are neither images, folders nor .tar shards and were not added: %1")
+                                 .arg(others.join(", ")));
+}
+
+void DatasetPage::addImages(const QStringList& files) {
+  QString folder = datasetPath();
+  if (folder.isEmpty() || !QFileInfo(folder).isDir()) {
+    folder = QFileDialog::getExistingDirectory(this, tr("Folder to Add the Images To"), projectFolder_);
+    if (folder.isEmpty()) return;
+  }
+  // Images are copied with a caption file of the same name, when one lies beside them; nothing in
+  // the dataset is ever overwritten.
+  QStringList clashes, failed;
+  const QString captionExtension = qs(settings_.dataset.captionExtension);
+  for (const QString& file : files) {
+    const QFileInfo source(file);
+    const QString target = QDir(folder).filePath(source.fileName());
+    if (QFileInfo::exists(target)) {
+      clashes << source.fileName();
+      continue;
+    }
+    if (!QFile::copy(file, target)) {
+      failed << source.fileName();
+      continue;
+    }
+    const QString caption = source.dir().filePath(source.completeBaseName() + captionExtension);
+    const QString captionTarget = QDir(folder).filePath(source.completeBaseName() + captionExtension);
+    if (QFileInfo::exists(caption) && !QFileInfo::exists(captionTarget)) QFile::copy(caption, captionTarget);
+  }
+  if (!clashes.isEmpty() || !failed.isEmpty()) {
+    QStringList lines;
+    if (!clashes.isEmpty()) lines << tr("Already in the dataset (left as they are): %1").arg(clashes.join(", "));
+    if (!failed.isEmpty()) lines << tr("Could not be copied: %1").arg(failed.join(", "));
+    QMessageBox::warning(this, tr("Some Images Not Added"), lines.join("\n"));
+  }
+  if (QDir::cleanPath(folder) != QDir::cleanPath(datasetPath())) {
+    useDataset(folder);
+  } else {
+    rescan();
+  }
+}
+
+}  // namespace sds::widgets

@@ -1,0 +1,83 @@
+#pragma once
+// The studio's side of the trainer: runs `sdtrain --events jsonl train PROJECT` as a child process,
+// turns its event lines into signals and sends commands to its stdin. The trainer never runs in the
+// studio's process, so a crash, an out-of-memory kill or a CUDA error ends only the child; this class
+// then says what happened, with the last lines it printed, and whether a checkpoint exists to resume.
+
+#include <QObject>
+#include <QProcess>
+#include <QStringList>
+
+#include "protocol/events.h"
+
+namespace sds::widgets {
+
+class TrainerProcess : public QObject {
+  Q_OBJECT
+ public:
+  explicit TrainerProcess(QObject* parent = nullptr);
+  ~TrainerProcess() override;
+
+  struct StartOptions {
+    QString project;      // the saved project file
+    QString resume;       // "latest", a checkpoint folder, or empty for a new run
+    qint64 maxSteps = 0;  // 0: the project's
+    QString program;      // sdtrain; empty: sdtrainPath()
+    QString runFolder;    // the run's folder, searched for checkpoints when the trainer dies silently
+    // Set: run the built-in demo (`sdtrain demo --out demoFolder`, both of its phases) instead of
+    // `train project`.
+    QString demoFolder;
+  };
+  // Starts the trainer; false with the reason in *error when it cannot be started or one runs already.
+  bool start(const StartOptions& options, QString* error);
+  bool isRunning() const;
+  QString state() const { return state_; }  // the last state event ("" before the first)
+
+  // Commands (docs/protocol.md); ignored when no trainer runs.
+  void pause();
+  void resume();
+  void stop(bool saveCheckpoint);
+  void saveCheckpoint();
+  void sampleNow();
+  // Ends the trainer at once (the last resort; the window's close uses stop()).
+  void kill();
+  // Waits until the process ended; false on timeout.
+  bool waitForFinished(int milliseconds);
+
+  // The last lines the trainer logged or printed to stderr, oldest first (for failure reports).
+  QStringList recentLines() const { return recent_; }
+  // The newest checkpoint the trainer reported in this run, if any.
+  QString lastCheckpoint() const { return lastCheckpoint_; }
+
+ signals:
+  void started();
+  void logLine(const QString& level, const QString& message);
+  void stateChanged(const QString& state, const QString& detail);
+  void progress(const QString& phase, qint64 current, qint64 total);
+  void step(const sds::protocol::StepEvent& step);
+  void validation(qint64 step, double loss);
+  void sample(qint64 step, const QString& path, const QString& prompt, qint64 seed);
+  void checkpoint(qint64 step, const QString& path);
+  // An error event of the trainer, or a synthesized one when the process died without one.
+  void error(const QString& message, const QString& hint, bool resumable, const QString& checkpoint);
+  // The process ended. outcome: "finished", "stopped" (ended early, resumable), "failed" or "crashed".
+  void ended(const QString& outcome, int exitCode);
+
+ private:
+  void readEvents();
+  void readErrors();
+  void handle(const protocol::Event& event);
+  void onFinished(int exitCode, QProcess::ExitStatus status);
+  void send(const protocol::Command& command);
+  void remember(const QString& line);
+
+  QProcess* process_ = nullptr;
+  QByteArray pending_;  // stdout bytes after the last complete line
+  QString state_;
+  QStringList recent_;
+  QString lastCheckpoint_;
+  QString runFolder_;   // for finding checkpoints when the trainer died before reporting one
+  bool sawError_ = false;
+};
+
+}  // namespace sds::widgets
