@@ -233,7 +233,7 @@ void DatasetPage::setProject(const config::Project& project, const QString& proj
 
 void DatasetPage::setDatasetPath(const QString& path) {
   settings_.dataset.path = QDir::cleanPath(path).toStdString();
-  if (settings_.dataset.kind != "folder" && settings_.dataset.kind != "webdataset") settings_.dataset.kind = "auto";
+  settings_.dataset.kind = "auto";  // a folder or shards, told apart by the scan
   startScan();
 }
 

@@ -57,8 +57,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(projectPage_, &ProjectPage::edited, this, [this] { document_->update(projectPage_->project()); });
   connect(projectPage_, &ProjectPage::validated, this, &MainWindow::onValidated);
   connect(document_, &ProjectDocument::changed, this, &MainWindow::projectChanged);
-  connect(datasetPage_, &DatasetPage::datasetPathChosen, this,
-          [this](const QString& path) { setProjectValue("dataset.path", path); });
+  connect(datasetPage_, &DatasetPage::datasetPathChosen, this, [this](const QString& path) {
+    // A dropped or picked dataset is a folder or shards: "auto" tells them apart (and replaces the
+    // demo's generated "shapes").
+    setProjectValue("dataset.kind", "auto");
+    setProjectValue("dataset.path", path);
+  });
   connect(trainingPage_->modelPicker(), &ModelPicker::modelChosen, this,
           [this](const QString& path) { setProjectValue("model.path", path); });
   connect(trainingPage_, &TrainingPage::startRequested, this, &MainWindow::startTraining);
