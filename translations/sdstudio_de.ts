@@ -1014,6 +1014,392 @@
     </message>
 </context>
 <context>
+    <name>sds::widgets::DatasetModel</name>
+    <message>
+        <source>(skipped)</source>
+        <translation>(übersprungen)</translation>
+    </message>
+    <message>
+        <source>(no caption)</source>
+        <translation>(keine Bildunterschrift)</translation>
+    </message>
+    <message>
+        <source>%1 is inside a tar shard; captions of WebDataset shards cannot be edited here. Edit the shard&apos;s .txt member with the tool that made it.</source>
+        <translation>%1 liegt in einem tar-Shard; Bildunterschriften von WebDataset-Shards lassen sich hier nicht bearbeiten. Bearbeiten Sie das .txt-Element des Shards mit dem Werkzeug, das ihn erstellt hat.</translation>
+    </message>
+    <message>
+        <source>The caption could not be saved: %1</source>
+        <translation>Die Bildunterschrift konnte nicht gespeichert werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>sds::widgets::DatasetPage</name>
+    <message>
+        <source>Choose &amp;folder…</source>
+        <translation>&amp;Ordner wählen…</translation>
+    </message>
+    <message>
+        <source>Use a folder of images with captions as the dataset</source>
+        <translation>Einen Ordner mit Bildern und Bildunterschriften als Datensatz verwenden</translation>
+    </message>
+    <message>
+        <source>Re&amp;scan</source>
+        <translation>&amp;Neu einlesen</translation>
+    </message>
+    <message>
+        <source>Scan the dataset again</source>
+        <translation>Den Datensatz erneut einlesen</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <source>All images</source>
+        <translation>Alle Bilder</translation>
+    </message>
+    <message>
+        <source>Any problem</source>
+        <translation>Alle Probleme</translation>
+    </message>
+    <message>
+        <source>Missing caption</source>
+        <translation>Fehlende Bildunterschrift</translation>
+    </message>
+    <message>
+        <source>Unreadable</source>
+        <translation>Nicht lesbar</translation>
+    </message>
+    <message>
+        <source>Too small</source>
+        <translation>Zu klein</translation>
+    </message>
+    <message>
+        <source>Filter by caption or file name…</source>
+        <translation>Nach Bildunterschrift oder Dateiname filtern…</translation>
+    </message>
+    <message>
+        <source>Filter by caption or file name</source>
+        <translation>Nach Bildunterschrift oder Dateiname filtern</translation>
+    </message>
+    <message>
+        <source>Scan progress</source>
+        <translation>Fortschritt des Einlesens</translation>
+    </message>
+    <message>
+        <source>Scanning: %v / %m images</source>
+        <translation>Einlesen: %v / %m Bilder</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel scan</source>
+        <translation>Einlesen &amp;abbrechen</translation>
+    </message>
+    <message>
+        <source>Drop a folder of images with captions, single images or WebDataset .tar shards here, or choose a folder.</source>
+        <translation>Ziehen Sie einen Ordner mit Bildern und Bildunterschriften, einzelne Bilder oder WebDataset-.tar-Shards hierher, oder wählen Sie einen Ordner.</translation>
+    </message>
+    <message>
+        <source>Images and captions</source>
+        <translation>Bilder und Bildunterschriften</translation>
+    </message>
+    <message>
+        <source>Double-click or press F2 to edit a caption</source>
+        <translation>Doppelklick oder F2 bearbeitet eine Bildunterschrift</translation>
+    </message>
+    <message>
+        <source>Bucket</source>
+        <translation>Bucket</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>Bilder</translation>
+    </message>
+    <message>
+        <source>Bucket histogram</source>
+        <translation>Bucket-Histogramm</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meldung</translation>
+    </message>
+    <message>
+        <source>Problems found</source>
+        <translation>Gefundene Probleme</translation>
+    </message>
+    <message>
+        <source>Caption Not Saved</source>
+        <translation>Bildunterschrift nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>S&amp;how:</source>
+        <translation>An&amp;zeigen:</translation>
+    </message>
+    <message>
+        <source>Aspect-ratio buckets</source>
+        <translation>Buckets nach Seitenverhältnis</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>Probleme</translation>
+    </message>
+    <message>
+        <source>No dataset chosen.</source>
+        <translation>Kein Datensatz gewählt.</translation>
+    </message>
+    <message>
+        <source>Dataset: %1</source>
+        <translation>Datensatz: %1</translation>
+    </message>
+    <message>
+        <source>(scan cancelled)</source>
+        <translation>(Einlesen abgebrochen)</translation>
+    </message>
+    <message>
+        <source>The dataset cannot be read:
+%1</source>
+        <translation>Der Datensatz kann nicht gelesen werden:
+%1</translation>
+    </message>
+    <message>
+        <source>No images found in %1. Drop images here to add them.</source>
+        <translation>In %1 wurden keine Bilder gefunden. Ziehen Sie Bilder hierher, um sie hinzuzufügen.</translation>
+    </message>
+    <message>
+        <source>No dataset scanned yet.</source>
+        <translation>Noch kein Datensatz eingelesen.</translation>
+    </message>
+    <message>
+        <source>%1 usable images (%2), %3 skipped, %4 without caption; %5 per epoch with repeats.</source>
+        <translation>%1 verwendbare Bilder (%2), %3 übersprungen, %4 ohne Bildunterschrift; %5 pro Epoche mit Wiederholungen.</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>Dataset Folder</source>
+        <translation>Datensatzordner</translation>
+    </message>
+    <message>
+        <source>Not Added</source>
+        <translation>Nicht hinzugefügt</translation>
+    </message>
+    <message>
+        <source>These files are neither images, folders nor .tar shards and were not added: %1</source>
+        <translation>Diese Dateien sind weder Bilder noch Ordner noch .tar-Shards und wurden nicht hinzugefügt: %1</translation>
+    </message>
+    <message>
+        <source>Folder to Add the Images To</source>
+        <translation>Ordner, dem die Bilder hinzugefügt werden</translation>
+    </message>
+    <message>
+        <source>Already in the dataset (left as they are): %1</source>
+        <translation>Schon im Datensatz (unverändert gelassen): %1</translation>
+    </message>
+    <message>
+        <source>Could not be copied: %1</source>
+        <translation>Konnten nicht kopiert werden: %1</translation>
+    </message>
+    <message>
+        <source>Some Images Not Added</source>
+        <translation>Einige Bilder nicht hinzugefügt</translation>
+    </message>
+</context>
+<context>
+    <name>sds::widgets::LogTerminal</name>
+    <message>
+        <source>Trainer log</source>
+        <translation>Protokoll des Trainers</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy all</source>
+        <translation>Alles kopieren</translation>
+    </message>
+    <message>
+        <source>Log level filter</source>
+        <translation>Filter nach Protokollstufe</translation>
+    </message>
+    <message>
+        <source>Show only lines of this level and above</source>
+        <translation>Nur Zeilen dieser Stufe und darüber anzeigen</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>Debug and above</source>
+        <translation>Debug und darüber</translation>
+    </message>
+    <message>
+        <source>Info and above</source>
+        <translation>Info und darüber</translation>
+    </message>
+    <message>
+        <source>Warnings and errors</source>
+        <translation>Warnungen und Fehler</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Search the log…</source>
+        <translation>Protokoll durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Search the log</source>
+        <translation>Protokoll durchsuchen</translation>
+    </message>
+    <message>
+        <source>Find previous</source>
+        <translation>Vorherigen Treffer suchen</translation>
+    </message>
+    <message>
+        <source>Find next (Enter)</source>
+        <translation>Nächsten Treffer suchen (Eingabetaste)</translation>
+    </message>
+    <message>
+        <source>Find next</source>
+        <translation>Nächsten Treffer suchen</translation>
+    </message>
+    <message>
+        <source>F&amp;ollow</source>
+        <translation>&amp;Mitlaufen</translation>
+    </message>
+    <message>
+        <source>Keep the newest line in view; scrolling up pauses this</source>
+        <translation>Die neueste Zeile im Blick behalten; Hochscrollen hält das an</translation>
+    </message>
+    <message>
+        <source>&amp;Save…</source>
+        <translation>&amp;Speichern…</translation>
+    </message>
+    <message>
+        <source>Save the whole log to a text file</source>
+        <translation>Das ganze Protokoll in eine Textdatei speichern</translation>
+    </message>
+    <message>
+        <source>Save Log</source>
+        <translation>Protokoll speichern</translation>
+    </message>
+    <message>
+        <source>Log files (*.log *.txt)</source>
+        <translation>Protokolldateien (*.log *.txt)</translation>
+    </message>
+    <message>
+        <source>C&amp;lear</source>
+        <translation>&amp;Leeren</translation>
+    </message>
+    <message>
+        <source>Remove every line from the view</source>
+        <translation>Alle Zeilen aus der Ansicht entfernen</translation>
+    </message>
+    <message>
+        <source>%1 could not be written: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Line %1 of %2</source>
+        <translation>Zeile %1 von %2</translation>
+    </message>
+    <message>
+        <source>No match</source>
+        <translation>Kein Treffer</translation>
+    </message>
+</context>
+<context>
+    <name>sds::widgets::LossChart</name>
+    <message>
+        <source>Loss chart</source>
+        <translation>Loss-Diagramm</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>Loss</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>Lernrate</translation>
+    </message>
+    <message>
+        <source>Smoothed loss</source>
+        <translation>Geglätteter Loss</translation>
+    </message>
+    <message>
+        <source>Validation loss</source>
+        <translation>Validierungs-Loss</translation>
+    </message>
+    <message>
+        <source>&amp;Log scale</source>
+        <translation>&amp;Logarithmisch</translation>
+    </message>
+    <message>
+        <source>Show the loss on a logarithmic axis</source>
+        <translation>Den Loss auf einer logarithmischen Achse zeigen</translation>
+    </message>
+    <message>
+        <source>&amp;Fit</source>
+        <translation>&amp;Einpassen</translation>
+    </message>
+    <message>
+        <source>Show the whole run and follow new steps again</source>
+        <translation>Den ganzen Lauf zeigen und neuen Schritten wieder folgen</translation>
+    </message>
+    <message>
+        <source>Export &amp;PNG…</source>
+        <translation>&amp;PNG exportieren…</translation>
+    </message>
+    <message>
+        <source>Save the chart as drawn as a PNG image</source>
+        <translation>Das Diagramm wie gezeichnet als PNG-Bild speichern</translation>
+    </message>
+    <message>
+        <source>Export &amp;CSV…</source>
+        <translation>&amp;CSV exportieren…</translation>
+    </message>
+    <message>
+        <source>Save every step&apos;s loss, smoothed loss and learning rate, and the validation losses, as CSV</source>
+        <translation>Loss, geglätteten Loss und Lernrate jedes Schritts sowie die Validierungs-Losses als CSV speichern</translation>
+    </message>
+    <message>
+        <source>%1 could not be written: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Export Chart</source>
+        <translation>Diagramm exportieren</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>Export Loss Data</source>
+        <translation>Loss-Daten exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+</context>
+<context>
     <name>sds::widgets::MainWindow</name>
     <message>
         <source>SD Studio projects (*.toml);;All files (*)</source>
@@ -1036,20 +1422,8 @@
         <translation>Training</translation>
     </message>
     <message>
-        <source>Start, pause, resume and stop training here, with a progress bar, the time left, images per second and GPU memory; a live loss chart with the learning rate and validation loss; and the trainer&apos;s log. The trainer runs as its own process (sdtrain), so a crash or out-of-memory error never takes the window down, and every run can be resumed from its last checkpoint.
-
-This version edits and validates projects; the trainer arrives in a following version.</source>
-        <translation>Hier können Sie das Training starten, pausieren, fortsetzen und stoppen – mit Fortschrittsbalken, verbleibender Zeit, Bildern pro Sekunde und GPU-Speicher, einem Live-Diagramm des Loss mit Lernrate und Validierungs-Loss sowie dem Log des Trainers. Der Trainer läuft als eigener Prozess (sdtrain), sodass ein Absturz oder ein Speichermangel das Fenster nie mitreißt, und jeder Trainingslauf kann ab seinem letzten Checkpoint fortgesetzt werden.
-
-Diese Version bearbeitet und validiert Projekte; der Trainer folgt in einer späteren Version.</translation>
-    </message>
-    <message>
         <source>Samples</source>
         <translation>Beispielbilder</translation>
-    </message>
-    <message>
-        <source>The sample images made during training, newest first, by step and prompt. Click one to see it at full size with its prompt, seed and step, or compare two steps side by side. Prompts, seed and interval are set in the Samples section of the Project page.</source>
-        <translation>Die während des Trainings erzeugten Beispielbilder, die neuesten zuerst, nach Schritt und Prompt. Klicken Sie auf ein Bild, um es in voller Größe mit Prompt, Seed und Schritt anzuzeigen, oder vergleichen Sie zwei Schritte nebeneinander. Prompts, Seed und Intervall werden im Abschnitt „Beispielbilder“ der Seite „Projekt“ festgelegt.</translation>
     </message>
     <message>
         <source>Swarm</source>
@@ -1224,12 +1598,142 @@ Diese Version bearbeitet und validiert Projekte; der Trainer folgt in einer spä
         </translation>
     </message>
     <message>
-        <source>Drop folders of images with captions, single images or WebDataset .tar shards here. This page will show every image as a thumbnail with its caption (editable in place), the counts per format, the aspect-ratio bucket histogram and every problem the dataset check finds: missing captions, unreadable and too-small images, duplicates.
+        <source>Cannot Start Training</source>
+        <translation>Training kann nicht starten</translation>
+    </message>
+    <message numerus="yes">
+        <source>The project has %n problem(s) marked on the Project page. Fix them, then start again.</source>
+        <translation>
+            <numerusform>Das Projekt hat %n auf der Projektseite markiertes Problem. Beheben Sie es und starten Sie erneut.</numerusform>
+            <numerusform>Das Projekt hat %n auf der Projektseite markierte Probleme. Beheben Sie sie und starten Sie erneut.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The base model cannot be used:
 
-For now, the dataset folder is set in the Dataset section of the Project page.</source>
-        <translation>Ziehen Sie Ordner mit Bildern und Bildbeschreibungen, einzelne Bilder oder WebDataset-.tar-Shards hierher. Diese Seite wird jedes Bild als Vorschaubild mit seiner Bildbeschreibung zeigen (direkt bearbeitbar), dazu die Anzahl je Format, das Histogramm der Seitenverhältnis-Buckets und jedes Problem, das die Datensatzprüfung findet: fehlende Bildbeschreibungen, unlesbare und zu kleine Bilder, Duplikate.
+%1</source>
+        <translation>Das Basismodell kann nicht verwendet werden:
 
-Vorerst wird der Datensatzordner im Abschnitt „Datensatz“ der Seite „Projekt“ festgelegt.</translation>
+%1</translation>
+    </message>
+    <message>
+        <source>Resume Training?</source>
+        <translation>Training fortsetzen?</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Trainer Still Stopping</source>
+        <translation>Trainer hält noch an</translation>
+    </message>
+    <message>
+        <source>The trainer is still stopping (it may be writing a checkpoint). Quit now and end it at once?</source>
+        <translation>Der Trainer hält noch an (vielleicht schreibt er gerade einen Checkpoint). Jetzt beenden und ihn sofort abbrechen?</translation>
+    </message>
+    <message>
+        <source>Training in Progress</source>
+        <translation>Training läuft</translation>
+    </message>
+    <message>
+        <source>Training is still running. Stop it before closing?</source>
+        <translation>Das Training läuft noch. Vor dem Schließen anhalten?</translation>
+    </message>
+    <message>
+        <source>Stop with a Checkpoint</source>
+        <translation>Mit Checkpoint anhalten</translation>
+    </message>
+    <message>
+        <source>Cancel Training</source>
+        <translation>Training abbrechen</translation>
+    </message>
+    <message>
+        <source>Keep Training</source>
+        <translation>Weiter trainieren</translation>
+    </message>
+    <message>
+        <source>With a checkpoint the run can be resumed later from where it stopped; cancelling keeps only the checkpoints already written.</source>
+        <translation>Mit Checkpoint lässt sich der Lauf später dort fortsetzen, wo er anhielt; beim Abbrechen bleiben nur die schon geschriebenen Checkpoints.</translation>
+    </message>
+    <message>
+        <source>Stopping the trainer; the window closes when it has ended…</source>
+        <translation>Der Trainer wird angehalten; das Fenster schließt sich, sobald er beendet ist…</translation>
+    </message>
+    <message>
+        <source>The run folder %1 already holds checkpoints, the newest at step %2. Resume the run from there?
+
+To start a new run instead, choose another folder in Output → Output folder on the Project page.</source>
+        <translation>Der Ordner des Laufs %1 enthält schon Checkpoints, den neuesten bei Schritt %2. Den Lauf dort fortsetzen?
+
+Für einen neuen Lauf wählen Sie stattdessen auf der Projektseite unter Ausgabe → Ausgabeordner einen anderen Ordner.</translation>
+    </message>
+</context>
+<context>
+    <name>sds::widgets::ModelPicker</name>
+    <message>
+        <source>Model &amp;folder…</source>
+        <translation>Modell&amp;ordner…</translation>
+    </message>
+    <message>
+        <source>Choose a diffusers model folder (with model_index.json)</source>
+        <translation>Einen diffusers-Modellordner (mit model_index.json) wählen</translation>
+    </message>
+    <message>
+        <source>Checkpoint &amp;file…</source>
+        <translation>Checkpoint-&amp;Datei…</translation>
+    </message>
+    <message>
+        <source>Choose a single-file checkpoint (.safetensors) as A1111 and ComfyUI use</source>
+        <translation>Einen Einzeldatei-Checkpoint (.safetensors) wählen, wie ihn A1111 und ComfyUI verwenden</translation>
+    </message>
+    <message>
+        <source>Base model folder</source>
+        <translation>Ordner des Basismodells</translation>
+    </message>
+    <message>
+        <source>Base model checkpoint</source>
+        <translation>Checkpoint des Basismodells</translation>
+    </message>
+    <message>
+        <source>Checkpoints (*.safetensors);;All files (*)</source>
+        <translation>Checkpoints (*.safetensors);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Base model:</source>
+        <translation>Basismodell:</translation>
+    </message>
+    <message>
+        <source>none chosen</source>
+        <translation>keins gewählt</translation>
+    </message>
+    <message>
+        <source>new weights from scratch (architecture %1)</source>
+        <translation>neue Gewichte von Grund auf (Architektur %1)</translation>
+    </message>
+    <message>
+        <source>The trainer (sdtrain) was not found, so the model cannot be checked.</source>
+        <translation>Der Trainer (sdtrain) wurde nicht gefunden, daher kann das Modell nicht geprüft werden.</translation>
+    </message>
+    <message>
+        <source>checking %1…</source>
+        <translation>prüfe %1…</translation>
+    </message>
+    <message>
+        <source>sdtrain model info failed (%1).</source>
+        <translation>sdtrain model info ist fehlgeschlagen (%1).</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>Basismodell</translation>
+    </message>
+    <message>
+        <source>%1 cannot be used as the base model.</source>
+        <translation>%1 kann nicht als Basismodell verwendet werden.</translation>
+    </message>
+    <message>
+        <source>%1 — %2, %3 px, %4 M UNet parameters (%5)</source>
+        <translation>%1 — %2, %3 px, %4 Mio. UNet-Parameter (%5)</translation>
     </message>
 </context>
 <context>
@@ -1248,6 +1752,77 @@ Vorerst wird der Datensatzordner im Abschnitt „Datensatz“ der Seite „Proje
     <message>
         <source>Find a setting</source>
         <translation>Einstellung suchen</translation>
+    </message>
+</context>
+<context>
+    <name>sds::widgets::SamplesPage</name>
+    <message>
+        <source>%1 cannot be read: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Step %1 · seed %2</source>
+        <translation>Schritt %1 · Seed %2</translation>
+    </message>
+    <message>
+        <source>Sample images</source>
+        <translation>Beispielbilder</translation>
+    </message>
+    <message>
+        <source>Prompt filter</source>
+        <translation>Filter nach Prompt</translation>
+    </message>
+    <message>
+        <source>All prompts</source>
+        <translation>Alle Prompts</translation>
+    </message>
+    <message>
+        <source>&amp;Compare</source>
+        <translation>&amp;Vergleichen</translation>
+    </message>
+    <message>
+        <source>Show the two selected samples side by side</source>
+        <translation>Die beiden gewählten Beispielbilder nebeneinander zeigen</translation>
+    </message>
+    <message>
+        <source>&amp;Open run folder</source>
+        <translation>Ordner des Laufs ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <source>Open the run&apos;s folder in the file manager</source>
+        <translation>Den Ordner des Laufs im Dateimanager öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Prompt:</source>
+        <translation>&amp;Prompt:</translation>
+    </message>
+    <message>
+        <source>Step %1
+%2</source>
+        <translation>Schritt %1
+%2</translation>
+    </message>
+    <message>
+        <source>%1
+Step %2 · seed %3</source>
+        <translation>%1
+Schritt %2 · Seed %3</translation>
+    </message>
+    <message>
+        <source>No samples yet. They appear here as the trainer makes them (see the Samples section of the Project page for prompts and interval).</source>
+        <translation>Noch keine Beispielbilder. Sie erscheinen hier, sobald der Trainer sie erzeugt (Prompts und Intervall stehen im Abschnitt Beispielbilder der Projektseite).</translation>
+    </message>
+    <message>
+        <source>%1 of %2 samples shown. Double-click one to see it at full size; select two to compare them.</source>
+        <translation>%1 von %2 Beispielbildern angezeigt. Doppelklicken Sie eins für die volle Größe; wählen Sie zwei, um sie zu vergleichen.</translation>
+    </message>
+    <message>
+        <source>Sample at step %1</source>
+        <translation>Beispielbild bei Schritt %1</translation>
+    </message>
+    <message>
+        <source>Step %1 and step %2</source>
+        <translation>Schritt %1 und Schritt %2</translation>
     </message>
 </context>
 <context>
@@ -1275,6 +1850,228 @@ Vorerst wird der Datensatzordner im Abschnitt „Datensatz“ der Seite „Proje
     <message>
         <source>Enter a number, for example 0.5 or 1e-5.</source>
         <translation>Geben Sie eine Zahl ein, zum Beispiel 0.5 oder 1e-5.</translation>
+    </message>
+</context>
+<context>
+    <name>sds::widgets::TrainerProcess</name>
+    <message>
+        <source>A training run is already in progress.</source>
+        <translation>Es läuft bereits ein Training.</translation>
+    </message>
+    <message>
+        <source>The trainer (sdtrain) was not found beside sdstudio or on the PATH; set SDS_SDTRAIN to its location.</source>
+        <translation>Der Trainer (sdtrain) wurde weder neben sdstudio noch im PATH gefunden; setzen Sie SDS_SDTRAIN auf seinen Pfad.</translation>
+    </message>
+    <message>
+        <source>The trainer %1 could not be started: %2</source>
+        <translation>Der Trainer %1 konnte nicht gestartet werden: %2</translation>
+    </message>
+    <message>
+        <source>Unreadable line from the trainer (%1): %2</source>
+        <translation>Unlesbare Zeile vom Trainer (%1): %2</translation>
+    </message>
+    <message>
+        <source>The trainer stopped unexpectedly (it crashed or was killed, for example by the system when memory ran out).</source>
+        <translation>Der Trainer hat unerwartet aufgehört (er ist abgestürzt oder wurde beendet, etwa vom System, als der Speicher knapp wurde).</translation>
+    </message>
+    <message>
+        <source>The trainer ended with exit code %1 without reporting why.</source>
+        <translation>Der Trainer endete mit dem Exit-Code %1, ohne einen Grund zu melden.</translation>
+    </message>
+    <message>
+        <source>The last lines it printed are shown below.</source>
+        <translation>Seine letzten Ausgabezeilen stehen unten.</translation>
+    </message>
+</context>
+<context>
+    <name>sds::widgets::TrainingPage</name>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Starten</translation>
+    </message>
+    <message>
+        <source>Save the project and start training (continues the run when it has checkpoints)</source>
+        <translation>Das Projekt speichern und das Training starten (setzt den Lauf fort, wenn er Checkpoints hat)</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pause</translation>
+    </message>
+    <message>
+        <source>Finish the current step, then wait; press again to resume</source>
+        <translation>Den laufenden Schritt beenden, dann warten; erneut drücken zum Fortsetzen</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>An&amp;halten</translation>
+    </message>
+    <message>
+        <source>Stop after writing a checkpoint, so the run can be resumed</source>
+        <translation>Nach dem Schreiben eines Checkpoints anhalten, damit der Lauf fortgesetzt werden kann</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <source>Stop and save a checkpoint</source>
+        <translation>Anhalten und Checkpoint speichern</translation>
+    </message>
+    <message>
+        <source>Cancel without a checkpoint</source>
+        <translation>Ohne Checkpoint abbrechen</translation>
+    </message>
+    <message>
+        <source>Save &amp;now</source>
+        <translation>Jetzt s&amp;ichern</translation>
+    </message>
+    <message>
+        <source>Write a checkpoint now and keep training</source>
+        <translation>Jetzt einen Checkpoint schreiben und weiter trainieren</translation>
+    </message>
+    <message>
+        <source>Sa&amp;mple now</source>
+        <translation>Jetzt &amp;Beispielbilder</translation>
+    </message>
+    <message>
+        <source>Make sample images for the project&apos;s prompts now and keep training</source>
+        <translation>Jetzt Beispielbilder zu den Prompts des Projekts erzeugen und weiter trainieren</translation>
+    </message>
+    <message>
+        <source>Training progress</source>
+        <translation>Trainingsfortschritt</translation>
+    </message>
+    <message>
+        <source>Last lines of the trainer</source>
+        <translation>Letzte Zeilen des Trainers</translation>
+    </message>
+    <message>
+        <source>&amp;Resume from the last checkpoint</source>
+        <translation>Ab dem letzten Checkpoint &amp;fortsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Dismiss</source>
+        <translation>&amp;Schließen</translation>
+    </message>
+    <message>
+        <source>Idle. Press Start to train the project.</source>
+        <translation>Bereit. Starten trainiert das Projekt.</translation>
+    </message>
+    <message>
+        <source>Starting the trainer for %1</source>
+        <translation>Der Trainer für %1 startet</translation>
+    </message>
+    <message>
+        <source>Resuming %1 from %2</source>
+        <translation>%1 wird ab %2 fortgesetzt</translation>
+    </message>
+    <message>
+        <source>Starting the demo in %1: first the autoencoder, then the text-to-image model</source>
+        <translation>Die Demo in %1 startet: zuerst der Autoencoder, dann das Text-zu-Bild-Modell</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>Starting the trainer…</source>
+        <translation>Der Trainer startet…</translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation>Das Modell wird geladen…</translation>
+    </message>
+    <message>
+        <source>Scanning the dataset…</source>
+        <translation>Der Datensatz wird eingelesen…</translation>
+    </message>
+    <message>
+        <source>Caching latents and text embeddings…</source>
+        <translation>Latents und Text-Embeddings werden zwischengespeichert…</translation>
+    </message>
+    <message>
+        <source>Making sample images…</source>
+        <translation>Beispielbilder werden erzeugt…</translation>
+    </message>
+    <message>
+        <source>Saving a checkpoint…</source>
+        <translation>Ein Checkpoint wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>Paused at step %1. Press Resume to continue.</source>
+        <translation>Angehalten bei Schritt %1. Fortsetzen setzt das Training fort.</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Wird angehalten…</translation>
+    </message>
+    <message>
+        <source>Stopped at step %1; the run can be resumed.</source>
+        <translation>Bei Schritt %1 angehalten; der Lauf kann fortgesetzt werden.</translation>
+    </message>
+    <message>
+        <source>Finished: %1 steps.</source>
+        <translation>Fertig: %1 Schritte.</translation>
+    </message>
+    <message>
+        <source>Failed.</source>
+        <translation>Fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>Step %v of %m (%p%)</source>
+        <translation>Schritt %v von %m (%p %)</translation>
+    </message>
+    <message>
+        <source>Time left: %1</source>
+        <translation>Restzeit: %1</translation>
+    </message>
+    <message>
+        <source>%1 images/s</source>
+        <translation>%1 Bilder/s</translation>
+    </message>
+    <message>
+        <source>%1 it/s</source>
+        <translation>%1 it/s</translation>
+    </message>
+    <message>
+        <source>loss %1</source>
+        <translation>Loss %1</translation>
+    </message>
+    <message>
+        <source>epoch %1</source>
+        <translation>Epoche %1</translation>
+    </message>
+    <message>
+        <source>GPU memory %1 GiB</source>
+        <translation>GPU-Speicher %1 GiB</translation>
+    </message>
+    <message>
+        <source>The run can be resumed from its checkpoint at step %1.</source>
+        <translation>Der Lauf kann ab seinem Checkpoint bei Schritt %1 fortgesetzt werden.</translation>
+    </message>
+    <message>
+        <source>The run can be resumed from %1.</source>
+        <translation>Der Lauf kann ab %1 fortgesetzt werden.</translation>
+    </message>
+    <message>
+        <source>Finished: %1 steps. The trained model is in the run folder.</source>
+        <translation>Fertig: %1 Schritte. Das trainierte Modell liegt im Ordner des Laufs.</translation>
+    </message>
+    <message>
+        <source>Stopped at step %1; press Start to resume the run.</source>
+        <translation>Bei Schritt %1 angehalten; Starten setzt den Lauf fort.</translation>
+    </message>
+    <message>
+        <source>The trainer failed (exit code %1). See the message above.</source>
+        <translation>Der Trainer ist fehlgeschlagen (Exit-Code %1). Siehe die Meldung oben.</translation>
+    </message>
+    <message>
+        <source>The trainer failed (exit code %1).</source>
+        <translation>Der Trainer ist fehlgeschlagen (Exit-Code %1).</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
     </message>
 </context>
 </TS>

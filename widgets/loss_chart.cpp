@@ -251,7 +251,9 @@ void LossChart::applyPalette() {
   QColor grid = text;
   grid.setAlpha(40);
   plot_->setBackground(palette().brush(QPalette::Base));
-  plot_->legend->setBrush(palette().brush(QPalette::Base));
+  QColor legendBackground = palette().color(QPalette::Base);
+  legendBackground.setAlpha(200);  // the newest points may lie under the legend
+  plot_->legend->setBrush(legendBackground);
   plot_->legend->setTextColor(text);
   plot_->legend->setBorderPen(QPen(grid));
   for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis, plot_->yAxis2}) {

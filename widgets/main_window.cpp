@@ -362,7 +362,7 @@ bool MainWindow::startTraining() {
     // The trainer never overwrites a run: continuing it is the one way to use this folder.
     QMessageBox box(QMessageBox::Question, tr("Resume Training?"),
                     tr("The run folder %1 already holds checkpoints, the newest at step %2. Resume the run from "
-                       "there?\n\nTo start a new run instead, choose another folder in Output → Run folder on the "
+                       "there?\n\nTo start a new run instead, choose another folder in Output → Output folder on the "
                        "Project page.")
                         .arg(QDir::toNativeSeparators(run))
                         .arg(checkpointStep(latest)),

@@ -137,9 +137,6 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
   connect(trainer_, &TrainerProcess::progress, this, &TrainingPage::onProgress);
   connect(trainer_, &TrainerProcess::step, this, &TrainingPage::onStep);
   connect(trainer_, &TrainerProcess::validation, chart_, &LossChart::addValidation);
-  connect(trainer_, &TrainerProcess::checkpoint, this, [this](qint64 step, const QString& path) {
-    terminal_->append("info", tr("Checkpoint at step %1: %2").arg(step).arg(path));
-  });
   connect(trainer_, &TrainerProcess::error, this, &TrainingPage::onError);
   connect(trainer_, &TrainerProcess::ended, this, &TrainingPage::onEnded);
 

@@ -3,8 +3,11 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <cstdio>
 
 #include "main_window.h"
+#include "screenshot_tour.h"
+#include "theme.h"
 #include "translation.h"
 
 int main(int argc, char** argv) {
@@ -24,12 +27,25 @@ int main(int argc, char** argv) {
   parser.addVersionOption();
   const QCommandLineOption demo("demo", "Open the built-in demo project.");
   const QCommandLineOption language("language", "User interface language, for example de or en.", "code");
+  const QCommandLineOption theme("theme", "Colours: system (the desktop's), light or dark.", "name", "system");
+  const QCommandLineOption screenshots(
+      "screenshots", "Visit every page (training the project for a few seconds), save screenshots to a folder, quit.",
+      "folder");
+  const QCommandLineOption trainSeconds("screenshot-training-seconds",
+                                        "How long --screenshots trains before the Training page's picture.", "s", "25");
   parser.addOption(demo);
   parser.addOption(language);
+  parser.addOption(theme);
+  parser.addOption(screenshots);
+  parser.addOption(trainSeconds);
   parser.addPositionalArgument("project", "A project file (.toml) to open.", "[project]");
   parser.process(app);
 
   sds::widgets::installTranslations(parser.value(language));
+  if (!sds::widgets::applyTheme(parser.value(theme))) {
+    std::fprintf(stderr, "sdstudio: unknown theme \"%s\"; expected system, light or dark\n", qPrintable(parser.value(theme)));
+    return 2;
+  }
 
   sds::widgets::MainWindow window;
   window.show();
@@ -38,5 +54,9 @@ int main(int argc, char** argv) {
     window.openProject(files.first());
   else if (parser.isSet(demo))
     window.openDemoProject();
+  if (parser.isSet(screenshots)) {
+    auto* tour = new ScreenshotTour(&window, parser.value(screenshots), parser.value(trainSeconds).toInt());
+    tour->start();
+  }
   return app.exec();
 }
