@@ -14,7 +14,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools linguist-qt6
   libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev qt6-qpa-plugins qt6-translations-l10n
   # headless GUI runs and screenshots
-  xvfb xauth x11-apps
+  xvfb xauth x11-apps imagemagick
 )
 
 missing=()

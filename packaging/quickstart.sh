@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's two commands:
-#   packaging/quickstart.sh demo   install, build, and open sdstudio with the demo project
+#   packaging/quickstart.sh demo   install, build, and open sdstudio training the demo project
 #                                  (without a display: run the demo headless through sdtrain)
 #   packaging/quickstart.sh test   install, build, and run the whole test suite through ctest
 # BUILD_DIR (default: build) and JOBS (default: all cores) can be set in the environment.
@@ -29,8 +29,8 @@ if [ "$mode" = test ]; then
 fi
 
 if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
-  echo "Starting SD Studio with the demo project…"
-  exec "$build/bin/sdstudio" --demo
+  echo "Starting SD Studio with the demo project, training it…"
+  exec "$build/bin/sdstudio" --demo --train
 fi
 echo "No display found: running the demo headless with sdtrain."
 exec "$build/bin/sdtrain" demo --out "${SDS_DEMO_DIR:-$HOME/sdstudio-demo}"

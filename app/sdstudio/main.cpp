@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QTimer>
 #include <cstdio>
 
 #include "main_window.h"
@@ -33,7 +34,9 @@ int main(int argc, char** argv) {
       "folder");
   const QCommandLineOption trainSeconds("screenshot-training-seconds",
                                         "How long --screenshots trains before the Training page's picture.", "s", "25");
+  const QCommandLineOption train("train", "Start training the opened project right away.");
   parser.addOption(demo);
+  parser.addOption(train);
   parser.addOption(language);
   parser.addOption(theme);
   parser.addOption(screenshots);
@@ -54,6 +57,7 @@ int main(int argc, char** argv) {
     window.openProject(files.first());
   else if (parser.isSet(demo))
     window.openDemoProject();
+  if (parser.isSet(train)) QTimer::singleShot(0, &window, [&window] { window.startTraining(); });
   if (parser.isSet(screenshots)) {
     auto* tour = new ScreenshotTour(&window, parser.value(screenshots), parser.value(trainSeconds).toInt());
     tour->start();
