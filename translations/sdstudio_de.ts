@@ -1035,10 +1035,6 @@
 <context>
     <name>sds::widgets::DatasetPage</name>
     <message>
-        <source>Choose &amp;folder…</source>
-        <translation>&amp;Ordner wählen…</translation>
-    </message>
-    <message>
         <source>Use a folder of images with captions as the dataset</source>
         <translation>Einen Ordner mit Bildern und Bildunterschriften als Datensatz verwenden</translation>
     </message>
@@ -1092,7 +1088,7 @@
     </message>
     <message>
         <source>&amp;Cancel scan</source>
-        <translation>Einlesen &amp;abbrechen</translation>
+        <translation>Einlesen a&amp;bbrechen</translation>
     </message>
     <message>
         <source>Drop a folder of images with captions, single images or WebDataset .tar shards here, or choose a folder.</source>
@@ -1137,10 +1133,6 @@
     <message>
         <source>Caption Not Saved</source>
         <translation>Bildunterschrift nicht gespeichert</translation>
-    </message>
-    <message>
-        <source>S&amp;how:</source>
-        <translation>An&amp;zeigen:</translation>
     </message>
     <message>
         <source>Aspect-ratio buckets</source>
@@ -1212,6 +1204,14 @@
         <source>Some Images Not Added</source>
         <translation>Einige Bilder nicht hinzugefügt</translation>
     </message>
+    <message>
+        <source>Choose fol&amp;der…</source>
+        <translation>&amp;Ordner wählen…</translation>
+    </message>
+    <message>
+        <source>Sho&amp;w:</source>
+        <translation>An&amp;zeigen:</translation>
+    </message>
 </context>
 <context>
     <name>sds::widgets::LogTerminal</name>
@@ -1276,16 +1276,8 @@
         <translation>Nächsten Treffer suchen</translation>
     </message>
     <message>
-        <source>F&amp;ollow</source>
-        <translation>&amp;Mitlaufen</translation>
-    </message>
-    <message>
         <source>Keep the newest line in view; scrolling up pauses this</source>
         <translation>Die neueste Zeile im Blick behalten; Hochscrollen hält das an</translation>
-    </message>
-    <message>
-        <source>&amp;Save…</source>
-        <translation>&amp;Speichern…</translation>
     </message>
     <message>
         <source>Save the whole log to a text file</source>
@@ -1298,10 +1290,6 @@
     <message>
         <source>Log files (*.log *.txt)</source>
         <translation>Protokolldateien (*.log *.txt)</translation>
-    </message>
-    <message>
-        <source>C&amp;lear</source>
-        <translation>&amp;Leeren</translation>
     </message>
     <message>
         <source>Remove every line from the view</source>
@@ -1318,6 +1306,18 @@
     <message>
         <source>No match</source>
         <translation>Kein Treffer</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <translation>Mitlaufen</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>Speichern…</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
     </message>
 </context>
 <context>
@@ -1347,32 +1347,16 @@
         <translation>Validierungs-Loss</translation>
     </message>
     <message>
-        <source>&amp;Log scale</source>
-        <translation>&amp;Logarithmisch</translation>
-    </message>
-    <message>
         <source>Show the loss on a logarithmic axis</source>
         <translation>Den Loss auf einer logarithmischen Achse zeigen</translation>
-    </message>
-    <message>
-        <source>&amp;Fit</source>
-        <translation>&amp;Einpassen</translation>
     </message>
     <message>
         <source>Show the whole run and follow new steps again</source>
         <translation>Den ganzen Lauf zeigen und neuen Schritten wieder folgen</translation>
     </message>
     <message>
-        <source>Export &amp;PNG…</source>
-        <translation>&amp;PNG exportieren…</translation>
-    </message>
-    <message>
         <source>Save the chart as drawn as a PNG image</source>
         <translation>Das Diagramm wie gezeichnet als PNG-Bild speichern</translation>
-    </message>
-    <message>
-        <source>Export &amp;CSV…</source>
-        <translation>&amp;CSV exportieren…</translation>
     </message>
     <message>
         <source>Save every step&apos;s loss, smoothed loss and learning rate, and the validation losses, as CSV</source>
@@ -1397,6 +1381,22 @@
     <message>
         <source>CSV files (*.csv)</source>
         <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>Log scale</source>
+        <translation>Logarithmisch</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Einpassen</translation>
+    </message>
+    <message>
+        <source>Export PNG…</source>
+        <translation>PNG exportieren…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
     </message>
 </context>
 <context>
@@ -1672,16 +1672,8 @@ Für einen neuen Lauf wählen Sie stattdessen auf der Projektseite unter Ausgabe
 <context>
     <name>sds::widgets::ModelPicker</name>
     <message>
-        <source>Model &amp;folder…</source>
-        <translation>Modell&amp;ordner…</translation>
-    </message>
-    <message>
         <source>Choose a diffusers model folder (with model_index.json)</source>
         <translation>Einen diffusers-Modellordner (mit model_index.json) wählen</translation>
-    </message>
-    <message>
-        <source>Checkpoint &amp;file…</source>
-        <translation>Checkpoint-&amp;Datei…</translation>
     </message>
     <message>
         <source>Choose a single-file checkpoint (.safetensors) as A1111 and ComfyUI use</source>
@@ -1734,6 +1726,14 @@ Für einen neuen Lauf wählen Sie stattdessen auf der Projektseite unter Ausgabe
     <message>
         <source>%1 — %2, %3 px, %4 M UNet parameters (%5)</source>
         <translation>%1 — %2, %3 px, %4 Mio. UNet-Parameter (%5)</translation>
+    </message>
+    <message>
+        <source>Model folder…</source>
+        <translation>Modellordner…</translation>
+    </message>
+    <message>
+        <source>Checkpoint file…</source>
+        <translation>Checkpoint-Datei…</translation>
     </message>
 </context>
 <context>
@@ -1903,7 +1903,7 @@ Schritt %2 · Seed %3</translation>
     </message>
     <message>
         <source>S&amp;top</source>
-        <translation>An&amp;halten</translation>
+        <translation>Anha&amp;lten</translation>
     </message>
     <message>
         <source>Stop after writing a checkpoint, so the run can be resumed</source>
@@ -1951,7 +1951,7 @@ Schritt %2 · Seed %3</translation>
     </message>
     <message>
         <source>&amp;Dismiss</source>
-        <translation>&amp;Schließen</translation>
+        <translation>Ausbl&amp;enden</translation>
     </message>
     <message>
         <source>Idle. Press Start to train the project.</source>

@@ -73,7 +73,7 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   pathLabel_ = new QLabel(this);
   pathLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   pathLabel_->setWordWrap(true);
-  auto* choose = new QPushButton(tr("Choose &folder…"), this);
+  auto* choose = new QPushButton(tr("Choose fol&der…"), this);
   choose->setToolTip(tr("Use a folder of images with captions as the dataset"));
   connect(choose, &QPushButton::clicked, this, &DatasetPage::chooseFolder);
   auto* rescanButton = new QPushButton(tr("Re&scan"), this);
@@ -168,7 +168,7 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   top->addWidget(choose);
   top->addWidget(rescanButton);
   auto* filters = new QHBoxLayout;
-  auto* showLabel = new QLabel(tr("S&how:"), this);
+  auto* showLabel = new QLabel(tr("Sho&w:"), this);
   showLabel->setBuddy(problemFilter_);
   filters->addWidget(showLabel);
   filters->addWidget(problemFilter_);

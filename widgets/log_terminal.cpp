@@ -76,7 +76,7 @@ LogTerminal::LogTerminal(QWidget* parent) : QWidget(parent) {
   searchStatus_ = new QLabel(this);
 
   follow_ = new QToolButton(this);
-  follow_->setText(tr("F&ollow"));
+  follow_->setText(tr("Follow"));
   follow_->setCheckable(true);
   follow_->setChecked(true);
   follow_->setToolTip(tr("Keep the newest line in view; scrolling up pauses this"));
@@ -84,7 +84,7 @@ LogTerminal::LogTerminal(QWidget* parent) : QWidget(parent) {
     if (on) view_->scrollToBottom();
   });
   auto* save = new QToolButton(this);
-  save->setText(tr("&Save…"));
+  save->setText(tr("Save…"));
   save->setToolTip(tr("Save the whole log to a text file"));
   connect(save, &QToolButton::clicked, this, [this] {
     const QString path = QFileDialog::getSaveFileName(this, tr("Save Log"), "sdtrain.log", tr("Log files (*.log *.txt)"));
@@ -93,7 +93,7 @@ LogTerminal::LogTerminal(QWidget* parent) : QWidget(parent) {
     if (!saveTo(path, &error)) QMessageBox::warning(this, tr("Save Log"), error);
   });
   auto* clearButton = new QToolButton(this);
-  clearButton->setText(tr("C&lear"));
+  clearButton->setText(tr("Clear"));
   clearButton->setToolTip(tr("Remove every line from the view"));
   connect(clearButton, &QToolButton::clicked, this, &LogTerminal::clear);
   for (QToolButton* b : {follow_, save, clearButton}) {

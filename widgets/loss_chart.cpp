@@ -69,20 +69,20 @@ LossChart::LossChart(QWidget* parent) : QWidget(parent) {
   });
 
   logButton_ = new QToolButton(this);
-  logButton_->setText(tr("&Log scale"));
+  logButton_->setText(tr("Log scale"));
   logButton_->setCheckable(true);
   logButton_->setToolTip(tr("Show the loss on a logarithmic axis"));
   connect(logButton_, &QToolButton::toggled, this, &LossChart::setLogScale);
   auto* fitButton = new QToolButton(this);
-  fitButton->setText(tr("&Fit"));
+  fitButton->setText(tr("Fit"));
   fitButton->setToolTip(tr("Show the whole run and follow new steps again"));
   connect(fitButton, &QToolButton::clicked, this, &LossChart::fit);
   auto* pngButton = new QToolButton(this);
-  pngButton->setText(tr("Export &PNG…"));
+  pngButton->setText(tr("Export PNG…"));
   pngButton->setToolTip(tr("Save the chart as drawn as a PNG image"));
   connect(pngButton, &QToolButton::clicked, this, [this] { exportWithDialog(true); });
   auto* csvButton = new QToolButton(this);
-  csvButton->setText(tr("Export &CSV…"));
+  csvButton->setText(tr("Export CSV…"));
   csvButton->setToolTip(tr("Save every step's loss, smoothed loss and learning rate, and the validation losses, "
                            "as CSV"));
   connect(csvButton, &QToolButton::clicked, this, [this] { exportWithDialog(false); });

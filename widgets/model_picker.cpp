@@ -20,9 +20,9 @@ ModelPicker::ModelPicker(QWidget* parent) : QWidget(parent) {
   label_ = new QLabel(this);
   label_->setWordWrap(true);
   label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  chooseFolder_ = new QPushButton(tr("Model &folder…"), this);
+  chooseFolder_ = new QPushButton(tr("Model folder…"), this);
   chooseFolder_->setToolTip(tr("Choose a diffusers model folder (with model_index.json)"));
-  chooseFile_ = new QPushButton(tr("Checkpoint &file…"), this);
+  chooseFile_ = new QPushButton(tr("Checkpoint file…"), this);
   chooseFile_->setToolTip(tr("Choose a single-file checkpoint (.safetensors) as A1111 and ComfyUI use"));
   connect(chooseFolder_, &QPushButton::clicked, this, [this] {
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Base model folder"), baseFolder_);
