@@ -20,7 +20,6 @@
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -30,6 +29,7 @@
 
 #include "dataset_model.h"
 #include "dataset_scan_filter.h"
+#include "dropped_files.h"
 
 namespace sds::widgets {
 namespace {
@@ -41,26 +41,6 @@ struct ScanResult {
   QString error;
   bool cancelled = false;
 };
-
-bool isImageFile(const QString& path) {
-  static const QStringList suffixes{"png", "jpg", "jpeg", "webp", "bmp"};
-  return suffixes.contains(QFileInfo(path).suffix().toLower());
-}
-
-// Several numbered shards of one name ("data-000.tar" … "data-009.tar") as the brace pattern the
-// WebDataset source reads; empty when they do not form one.
-QString shardPattern(QStringList shards) {
-  shards.sort();
-  static const QRegularExpression numbered("^(.*?)(\\d+)\\.tar$");
-  const QRegularExpressionMatch first = numbered.match(shards.first());
-  const QRegularExpressionMatch last = numbered.match(shards.last());
-  if (!first.hasMatch() || !last.hasMatch() || first.captured(1) != last.captured(1) ||
-      first.captured(2).size() != last.captured(2).size())
-    return {};
-  for (const QString& shard : shards)
-    if (!numbered.match(shard).hasMatch() || numbered.match(shard).captured(1) != first.captured(1)) return {};
-  return first.captured(1) + "{" + first.captured(2) + ".." + last.captured(2) + "}.tar";
-}
 
 }  // namespace
 
@@ -143,25 +123,14 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   issues_->setHeaderLabels({tr("Problem"), tr("File"), tr("Message")});
   issues_->setRootIsDecorated(false);
   issues_->setAccessibleName(tr("Problems found"));
-  connect(issues_, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
-    // Selects the image the issue is about, when it is in the grid.
-    const QString path = item->text(1);
-    problemFilter_->setCurrentIndex(0);
-    textFilter_->clear();
-    for (int row = 0; row < filter_->rowCount(); ++row) {
-      const QModelIndex i = filter_->index(row, 0);
-      if (i.data(DatasetModel::PathRole).toString() == path) {
-        grid_->setCurrentIndex(i);
-        grid_->scrollTo(i);
-        grid_->setFocus();
-        return;
-      }
-    }
-  });
+  issues_->setToolTip(tr("Double-click or press Enter on a problem to show its image"));
+  connect(issues_, &QTreeWidget::itemActivated, this,
+          [this](QTreeWidgetItem* item) { selectImage(item->data(1, Qt::UserRole).toString()); });
 
   connect(model_, &DatasetModel::editRefused, this,
           [this](const QString& reason) { QMessageBox::warning(this, tr("Caption Not Saved"), reason); });
-  connect(model_, &DatasetModel::captionSaved, this, [this] { refreshSummary(); });
+  connect(model_, &DatasetModel::captionSaved, this,
+          [this](int, const QString& path, const QString&) { captionSaved(path); });
 
   auto* top = new QHBoxLayout;
   top->addWidget(pathLabel_, 1);
@@ -208,7 +177,9 @@ QString DatasetPage::datasetPath() const { return qs(settings_.dataset.path); }
 
 int DatasetPage::sampleCount() const { return dataset_ ? int(dataset_->samples.size()) : 0; }
 
-int DatasetPage::issueCount() const { return dataset_ ? int(dataset_->issues.size()) : 0; }
+int DatasetPage::issueCount() const { return issues_->topLevelItemCount(); }
+
+QAbstractItemModel* DatasetPage::gridModel() const { return model_; }
 
 QString DatasetPage::summaryText() const { return summary_->text(); }
 
@@ -329,7 +300,8 @@ void DatasetPage::showError(const QString& message) {
 }
 
 void DatasetPage::onScanned() {
-  model_->setDataset(dataset_, qs(settings_.dataset.captionExtension));
+  captionsEdited_ = false;
+  model_->setDataset(dataset_, qs(settings_.dataset.captionExtension), qs(settings_.dataset.defaultCaption));
   gridStack_->setCurrentWidget(model_->rowCount() > 0 ? static_cast<QWidget*>(grid_) : hint_);
   if (model_->rowCount() == 0) hint_->setText(tr("No images found in %1. Drop images here to add them.")
                                                   .arg(QDir::toNativeSeparators(datasetPath())));
@@ -340,8 +312,14 @@ void DatasetPage::onScanned() {
     item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
   }
   issues_->clear();
-  for (const data::Issue& issue : dataset_->issues)
-    new QTreeWidgetItem(issues_, {QString::fromUtf8(data::issueName(issue.kind)), qs(issue.item), qs(issue.message)});
+  for (const data::Issue& issue : dataset_->issues) {
+    auto* item = new QTreeWidgetItem(
+        issues_, {QString::fromUtf8(data::issueName(issue.kind)), QDir::toNativeSeparators(qs(issue.item)),
+                  qs(issue.message)});
+    item->setData(0, Qt::UserRole, int(issue.kind));
+    item->setData(1, Qt::UserRole, qs(issue.item));
+    item->setToolTip(2, qs(issue.message));
+  }
   issues_->header()->resizeSections(QHeaderView::ResizeToContents);
   refreshSummary();
   emit scanFinished();
@@ -362,7 +340,37 @@ void DatasetPage::refreshSummary() {
                         .arg(formats.isEmpty() ? tr("none") : formats.join(", "))
                         .arg(dataset_->skipped())
                         .arg(missingCaptions)
-                        .arg(dataset_->epochSize()));
+                        .arg(dataset_->epochSize()) +
+                    (captionsEdited_ ? " " + tr("Captions were edited since the scan: rescan to update the counts "
+                                                "and buckets.")
+                                     : QString()));
+}
+
+void DatasetPage::captionSaved(const QString& path) {
+  // Its missing-caption issue is resolved; the rest waits for the next scan.
+  captionsEdited_ = true;
+  if (!(model_->index(model_->rowOf(path)).data(DatasetModel::ProblemsRole).toInt() & DatasetModel::MissingCaption))
+    for (int i = issues_->topLevelItemCount() - 1; i >= 0; --i) {
+      QTreeWidgetItem* item = issues_->topLevelItem(i);
+      if (item->data(1, Qt::UserRole).toString() == path &&
+          item->data(0, Qt::UserRole).toInt() == int(data::IssueKind::MissingCaption))
+        delete item;
+    }
+  refreshSummary();
+}
+
+void DatasetPage::selectImage(const QString& path) {
+  const int row = model_->rowOf(path);
+  if (row < 0) return;  // an issue about a folder, shard or concept.toml
+  QModelIndex shown = filter_->mapFromSource(model_->index(row));
+  if (!shown.isValid()) {
+    problemFilter_->setCurrentIndex(0);
+    textFilter_->clear();
+    shown = filter_->mapFromSource(model_->index(row));
+  }
+  grid_->setCurrentIndex(shown);
+  grid_->scrollTo(shown);
+  grid_->setFocus();
 }
 
 void DatasetPage::chooseFolder() {
@@ -383,28 +391,34 @@ void DatasetPage::dragEnterEvent(QDragEnterEvent* event) {
 }
 
 void DatasetPage::dropEvent(QDropEvent* event) {
-  QStringList folders, shards, images, others;
-  for (const QUrl& url : event->mimeData()->urls()) {
-    const QString path = url.toLocalFile();
-    const QFileInfo info(path);
-    if (info.isDir()) folders << path;
-    else if (info.suffix().toLower() == "tar") shards << path;
-    else if (isImageFile(path)) images << path;
-    else others << info.fileName();
-  }
+  const DroppedFiles dropped = sortDroppedFiles(event->mimeData()->urls());
   event->acceptProposedAction();
-  if (!folders.isEmpty()) {
-    useDataset(folders.first());
-  } else if (!shards.isEmpty()) {
-    const QString pattern = shards.size() == 1 ? shards.first() : shardPattern(shards);
-    useDataset(pattern.isEmpty() ? shards.first() : pattern);
-  } else if (!images.isEmpty()) {
-    addImages(images);
+  QStringList notAdded = dropped.others;
+  if (!dropped.folders.isEmpty()) {
+    useDataset(dropped.folders.first());
+    notAdded << dropped.folders.mid(1) << dropped.shards << dropped.images;
+  } else if (!dropped.shards.isEmpty()) {
+    const QString pattern = shardPattern(dropped.shards);
+    if (pattern.isEmpty()) {
+      // Shards of different folders: the first folder's are used.
+      const QString folder = QFileInfo(dropped.shards.first()).path();
+      QStringList sameFolder;
+      for (const QString& shard : dropped.shards)
+        (QFileInfo(shard).path() == folder ? sameFolder : notAdded) << shard;
+      const QString first = shardPattern(sameFolder);
+      useDataset(first.isEmpty() ? dropped.shards.first() : first);
+    } else {
+      useDataset(pattern);
+    }
+    notAdded << dropped.images;
+  } else if (!dropped.images.isEmpty()) {
+    addImages(dropped.images);
   }
-  if (!others.isEmpty())
+  if (!notAdded.isEmpty())
     QMessageBox::information(this, tr("Not Added"),
-                             tr("These files are neither images, folders nor .tar shards and were not added: %1")
-                                 .arg(others.join(", ")));
+                             tr("A dataset is one folder, or .tar shards of one folder, or images to add to it. "
+                                "These were not used: %1")
+                                 .arg(notAdded.join(", ")));
 }
 
 void DatasetPage::addImages(const QStringList& files) {
