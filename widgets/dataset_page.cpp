@@ -11,6 +11,7 @@
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -27,6 +28,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "caption_editor.h"
 #include "dataset_model.h"
 #include "dataset_scan_filter.h"
 #include "dropped_files.h"
@@ -111,6 +113,9 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   gridStack_ = new QStackedWidget(this);
   gridStack_->addWidget(hint_);
   gridStack_->addWidget(grid_);
+  captionEditor_ = new CaptionEditor(this);
+  connect(grid_->selectionModel(), &QItemSelectionModel::currentChanged, this,
+          [this](const QModelIndex& current) { captionEditor_->setIndex(filter_->mapToSource(current)); });
 
   summary_ = new QLabel(this);
   summary_->setWordWrap(true);
@@ -155,7 +160,12 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   sideLayout->addWidget(new QLabel(tr("Problems"), side));
   sideLayout->addWidget(issues_, 2);
   auto* splitter = new QSplitter(this);
-  splitter->addWidget(gridStack_);
+  auto* left = new QSplitter(Qt::Vertical, this);
+  left->addWidget(gridStack_);
+  left->addWidget(captionEditor_);
+  left->setStretchFactor(0, 1);
+  left->setChildrenCollapsible(false);
+  splitter->addWidget(left);
   splitter->addWidget(side);
   splitter->setStretchFactor(0, 3);
   splitter->setStretchFactor(1, 2);

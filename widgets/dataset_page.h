@@ -24,6 +24,7 @@ class QTreeWidget;
 
 namespace sds::widgets {
 
+class CaptionEditor;
 class DatasetModel;
 
 class DatasetPage : public QWidget {
@@ -54,6 +55,7 @@ class DatasetPage : public QWidget {
   QTreeWidget* issueList() const { return issues_; }
   QTreeWidget* histogram() const { return histogram_; }
   QListView* grid() const { return grid_; }
+  CaptionEditor* captionEditor() const { return captionEditor_; }
 
  signals:
   // The user dropped or picked a dataset: the window writes it into the project.
@@ -96,6 +98,7 @@ class DatasetPage : public QWidget {
   QStackedWidget* gridStack_ = nullptr;
   QLabel* hint_ = nullptr;
   QListView* grid_ = nullptr;
+  CaptionEditor* captionEditor_ = nullptr;
   QLabel* summary_ = nullptr;
   QTreeWidget* histogram_ = nullptr;
   QTreeWidget* issues_ = nullptr;
