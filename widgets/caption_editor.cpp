@@ -35,8 +35,8 @@ CaptionEditor::CaptionEditor(QWidget* parent) : QWidget(parent) {
   connect(save_, &QPushButton::clicked, this, [this] { save(); });
   connect(revert_, &QPushButton::clicked, this, &CaptionEditor::load);
   connect(edit_, &QPlainTextEdit::modificationChanged, this, &CaptionEditor::updateButtons);
-  auto* shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), edit_, nullptr, nullptr,
-                                 Qt::WidgetShortcut);
+  auto* shortcut =
+      new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), edit_, nullptr, nullptr, Qt::WidgetShortcut);
   connect(shortcut, &QShortcut::activated, this, [this] { save(); });
 
   auto* buttons = new QVBoxLayout;
@@ -63,10 +63,13 @@ void CaptionEditor::setIndex(const QModelIndex& index) {
     model_ = index.model();
     if (model_) {
       connect(model_, &QAbstractItemModel::modelReset, this, &CaptionEditor::load);
-      connect(model_, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& from, const QModelIndex& to) {
-        // An edit in the grid shows here unless this editor has changes of its own.
-        if (index_.isValid() && !isModified() && from.row() <= index_.row() && index_.row() <= to.row()) load();
-      });
+      connect(
+          model_, &QAbstractItemModel::dataChanged, this,
+          [this](const QModelIndex& from, const QModelIndex& to) {
+            // An edit in the grid shows here unless this editor has changes of its own.
+            if (index_.isValid() && !isModified() && from.row() <= index_.row() && index_.row() <= to.row())
+              load();
+          });
     }
   }
   index_ = index;
@@ -99,9 +102,11 @@ void CaptionEditor::load() {
   edit_->document()->setModified(false);
   edit_->setEnabled(editable);
   edit_->setReadOnly(inShard);
-  if (inShard) note_->setText(tr("Captions inside tar shards cannot be edited here."));
-  else if (!editable) note_->setText(tr("This image is skipped by the scan: %1")
-                                         .arg(index_.data(DatasetModel::IssuesRole).toString()));
+  if (inShard)
+    note_->setText(tr("Captions inside tar shards cannot be edited here."));
+  else if (!editable)
+    note_->setText(
+        tr("This image is skipped by the scan: %1").arg(index_.data(DatasetModel::IssuesRole).toString()));
   updateButtons();
 }
 
@@ -114,7 +119,8 @@ bool CaptionEditor::save() {
     return false;
   }
   load();
-  note_->setText(tr("Saved to %1.").arg(QFileInfo(index_.data(DatasetModel::CaptionFileRole).toString()).fileName()));
+  note_->setText(
+      tr("Saved to %1.").arg(QFileInfo(index_.data(DatasetModel::CaptionFileRole).toString()).fileName()));
   return true;
 }
 

@@ -21,10 +21,13 @@ int problemOf(data::IssueKind kind) {
   switch (kind) {
     case data::IssueKind::MissingCaption: return DatasetModel::MissingCaption;
     case data::IssueKind::TooSmall: return DatasetModel::TooSmall;
-    case data::IssueKind::Unreadable: case data::IssueKind::Empty: case data::IssueKind::NotAnImage:
-    case data::IssueKind::Unsupported: case data::IssueKind::Truncated: case data::IssueKind::Corrupt:
-    case data::IssueKind::TooLarge:
-      return DatasetModel::Unreadable;
+    case data::IssueKind::Unreadable:
+    case data::IssueKind::Empty:
+    case data::IssueKind::NotAnImage:
+    case data::IssueKind::Unsupported:
+    case data::IssueKind::Truncated:
+    case data::IssueKind::Corrupt:
+    case data::IssueKind::TooLarge: return DatasetModel::Unreadable;
     default: return DatasetModel::OtherProblem;
   }
 }
@@ -79,11 +82,16 @@ void DatasetModel::setDataset(std::shared_ptr<const data::Dataset> dataset, cons
     items_.push_back(std::move(item));
   };
   for (const data::Sample& s : dataset->samples) {
-    const QString conceptDefault = s.concept < dataset->concepts.size()
-                                       ? qs(dataset->concepts[s.concept].defaultCaption) : QString();
-    add({s.image, qs(s.caption), NoProblem, {}, s.width, s.height, QString::fromUtf8(image::formatName(s.format)),
-         {}, conceptDefault.isEmpty() ? defaultCaption : conceptDefault},
-        s.contentHash);
+    const QString conceptDefault =
+        s.concept < dataset->concepts.size() ? qs(dataset->concepts[s.concept].defaultCaption) : QString();
+    Item item;
+    item.image = s.image;
+    item.caption = qs(s.caption);
+    item.width = s.width;
+    item.height = s.height;
+    item.format = QString::fromUtf8(image::formatName(s.format));
+    item.defaultCaption = conceptDefault.isEmpty() ? defaultCaption : conceptDefault;
+    add(std::move(item), s.contentHash);
   }
   // Warnings attach to their sample; skipped images become items of their own.
   for (const data::Issue& issue : dataset->issues) {
@@ -93,18 +101,25 @@ void DatasetModel::setDataset(std::shared_ptr<const data::Dataset> dataset, cons
       item.problems |= problemOf(issue.kind);
       item.issueText += (item.issueText.isEmpty() ? "" : "\n") + qs(issue.message);
     } else if (issue.skipped) {
-      add({refOf(issue.item), {}, problemOf(issue.kind), qs(issue.message), 0, 0, {}, {}, {}}, 0);
+      Item item;
+      item.image = refOf(issue.item);
+      item.problems = problemOf(issue.kind);
+      item.issueText = qs(issue.message);
+      add(std::move(item), 0);
     }
   }
   endResetModel();
 }
 
-int DatasetModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(items_.size()); }
+int DatasetModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : int(items_.size());
+}
 
 Qt::ItemFlags DatasetModel::flags(const QModelIndex& index) const {
   Qt::ItemFlags f = QAbstractListModel::flags(index);
   // Tar members stay editable so that an edit is refused with a reason rather than ignored.
-  if (index.isValid() && !(items_[std::size_t(index.row())].problems & (Unreadable | TooSmall | OtherProblem)))
+  if (index.isValid() &&
+      !(items_[std::size_t(index.row())].problems & (Unreadable | TooSmall | OtherProblem)))
     f |= Qt::ItemIsEditable;
   return f;
 }
@@ -137,10 +152,10 @@ QVariant DatasetModel::data(const QModelIndex& index, int role) const {
     case Qt::EditRole: return item.caption;
     case Qt::DecorationRole: return decoration(index.row());
     case Qt::ToolTipRole: {
-      QStringList lines{item.image.member.empty() ? QFileInfo(qs(item.image.path)).fileName()
-                                                  : qs(item.image.member),
-                        QDir::toNativeSeparators(item.image.member.empty() ? QFileInfo(qs(item.image.path)).path()
-                                                                           : qs(item.image.path))};
+      QStringList lines{
+          item.image.member.empty() ? QFileInfo(qs(item.image.path)).fileName() : qs(item.image.member),
+          QDir::toNativeSeparators(item.image.member.empty() ? QFileInfo(qs(item.image.path)).path()
+                                                             : qs(item.image.path))};
       QString size;
       if (item.width > 0) size = tr("%1 × %2 pixels").arg(item.width).arg(item.height);
       if (!item.format.isEmpty()) size += (size.isEmpty() ? "" : ", ") + item.format;
@@ -190,7 +205,8 @@ bool DatasetModel::setData(const QModelIndex& index, const QVariant& value, int 
     return false;
   }
   if (!(flags(index) & Qt::ItemIsEditable)) {
-    lastError_ = tr("%1 is skipped by the scan; its caption cannot be edited.").arg(qs(item.image.displayName()));
+    lastError_ =
+        tr("%1 is skipped by the scan; its caption cannot be edited.").arg(qs(item.image.displayName()));
     emit editRefused(lastError_);
     return false;
   }
@@ -213,8 +229,9 @@ bool DatasetModel::setData(const QModelIndex& index, const QVariant& value, int 
     item.issueText.clear();
   }
   decorations_.remove(index.row());  // the badge may come or go
-  emit dataChanged(index, index,
-                   {Qt::DisplayRole, Qt::EditRole, Qt::ToolTipRole, Qt::DecorationRole, ProblemsRole, IssuesRole});
+  emit dataChanged(
+      index, index,
+      {Qt::DisplayRole, Qt::EditRole, Qt::ToolTipRole, Qt::DecorationRole, ProblemsRole, IssuesRole});
   emit captionSaved(index.row(), qs(item.image.displayName()), file);
   return true;
 }

@@ -55,6 +55,7 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   pathLabel_ = new QLabel(this);
   pathLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   pathLabel_->setWordWrap(true);
+  pathLabel_->setAccessibleName(tr("Dataset path"));
   auto* choose = new QPushButton(tr("Choose &folder…"), this);
   choose->setToolTip(tr("Use a folder of images with captions as the dataset"));
   connect(choose, &QPushButton::clicked, this, &DatasetPage::chooseFolder);
@@ -66,7 +67,7 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   problemFilter_->setAccessibleName(tr("Show"));
   problemFilter_->addItem(tr("All images"), 0);
   problemFilter_->addItem(tr("Any problem"), DatasetModel::MissingCaption | DatasetModel::Unreadable |
-                                                DatasetModel::TooSmall | DatasetModel::OtherProblem);
+                                                 DatasetModel::TooSmall | DatasetModel::OtherProblem);
   problemFilter_->addItem(tr("Missing caption"), int(DatasetModel::MissingCaption));
   problemFilter_->addItem(tr("Unreadable"), int(DatasetModel::Unreadable));
   problemFilter_->addItem(tr("Too small"), int(DatasetModel::TooSmall));
@@ -84,13 +85,15 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   progress_->setAccessibleName(tr("Scan progress"));
   progress_->setFormat(tr("Scanning: %v / %m images"));
   cancelButton_ = new QPushButton(tr("&Cancel scan"), this);
+  cancelButton_->setToolTip(tr("Stop the scan; the last complete scan stays shown"));
   connect(cancelButton_, &QPushButton::clicked, this, &DatasetPage::cancelScan);
   progress_->hide();
   cancelButton_->hide();
 
-  hint_ = new QLabel(tr("Drop a folder of images with captions, single images or WebDataset .tar shards here, or "
-                        "choose a folder."),
-                     this);
+  hint_ =
+      new QLabel(tr("Drop a folder of images with captions, single images or WebDataset .tar shards here, or "
+                    "choose a folder."),
+                 this);
   hint_->setAlignment(Qt::AlignCenter);
   hint_->setWordWrap(true);
   QFont big = hint_->font();
@@ -101,7 +104,8 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   grid_->setModel(filter_);
   grid_->setViewMode(QListView::IconMode);
   grid_->setIconSize(QSize(DatasetModel::kThumbnailSize, DatasetModel::kThumbnailSize));
-  grid_->setGridSize(QSize(DatasetModel::kThumbnailSize + 28, DatasetModel::kThumbnailSize + 3 * fontMetrics().lineSpacing()));
+  grid_->setGridSize(QSize(DatasetModel::kThumbnailSize + 28,
+                           DatasetModel::kThumbnailSize + 3 * fontMetrics().lineSpacing()));
   grid_->setResizeMode(QListView::Adjust);
   grid_->setMovement(QListView::Static);
   grid_->setUniformItemSizes(true);
@@ -120,6 +124,7 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   summary_ = new QLabel(this);
   summary_->setWordWrap(true);
   summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  summary_->setAccessibleName(tr("Dataset summary"));
   histogram_ = new QTreeWidget(this);
   histogram_->setHeaderLabels({tr("Bucket"), tr("Images")});
   histogram_->setRootIsDecorated(false);
@@ -206,7 +211,8 @@ void DatasetPage::setProject(const config::Project& project, const QString& proj
                        next.dataset.filters != settings_.dataset.filters ||
                        next.buckets.resolution != settings_.buckets.resolution ||
                        next.buckets.minSide != settings_.buckets.minSide ||
-                       next.buckets.maxSide != settings_.buckets.maxSide || next.useBuckets != settings_.useBuckets;
+                       next.buckets.maxSide != settings_.buckets.maxSide ||
+                       next.useBuckets != settings_.useBuckets;
   settings_ = next;
   haveSettings_ = true;
   if (changed) startScan();
@@ -313,19 +319,20 @@ void DatasetPage::onScanned() {
   captionsEdited_ = false;
   model_->setDataset(dataset_, qs(settings_.dataset.captionExtension), qs(settings_.dataset.defaultCaption));
   gridStack_->setCurrentWidget(model_->rowCount() > 0 ? static_cast<QWidget*>(grid_) : hint_);
-  if (model_->rowCount() == 0) hint_->setText(tr("No images found in %1. Drop images here to add them.")
-                                                  .arg(QDir::toNativeSeparators(datasetPath())));
+  if (model_->rowCount() == 0)
+    hint_->setText(tr("No images found in %1. Drop images here to add them.")
+                       .arg(QDir::toNativeSeparators(datasetPath())));
   histogram_->clear();
   for (const data::BucketCount& b : data::bucketHistogram(*dataset_, settings_)) {
-    auto* item = new QTreeWidgetItem(histogram_, {QStringLiteral("%1 × %2").arg(b.bucket.width).arg(b.bucket.height),
-                                                  QLocale().toString(qulonglong(b.count))});
+    auto* item =
+        new QTreeWidgetItem(histogram_, {QStringLiteral("%1 × %2").arg(b.bucket.width).arg(b.bucket.height),
+                                         QLocale().toString(qulonglong(b.count))});
     item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
   }
   issues_->clear();
   for (const data::Issue& issue : dataset_->issues) {
-    auto* item = new QTreeWidgetItem(
-        issues_, {QString::fromUtf8(data::issueName(issue.kind)), QDir::toNativeSeparators(qs(issue.item)),
-                  qs(issue.message)});
+    auto* item = new QTreeWidgetItem(issues_, {QString::fromUtf8(data::issueName(issue.kind)),
+                                               QDir::toNativeSeparators(qs(issue.item)), qs(issue.message)});
     item->setData(0, Qt::UserRole, int(issue.kind));
     item->setData(1, Qt::UserRole, qs(issue.item));
     item->setToolTip(2, qs(issue.message));
@@ -341,25 +348,29 @@ void DatasetPage::refreshSummary() {
     return;
   }
   QStringList formats;
-  for (const auto& [name, count] : dataset_->formats) formats << QStringLiteral("%1 %2").arg(count).arg(qs(name));
+  for (const auto& [name, count] : dataset_->formats)
+    formats << QStringLiteral("%1 %2").arg(count).arg(qs(name));
   int missingCaptions = 0;
   for (int row = 0; row < model_->rowCount(); ++row)
-    if (model_->index(row).data(DatasetModel::ProblemsRole).toInt() & DatasetModel::MissingCaption) ++missingCaptions;
+    if (model_->index(row).data(DatasetModel::ProblemsRole).toInt() & DatasetModel::MissingCaption)
+      ++missingCaptions;
   summary_->setText(tr("%1 usable images (%2), %3 skipped, %4 without caption; %5 per epoch with repeats.")
                         .arg(dataset_->samples.size())
                         .arg(formats.isEmpty() ? tr("none") : formats.join(", "))
                         .arg(dataset_->skipped())
                         .arg(missingCaptions)
                         .arg(dataset_->epochSize()) +
-                    (captionsEdited_ ? " " + tr("Captions were edited since the scan: rescan to update the counts "
-                                                "and buckets.")
-                                     : QString()));
+                    (captionsEdited_
+                         ? " " + tr("Captions were edited since the scan: rescan to update the counts "
+                                    "and buckets.")
+                         : QString()));
 }
 
 void DatasetPage::captionSaved(const QString& path) {
   // Its missing-caption issue is resolved; the rest waits for the next scan.
   captionsEdited_ = true;
-  if (!(model_->index(model_->rowOf(path)).data(DatasetModel::ProblemsRole).toInt() & DatasetModel::MissingCaption))
+  if (!(model_->index(model_->rowOf(path)).data(DatasetModel::ProblemsRole).toInt() &
+        DatasetModel::MissingCaption))
     for (int i = issues_->topLevelItemCount() - 1; i >= 0; --i) {
       QTreeWidgetItem* item = issues_->topLevelItem(i);
       if (item->data(1, Qt::UserRole).toString() == path &&
@@ -425,10 +436,11 @@ void DatasetPage::dropEvent(QDropEvent* event) {
     addImages(dropped.images);
   }
   if (!notAdded.isEmpty())
-    QMessageBox::information(this, tr("Not Added"),
-                             tr("A dataset is one folder, or .tar shards of one folder, or images to add to it. "
-                                "These were not used: %1")
-                                 .arg(notAdded.join(", ")));
+    QMessageBox::information(
+        this, tr("Not Added"),
+        tr("A dataset is one folder, or .tar shards of one folder, or images to add to it. "
+           "These were not used: %1")
+            .arg(notAdded.join(", ")));
 }
 
 void DatasetPage::addImages(const QStringList& files) {
@@ -458,7 +470,8 @@ void DatasetPage::addImages(const QStringList& files) {
   }
   if (!clashes.isEmpty() || !failed.isEmpty()) {
     QStringList lines;
-    if (!clashes.isEmpty()) lines << tr("Already in the dataset (left as they are): %1").arg(clashes.join(", "));
+    if (!clashes.isEmpty())
+      lines << tr("Already in the dataset (left as they are): %1").arg(clashes.join(", "));
     if (!failed.isEmpty()) lines << tr("Could not be copied: %1").arg(failed.join(", "));
     QMessageBox::warning(this, tr("Some Images Not Added"), lines.join("\n"));
   }

@@ -21,10 +21,14 @@ DroppedFiles sortDroppedFiles(const QList<QUrl>& urls) {
     }
     const QString path = QDir::cleanPath(url.toLocalFile());
     const QFileInfo info(path);
-    if (info.isDir()) out.folders << path;
-    else if (info.suffix().toLower() == "tar") out.shards << path;
-    else if (isImageFileName(path)) out.images << path;
-    else out.others << info.fileName();
+    if (info.isDir())
+      out.folders << path;
+    else if (info.suffix().toLower() == "tar")
+      out.shards << path;
+    else if (isImageFileName(path))
+      out.images << path;
+    else
+      out.others << info.fileName();
   }
   return out;
 }
@@ -46,7 +50,8 @@ QString shardPattern(QStringList shards) {
 
   // A contiguous run of equally wide numbers between the same head and tail: {000..009}. Equal widths
   // keep the scan's expansion (zero-padded to the widest as written) the same set of names.
-  static const QRegularExpression numbered("^(.*?)(\\d+)(\\.tar)$", QRegularExpression::CaseInsensitiveOption);
+  static const QRegularExpression numbered("^(.*?)(\\d+)(\\.tar)$",
+                                           QRegularExpression::CaseInsensitiveOption);
   const QRegularExpressionMatch first = numbered.match(names.first());
   bool run = first.hasMatch() && first.captured(2).size() <= 9;  // the scan's range limit
   for (int i = 0; run && i < names.size(); ++i) {

@@ -20,12 +20,14 @@ QImage decodeThumbnail(data::ImageReader& reader, const data::ImageRef& ref) {
   }
   image::DecodeOptions options;
   options.minWidth = options.minHeight = ThumbnailLoader::kSize;
-  const image::DecodeResult decoded = image::decodeImage(bytes.data(), bytes.size(), ref.displayName(), options);
+  const image::DecodeResult decoded =
+      image::decodeImage(bytes.data(), bytes.size(), ref.displayName(), options);
   if (!decoded) return {};
   const image::Rgb8Image& rgb = decoded.value().image;
   const QImage image(rgb.pixels.data(), rgb.width, rgb.height, rgb.width * 3, QImage::Format_RGB888);
   // scaled() makes a deep copy, so the pixels may go with `decoded`.
-  return image.scaled(ThumbnailLoader::kSize, ThumbnailLoader::kSize, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+  return image.scaled(ThumbnailLoader::kSize, ThumbnailLoader::kSize, Qt::KeepAspectRatio,
+                      Qt::SmoothTransformation);
 }
 
 }  // namespace
@@ -58,7 +60,8 @@ const QImage* ThumbnailLoader::find(const QString& key, const data::ImageRef& im
   pool_.start([this, reader, image, key, generation] {
     const QImage thumbnail = decodeThumbnail(*reader, image);
     QMetaObject::invokeMethod(
-        this, [this, generation, key, thumbnail] { finished(generation, key, thumbnail); }, Qt::QueuedConnection);
+        this, [this, generation, key, thumbnail] { finished(generation, key, thumbnail); },
+        Qt::QueuedConnection);
   });
   return nullptr;
 }

@@ -8,12 +8,12 @@
 #include <QDir>
 #include <QDropEvent>
 #include <QFile>
+#include <QIcon>
+#include <QListView>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QIcon>
 #include <QPixmap>
 #include <QPushButton>
-#include <QListView>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
@@ -232,14 +232,15 @@ class TestDatasetPage : public QObject {
   void shardPatterns() {
     using sds::widgets::shardPattern;
     QCOMPARE(shardPattern({"/d/a.tar"}), QString("/d/a.tar"));
-    QCOMPARE(shardPattern({"/d/data-002.tar", "/d/data-000.tar", "/d/data-001.tar"}), QString("/d/data-{000..002}.tar"));
+    QCOMPARE(shardPattern({"/d/data-002.tar", "/d/data-000.tar", "/d/data-001.tar"}),
+             QString("/d/data-{000..002}.tar"));
     QCOMPARE(shardPattern({"/d/part9.tar", "/d/part10.tar"}), QString("/d/{part10.tar,part9.tar}"));
     QCOMPARE(shardPattern({"/d/data-000.tar", "/d/data-002.tar"}), QString("/d/{data-000.tar,data-002.tar}"));
     QCOMPARE(shardPattern({"/d/x.tar", "/e/y.tar"}), QString());
     QCOMPARE(shardPattern({"/d/a,b.tar", "/d/c.tar"}), QString());
-    const sds::widgets::DroppedFiles sorted = sds::widgets::sortDroppedFiles(
-        {QUrl::fromLocalFile("/d/a.TAR"), QUrl::fromLocalFile("/d/b.JPG"), QUrl("https://example.com/c.png"),
-         QUrl::fromLocalFile("/d/c.txt")});
+    const sds::widgets::DroppedFiles sorted =
+        sds::widgets::sortDroppedFiles({QUrl::fromLocalFile("/d/a.TAR"), QUrl::fromLocalFile("/d/b.JPG"),
+                                        QUrl("https://example.com/c.png"), QUrl::fromLocalFile("/d/c.txt")});
     QCOMPARE(sorted.shards, QStringList{"/d/a.TAR"});
     QCOMPARE(sorted.images, QStringList{"/d/b.JPG"});
     QCOMPARE(sorted.others.size(), 2);
