@@ -207,6 +207,7 @@ void DatasetPage::setProject(const config::Project& project, const QString& proj
                        next.dataset.kind != settings_.dataset.kind ||
                        next.dataset.captionExtension != settings_.dataset.captionExtension ||
                        next.dataset.defaultCaption != settings_.dataset.defaultCaption ||
+                       next.dataset.repeats != settings_.dataset.repeats ||
                        next.dataset.minImageSize != settings_.dataset.minImageSize ||
                        next.dataset.filters != settings_.dataset.filters ||
                        next.buckets.resolution != settings_.buckets.resolution ||
