@@ -1,15 +1,15 @@
 #include "dataset_model.h"
 
+#include <QApplication>
 #include <QDir>
 #include <QFileInfo>
-#include <QFontMetrics>
 #include <QIcon>
-#include <QPixmap>
-#include <QCoreApplication>
-#include <QPointer>
-#include <QtConcurrent/QtConcurrentRun>
+#include <QLocale>
+#include <QPainter>
+#include <QStyle>
 
 #include "image/decode.h"
+#include "thumbnail_loader.h"
 #include "util/atomic_file.h"
 
 namespace sds::widgets {
@@ -21,140 +21,170 @@ int problemOf(data::IssueKind kind) {
   switch (kind) {
     case data::IssueKind::MissingCaption: return DatasetModel::MissingCaption;
     case data::IssueKind::TooSmall: return DatasetModel::TooSmall;
-    case data::IssueKind::Unreadable: case data::IssueKind::Empty: case data::IssueKind::NotAnImage:
-    case data::IssueKind::Unsupported: case data::IssueKind::Truncated: case data::IssueKind::Corrupt:
-    case data::IssueKind::TooLarge:
-      return DatasetModel::Unreadable;
+    case data::IssueKind::Unreadable:
+    case data::IssueKind::Empty:
+    case data::IssueKind::NotAnImage:
+    case data::IssueKind::Unsupported:
+    case data::IssueKind::Truncated:
+    case data::IssueKind::Corrupt:
+    case data::IssueKind::TooLarge: return DatasetModel::Unreadable;
     default: return DatasetModel::OtherProblem;
   }
 }
 
-// Decodes (reduced while decoding where the format allows) and scales to a thumbnail.
-QImage decodeThumbnail(data::ImageReader& reader, const data::ImageRef& ref) {
-  image::DecodeOptions options;
-  options.minWidth = options.minHeight = DatasetModel::kThumbnailSize;
-  std::vector<std::uint8_t> bytes;
-  try {
-    bytes = reader.read(ref);
-  } catch (const std::exception&) {
-    return {};
+// An issue names a tar member as "shard.tar:member" (ImageRef::displayName).
+data::ImageRef refOf(const std::string& item) {
+  data::ImageRef ref;
+  const std::size_t colon = item.find(".tar:");
+  if (colon == std::string::npos) {
+    ref.path = item;
+  } else {
+    ref.path = item.substr(0, colon + 4);
+    ref.member = item.substr(colon + 5);
   }
-  const image::DecodeResult decoded = image::decodeImage(bytes.data(), bytes.size(), ref.displayName(), options);
-  if (!decoded) return {};
-  const image::Rgb8Image& rgb = decoded.value().image;
-  const QImage image(rgb.pixels.data(), rgb.width, rgb.height, rgb.width * 3, QImage::Format_RGB888);
-  return image.scaled(DatasetModel::kThumbnailSize, DatasetModel::kThumbnailSize, Qt::KeepAspectRatio,
-                      Qt::SmoothTransformation);  // a deep copy: the pixels go away with `decoded`
+  return ref;
 }
+
+QIcon warningIcon() { return QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning); }
 
 }  // namespace
 
-DatasetModel::DatasetModel(QObject* parent) : QAbstractListModel(parent), reader_(std::make_shared<data::ImageReader>()) {}
+DatasetModel::DatasetModel(QObject* parent) : QAbstractListModel(parent), loader_(new ThumbnailLoader(this)) {
+  connect(loader_, &ThumbnailLoader::ready, this, &DatasetModel::thumbnailArrived);
+  connect(loader_, &ThumbnailLoader::failed, this, &DatasetModel::thumbnailArrived);
+}
+
+DatasetModel::~DatasetModel() = default;
 
 void DatasetModel::clear() {
   beginResetModel();
   items_.clear();
-  thumbnails_.clear();
-  loading_.clear();
-  ++generation_;
+  rowOf_.clear();
+  rowOfThumbnail_.clear();
+  decorations_.clear();
+  loader_->forgetPending();
   endResetModel();
 }
 
-void DatasetModel::setDataset(std::shared_ptr<const data::Dataset> dataset, const QString& captionExtension) {
+void DatasetModel::setDataset(std::shared_ptr<const data::Dataset> dataset, const QString& captionExtension,
+                              const QString& defaultCaption) {
   beginResetModel();
   items_.clear();
-  thumbnails_.clear();
-  loading_.clear();
-  ++generation_;
-  reader_ = std::make_shared<data::ImageReader>();
+  rowOf_.clear();
+  rowOfThumbnail_.clear();
+  decorations_.clear();
+  loader_->forgetPending();
   captionExtension_ = captionExtension;
-  std::map<std::string, std::size_t> rowOf;
+  const auto add = [this](Item item, std::uint64_t hash) {
+    item.thumbnailKey = ThumbnailLoader::keyOf(item.image, hash);
+    rowOf_.insert(qs(item.image.displayName()), int(items_.size()));
+    rowOfThumbnail_.insert(item.thumbnailKey, int(items_.size()));
+    items_.push_back(std::move(item));
+  };
   for (const data::Sample& s : dataset->samples) {
-    rowOf[s.image.displayName()] = items_.size();
-    items_.push_back({s.image, qs(s.caption), NoProblem, {}, s.width, s.height});
+    const QString conceptDefault =
+        s.concept < dataset->concepts.size() ? qs(dataset->concepts[s.concept].defaultCaption) : QString();
+    Item item;
+    item.image = s.image;
+    item.caption = qs(s.caption);
+    item.width = s.width;
+    item.height = s.height;
+    item.format = QString::fromUtf8(image::formatName(s.format));
+    item.defaultCaption = conceptDefault.isEmpty() ? defaultCaption : conceptDefault;
+    add(std::move(item), s.contentHash);
   }
   // Warnings attach to their sample; skipped images become items of their own.
   for (const data::Issue& issue : dataset->issues) {
-    const auto found = rowOf.find(issue.item);
-    if (found != rowOf.end()) {
-      Item& item = items_[found->second];
+    const auto found = rowOf_.find(qs(issue.item));
+    if (found != rowOf_.end()) {
+      Item& item = items_[std::size_t(found.value())];
       item.problems |= problemOf(issue.kind);
       item.issueText += (item.issueText.isEmpty() ? "" : "\n") + qs(issue.message);
     } else if (issue.skipped) {
-      data::ImageRef ref;
-      const std::size_t colon = issue.item.find(".tar:");
-      if (colon != std::string::npos) {
-        ref.path = issue.item.substr(0, colon + 4);
-        ref.member = issue.item.substr(colon + 5);
-      } else {
-        ref.path = issue.item;
-      }
-      rowOf[issue.item] = items_.size();
-      items_.push_back({ref, {}, problemOf(issue.kind), qs(issue.message), 0, 0});
+      Item item;
+      item.image = refOf(issue.item);
+      item.problems = problemOf(issue.kind);
+      item.issueText = qs(issue.message);
+      add(std::move(item), 0);
     }
   }
   endResetModel();
 }
 
-int DatasetModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(items_.size()); }
+int DatasetModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : int(items_.size());
+}
 
 Qt::ItemFlags DatasetModel::flags(const QModelIndex& index) const {
   Qt::ItemFlags f = QAbstractListModel::flags(index);
-  if (index.isValid() && !(items_[index.row()].problems & (Unreadable | TooSmall | OtherProblem)))
+  // Tar members stay editable so that an edit is refused with a reason rather than ignored.
+  if (index.isValid() &&
+      !(items_[std::size_t(index.row())].problems & (Unreadable | TooSmall | OtherProblem)))
     f |= Qt::ItemIsEditable;
   return f;
 }
 
+QVariant DatasetModel::decoration(int row) const {
+  if (const QPixmap* cached = decorations_.object(row)) return *cached;
+  const Item& item = items_[std::size_t(row)];
+  if (item.problems & Unreadable || loader_->hasFailed(item.thumbnailKey)) return warningIcon();
+  const QImage* thumbnail = loader_->find(item.thumbnailKey, item.image);
+  if (!thumbnail) return {};
+  // Images with a problem carry a small warning badge in their corner.
+  auto* pixmap = new QPixmap(QPixmap::fromImage(*thumbnail));
+  if (item.problems != NoProblem) {
+    QPainter painter(pixmap);
+    const int badge = qMax(16, kThumbnailSize / 6);
+    painter.drawPixmap(pixmap->width() - badge, pixmap->height() - badge, warningIcon().pixmap(badge, badge));
+  }
+  const QPixmap out = *pixmap;
+  decorations_.insert(row, pixmap);
+  return out;
+}
+
 QVariant DatasetModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= int(items_.size())) return {};
-  const Item& item = items_[index.row()];
+  const Item& item = items_[std::size_t(index.row())];
   switch (role) {
     case Qt::DisplayRole:
       if (item.problems & (Unreadable | OtherProblem)) return tr("(skipped)");
       return item.caption.isEmpty() ? tr("(no caption)") : item.caption;
     case Qt::EditRole: return item.caption;
-    case Qt::DecorationRole: {
-      if (item.problems & Unreadable) return QIcon::fromTheme("image-missing");
-      if (const QImage* cached = thumbnails_.object(index.row())) return QPixmap::fromImage(*cached);
-      requestThumbnail(index.row());
-      return {};
-    }
+    case Qt::DecorationRole: return decoration(index.row());
     case Qt::ToolTipRole: {
-      QString tip = QDir::toNativeSeparators(qs(item.image.displayName()));
-      if (item.width > 0) tip += QStringLiteral("\n%1 × %2").arg(item.width).arg(item.height);
-      if (!item.caption.isEmpty()) tip += "\n" + item.caption;
-      if (!item.issueText.isEmpty()) tip += "\n" + item.issueText;
-      return tip;
+      QStringList lines{
+          item.image.member.empty() ? QFileInfo(qs(item.image.path)).fileName() : qs(item.image.member),
+          QDir::toNativeSeparators(item.image.member.empty() ? QFileInfo(qs(item.image.path)).path()
+                                                             : qs(item.image.path))};
+      QString size;
+      if (item.width > 0) size = tr("%1 × %2 pixels").arg(item.width).arg(item.height);
+      if (!item.format.isEmpty()) size += (size.isEmpty() ? "" : ", ") + item.format;
+      if (item.image.member.empty()) {
+        const QFileInfo file(qs(item.image.path));
+        if (file.exists()) size += (size.isEmpty() ? "" : ", ") + QLocale().formattedDataSize(file.size());
+      }
+      if (!size.isEmpty()) lines << size;
+      if (!item.caption.isEmpty()) lines << tr("Caption: %1").arg(item.caption);
+      if (!item.issueText.isEmpty()) lines << item.issueText;
+      return lines.join('\n');
     }
+    case Qt::AccessibleTextRole: return QFileInfo(data(index, PathRole).toString()).fileName();
+    case Qt::AccessibleDescriptionRole: return data(index, Qt::DisplayRole);
     case ProblemsRole: return item.problems;
     case PathRole: return qs(item.image.displayName());
-    case ThumbnailReadyRole: return thumbnails_.contains(index.row());
+    case ThumbnailReadyRole:
+      return bool(item.problems & Unreadable) || loader_->hasFailed(item.thumbnailKey) ||
+             loader_->isCached(item.thumbnailKey);
+    case IssuesRole: return item.issueText;
+    case CaptionFileRole: return item.image.member.empty() ? captionFileOf(item.image) : QString();
     default: return {};
   }
 }
 
-void DatasetModel::requestThumbnail(int row) const {
-  if (loading_.contains(row)) return;
-  loading_.insert(row);
-  const quint64 generation = generation_;
-  const std::shared_ptr<data::ImageReader> reader = reader_;
-  const data::ImageRef ref = items_[row].image;
-  QPointer<DatasetModel> self(const_cast<DatasetModel*>(this));
-  (void)QtConcurrent::run([self, reader, ref, generation, row] {
-    const QImage image = decodeThumbnail(*reader, ref);
-    QMetaObject::invokeMethod(
-        QCoreApplication::instance(), [self, generation, row, image] {
-          if (self) self->thumbnailReady(generation, row, image);
-        },
-        Qt::QueuedConnection);
-  });
-}
-
-void DatasetModel::thumbnailReady(quint64 generation, int row, const QImage& image) {
-  if (generation != generation_ || row >= int(items_.size())) return;
-  loading_.remove(row);
-  if (image.isNull()) return;
-  thumbnails_.insert(row, new QImage(image), 1);
+void DatasetModel::thumbnailArrived(const QString& key) {
+  const int row = rowOfThumbnail_.value(key, -1);
+  if (row < 0) return;
+  decorations_.remove(row);
   const QModelIndex i = index(row);
   emit dataChanged(i, i, {Qt::DecorationRole, ThumbnailReadyRole});
 }
@@ -166,7 +196,7 @@ QString DatasetModel::captionFileOf(const data::ImageRef& image) const {
 
 bool DatasetModel::setData(const QModelIndex& index, const QVariant& value, int role) {
   if (!index.isValid() || role != Qt::EditRole || index.row() >= int(items_.size())) return false;
-  Item& item = items_[index.row()];
+  Item& item = items_[std::size_t(index.row())];
   if (!item.image.member.empty()) {
     lastError_ = tr("%1 is inside a tar shard; captions of WebDataset shards cannot be edited here. Edit the "
                     "shard's .txt member with the tool that made it.")
@@ -174,7 +204,14 @@ bool DatasetModel::setData(const QModelIndex& index, const QVariant& value, int 
     emit editRefused(lastError_);
     return false;
   }
+  if (!(flags(index) & Qt::ItemIsEditable)) {
+    lastError_ =
+        tr("%1 is skipped by the scan; its caption cannot be edited.").arg(qs(item.image.displayName()));
+    emit editRefused(lastError_);
+    return false;
+  }
   const QString caption = value.toString().trimmed();
+  if (caption == item.caption) return true;
   const QString file = captionFileOf(item.image);
   try {
     writeFileAtomically(file.toStdString(), caption.toStdString() + "\n");
@@ -183,13 +220,19 @@ bool DatasetModel::setData(const QModelIndex& index, const QVariant& value, int 
     emit editRefused(lastError_);
     return false;
   }
-  item.caption = caption;
-  if (!caption.isEmpty()) {
+  // As the scan reads it: an empty caption file counts as none, and the default caption applies.
+  item.caption = caption.isEmpty() ? item.defaultCaption : caption;
+  if (item.caption.isEmpty()) {
+    item.problems |= MissingCaption;
+  } else if (item.problems & MissingCaption) {
     item.problems &= ~MissingCaption;
     item.issueText.clear();
   }
-  emit dataChanged(index, index, {Qt::DisplayRole, Qt::EditRole, Qt::ToolTipRole, ProblemsRole});
-  emit captionSaved(index.row(), file);
+  decorations_.remove(index.row());  // the badge may come or go
+  emit dataChanged(
+      index, index,
+      {Qt::DisplayRole, Qt::EditRole, Qt::ToolTipRole, Qt::DecorationRole, ProblemsRole, IssuesRole});
+  emit captionSaved(index.row(), qs(item.image.displayName()), file);
   return true;
 }
 

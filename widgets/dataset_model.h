@@ -5,28 +5,41 @@
 
 #include <QAbstractListModel>
 #include <QCache>
-#include <QImage>
-#include <QSet>
+#include <QHash>
+#include <QPixmap>
 #include <memory>
 
 #include "data/dataset.h"
-#include "data/image_reader.h"
 
 namespace sds::widgets {
+
+class ThumbnailLoader;
 
 class DatasetModel : public QAbstractListModel {
   Q_OBJECT
  public:
   // What is wrong with an item, for the filters.
   enum Problem { NoProblem = 0, MissingCaption = 1, Unreadable = 2, TooSmall = 4, OtherProblem = 8 };
-  enum Role { ProblemsRole = Qt::UserRole, PathRole, ThumbnailReadyRole };
+  enum Role {
+    ProblemsRole = Qt::UserRole,  // Problem bits
+    PathRole,                     // the file, or "shard.tar:member"
+    ThumbnailReadyRole,           // the thumbnail is decoded (or cannot be: a warning icon stands in)
+    IssuesRole,                   // the scan's messages about the item, one a line
+    CaptionFileRole,              // where an edit of the caption goes; empty for tar members
+  };
   static constexpr int kThumbnailSize = 128;
 
   explicit DatasetModel(QObject* parent = nullptr);
+  ~DatasetModel() override;
 
-  // Shows a scan's result; captionExtension names the caption files that edits write.
-  void setDataset(std::shared_ptr<const data::Dataset> dataset, const QString& captionExtension);
+  // Shows a scan's result. captionExtension names the caption files that edits write;
+  // defaultCaption is the dataset's, used (as the scan does) when a caption is cleared.
+  void setDataset(std::shared_ptr<const data::Dataset> dataset, const QString& captionExtension,
+                  const QString& defaultCaption = {});
   void clear();
+
+  // The row of an image by its PathRole, or -1.
+  int rowOf(const QString& path) const { return rowOf_.value(path, -1); }
 
   // Why the last setData failed (tar members cannot be edited, a file could not be written).
   QString lastError() const { return lastError_; }
@@ -37,7 +50,8 @@ class DatasetModel : public QAbstractListModel {
   Qt::ItemFlags flags(const QModelIndex& index) const override;
 
  signals:
-  void captionSaved(int row, const QString& captionFile);
+  // A caption was written; `path` is the image's PathRole (the page drops its missing-caption issue).
+  void captionSaved(int row, const QString& path, const QString& captionFile);
   void editRefused(const QString& reason);
 
  private:
@@ -47,17 +61,19 @@ class DatasetModel : public QAbstractListModel {
     int problems = NoProblem;
     QString issueText;  // the scan's messages about it
     int width = 0, height = 0;
+    QString format;
+    QString thumbnailKey;
+    QString defaultCaption;  // the concept's or the dataset's, for a cleared caption
   };
-  void requestThumbnail(int row) const;
-  void thumbnailReady(quint64 generation, int row, const QImage& image);
+  QVariant decoration(int row) const;
+  void thumbnailArrived(const QString& key);
   QString captionFileOf(const data::ImageRef& image) const;
 
   std::vector<Item> items_;
+  QHash<QString, int> rowOf_, rowOfThumbnail_;
   QString captionExtension_ = ".txt";
-  quint64 generation_ = 0;  // results of thumbnails of an earlier dataset are dropped
-  mutable QCache<int, QImage> thumbnails_{4096};
-  mutable QSet<int> loading_;
-  std::shared_ptr<data::ImageReader> reader_;
+  ThumbnailLoader* loader_ = nullptr;
+  mutable QCache<int, QPixmap> decorations_{1024};  // thumbnails as painted, with a problem badge
   QString lastError_;
 };
 

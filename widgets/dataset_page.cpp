@@ -11,6 +11,7 @@
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -20,7 +21,6 @@
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -28,8 +28,10 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "caption_editor.h"
 #include "dataset_model.h"
 #include "dataset_scan_filter.h"
+#include "dropped_files.h"
 
 namespace sds::widgets {
 namespace {
@@ -42,26 +44,6 @@ struct ScanResult {
   bool cancelled = false;
 };
 
-bool isImageFile(const QString& path) {
-  static const QStringList suffixes{"png", "jpg", "jpeg", "webp", "bmp"};
-  return suffixes.contains(QFileInfo(path).suffix().toLower());
-}
-
-// Several numbered shards of one name ("data-000.tar" … "data-009.tar") as the brace pattern the
-// WebDataset source reads; empty when they do not form one.
-QString shardPattern(QStringList shards) {
-  shards.sort();
-  static const QRegularExpression numbered("^(.*?)(\\d+)\\.tar$");
-  const QRegularExpressionMatch first = numbered.match(shards.first());
-  const QRegularExpressionMatch last = numbered.match(shards.last());
-  if (!first.hasMatch() || !last.hasMatch() || first.captured(1) != last.captured(1) ||
-      first.captured(2).size() != last.captured(2).size())
-    return {};
-  for (const QString& shard : shards)
-    if (!numbered.match(shard).hasMatch() || numbered.match(shard).captured(1) != first.captured(1)) return {};
-  return first.captured(1) + "{" + first.captured(2) + ".." + last.captured(2) + "}.tar";
-}
-
 }  // namespace
 
 DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
@@ -73,6 +55,7 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   pathLabel_ = new QLabel(this);
   pathLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   pathLabel_->setWordWrap(true);
+  pathLabel_->setAccessibleName(tr("Dataset path"));
   auto* choose = new QPushButton(tr("Choose fol&der…"), this);
   choose->setToolTip(tr("Use a folder of images with captions as the dataset"));
   connect(choose, &QPushButton::clicked, this, &DatasetPage::chooseFolder);
@@ -84,7 +67,7 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   problemFilter_->setAccessibleName(tr("Show"));
   problemFilter_->addItem(tr("All images"), 0);
   problemFilter_->addItem(tr("Any problem"), DatasetModel::MissingCaption | DatasetModel::Unreadable |
-                                                DatasetModel::TooSmall | DatasetModel::OtherProblem);
+                                                 DatasetModel::TooSmall | DatasetModel::OtherProblem);
   problemFilter_->addItem(tr("Missing caption"), int(DatasetModel::MissingCaption));
   problemFilter_->addItem(tr("Unreadable"), int(DatasetModel::Unreadable));
   problemFilter_->addItem(tr("Too small"), int(DatasetModel::TooSmall));
@@ -101,14 +84,16 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   progress_ = new QProgressBar(this);
   progress_->setAccessibleName(tr("Scan progress"));
   progress_->setFormat(tr("Scanning: %v / %m images"));
-  cancelButton_ = new QPushButton(tr("&Cancel scan"), this);
+  cancelButton_ = new QPushButton(tr("Cancel sca&n"), this);
+  cancelButton_->setToolTip(tr("Stop the scan; the last complete scan stays shown"));
   connect(cancelButton_, &QPushButton::clicked, this, &DatasetPage::cancelScan);
   progress_->hide();
   cancelButton_->hide();
 
-  hint_ = new QLabel(tr("Drop a folder of images with captions, single images or WebDataset .tar shards here, or "
-                        "choose a folder."),
-                     this);
+  hint_ =
+      new QLabel(tr("Drop a folder of images with captions, single images or WebDataset .tar shards here, or "
+                    "choose a folder."),
+                 this);
   hint_->setAlignment(Qt::AlignCenter);
   hint_->setWordWrap(true);
   QFont big = hint_->font();
@@ -119,7 +104,8 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   grid_->setModel(filter_);
   grid_->setViewMode(QListView::IconMode);
   grid_->setIconSize(QSize(DatasetModel::kThumbnailSize, DatasetModel::kThumbnailSize));
-  grid_->setGridSize(QSize(DatasetModel::kThumbnailSize + 28, DatasetModel::kThumbnailSize + 3 * fontMetrics().lineSpacing()));
+  grid_->setGridSize(QSize(DatasetModel::kThumbnailSize + 28,
+                           DatasetModel::kThumbnailSize + 3 * fontMetrics().lineSpacing()));
   grid_->setResizeMode(QListView::Adjust);
   grid_->setMovement(QListView::Static);
   grid_->setUniformItemSizes(true);
@@ -131,10 +117,14 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   gridStack_ = new QStackedWidget(this);
   gridStack_->addWidget(hint_);
   gridStack_->addWidget(grid_);
+  captionEditor_ = new CaptionEditor(this);
+  connect(grid_->selectionModel(), &QItemSelectionModel::currentChanged, this,
+          [this](const QModelIndex& current) { captionEditor_->setIndex(filter_->mapToSource(current)); });
 
   summary_ = new QLabel(this);
   summary_->setWordWrap(true);
   summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  summary_->setAccessibleName(tr("Dataset summary"));
   histogram_ = new QTreeWidget(this);
   histogram_->setHeaderLabels({tr("Bucket"), tr("Images")});
   histogram_->setRootIsDecorated(false);
@@ -143,25 +133,14 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   issues_->setHeaderLabels({tr("Problem"), tr("File"), tr("Message")});
   issues_->setRootIsDecorated(false);
   issues_->setAccessibleName(tr("Problems found"));
-  connect(issues_, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
-    // Selects the image the issue is about, when it is in the grid.
-    const QString path = item->text(1);
-    problemFilter_->setCurrentIndex(0);
-    textFilter_->clear();
-    for (int row = 0; row < filter_->rowCount(); ++row) {
-      const QModelIndex i = filter_->index(row, 0);
-      if (i.data(DatasetModel::PathRole).toString() == path) {
-        grid_->setCurrentIndex(i);
-        grid_->scrollTo(i);
-        grid_->setFocus();
-        return;
-      }
-    }
-  });
+  issues_->setToolTip(tr("Double-click or press Enter on a problem to show its image"));
+  connect(issues_, &QTreeWidget::itemActivated, this,
+          [this](QTreeWidgetItem* item) { selectImage(item->data(1, Qt::UserRole).toString()); });
 
   connect(model_, &DatasetModel::editRefused, this,
           [this](const QString& reason) { QMessageBox::warning(this, tr("Caption Not Saved"), reason); });
-  connect(model_, &DatasetModel::captionSaved, this, [this] { refreshSummary(); });
+  connect(model_, &DatasetModel::captionSaved, this,
+          [this](int, const QString& path, const QString&) { captionSaved(path); });
 
   auto* top = new QHBoxLayout;
   top->addWidget(pathLabel_, 1);
@@ -186,7 +165,12 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   sideLayout->addWidget(new QLabel(tr("Problems"), side));
   sideLayout->addWidget(issues_, 2);
   auto* splitter = new QSplitter(this);
-  splitter->addWidget(gridStack_);
+  auto* left = new QSplitter(Qt::Vertical, this);
+  left->addWidget(gridStack_);
+  left->addWidget(captionEditor_);
+  left->setStretchFactor(0, 1);
+  left->setChildrenCollapsible(false);
+  splitter->addWidget(left);
   splitter->addWidget(side);
   splitter->setStretchFactor(0, 3);
   splitter->setStretchFactor(1, 2);
@@ -208,7 +192,9 @@ QString DatasetPage::datasetPath() const { return qs(settings_.dataset.path); }
 
 int DatasetPage::sampleCount() const { return dataset_ ? int(dataset_->samples.size()) : 0; }
 
-int DatasetPage::issueCount() const { return dataset_ ? int(dataset_->issues.size()) : 0; }
+int DatasetPage::issueCount() const { return issues_->topLevelItemCount(); }
+
+QAbstractItemModel* DatasetPage::gridModel() const { return model_; }
 
 QString DatasetPage::summaryText() const { return summary_->text(); }
 
@@ -221,11 +207,13 @@ void DatasetPage::setProject(const config::Project& project, const QString& proj
                        next.dataset.kind != settings_.dataset.kind ||
                        next.dataset.captionExtension != settings_.dataset.captionExtension ||
                        next.dataset.defaultCaption != settings_.dataset.defaultCaption ||
+                       next.dataset.repeats != settings_.dataset.repeats ||
                        next.dataset.minImageSize != settings_.dataset.minImageSize ||
                        next.dataset.filters != settings_.dataset.filters ||
                        next.buckets.resolution != settings_.buckets.resolution ||
                        next.buckets.minSide != settings_.buckets.minSide ||
-                       next.buckets.maxSide != settings_.buckets.maxSide || next.useBuckets != settings_.useBuckets;
+                       next.buckets.maxSide != settings_.buckets.maxSide ||
+                       next.useBuckets != settings_.useBuckets;
   settings_ = next;
   haveSettings_ = true;
   if (changed) startScan();
@@ -329,19 +317,27 @@ void DatasetPage::showError(const QString& message) {
 }
 
 void DatasetPage::onScanned() {
-  model_->setDataset(dataset_, qs(settings_.dataset.captionExtension));
+  captionsEdited_ = false;
+  model_->setDataset(dataset_, qs(settings_.dataset.captionExtension), qs(settings_.dataset.defaultCaption));
   gridStack_->setCurrentWidget(model_->rowCount() > 0 ? static_cast<QWidget*>(grid_) : hint_);
-  if (model_->rowCount() == 0) hint_->setText(tr("No images found in %1. Drop images here to add them.")
-                                                  .arg(QDir::toNativeSeparators(datasetPath())));
+  if (model_->rowCount() == 0)
+    hint_->setText(tr("No images found in %1. Drop images here to add them.")
+                       .arg(QDir::toNativeSeparators(datasetPath())));
   histogram_->clear();
   for (const data::BucketCount& b : data::bucketHistogram(*dataset_, settings_)) {
-    auto* item = new QTreeWidgetItem(histogram_, {QStringLiteral("%1 × %2").arg(b.bucket.width).arg(b.bucket.height),
-                                                  QLocale().toString(qulonglong(b.count))});
+    auto* item =
+        new QTreeWidgetItem(histogram_, {QStringLiteral("%1 × %2").arg(b.bucket.width).arg(b.bucket.height),
+                                         QLocale().toString(qulonglong(b.count))});
     item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
   }
   issues_->clear();
-  for (const data::Issue& issue : dataset_->issues)
-    new QTreeWidgetItem(issues_, {QString::fromUtf8(data::issueName(issue.kind)), qs(issue.item), qs(issue.message)});
+  for (const data::Issue& issue : dataset_->issues) {
+    auto* item = new QTreeWidgetItem(issues_, {QString::fromUtf8(data::issueName(issue.kind)),
+                                               QDir::toNativeSeparators(qs(issue.item)), qs(issue.message)});
+    item->setData(0, Qt::UserRole, int(issue.kind));
+    item->setData(1, Qt::UserRole, qs(issue.item));
+    item->setToolTip(2, qs(issue.message));
+  }
   issues_->header()->resizeSections(QHeaderView::ResizeToContents);
   refreshSummary();
   emit scanFinished();
@@ -353,16 +349,50 @@ void DatasetPage::refreshSummary() {
     return;
   }
   QStringList formats;
-  for (const auto& [name, count] : dataset_->formats) formats << QStringLiteral("%1 %2").arg(count).arg(qs(name));
+  for (const auto& [name, count] : dataset_->formats)
+    formats << QStringLiteral("%1 %2").arg(count).arg(qs(name));
   int missingCaptions = 0;
   for (int row = 0; row < model_->rowCount(); ++row)
-    if (model_->index(row).data(DatasetModel::ProblemsRole).toInt() & DatasetModel::MissingCaption) ++missingCaptions;
+    if (model_->index(row).data(DatasetModel::ProblemsRole).toInt() & DatasetModel::MissingCaption)
+      ++missingCaptions;
   summary_->setText(tr("%1 usable images (%2), %3 skipped, %4 without caption; %5 per epoch with repeats.")
                         .arg(dataset_->samples.size())
                         .arg(formats.isEmpty() ? tr("none") : formats.join(", "))
                         .arg(dataset_->skipped())
                         .arg(missingCaptions)
-                        .arg(dataset_->epochSize()));
+                        .arg(dataset_->epochSize()) +
+                    (captionsEdited_
+                         ? " " + tr("Captions were edited since the scan: rescan to update the counts "
+                                    "and buckets.")
+                         : QString()));
+}
+
+void DatasetPage::captionSaved(const QString& path) {
+  // Its missing-caption issue is resolved; the rest waits for the next scan.
+  captionsEdited_ = true;
+  if (!(model_->index(model_->rowOf(path)).data(DatasetModel::ProblemsRole).toInt() &
+        DatasetModel::MissingCaption))
+    for (int i = issues_->topLevelItemCount() - 1; i >= 0; --i) {
+      QTreeWidgetItem* item = issues_->topLevelItem(i);
+      if (item->data(1, Qt::UserRole).toString() == path &&
+          item->data(0, Qt::UserRole).toInt() == int(data::IssueKind::MissingCaption))
+        delete item;
+    }
+  refreshSummary();
+}
+
+void DatasetPage::selectImage(const QString& path) {
+  const int row = model_->rowOf(path);
+  if (row < 0) return;  // an issue about a folder, shard or concept.toml
+  QModelIndex shown = filter_->mapFromSource(model_->index(row));
+  if (!shown.isValid()) {
+    problemFilter_->setCurrentIndex(0);
+    textFilter_->clear();
+    shown = filter_->mapFromSource(model_->index(row));
+  }
+  grid_->setCurrentIndex(shown);
+  grid_->scrollTo(shown);
+  grid_->setFocus();
 }
 
 void DatasetPage::chooseFolder() {
@@ -383,28 +413,35 @@ void DatasetPage::dragEnterEvent(QDragEnterEvent* event) {
 }
 
 void DatasetPage::dropEvent(QDropEvent* event) {
-  QStringList folders, shards, images, others;
-  for (const QUrl& url : event->mimeData()->urls()) {
-    const QString path = url.toLocalFile();
-    const QFileInfo info(path);
-    if (info.isDir()) folders << path;
-    else if (info.suffix().toLower() == "tar") shards << path;
-    else if (isImageFile(path)) images << path;
-    else others << info.fileName();
-  }
+  const DroppedFiles dropped = sortDroppedFiles(event->mimeData()->urls());
   event->acceptProposedAction();
-  if (!folders.isEmpty()) {
-    useDataset(folders.first());
-  } else if (!shards.isEmpty()) {
-    const QString pattern = shards.size() == 1 ? shards.first() : shardPattern(shards);
-    useDataset(pattern.isEmpty() ? shards.first() : pattern);
-  } else if (!images.isEmpty()) {
-    addImages(images);
+  QStringList notAdded = dropped.others;
+  if (!dropped.folders.isEmpty()) {
+    useDataset(dropped.folders.first());
+    notAdded << dropped.folders.mid(1) << dropped.shards << dropped.images;
+  } else if (!dropped.shards.isEmpty()) {
+    const QString pattern = shardPattern(dropped.shards);
+    if (pattern.isEmpty()) {
+      // Shards of different folders: the first folder's are used.
+      const QString folder = QFileInfo(dropped.shards.first()).path();
+      QStringList sameFolder;
+      for (const QString& shard : dropped.shards)
+        (QFileInfo(shard).path() == folder ? sameFolder : notAdded) << shard;
+      const QString first = shardPattern(sameFolder);
+      useDataset(first.isEmpty() ? dropped.shards.first() : first);
+    } else {
+      useDataset(pattern);
+    }
+    notAdded << dropped.images;
+  } else if (!dropped.images.isEmpty()) {
+    addImages(dropped.images);
   }
-  if (!others.isEmpty())
-    QMessageBox::information(this, tr("Not Added"),
-                             tr("These files are neither images, folders nor .tar shards and were not added: %1")
-                                 .arg(others.join(", ")));
+  if (!notAdded.isEmpty())
+    QMessageBox::information(
+        this, tr("Not Added"),
+        tr("A dataset is one folder, or .tar shards of one folder, or images to add to it. "
+           "These were not used: %1")
+            .arg(notAdded.join(", ")));
 }
 
 void DatasetPage::addImages(const QStringList& files) {
@@ -434,7 +471,8 @@ void DatasetPage::addImages(const QStringList& files) {
   }
   if (!clashes.isEmpty() || !failed.isEmpty()) {
     QStringList lines;
-    if (!clashes.isEmpty()) lines << tr("Already in the dataset (left as they are): %1").arg(clashes.join(", "));
+    if (!clashes.isEmpty())
+      lines << tr("Already in the dataset (left as they are): %1").arg(clashes.join(", "));
     if (!failed.isEmpty()) lines << tr("Could not be copied: %1").arg(failed.join(", "));
     QMessageBox::warning(this, tr("Some Images Not Added"), lines.join("\n"));
   }

@@ -12,7 +12,7 @@
 #include "data/dataset_settings.h"
 
 class QComboBox;
-class QFutureWatcherBase;
+class QAbstractItemModel;
 class QLabel;
 class QLineEdit;
 class QListView;
@@ -24,6 +24,7 @@ class QTreeWidget;
 
 namespace sds::widgets {
 
+class CaptionEditor;
 class DatasetModel;
 
 class DatasetPage : public QWidget {
@@ -42,15 +43,19 @@ class DatasetPage : public QWidget {
 
   bool isScanning() const { return scanning_; }
   int sampleCount() const;
+  // Issues in the list: the scan's, less the missing captions written since.
   int issueCount() const;
   QString summaryText() const;
   QString errorText() const;
+  // The grid's model, unfiltered (DatasetModel), and as the grid shows it.
+  QAbstractItemModel* gridModel() const;
   DatasetModel* model() const { return model_; }
   QSortFilterProxyModel* filteredModel() const { return filter_; }
   QComboBox* problemFilter() const { return problemFilter_; }
   QTreeWidget* issueList() const { return issues_; }
   QTreeWidget* histogram() const { return histogram_; }
   QListView* grid() const { return grid_; }
+  CaptionEditor* captionEditor() const { return captionEditor_; }
 
  signals:
   // The user dropped or picked a dataset: the window writes it into the project.
@@ -70,6 +75,8 @@ class DatasetPage : public QWidget {
   void addImages(const QStringList& files);
   void useDataset(const QString& path);
   void refreshSummary();
+  void captionSaved(const QString& path);
+  void selectImage(const QString& path);
 
   data::DatasetSettings settings_;
   bool haveSettings_ = false;
@@ -78,6 +85,7 @@ class DatasetPage : public QWidget {
   std::shared_ptr<const data::Dataset> dataset_;
   bool scanning_ = false;
   bool rescanWhenDone_ = false;
+  bool captionsEdited_ = false;  // since the scan: its counts are out of date
   QString error_;
 
   DatasetModel* model_ = nullptr;
@@ -90,6 +98,7 @@ class DatasetPage : public QWidget {
   QStackedWidget* gridStack_ = nullptr;
   QLabel* hint_ = nullptr;
   QListView* grid_ = nullptr;
+  CaptionEditor* captionEditor_ = nullptr;
   QLabel* summary_ = nullptr;
   QTreeWidget* histogram_ = nullptr;
   QTreeWidget* issues_ = nullptr;

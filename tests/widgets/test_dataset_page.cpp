@@ -8,9 +8,12 @@
 #include <QDir>
 #include <QDropEvent>
 #include <QFile>
+#include <QIcon>
+#include <QListView>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPixmap>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
@@ -19,11 +22,14 @@
 #include <QTreeWidget>
 #include <QUrl>
 
+#include "caption_editor.h"
 #include "config/project.h"
 #include "dataset_files.h"
 #include "dataset_model.h"
 #include "dataset_page.h"
+#include "dropped_files.h"
 
+using sds::widgets::CaptionEditor;
 using sds::widgets::DatasetModel;
 using sds::widgets::DatasetPage;
 
@@ -115,7 +121,8 @@ class TestDatasetPage : public QObject {
 
     // 5 usable, 3 skipped (no caption, corrupt, too small): 8 items.
     QCOMPARE(page.sampleCount(), 5);
-    QCOMPARE(page.model()->rowCount(), 8);
+    QCOMPARE(page.gridModel()->rowCount(), 8);
+    QCOMPARE(page.issueCount(), 3);
     QVERIFY2(page.summaryText().startsWith("5 usable images"), qPrintable(page.summaryText()));
     QVERIFY(page.summaryText().contains("3 skipped"));
     QVERIFY(page.summaryText().contains("1 without caption"));
@@ -156,6 +163,12 @@ class TestDatasetPage : public QObject {
     QCOMPARE(thumbnail.width(), DatasetModel::kThumbnailSize);
     QVERIFY(thumbnail.height() < DatasetModel::kThumbnailSize);
 
+    // An unreadable image shows a warning icon, not a thumbnail.
+    const QModelIndex corrupt = page.model()->index(rowWithPath(page.model(), "corrupt.png"));
+    QVERIFY(corrupt.data(DatasetModel::ProblemsRole).toInt() & DatasetModel::Unreadable);
+    QVERIFY(!corrupt.data(Qt::DecorationRole).value<QIcon>().isNull());
+    QVERIFY(corrupt.data(Qt::ToolTipRole).toString().contains("corrupt.png"));
+
     // Caption edits: an existing caption file is replaced, a missing one is made, and the
     // missing-caption problem goes away without a rescan.
     QVERIFY(page.model()->setData(goodIndex, "a red square", Qt::EditRole));
@@ -166,6 +179,24 @@ class TestDatasetPage : public QObject {
     QCOMPARE(read(data + "/nocaption.txt").trimmed(), QByteArray("a blue circle"));
     QCOMPARE(missing.data(DatasetModel::ProblemsRole).toInt() & DatasetModel::MissingCaption, 0);
     QVERIFY(page.summaryText().contains("0 without caption"));
+    QCOMPARE(page.issueCount(), 2);
+    for (int i = 0; i < page.issueList()->topLevelItemCount(); ++i)
+      QVERIFY(!page.issueList()->topLevelItem(i)->text(1).endsWith("nocaption.jpg"));
+
+    // The caption editor under the grid edits the selected image.
+    const QModelIndex fourth = page.model()->index(rowWithPath(page.model(), "good4.png"));
+    page.grid()->setCurrentIndex(page.filteredModel()->mapFromSource(fourth));
+    CaptionEditor* editor = page.captionEditor();
+    QCOMPARE(editor->text(), QString("a photo number 4"));
+    editor->setText("two lines\nof caption");
+    QVERIFY(editor->save());
+    QCOMPARE(read(data + "/good4.txt"), QByteArray("two lines\nof caption\n"));
+    QCOMPARE(fourth.data(Qt::EditRole).toString(), QString("two lines\nof caption"));
+    // Typed but not saved, it is saved when another image is selected.
+    editor->setText("changed again");
+    page.grid()->setCurrentIndex(page.filteredModel()->mapFromSource(goodIndex));
+    QCOMPARE(read(data + "/good4.txt"), QByteArray("changed again\n"));
+    QCOMPARE(editor->text(), QString("a red square"));
     // What the scan reads back is what was written.
     page.rescan();
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
@@ -188,6 +219,31 @@ class TestDatasetPage : public QObject {
     QCOMPARE(read(data + "/new.txt"), QByteArray("a new image"));
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 30000);
     QCOMPARE(page.sampleCount(), 7);  // the captioned one, and new.png
+
+    // Files that are neither images, folders nor shards are named and left alone.
+    write(elsewhere.filePath("notes.md"), "# notes");
+    const QStringList refused =
+        closeBoxes([&] { QVERIFY(drop(&page, {QUrl::fromLocalFile(elsewhere.filePath("notes.md"))})); });
+    QCOMPARE(refused.size(), 1);
+    QVERIFY(refused.first().contains("notes.md"));
+    QVERIFY(!QFile::exists(data + "/notes.md"));
+  }
+
+  void shardPatterns() {
+    using sds::widgets::shardPattern;
+    QCOMPARE(shardPattern({"/d/a.tar"}), QString("/d/a.tar"));
+    QCOMPARE(shardPattern({"/d/data-002.tar", "/d/data-000.tar", "/d/data-001.tar"}),
+             QString("/d/data-{000..002}.tar"));
+    QCOMPARE(shardPattern({"/d/part9.tar", "/d/part10.tar"}), QString("/d/{part10.tar,part9.tar}"));
+    QCOMPARE(shardPattern({"/d/data-000.tar", "/d/data-002.tar"}), QString("/d/{data-000.tar,data-002.tar}"));
+    QCOMPARE(shardPattern({"/d/x.tar", "/e/y.tar"}), QString());
+    QCOMPARE(shardPattern({"/d/a,b.tar", "/d/c.tar"}), QString());
+    const sds::widgets::DroppedFiles sorted =
+        sds::widgets::sortDroppedFiles({QUrl::fromLocalFile("/d/a.TAR"), QUrl::fromLocalFile("/d/b.JPG"),
+                                        QUrl("https://example.com/c.png"), QUrl::fromLocalFile("/d/c.txt")});
+    QCOMPARE(sorted.shards, QStringList{"/d/a.TAR"});
+    QCOMPARE(sorted.images, QStringList{"/d/b.JPG"});
+    QCOMPARE(sorted.others.size(), 2);
   }
 
   void tarShardsShowMembersAndRefuseCaptionEdits() {
@@ -222,6 +278,19 @@ class TestDatasetPage : public QObject {
     QStringList told = closeBoxes([&] { QVERIFY(!page.model()->setData(member, "new", Qt::EditRole)); });
     QCOMPARE(told.size(), 1);
     QVERIFY(page.model()->lastError().contains("tar shard"));
+    // The caption editor shows it read-only, saying why.
+    page.grid()->setCurrentIndex(page.filteredModel()->mapFromSource(member));
+    QVERIFY(page.captionEditor()->text().startsWith("caption s"));
+    QVERIFY(!page.captionEditor()->findChild<QPushButton*>()->isEnabled());
+
+    // Shards that are not one numbered run are listed.
+    QVERIFY(QFile::rename(dir.filePath("data-001.tar"), dir.filePath("data-005.tar")));
+    QVERIFY(drop(&page, {QUrl::fromLocalFile(dir.filePath("data-005.tar")),
+                         QUrl::fromLocalFile(dir.filePath("data-000.tar"))}));
+    QCOMPARE(chosen.last().first().toString(), dir.filePath("{data-000.tar,data-005.tar}"));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
+    QVERIFY2(page.errorText().isEmpty(), qPrintable(page.errorText()));
+    QCOMPARE(page.sampleCount(), 6);
   }
 
   void missingPathIsNamed() {
