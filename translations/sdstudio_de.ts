@@ -1014,6 +1014,61 @@
     </message>
 </context>
 <context>
+    <name>sds::widgets::CaptionEditor</name>
+    <message>
+        <source>Caption</source>
+        <translation>Bildunterschrift</translation>
+    </message>
+    <message>
+        <source>Select an image to edit its caption</source>
+        <translation>Wählen Sie ein Bild, um seine Bildunterschrift zu bearbeiten</translation>
+    </message>
+    <message>
+        <source>The caption of the selected image; Ctrl+Return saves it</source>
+        <translation>Die Bildunterschrift des gewählten Bildes; Strg+Eingabe speichert sie</translation>
+    </message>
+    <message>
+        <source>Save capt&amp;ion</source>
+        <translation>Bildunterschrift spe&amp;ichern</translation>
+    </message>
+    <message>
+        <source>Write the caption file beside the image (Ctrl+Return)</source>
+        <translation>Die Datei der Bildunterschrift neben das Bild schreiben (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Re&amp;vert</source>
+        <translation>&amp;Verwerfen</translation>
+    </message>
+    <message>
+        <source>Discard the changes to this caption</source>
+        <translation>Die Änderungen an dieser Bildunterschrift verwerfen</translation>
+    </message>
+    <message>
+        <source>&amp;Caption</source>
+        <translation>&amp;Bildunterschrift</translation>
+    </message>
+    <message>
+        <source>&amp;Caption of %1</source>
+        <translation>&amp;Bildunterschrift von %1</translation>
+    </message>
+    <message>
+        <source>Captions inside tar shards cannot be edited here.</source>
+        <translation>Bildunterschriften in tar-Shards lassen sich hier nicht bearbeiten.</translation>
+    </message>
+    <message>
+        <source>This image is skipped by the scan: %1</source>
+        <translation>Dieses Bild wird beim Einlesen übersprungen: %1</translation>
+    </message>
+    <message>
+        <source>The caption was not saved.</source>
+        <translation>Die Bildunterschrift wurde nicht gespeichert.</translation>
+    </message>
+    <message>
+        <source>Saved to %1.</source>
+        <translation>Gespeichert in %1.</translation>
+    </message>
+</context>
+<context>
     <name>sds::widgets::DatasetModel</name>
     <message>
         <source>(skipped)</source>
@@ -1030,6 +1085,18 @@
     <message>
         <source>The caption could not be saved: %1</source>
         <translation>Die Bildunterschrift konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 × %2 pixels</source>
+        <translation>%1 × %2 Pixel</translation>
+    </message>
+    <message>
+        <source>Caption: %1</source>
+        <translation>Bildunterschrift: %1</translation>
+    </message>
+    <message>
+        <source>%1 is skipped by the scan; its caption cannot be edited.</source>
+        <translation>%1 wird beim Einlesen übersprungen; seine Bildunterschrift lässt sich nicht bearbeiten.</translation>
     </message>
 </context>
 <context>
@@ -1085,10 +1152,6 @@
     <message>
         <source>Scanning: %v / %m images</source>
         <translation>Einlesen: %v / %m Bilder</translation>
-    </message>
-    <message>
-        <source>&amp;Cancel scan</source>
-        <translation>Einlesen a&amp;bbrechen</translation>
     </message>
     <message>
         <source>Drop a folder of images with captions, single images or WebDataset .tar shards here, or choose a folder.</source>
@@ -1185,10 +1248,6 @@
         <translation>Nicht hinzugefügt</translation>
     </message>
     <message>
-        <source>These files are neither images, folders nor .tar shards and were not added: %1</source>
-        <translation>Diese Dateien sind weder Bilder noch Ordner noch .tar-Shards und wurden nicht hinzugefügt: %1</translation>
-    </message>
-    <message>
         <source>Folder to Add the Images To</source>
         <translation>Ordner, dem die Bilder hinzugefügt werden</translation>
     </message>
@@ -1211,6 +1270,34 @@
     <message>
         <source>Sho&amp;w:</source>
         <translation>An&amp;zeigen:</translation>
+    </message>
+    <message>
+        <source>Dataset path</source>
+        <translation>Pfad des Datensatzes</translation>
+    </message>
+    <message>
+        <source>Cancel sca&amp;n</source>
+        <translation>Einlesen abbre&amp;chen</translation>
+    </message>
+    <message>
+        <source>Stop the scan; the last complete scan stays shown</source>
+        <translation>Das Einlesen anhalten; das letzte vollständige Ergebnis bleibt sichtbar</translation>
+    </message>
+    <message>
+        <source>Dataset summary</source>
+        <translation>Übersicht des Datensatzes</translation>
+    </message>
+    <message>
+        <source>Double-click or press Enter on a problem to show its image</source>
+        <translation>Doppelklick oder Eingabetaste auf ein Problem zeigt sein Bild</translation>
+    </message>
+    <message>
+        <source>Captions were edited since the scan: rescan to update the counts and buckets.</source>
+        <translation>Seit dem Einlesen wurden Bildunterschriften bearbeitet: Neu einlesen aktualisiert Zählungen und Buckets.</translation>
+    </message>
+    <message>
+        <source>A dataset is one folder, or .tar shards of one folder, or images to add to it. These were not used: %1</source>
+        <translation>Ein Datensatz ist ein Ordner, .tar-Shards eines Ordners oder Bilder, die ihm hinzugefügt werden. Diese wurden nicht verwendet: %1</translation>
     </message>
 </context>
 <context>
