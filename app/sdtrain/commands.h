@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "reporter.h"
+#include "train/training_benchmark.h"
 
 namespace CLI {
 class App;
@@ -19,6 +20,8 @@ int runConfigCheck(Reporter& reporter, const std::string& file);
 int runConfigDefaults(Reporter& reporter, const std::string& outFile);
 int runConfigDocs(Reporter& reporter, const std::string& outFile);
 int runVersion(bool json);
+// sdtrain bench: the training step's images/s, TFLOP/s and peak memory.
+int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool json);
 // sdtrain model info: the family, prediction type and native size of a model, as text or JSON.
 int runModelInfo(Reporter& reporter, const std::string& path, bool json);
 int runDemo(Reporter& reporter, const std::string& outDir, std::int64_t maxSteps = 0);

@@ -131,6 +131,25 @@ int main(int argc, char** argv) {
   modelInfo->add_option("PATH", modelPath, "A diffusers folder or a .safetensors checkpoint")->required();
   modelInfo->add_flag("--json", modelJson, "As one JSON object");
 
+  sds::train::BenchmarkOptions benchOptions;
+  bool benchJson = false, benchFull = false;
+  CLI::App* bench = app.add_subcommand(
+      "bench", "Time the training step on the real UNet shapes with random weights (images/s, TFLOP/s, memory)");
+  bench->add_option("--model", benchOptions.model, "sd15, sd21, sdxl or tiny")->capture_default_str();
+  bench->add_option("--batch", benchOptions.batch, "Images per step")->capture_default_str();
+  bench->add_option("--resolution", benchOptions.resolution, "Image side in pixels (default: the model's native)");
+  bench->add_option("--precision", benchOptions.precision, "fp32, bf16 or fp16")->capture_default_str();
+  bench->add_option("--attention", benchOptions.attention, "sdpa (fused kernels) or math")->capture_default_str();
+  bench->add_flag("--checkpointing", benchOptions.checkpointing, "Gradient checkpointing");
+  bench->add_flag("--full", benchFull, "Encode images and captions in every step (latents not cached)");
+  bench->add_option("--optimizer", benchOptions.optimizer, "adamw or adamw8bit")->capture_default_str();
+  bench->add_option("--lora-rank", benchOptions.loraRank, "Train LoRA adapters of this rank on the attention instead");
+  bench->add_flag("--channels-last", benchOptions.channelsLast, "Convolutions in channels-last layout");
+  bench->add_option("--steps", benchOptions.steps, "Timed steps")->capture_default_str();
+  bench->add_option("--warmup", benchOptions.warmupSteps, "Untimed steps first")->capture_default_str();
+  bench->add_option("--device", benchOptions.device, "cuda or cpu")->capture_default_str();
+  bench->add_flag("--json", benchJson, "As one JSON object");
+
   GenerateOptions generateOptions;
   CLI::App* generate = addGenerateCommand(app, generateOptions);
 
@@ -157,6 +176,10 @@ int main(int argc, char** argv) {
     if (trainCommand->parsed()) return runTrain(reporter, trainOptions);
     if (generate->parsed()) return runGenerate(reporter, generateOptions);
     if (modelInfo->parsed()) return runModelInfo(reporter, modelPath, modelJson);
+    if (bench->parsed()) {
+      benchOptions.cachedLatents = !benchFull;
+      return runBench(reporter, benchOptions, benchJson);
+    }
     if (datasetCheckCommand->parsed()) {
       if (datasetCheck.path.empty() && datasetCheck.project.empty()) {
         reporter.fail("dataset check needs a PATH or --project FILE", "sdtrain dataset check --help lists the options");

@@ -6,6 +6,12 @@
 
 namespace sds::models {
 
+// Fused: at::scaled_dot_product_attention where this LibTorch has it (the default). Explicit: the
+// softmax of the scores, written out (what older versions and the benchmark's comparison use).
+enum class AttentionImplementation { Fused, Explicit };
+// Process-wide; set before a run, not during one.
+void setAttentionImplementation(AttentionImplementation implementation);
+
 // q, k, v: [B, heads, tokens, head_dim]; mask: additive, broadcastable to [B, heads, Tq, Tk], or undefined.
 at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask = {});
 

@@ -20,6 +20,8 @@
 #include "train/batch_stream.h"
 #include "train/checkpoint_store.h"
 #include "train/diffusion_objective.h"
+#include "train/gradient_clipping.h"
+#include "runtime/gpu_memory.h"
 #include "train/ema.h"
 #include "train/gradient_sync.h"
 #include "train/loss_scaler.h"
@@ -364,17 +366,7 @@ double Run::gradientStep() {
       if (item.second.grad().defined()) gradients.push_back(item.second.grad());
   sync_.average(gradients);
   const bool finite = scaler_->unscale(gradients);
-  double norm = 0;
-  {
-    torch::NoGradGuard noGrad;
-    at::Tensor squares = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat32).device(placement_.device));
-    for (const at::Tensor& g : gradients) squares += g.to(torch::kFloat32).pow(2).sum();
-    norm = squares.sqrt().item<double>();
-    if (finite && s_.maxGradNorm > 0 && norm > s_.maxGradNorm) {
-      const double factor = s_.maxGradNorm / (norm + 1e-6);  // as torch.nn.utils.clip_grad_norm_
-      for (at::Tensor& g : gradients) g.mul_(factor);
-    }
-  }
+  const double norm = clipGradientNorm(gradients, s_.maxGradNorm, finite);
   const double lr = lr_->at(progress_.step);
   if (finite) {
     for (std::size_t i = 0; i < groups_.size(); ++i) {
@@ -494,6 +486,11 @@ void Run::trainLoop() {
     e.grad_norm = gradNorm;
     e.images_per_s = mean > 0 ? static_cast<double>(imagesPerStep) / mean : 0;
     e.eta_s = mean * static_cast<double>(s_.maxSteps - progress_.step);
+    // The most the step's tensors held on the GPU (the peak since the previous step).
+    if (placement_.device.is_cuda()) {
+      if (const auto memory = runtime::gpuMemory(placement_.device.index())) e.memory_gib = memory->peakAllocatedGiB;
+      runtime::resetGpuMemoryPeak(placement_.device.index());
+    }
     emit(e);
     if (board_) {
       board_->scalar("loss", loss, progress_.step);

@@ -1,15 +1,17 @@
 #!/bin/bash
 # Builds sdtrain on a CUDA machine against its Python torch package's LibTorch and checks training on
-# the GPU: a tiny model trained from scratch in bf16 and in fp16 (dynamic loss scaling), resumed, and
-# used for generation. Prints a summary table last.
+# the GPU: a tiny model trained from scratch in fp32, bf16 and fp16 (dynamic loss scaling), resumed,
+# and used for generation; then the training-step benchmarks (packaging/gpu/bench.sh). Prints the
+# summary tables last. `check.sh train` or `check.sh bench [quick]` runs one part (after the build).
 #
 # Run from the repository root with .devdeps/ beside it: Debian -dev packages (and their runtime
 # libraries) fetched with `apt-get download` on a Debian 12 machine (see docs/development.md), since
 # the GPU machine has no package registry.
 set -euo pipefail
+part=${1:-all}
 root=$(pwd)
 deps=/tmp/sds-deps
-build=${SDS_GPU_BUILD:-/tmp/sds-gpu-build}
+build=${SDS_GPU_BUILD:-$root/build-gpu}
 work=${SDS_GPU_WORK:-/tmp/sds-gpu-work}
 
 mkdir -p "$deps" && for f in .devdeps/*.deb; do dpkg -x "$f" "$deps"; done
@@ -76,6 +78,11 @@ save_precision = "$1"
 TOML
 }
 
+if [ "$part" = bench ]; then
+  "$root/packaging/gpu/bench.sh" "$sdtrain" "${2:-all}"
+  exit 0
+fi
+
 rm -rf "$work" && mkdir -p "$work"
 summary=()
 for precision in fp32 bf16 fp16; do
@@ -100,3 +107,7 @@ echo "| precision | steps | first loss | smoothed loss at the end | images/s | w
 echo "|---|---|---|---|---|---|"
 printf '%s\n' "${summary[@]}"
 echo "build: ${build_s} s on $(nproc) cores; GPU: $(nvidia-smi --query-gpu=name,memory.total --format=csv,noheader)"
+if [ "$part" = all ]; then
+  echo
+  "$root/packaging/gpu/bench.sh" "$sdtrain"
+fi

@@ -1,0 +1,79 @@
+// sdtrain bench: the training step's speed and memory on the real UNet shapes (random weights), with
+// the analytic FLOP count it is measured against. See train/training_benchmark.h.
+
+#include <nlohmann/json.hpp>
+
+#include <c10/util/Exception.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "commands.h"
+#include "exit_codes.h"
+#include "util/log.h"
+
+namespace sds::cli {
+
+int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool json) {
+  train::BenchmarkResult r;
+  try {
+    r = train::runTrainingBenchmark(options, [](const std::string& line) { log::info("bench: " + line); });
+  } catch (const std::invalid_argument& e) {
+    reporter.fail(e.what(), "sdtrain bench --help lists the options");
+    return kExitUsage;
+  } catch (const c10::Error& e) {
+    reporter.fail(std::string("the benchmark failed: ") + e.what_without_backtrace(),
+                  "a smaller --batch, --checkpointing or a lower --resolution needs less memory");
+    return kExitFailure;
+  }
+  const std::string settings = options.model + " " + std::to_string(options.resolution > 0 ? options.resolution : r.latentSize * 8) +
+                               " px, batch " + std::to_string(options.batch) + ", " + options.precision + ", " +
+                               options.attention + (options.checkpointing ? ", checkpointing" : "") +
+                               (options.cachedLatents ? ", cached latents" : ", VAE and text encoder in the step") +
+                               (options.loraRank > 0 ? ", LoRA rank " + std::to_string(options.loraRank) : "") +
+                               ", " + options.optimizer + (options.channelsLast ? ", channels-last" : "");
+  if (json) {
+    nlohmann::json out = {{"settings", settings},
+                          {"model", options.model},
+                          {"batch", options.batch},
+                          {"resolution", r.latentSize * 8},
+                          {"precision", options.precision},
+                          {"attention", options.attention},
+                          {"checkpointing", options.checkpointing},
+                          {"cached_latents", options.cachedLatents},
+                          {"lora_rank", options.loraRank},
+                          {"optimizer", options.optimizer},
+                          {"channels_last", options.channelsLast},
+                          {"steps", options.steps},
+                          {"seconds_per_step", r.secondsPerStep},
+                          {"images_per_s", r.imagesPerSecond},
+                          {"unet_forward_gflop_per_image", r.forwardFlopsPerImage / 1e9},
+                          {"achieved_tflops", r.achievedTflops},
+                          {"unet_parameters", r.unetParameters},
+                          {"trainable_parameters", r.trainableParameters},
+                          {"final_loss", r.finalLoss}};
+    if (r.peakGiB) out["peak_gib"] = *r.peakGiB;
+    std::cout << out.dump() << "\n";
+    return kExitOk;
+  }
+  char line[256];
+  reporter.say(settings);
+  std::snprintf(line, sizeof line, "  %.2f images/s (%.1f ms per step of %d timed after %d warm-up)", r.imagesPerSecond,
+                r.secondsPerStep * 1e3, options.steps, options.warmupSteps);
+  reporter.say(line);
+  std::snprintf(line, sizeof line,
+                "  %.3g TFLOP/s achieved: UNet forward %.4g GFLOP per image (analytic), x3 for forward + backward%s",
+                r.achievedTflops, r.forwardFlopsPerImage / 1e9,
+                options.checkpointing ? "; the recomputed forward is not counted" : "");
+  reporter.say(line);
+  std::snprintf(line, sizeof line, "  parameters: %.1f M in the UNet, %.2f M trained", double(r.unetParameters) / 1e6,
+                double(r.trainableParameters) / 1e6);
+  reporter.say(line);
+  if (r.peakGiB) {
+    std::snprintf(line, sizeof line, "  peak GPU memory: %.2f GiB (allocated by tensors)", *r.peakGiB);
+    reporter.say(line);
+  }
+  return kExitOk;
+}
+
+}  // namespace sds::cli
