@@ -5,6 +5,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "runtime/torch_compat.h"
+
 namespace sds::train {
 
 QuantizedMoment QuantizedMoment::zeros(std::int64_t numel, bool isSigned, const c10::Device& device) {
@@ -59,8 +61,59 @@ AdamW::AdamW(std::vector<std::pair<std::string, at::Tensor>> parameters, AdamWOp
   }
 }
 
+bool AdamW::fusedStep(double lr) {
+#if SDS_TORCH_AT_LEAST(2, 1)
+  if (options_.eightBit || slots_.empty()) return false;
+  for (const Slot& s : slots_)
+    if (!s.parameter.is_cuda() || !s.parameter.grad().defined() || s.steps != slots_.front().steps) return false;
+  if (!fused_.ready) {
+    fused_ = Fused{};
+    for (Slot& s : slots_) {
+      fused_.weights.push_back(s.master.defined() ? s.master : s.parameter);
+      fused_.m.push_back(s.m);
+      fused_.v.push_back(s.v);
+      fused_.steps.push_back(torch::full({}, double(s.steps), s.m.options().dtype(torch::kFloat32)));
+      if (s.master.defined()) {
+        fused_.parameters.push_back(s.parameter);
+        fused_.masterGrads.push_back(torch::empty_like(s.master));
+      }
+    }
+    fused_.ready = true;
+  }
+  // Gradients of lower-precision parameters go through float32 buffers, as the masters do.
+  std::vector<at::Tensor> grads, lowGrads;
+  for (const Slot& s : slots_) {
+    if (s.master.defined()) lowGrads.push_back(s.parameter.grad());
+    else grads.push_back(s.parameter.grad());
+  }
+  if (!lowGrads.empty()) {
+    at::_foreach_copy_(fused_.masterGrads, lowGrads);
+    std::size_t low = 0;
+    grads.clear();
+    for (const Slot& s : slots_) grads.push_back(s.master.defined() ? fused_.masterGrads[low++] : s.parameter.grad());
+  }
+  at::_foreach_add_(fused_.steps, 1);
+  at::_fused_adamw_(fused_.weights, grads, fused_.m, fused_.v, {}, fused_.steps, lr, options_.beta1, options_.beta2,
+                    options_.weightDecay, options_.epsilon, false, false);
+  if (!fused_.parameters.empty()) {
+    std::vector<at::Tensor> masters;
+    for (const Slot& s : slots_)
+      if (s.master.defined()) masters.push_back(s.master);
+    at::_foreach_copy_(fused_.parameters, masters);
+  }
+  for (Slot& s : slots_) ++s.steps;
+  ++steps_;
+  return true;
+#else
+  (void)lr;
+  return false;
+#endif
+}
+
 void AdamW::step(double lr) {
   torch::NoGradGuard noGrad;
+  if (fusedStep(lr)) return;
+  fused_.ready = false;  // the per-tensor path moves the step counts on without the fused tensors
   const double b1 = options_.beta1, b2 = options_.beta2;
   for (Slot& s : slots_) {
     const at::Tensor& grad0 = s.parameter.grad();
@@ -128,6 +181,7 @@ std::map<std::string, at::Tensor> AdamW::state() const {
 
 void AdamW::loadState(const std::map<std::string, at::Tensor>& state) {
   torch::NoGradGuard noGrad;
+  fused_.ready = false;
   auto restore = [&](const std::string& key, at::Tensor& target) {
     const auto it = state.find(key);
     if (it == state.end()) throw std::runtime_error("optimizer state: \"" + key + "\" is missing");

@@ -62,9 +62,18 @@ class AdamW {
     QuantizedMoment qm, qv;  // 8-bit moments
     std::int64_t steps = 0;
   };
+  // One multi-tensor kernel for all parameters (LibTorch 2.1+ on CUDA, 32-bit moments): a few
+  // launches per step instead of ten per parameter. False when this step needs the per-tensor path.
+  bool fusedStep(double lr);
+
   std::vector<Slot> slots_;
   AdamWOptions options_;
   std::int64_t steps_ = 0;
+  // The fused path's tensors, made on its first use and again after loadState.
+  struct Fused {
+    bool ready = false;
+    std::vector<at::Tensor> weights, grads, m, v, steps, parameters, masterGrads;
+  } fused_;
 };
 
 }  // namespace sds::train
