@@ -15,6 +15,14 @@ std::atomic<AttentionImplementation> implementation{AttentionImplementation::Fus
 
 void setAttentionImplementation(AttentionImplementation value) { implementation = value; }
 
+bool attentionIsFused() {
+#if SDS_HAVE_SDPA
+  return implementation.load(std::memory_order_relaxed) == AttentionImplementation::Fused;
+#else
+  return false;
+#endif
+}
+
 at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask) {
 #if SDS_HAVE_SDPA
   if (implementation.load(std::memory_order_relaxed) == AttentionImplementation::Fused)

@@ -12,6 +12,9 @@ enum class AttentionImplementation { Fused, Explicit };
 // Process-wide; set before a run, not during one.
 void setAttentionImplementation(AttentionImplementation implementation);
 
+// Whether attention() runs the fused kernels, which keep the scores in float32 internally.
+bool attentionIsFused();
+
 // q, k, v: [B, heads, tokens, head_dim]; mask: additive, broadcastable to [B, heads, Tq, Tk], or undefined.
 at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask = {});
 

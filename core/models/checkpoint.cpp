@@ -12,11 +12,12 @@ struct FunctionHolder : torch::CustomClassHolder {
 
 struct CheckpointFunction : torch::autograd::Function<CheckpointFunction> {
   // Runs without recording (autograd functions' forward does), keeping only the inputs.
+  // The last input is a marker that requires grad (see checkpoint()), not passed to the function.
   static torch::autograd::variable_list forward(torch::autograd::AutogradContext* ctx,
                                                 const c10::intrusive_ptr<FunctionHolder>& holder,
                                                 at::TensorList inputs) {
     ctx->saved_data["fn"] = c10::IValue::make_capsule(holder);
-    const std::vector<at::Tensor> list = inputs.vec();
+    const std::vector<at::Tensor> list(inputs.begin(), inputs.end() - 1);
     ctx->save_for_backward(list);
     return {holder->fn(list)};
   }
@@ -43,6 +44,7 @@ struct CheckpointFunction : torch::autograd::Function<CheckpointFunction> {
     torch::autograd::variable_list grads{at::Tensor()};  // for the holder
     for (const at::Tensor& input : inputs)
       grads.push_back(input.defined() && input.requires_grad() ? input.grad() : at::Tensor());
+    grads.emplace_back();  // for the marker
     return grads;
   }
 };
@@ -51,8 +53,14 @@ struct CheckpointFunction : torch::autograd::Function<CheckpointFunction> {
 
 at::Tensor checkpoint(const CheckpointedFunction& fn, const std::vector<at::Tensor>& inputs) {
   if (!torch::GradMode::is_enabled()) return fn(inputs);
+  // The output must require grad even when no input does (LoRA on a frozen model: only parameters
+  // inside the function are trained), or the backward pass would never reach it. A marker input that
+  // requires grad makes it so, as torch's non-reentrant checkpoint achieves by other means.
+  static const at::Tensor marker = torch::empty({0}).requires_grad_(true);
+  std::vector<at::Tensor> withMarker = inputs;
+  withMarker.push_back(marker);
   // A TensorList, not a vector: autograd counts the elements of a TensorList as the function's inputs.
-  return CheckpointFunction::apply(c10::make_intrusive<FunctionHolder>(fn), at::TensorList(inputs))[0];
+  return CheckpointFunction::apply(c10::make_intrusive<FunctionHolder>(fn), at::TensorList(withMarker))[0];
 }
 
 }  // namespace sds::models

@@ -96,6 +96,25 @@ class TestCheckpointing : public QObject {
     QCOMPARE(calls, 3);  // once forward, once recomputed in backward
     QVERIFY(torch::equal(x.grad(), torch::full({2}, 2.0)));
   }
+
+  // LoRA on a frozen model: no input requires grad, only a parameter used inside the function. Its
+  // gradient must still arrive, and equal the one without checkpointing.
+  void parametersInsideWhenNoInputRequiresGrad() {
+    const at::Tensor frozen = torch::randn({3, 3}, torch::kFloat64);
+    at::Tensor adapter = torch::randn({3, 3}, torch::kFloat64).requires_grad_(true);
+    const at::Tensor x = torch::randn({4, 3}, torch::kFloat64);
+    const CheckpointedFunction layer = [&](const std::vector<at::Tensor>& in) {
+      return torch::tanh(torch::matmul(in[0], frozen) + torch::matmul(in[0], adapter));
+    };
+    layer({x}).pow(2).sum().backward();
+    const at::Tensor expected = adapter.grad().clone();
+    adapter.mutable_grad() = at::Tensor();
+    const at::Tensor out = checkpoint(layer, {x});
+    QVERIFY(out.requires_grad());
+    out.pow(2).sum().backward();
+    QVERIFY(adapter.grad().defined());
+    QVERIFY(torch::allclose(adapter.grad(), expected, 1e-12, 1e-12));
+  }
 };
 
 QTEST_GUILESS_MAIN(TestCheckpointing)

@@ -27,8 +27,9 @@ at::Tensor CrossAttentionImpl::forward(const at::Tensor& x, const at::Tensor& co
   at::Tensor q = split(linearWithAdapter(*to_q, x)), k = split(linearWithAdapter(*to_k, kv)),
              v = split(linearWithAdapter(*to_v, kv));
   const auto type = q.scalar_type();
-  // upcast_attention (SD 2.1): scores in float32 so fp16 does not overflow.
-  if (upcast && (type == torch::kFloat16 || type == torch::kBFloat16)) {
+  // upcast_attention (SD 2.1): scores in float32 so fp16 does not overflow. The fused kernels keep
+  // the scores in float32 themselves (diffusers' SDPA processor skips the upcast too).
+  if (upcast && !attentionIsFused() && (type == torch::kFloat16 || type == torch::kBFloat16)) {
     q = q.to(torch::kFloat32), k = k.to(torch::kFloat32), v = v.to(torch::kFloat32);
   }
   const at::Tensor out = attention(q, k, v).to(type).transpose(1, 2).reshape({b, x.size(1), -1});
