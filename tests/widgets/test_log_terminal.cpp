@@ -22,11 +22,14 @@ using sds::widgets::LogTerminal;
 
 namespace {
 
-const char* const kLevels[] = {"debug", "info", "info", "trace", "warn", "info", "info", "info", "info", "error"};
+const char* const kLevels[] = {"debug", "info", "info", "trace", "warn",
+                               "info",  "info", "info", "info",  "error"};
 const int kLineCount = 100000;
 
 // Every 1000th line carries a word to search for.
-QString messageAt(int i) { return i % 1000 == 500 ? QString("line %1 Needle").arg(i) : QString("line %1").arg(i); }
+QString messageAt(int i) {
+  return i % 1000 == 500 ? QString("line %1 Needle").arg(i) : QString("line %1").arg(i);
+}
 
 void fill(LogTerminal& terminal) {
   for (int i = 0; i < kLineCount; ++i) terminal.append(kLevels[i % 10], messageAt(i));
@@ -58,8 +61,10 @@ class TestLogTerminal : public QObject {
     QCOMPARE(terminal.visibleLineCount(), kLineCount);
     const QStringList visible = terminal.visibleLines();
     QCOMPARE(visible.size(), kLineCount);
-    const QRegularExpression format(R"(^\d\d:\d\d:\d\d\.\d\d\d (TRACE|DEBUG|INFO |WARN |ERROR) line \d+( Needle)?$)");
-    for (int i : {0, 1, 3, 4, 9, 500, 99999}) QVERIFY2(format.match(visible[i]).hasMatch(), qPrintable(visible[i]));
+    const QRegularExpression format(
+        R"(^\d\d:\d\d:\d\d\.\d\d\d (TRACE|DEBUG|INFO |WARN |ERROR) line \d+( Needle)?$)");
+    for (int i : {0, 1, 3, 4, 9, 500, 99999})
+      QVERIFY2(format.match(visible[i]).hasMatch(), qPrintable(visible[i]));
     QVERIFY(visible[9].contains("ERROR line 9"));
     QVERIFY(visible[3].contains("TRACE line 3"));
     QVERIFY(visible.last().endsWith("ERROR line 99999"));

@@ -211,7 +211,8 @@ class TestLossChart : public QObject {
     chart.show();
     QVERIFY(QTest::qWaitForWindowExposed(&chart));
     QVERIFY(!chart.logScale());
-    for (int step = 1; step <= 1000; ++step) chart.addStep(step, step == 10 ? 0.0 : (step == 20 ? -1.0 : 1.0 / step), 0.1, 1e-4);
+    for (int step = 1; step <= 1000; ++step)
+      chart.addStep(step, step == 10 ? 0.0 : (step == 20 ? -1.0 : 1.0 / step), 0.1, 1e-4);
     chart.addValidation(500, -0.5);
     chart.addValidation(600, 0.02);
     chart.setLogScale(true);
