@@ -32,7 +32,11 @@ LogTerminal::LogTerminal(QWidget* parent) : QWidget(parent) {
   view_ = new QListView(this);
   view_->setModel(model_);
   view_->setUniformItemSizes(true);
-  view_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+  // Monospace so columns line up; the hint picks one where the system names no fixed font.
+  QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+  font.setStyleHint(QFont::Monospace);
+  font.setFixedPitch(true);
+  view_->setFont(font);
   view_->setSelectionMode(QAbstractItemView::ExtendedSelection);
   view_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   view_->setAccessibleName(tr("Trainer log"));
@@ -61,6 +65,7 @@ LogTerminal::LogTerminal(QWidget* parent) : QWidget(parent) {
   search_ = new QLineEdit(this);
   search_->setPlaceholderText(tr("Search the log…"));
   search_->setAccessibleName(tr("Search the log"));
+  search_->setToolTip(tr("Text to find in the log; Enter finds the next line containing it"));
   search_->setClearButtonEnabled(true);
   connect(search_, &QLineEdit::returnPressed, this, [this] { findNext(false); });
   auto* previous = new QToolButton(this);
@@ -74,6 +79,7 @@ LogTerminal::LogTerminal(QWidget* parent) : QWidget(parent) {
   next->setAccessibleName(tr("Find next"));
   connect(next, &QToolButton::clicked, this, [this] { findNext(false); });
   searchStatus_ = new QLabel(this);
+  searchStatus_->setAccessibleName(tr("Search result"));
 
   follow_ = new QToolButton(this);
   follow_->setText(tr("Follow"));
@@ -200,21 +206,32 @@ bool LogTerminal::findNext(bool backwards) {
     searchStatus_->clear();
     return false;
   }
-  const int current = view_->currentIndex().isValid() ? view_->currentIndex().row() : (backwards ? rows : -1);
-  for (int i = 1; i <= rows; ++i) {
-    const int row = ((backwards ? current - i : current + i) % rows + rows) % rows;
-    if (model_->message(row).contains(needle, Qt::CaseInsensitive)) {
-      setAutoScroll(false);
-      const QModelIndex index = model_->index(row);
-      view_->setCurrentIndex(index);
-      view_->scrollTo(index, QAbstractItemView::PositionAtCenter);
-      searchStatus_->setText(tr("Line %1 of %2").arg(row + 1).arg(rows));
-      return true;
-    }
+  // All matches are collected (a few ms for 100k lines) so the status can say which one this is.
+  std::vector<int> matches;
+  for (int row = 0; row < rows; ++row)
+    if (model_->message(row).contains(needle, Qt::CaseInsensitive)) matches.push_back(row);
+  if (matches.empty()) {
+    searchStatus_->setText(tr("No match"));
+    return false;
   }
-  searchStatus_->setText(tr("No match"));
-  return false;
+  const int current = view_->currentIndex().isValid() ? view_->currentIndex().row() : (backwards ? rows : -1);
+  std::size_t found;
+  if (backwards) {
+    const auto it = std::lower_bound(matches.begin(), matches.end(), current);
+    found = it == matches.begin() ? matches.size() - 1 : std::size_t(it - matches.begin()) - 1;
+  } else {
+    const auto it = std::upper_bound(matches.begin(), matches.end(), current);
+    found = it == matches.end() ? 0 : std::size_t(it - matches.begin());
+  }
+  setAutoScroll(false);  // the found line stays in view while lines keep arriving
+  const QModelIndex index = model_->index(matches[found]);
+  view_->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect);
+  view_->scrollTo(index, QAbstractItemView::PositionAtCenter);
+  searchStatus_->setText(tr("%1 of %2").arg(found + 1).arg(matches.size()));
+  return true;
 }
+
+QString LogTerminal::searchStatus() const { return searchStatus_->text(); }
 
 void LogTerminal::copySelection() {
   QModelIndexList selected = view_->selectionModel()->selectedRows();

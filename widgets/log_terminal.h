@@ -36,8 +36,11 @@ class LogTerminal : public QWidget {
   void setMinimumLevel(const QString& level);
   void setAutoScroll(bool on);
   bool autoScroll() const;
-  // Selects the next (or previous) visible line containing the search text; false when none does.
+  // Selects the next (or previous) visible line containing the search text (case-insensitive),
+  // wrapping around; false when none does.
   bool findNext(bool backwards = false);
+  // "3 of 17" after a search found the 3rd of 17 matching lines, "No match", or empty.
+  QString searchStatus() const;
   void copySelection();
 
   QListView* view() const { return view_; }

@@ -4,6 +4,7 @@
 
 #include <QFileDialog>
 #include <QHBoxLayout>
+#include <QLocale>
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QTimer>
@@ -23,7 +24,10 @@ const QColor kSmoothedColour(230, 120, 20);
 const QColor kLearningRateColour(60, 170, 90);
 const QColor kValidationColour(200, 60, 160);
 
-QString number(double value) { return std::isfinite(value) ? QString::number(value, 'g', 9) : QString(); }
+// The shortest text that reads back as the same double, so the CSV holds the values exactly.
+QString number(double value) {
+  return std::isfinite(value) ? QString::number(value, 'g', QLocale::FloatingPointShortest) : QString();
+}
 
 }  // namespace
 
@@ -63,10 +67,14 @@ LossChart::LossChart(QWidget* parent) : QWidget(parent) {
   // Any zoom or pan by the user holds the view where they put it.
   connect(plot_, &QCustomPlot::mouseWheel, this, [this] { following_ = false; });
   connect(plot_, &QCustomPlot::mousePress, this, [this] { following_ = false; });
-  // Zooming or panning changes which points are visible, so the decimation is done again.
-  connect(plot_->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this] {
-    if (!redrawing_) scheduleRedraw();
-  });
+  // A range not set by redraw() is a zoom or pan (by mouse or by code): it holds the view too, and
+  // changes which points are visible, so the decimation is done again.
+  for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis})
+    connect(axis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this] {
+      if (redrawing_) return;
+      following_ = false;
+      scheduleRedraw();
+    });
 
   logButton_ = new QToolButton(this);
   logButton_->setText(tr("Log scale"));
@@ -168,45 +176,64 @@ void LossChart::redrawNow() {
   redraw();
 }
 
+void LossChart::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  scheduleRedraw();  // the number of pixel columns, and so the decimation, changed
+}
+
 void LossChart::redraw() {
   redrawing_ = true;
   const std::size_t n = steps_.size();
   // The visible part: everything while following, else what the x axis shows (with one point beyond
   // each edge, so lines run to the border).
   std::size_t first = 0, last = n;
+  QCPRange shown(n > 0 ? steps_.front() : 0.0, n > 0 ? steps_.back() : 1.0);
   if (!following_ && n > 0) {
     const QCPRange range = plot_->xAxis->range();
+    shown = range;
     first = std::lower_bound(steps_.begin(), steps_.end(), range.lower) - steps_.begin();
     last = std::upper_bound(steps_.begin(), steps_.end(), range.upper) - steps_.begin();
     first = first > 0 ? first - 1 : 0;
     last = std::min(n, last + 1);
   }
   const std::size_t visible = last - first;
-  const std::size_t columns = std::max(1, plot_->axisRect()->width());
+  const int columns = std::max(1, plot_->axisRect()->width());
+  // NaN or infinite losses (a diverging run) are not drawn; on a log axis neither are those <= 0.
+  const bool log = logScale_;
+  auto drawable = [log](double loss) { return std::isfinite(loss) && (!log || loss > 0); };
   QVector<double> rawX, rawY, lineX, smoothY, lrY;
-  if (visible <= 2 * columns) {
+  if (visible <= 2 * std::size_t(columns)) {
     for (std::size_t i = first; i < last; ++i) {
-      rawX << steps_[i];
-      rawY << losses_[i];
+      if (drawable(losses_[i])) {
+        rawX << steps_[i];
+        rawY << losses_[i];
+      }
       lineX << steps_[i];
       smoothY << smoothedLosses_[i];
       lrY << learningRates_[i];
     }
   } else {
-    // Per pixel column: the lowest and highest loss (so spikes stay visible), and the last smoothed
-    // loss and learning rate (both change slowly).
-    for (std::size_t c = 0; c < columns; ++c) {
-      const std::size_t begin = first + visible * c / columns, end = first + visible * (c + 1) / columns;
-      if (begin >= end) continue;
-      std::size_t lo = begin, hi = begin;
+    // Buckets are the pixel columns of the shown step range (the points beyond its edges get their
+    // own). Per bucket: the lowest and highest loss, so spikes stay visible, and the last smoothed
+    // loss and learning rate, which both change slowly.
+    const double perStep = columns / std::max(shown.size(), 1e-9);
+    auto column = [&](std::size_t i) { return std::floor((steps_[i] - shown.lower) * perStep); };
+    for (std::size_t begin = first, end; begin < last; begin = end) {
+      const double bucket = column(begin);
+      end = begin + 1;
+      while (end < last && column(end) == bucket) ++end;
+      std::size_t lo = end, hi = end;
       for (std::size_t i = begin; i < end; ++i) {
-        if (losses_[i] < losses_[lo]) lo = i;
-        if (losses_[i] > losses_[hi]) hi = i;
+        if (!drawable(losses_[i])) continue;
+        if (lo == end || losses_[i] < losses_[lo]) lo = i;
+        if (hi == end || losses_[i] > losses_[hi]) hi = i;
       }
-      for (std::size_t i : {std::min(lo, hi), std::max(lo, hi)}) {
-        rawX << steps_[i];
-        rawY << losses_[i];
-        if (lo == hi) break;
+      if (lo != end) {
+        for (std::size_t i : {std::min(lo, hi), std::max(lo, hi)}) {
+          rawX << steps_[i];
+          rawY << losses_[i];
+          if (lo == hi) break;
+        }
       }
       lineX << steps_[end - 1];
       smoothY << smoothedLosses_[end - 1];

@@ -28,7 +28,8 @@ class LossChart : public QWidget {
 
   void setLogScale(bool on);
   bool logScale() const { return logScale_; }
-  // Back to showing everything and following new steps.
+  // Back to showing everything and following new steps. Any change of the visible range other than
+  // by following (a mouse zoom or pan, or a range set by code) stops the following.
   void fit();
   bool following() const { return following_; }
 
@@ -45,6 +46,7 @@ class LossChart : public QWidget {
 
  protected:
   void changeEvent(QEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
 
  private:
   void scheduleRedraw();
