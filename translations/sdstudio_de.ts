@@ -1387,10 +1387,6 @@
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <source>Line %1 of %2</source>
-        <translation>Zeile %1 von %2</translation>
-    </message>
-    <message>
         <source>No match</source>
         <translation>Kein Treffer</translation>
     </message>
@@ -1405,6 +1401,18 @@
     <message>
         <source>Clear</source>
         <translation>Leeren</translation>
+    </message>
+    <message>
+        <source>Text to find in the log; Enter finds the next line containing it</source>
+        <translation>Text, der im Protokoll gesucht wird; die Eingabetaste findet die nächste Zeile, die ihn enthält</translation>
+    </message>
+    <message>
+        <source>Search result</source>
+        <translation>Suchergebnis</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
     </message>
 </context>
 <context>
