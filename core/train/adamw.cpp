@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -67,39 +68,58 @@ bool AdamW::fusedStep(double lr) {
   for (const Slot& s : slots_)
     if (!s.parameter.is_cuda() || !s.parameter.grad().defined() || s.steps != slots_.front().steps) return false;
   if (!fused_.ready) {
+    // Groups of parameters of about kChunk elements: lower-precision gradients are widened to float32
+    // one group at a time in one shared buffer, so the step needs kChunk floats more, not a float32
+    // copy of every gradient.
+    constexpr std::int64_t kChunk = std::int64_t(1) << 26;
     fused_ = Fused{};
-    for (Slot& s : slots_) {
-      fused_.weights.push_back(s.master.defined() ? s.master : s.parameter);
-      fused_.m.push_back(s.m);
-      fused_.v.push_back(s.v);
-      fused_.steps.push_back(torch::full({}, double(s.steps), s.m.options().dtype(torch::kFloat32)));
-      if (s.master.defined()) {
-        fused_.parameters.push_back(s.parameter);
-        fused_.masterGrads.push_back(torch::empty_like(s.master));
+    std::int64_t filled = kChunk;
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      Slot& s = slots_[i];
+      if (filled + s.parameter.numel() > kChunk && filled > 0) {
+        fused_.groups.emplace_back();
+        filled = 0;
       }
+      fused_.groups.back().push_back(i);
+      filled += s.parameter.numel();
+      fused_.steps.push_back(torch::full({}, double(s.steps), s.m.options().dtype(torch::kFloat32)));
     }
+    std::int64_t buffer = 0;
+    for (const auto& group : fused_.groups) {
+      std::int64_t n = 0;
+      for (std::size_t i : group)
+        if (slots_[i].master.defined()) n += slots_[i].parameter.numel();
+      buffer = std::max(buffer, n);
+    }
+    if (buffer > 0) fused_.gradBuffer = torch::empty({buffer}, slots_.front().parameter.options().dtype(torch::kFloat32));
     fused_.ready = true;
   }
-  // Gradients of lower-precision parameters go through float32 buffers, as the masters do.
-  std::vector<at::Tensor> grads, lowGrads;
-  for (const Slot& s : slots_) {
-    if (s.master.defined()) lowGrads.push_back(s.parameter.grad());
-    else grads.push_back(s.parameter.grad());
-  }
-  if (!lowGrads.empty()) {
-    at::_foreach_copy_(fused_.masterGrads, lowGrads);
-    std::size_t low = 0;
-    grads.clear();
-    for (const Slot& s : slots_) grads.push_back(s.master.defined() ? fused_.masterGrads[low++] : s.parameter.grad());
-  }
   at::_foreach_add_(fused_.steps, 1);
-  at::_fused_adamw_(fused_.weights, grads, fused_.m, fused_.v, {}, fused_.steps, lr, options_.beta1, options_.beta2,
-                    options_.weightDecay, options_.epsilon, false, false);
-  if (!fused_.parameters.empty()) {
-    std::vector<at::Tensor> masters;
-    for (const Slot& s : slots_)
-      if (s.master.defined()) masters.push_back(s.master);
-    at::_foreach_copy_(fused_.parameters, masters);
+  for (const auto& group : fused_.groups) {
+    std::vector<at::Tensor> weights, grads, m, v, steps, lowParameters, lowGrads, wide, masters;
+    std::int64_t offset = 0;
+    for (std::size_t i : group) {
+      Slot& s = slots_[i];
+      weights.push_back(s.master.defined() ? s.master : s.parameter);
+      m.push_back(s.m);
+      v.push_back(s.v);
+      steps.push_back(fused_.steps[i]);
+      if (s.master.defined()) {
+        at::Tensor view = fused_.gradBuffer.narrow(0, offset, s.parameter.numel()).view(s.parameter.sizes());
+        offset += s.parameter.numel();
+        lowGrads.push_back(s.parameter.grad());
+        wide.push_back(view);
+        grads.push_back(view);
+        lowParameters.push_back(s.parameter);
+        masters.push_back(s.master);
+      } else {
+        grads.push_back(s.parameter.grad());
+      }
+    }
+    if (!wide.empty()) at::_foreach_copy_(wide, lowGrads);
+    at::_fused_adamw_(weights, grads, m, v, {}, steps, lr, options_.beta1, options_.beta2, options_.weightDecay,
+                      options_.epsilon, false, false);
+    if (!masters.empty()) at::_foreach_copy_(lowParameters, masters);
   }
   for (Slot& s : slots_) ++s.steps;
   ++steps_;

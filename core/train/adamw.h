@@ -72,7 +72,9 @@ class AdamW {
   // The fused path's tensors, made on its first use and again after loadState.
   struct Fused {
     bool ready = false;
-    std::vector<at::Tensor> weights, grads, m, v, steps, parameters, masterGrads;
+    std::vector<std::vector<std::size_t>> groups;  // slot indices
+    std::vector<at::Tensor> steps;                 // per slot, float32 on the device
+    at::Tensor gradBuffer;                         // float32 gradients of one group's masters
   } fused_;
 };
 
