@@ -70,56 +70,62 @@ bool AdamW::fusedStep(double lr) {
   if (!fused_.ready) {
     // Groups of parameters of about kChunk elements: lower-precision gradients are widened to float32
     // one group at a time in one shared buffer, so the step needs kChunk floats more, not a float32
-    // copy of every gradient.
-    constexpr std::int64_t kChunk = std::int64_t(1) << 26;
+    // copy of every gradient. The lists are made once; each step only gathers the new gradients.
+    constexpr std::int64_t kChunk = std::int64_t(1) << 24;
     fused_ = Fused{};
-    std::int64_t filled = kChunk;
+    std::int64_t filled = kChunk, buffer = 0, low = 0;
     for (std::size_t i = 0; i < slots_.size(); ++i) {
       Slot& s = slots_[i];
       if (filled + s.parameter.numel() > kChunk && filled > 0) {
         fused_.groups.emplace_back();
         filled = 0;
+        low = 0;
       }
-      fused_.groups.back().push_back(i);
+      Fused::Group& g = fused_.groups.back();
+      g.members.push_back(i);
+      g.weights.push_back(s.master.defined() ? s.master : s.parameter);
+      g.m.push_back(s.m);
+      g.v.push_back(s.v);
+      g.steps.push_back(torch::full({}, double(s.steps), s.m.options().dtype(torch::kFloat32)));
+      if (s.master.defined()) {
+        g.lowParameters.push_back(s.parameter);
+        g.masters.push_back(s.master);
+        low += s.parameter.numel();
+      }
       filled += s.parameter.numel();
-      fused_.steps.push_back(torch::full({}, double(s.steps), s.m.options().dtype(torch::kFloat32)));
+      buffer = std::max(buffer, low);
     }
-    std::int64_t buffer = 0;
-    for (const auto& group : fused_.groups) {
-      std::int64_t n = 0;
-      for (std::size_t i : group)
-        if (slots_[i].master.defined()) n += slots_[i].parameter.numel();
-      buffer = std::max(buffer, n);
+    if (buffer > 0) {
+      fused_.gradBuffer = torch::empty({buffer}, slots_.front().parameter.options().dtype(torch::kFloat32));
+      // Views with the masters' strides (channels-last weights included): the fused kernel wants
+      // gradients laid out as their weights.
+      for (Fused::Group& g : fused_.groups) {
+        std::int64_t offset = 0;
+        for (const at::Tensor& master : g.masters) {
+          g.wide.push_back(fused_.gradBuffer.as_strided(master.sizes(), master.strides(), offset));
+          offset += master.numel();
+        }
+      }
     }
-    if (buffer > 0) fused_.gradBuffer = torch::empty({buffer}, slots_.front().parameter.options().dtype(torch::kFloat32));
     fused_.ready = true;
   }
-  at::_foreach_add_(fused_.steps, 1);
-  for (const auto& group : fused_.groups) {
-    std::vector<at::Tensor> weights, grads, m, v, steps, lowParameters, lowGrads, wide, masters;
-    std::int64_t offset = 0;
-    for (std::size_t i : group) {
-      Slot& s = slots_[i];
-      weights.push_back(s.master.defined() ? s.master : s.parameter);
-      m.push_back(s.m);
-      v.push_back(s.v);
-      steps.push_back(fused_.steps[i]);
+  for (Fused::Group& g : fused_.groups) {
+    std::vector<at::Tensor> grads, lowGrads;
+    std::size_t wide = 0;
+    for (std::size_t i : g.members) {
+      const Slot& s = slots_[i];
       if (s.master.defined()) {
-        at::Tensor view = fused_.gradBuffer.narrow(0, offset, s.parameter.numel()).view(s.parameter.sizes());
-        offset += s.parameter.numel();
         lowGrads.push_back(s.parameter.grad());
-        wide.push_back(view);
-        grads.push_back(view);
-        lowParameters.push_back(s.parameter);
-        masters.push_back(s.master);
+        grads.push_back(g.wide[wide++]);
       } else {
         grads.push_back(s.parameter.grad());
       }
     }
-    if (!wide.empty()) at::_foreach_copy_(wide, lowGrads);
-    at::_fused_adamw_(weights, grads, m, v, {}, steps, lr, options_.beta1, options_.beta2, options_.weightDecay,
-                      options_.epsilon, false, false);
-    if (!masters.empty()) at::_foreach_copy_(lowParameters, masters);
+    if (!lowGrads.empty()) at::_foreach_copy_(g.wide, lowGrads);
+    at::_foreach_add_(g.steps, 1);
+    at::_fused_adamw_(g.weights, grads, g.m, g.v, {}, g.steps, lr, options_.beta1, options_.beta2,
+                      options_.weightDecay, options_.epsilon, false, false);
+    if (!g.masters.empty()) at::_foreach_copy_(g.lowParameters, g.masters);
   }
   for (Slot& s : slots_) ++s.steps;
   ++steps_;

@@ -71,10 +71,14 @@ class AdamW {
   std::int64_t steps_ = 0;
   // The fused path's tensors, made on its first use and again after loadState.
   struct Fused {
+    struct Group {
+      std::vector<std::size_t> members;  // slot indices
+      std::vector<at::Tensor> weights, m, v, steps;  // steps: float32 on the device
+      std::vector<at::Tensor> lowParameters, masters, wide;  // wide: float32 gradients in gradBuffer
+    };
     bool ready = false;
-    std::vector<std::vector<std::size_t>> groups;  // slot indices
-    std::vector<at::Tensor> steps;                 // per slot, float32 on the device
-    at::Tensor gradBuffer;                         // float32 gradients of one group's masters
+    std::vector<Group> groups;
+    at::Tensor gradBuffer;  // float32 gradients of the largest group's masters
   } fused_;
 };
 

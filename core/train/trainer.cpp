@@ -22,6 +22,7 @@
 #include "train/diffusion_objective.h"
 #include "train/gradient_clipping.h"
 #include "runtime/gpu_memory.h"
+#include "runtime/gpu_tuning.h"
 #include "train/ema.h"
 #include "train/gradient_sync.h"
 #include "train/loss_scaler.h"
@@ -173,6 +174,7 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   });
 
   model_.to(placement_.device, placement_.dtype);
+  runtime::tuneForFixedShapes(placement_.device);
   groups_ = prepareTraining(model_, s_);
   schedule_ = std::make_unique<diffusion::NoiseSchedule>(model_.scheduler);
   objective_.predictionType = model_.scheduler.predictionType;

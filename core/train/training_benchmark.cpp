@@ -12,6 +12,7 @@
 #include "models/scratch_model.h"
 #include "models/unet_flops.h"
 #include "runtime/gpu_memory.h"
+#include "runtime/gpu_tuning.h"
 #include "train/adamw.h"
 #include "train/diffusion_objective.h"
 #include "train/gradient_clipping.h"
@@ -65,6 +66,7 @@ BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& o, const std::funct
   if (o.optimizer != "adamw" && o.optimizer != "adamw8bit")
     throw std::invalid_argument("bench --optimizer \"" + o.optimizer + "\" is not known; expected adamw or adamw8bit");
   const c10::Device device = cuda ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+  runtime::tuneForFixedShapes(device);
   const c10::ScalarType dtype = dtypeOf(o.precision, cuda);
   models::setAttentionImplementation(o.attention == "sdpa" ? models::AttentionImplementation::Fused
                                                            : models::AttentionImplementation::Explicit);
