@@ -1299,6 +1299,10 @@
         <source>A dataset is one folder, or .tar shards of one folder, or images to add to it. These were not used: %1</source>
         <translation>Ein Datensatz ist ein Ordner, .tar-Shards eines Ordners oder Bilder, die ihm hinzugefügt werden. Diese wurden nicht verwendet: %1</translation>
     </message>
+    <message>
+        <source>This project generates its images of coloured shapes into %1 when training starts; they appear here after that (Rescan).</source>
+        <translation>Dieses Projekt erzeugt seine Bilder farbiger Formen in %1, sobald das Training startet; danach erscheinen sie hier (Neu einlesen).</translation>
+    </message>
 </context>
 <context>
     <name>sds::widgets::LogTerminal</name>

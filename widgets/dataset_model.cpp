@@ -56,24 +56,24 @@ DatasetModel::DatasetModel(QObject* parent) : QAbstractListModel(parent), loader
 
 DatasetModel::~DatasetModel() = default;
 
-void DatasetModel::clear() {
-  beginResetModel();
+void DatasetModel::dropItems() {
   items_.clear();
   rowOf_.clear();
   rowOfThumbnail_.clear();
   decorations_.clear();
   loader_->forgetPending();
+}
+
+void DatasetModel::clear() {
+  beginResetModel();
+  dropItems();
   endResetModel();
 }
 
 void DatasetModel::setDataset(std::shared_ptr<const data::Dataset> dataset, const QString& captionExtension,
                               const QString& defaultCaption) {
   beginResetModel();
-  items_.clear();
-  rowOf_.clear();
-  rowOfThumbnail_.clear();
-  decorations_.clear();
-  loader_->forgetPending();
+  dropItems();
   captionExtension_ = captionExtension;
   const auto add = [this](Item item, std::uint64_t hash) {
     item.thumbnailKey = ThumbnailLoader::keyOf(item.image, hash);

@@ -55,6 +55,7 @@ class DatasetModel : public QAbstractListModel {
   void editRefused(const QString& reason);
 
  private:
+  void dropItems();  // inside a model reset
   struct Item {
     data::ImageRef image;
     QString caption;

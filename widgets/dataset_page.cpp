@@ -90,10 +90,7 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   progress_->hide();
   cancelButton_->hide();
 
-  hint_ =
-      new QLabel(tr("Drop a folder of images with captions, single images or WebDataset .tar shards here, or "
-                    "choose a folder."),
-                 this);
+  hint_ = new QLabel(dropHint(), this);
   hint_->setAlignment(Qt::AlignCenter);
   hint_->setWordWrap(true);
   QFont big = hint_->font();
@@ -214,18 +211,28 @@ void DatasetPage::setProject(const config::Project& project, const QString& proj
                        next.buckets.minSide != settings_.buckets.minSide ||
                        next.buckets.maxSide != settings_.buckets.maxSide ||
                        next.useBuckets != settings_.useBuckets;
+  const bool generated = project.getString("dataset.kind") == "shapes";
   settings_ = next;
   haveSettings_ = true;
-  if (changed) startScan();
+  if (changed || generated != generatedShapes_) {
+    generatedShapes_ = generated;
+    startScan();
+  }
 }
 
 void DatasetPage::setDatasetPath(const QString& path) {
   settings_.dataset.path = QDir::cleanPath(path).toStdString();
   settings_.dataset.kind = "auto";  // a folder or shards, told apart by the scan
+  generatedShapes_ = false;
   startScan();
 }
 
 void DatasetPage::rescan() { startScan(); }
+
+QString DatasetPage::dropHint() const {
+  return tr("Drop a folder of images with captions, single images or WebDataset .tar shards here, or "
+            "choose a folder.");
+}
 
 void DatasetPage::startScan() {
   pathLabel_->setText(settings_.dataset.path.empty()
@@ -238,9 +245,16 @@ void DatasetPage::startScan() {
     return;
   }
   error_.clear();
-  if (settings_.dataset.path.empty()) {
+  // The demo's generated images do not exist before its first run: say so rather than fail the scan.
+  const bool notGeneratedYet = generatedShapes_ && !QFileInfo::exists(qs(settings_.dataset.path));
+  if (settings_.dataset.path.empty() || notGeneratedYet) {
     dataset_.reset();
     model_->clear();
+    hint_->setText(dropHint());
+    if (notGeneratedYet)
+      hint_->setText(tr("This project generates its images of coloured shapes into %1 when training starts; "
+                        "they appear here after that (Rescan).")
+                         .arg(QDir::toNativeSeparators(qs(settings_.dataset.path))));
     gridStack_->setCurrentWidget(hint_);
     refreshSummary();
     return;

@@ -68,6 +68,7 @@ class DatasetPage : public QWidget {
 
  private:
   void startScan();
+  QString dropHint() const;
   void cancelScan();
   void onScanned();
   void showError(const QString& message);
@@ -80,6 +81,7 @@ class DatasetPage : public QWidget {
 
   data::DatasetSettings settings_;
   bool haveSettings_ = false;
+  bool generatedShapes_ = false;  // dataset.kind "shapes": the trainer makes the images
   QString projectFolder_;
   std::shared_ptr<std::atomic<bool>> cancel_;
   std::shared_ptr<const data::Dataset> dataset_;

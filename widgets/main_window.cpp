@@ -74,6 +74,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     }
   });
   connect(trainingPage_->trainer(), &TrainerProcess::sample, samplesPage_, &SamplesPage::addSample);
+  // A dataset the trainer generates (the demo's shapes) exists once training runs: show it then.
+  connect(trainingPage_->trainer(), &TrainerProcess::stateChanged, this, [this](const QString& state) {
+    if (state == "training" && datasetPage_->sampleCount() == 0 && !datasetPage_->isScanning()) datasetPage_->rescan();
+  });
   connect(trainingPage_->trainer(), &TrainerProcess::ended, this, [this] {
     if (closeWhenTrainerEnds_) close();
   });

@@ -102,6 +102,14 @@ QStringList answerWith(const QString& buttonText, const std::function<void()>& a
   return seen;
 }
 
+// The project file `text` in `dir`; its path.
+QString writeProject(const QTemporaryDir& dir, const QByteArray& text) {
+  const QString path = dir.filePath("p.toml");
+  QFile file(path);
+  if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size()) return {};
+  return path;
+}
+
 bool terminalHas(const TrainingPage* page, const QString& text) {
   for (const QString& line : page->terminal()->visibleLines())
     if (line.contains(text)) return true;
@@ -124,11 +132,8 @@ class TestStudioTraining : public QObject {
 
   void trainPauseKillResumeAndClose() {
     QTemporaryDir dir;
-    const QString project = dir.filePath("p.toml");
-    QFile file(project);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(tinyProject());
-    file.close();
+    const QString project = writeProject(dir, tinyProject());
+    QVERIFY(!project.isEmpty());
 
     auto* window = new MainWindow;
     window->show();
@@ -192,11 +197,8 @@ class TestStudioTraining : public QObject {
   // Start on a run folder that has checkpoints offers to resume it (the trainer never overwrites one).
   void startOffersToResume() {
     QTemporaryDir dir;
-    const QString project = dir.filePath("p.toml");
-    QFile file(project);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(tinyProject());
-    file.close();
+    const QString project = writeProject(dir, tinyProject());
+    QVERIFY(!project.isEmpty());
     QVERIFY(QDir().mkpath(dir.filePath("out/checkpoints/step-00000007")));
     QFile progress(dir.filePath("out/checkpoints/step-00000007/progress.json"));
     QVERIFY(progress.open(QIODevice::WriteOnly));
@@ -215,13 +217,10 @@ class TestStudioTraining : public QObject {
   // A project whose base model cannot be loaded does not start, and says why.
   void refusedModelDoesNotStart() {
     QTemporaryDir dir;
-    const QString project = dir.filePath("p.toml");
     QByteArray text = tinyProject();
     text.replace("init = \"scratch\"\narchitecture = \"tiny\"", "path = \"missing-model\"");
-    QFile file(project);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(text);
-    file.close();
+    const QString project = writeProject(dir, text);
+    QVERIFY(!project.isEmpty());
 
     MainWindow window;
     QVERIFY(window.openProject(project));
