@@ -107,6 +107,10 @@ void ModelPicker::inspect(const QString& path, bool picking) {
   }
   process_ = new QProcess(this);
   connect(process_, &QProcess::finished, this, [this, picking] { onFinished(picking); });
+  // A program that cannot start never finishes: report that the same way.
+  connect(process_, &QProcess::errorOccurred, this, [this, picking](QProcess::ProcessError error) {
+    if (error == QProcess::FailedToStart && process_) onFinished(picking);
+  });
   process_->start(program, {"model", "info", "--json", path});
 }
 
