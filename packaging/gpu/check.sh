@@ -2,7 +2,9 @@
 # Builds sdtrain on a CUDA machine against its Python torch package's LibTorch and checks training on
 # the GPU: a tiny model trained from scratch in fp32, bf16 and fp16 (dynamic loss scaling), resumed,
 # and used for generation; then the training-step benchmarks (packaging/gpu/bench.sh). Prints the
-# summary tables last. `check.sh train` or `check.sh bench [quick]` runs one part (after the build).
+# summary tables last; with the fixtures in .gpu-fixtures/, also the parity of `sdtrain generate` with
+# diffusers' golden images in fp32, bf16 and fp16 (packaging/gpu/parity.py). `check.sh train`,
+# `check.sh parity` or `check.sh bench [quick]` runs one part (after the build).
 #
 # Run from the repository root with .devdeps/ beside it: Debian -dev packages (and their runtime
 # libraries) fetched with `apt-get download` on a Debian 12 machine (see docs/development.md), since
@@ -82,6 +84,12 @@ if [ "$part" = bench ]; then
   "$root/packaging/gpu/bench.sh" "$sdtrain" "${2:-all}"
   exit 0
 fi
+# The reference fixtures travel in the git-ignored .gpu-fixtures/ (tiny-sd15, tiny-sdxl, golden/).
+fixtures=${SDS_FIXTURES_DIR:-$root/.gpu-fixtures}
+if [ "$part" = parity ]; then
+  python3 "$root/packaging/gpu/parity.py" "$sdtrain" "$fixtures"
+  exit $?
+fi
 
 rm -rf "$work" && mkdir -p "$work"
 summary=()
@@ -112,5 +120,8 @@ printf '%s\n' "${summary[@]}"
 echo "build: ${build_s} s on $(nproc) cores; GPU: $(nvidia-smi --query-gpu=name,memory.total --format=csv,noheader)"
 if [ "$part" = all ]; then
   echo
+  if [ -d "$fixtures/golden" ]; then python3 "$root/packaging/gpu/parity.py" "$sdtrain" "$fixtures" || parity_failed=1; fi
+  echo
   "$root/packaging/gpu/bench.sh" "$sdtrain" "${2:-all}"
+  [ -z "${parity_failed:-}" ]
 fi
