@@ -196,6 +196,13 @@ int generate(Reporter& reporter, const GenerateOptions& o) {
                   "use fp32 on the CPU"};
   }
 
+  // fp32 means float32 arithmetic: no TF32 in cuDNN's convolutions (LibTorch's default allows it),
+  // so that GPU images match the CPU's and diffusers' float32 ones.
+  if (device.is_cuda() && (dtype == torch::kFloat32 || dtype == torch::kFloat64)) {
+    at::globalContext().setAllowTF32CuDNN(false);
+    at::globalContext().setAllowTF32CuBLAS(false);
+  }
+
   // The model, loaded in the precision it runs in; under bf16/fp16 the VAE decodes in float32 where
   // its config asks to be upcast (StableDiffusionModel::to).
   log::info("loading " + o.model);
