@@ -25,6 +25,9 @@ int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool js
     reporter.fail(std::string("the benchmark failed: ") + e.what_without_backtrace(),
                   "a smaller --batch, --checkpointing or a lower --resolution needs less memory");
     return kExitFailure;
+  } catch (const std::runtime_error& e) {  // the profiler, or writing its trace
+    reporter.fail(std::string("the benchmark failed: ") + e.what(), "--profile needs a LibTorch built with Kineto");
+    return kExitFailure;
   }
   const std::string settings = options.model + " " + std::to_string(options.resolution > 0 ? options.resolution : r.latentSize * 8) +
                                " px, batch " + std::to_string(options.batch) + ", " + options.precision + ", " +

@@ -139,7 +139,7 @@ int main(int argc, char** argv) {
   bench->add_option("--batch", benchOptions.batch, "Images per step")->capture_default_str();
   bench->add_option("--resolution", benchOptions.resolution, "Image side in pixels (default: the model's native)");
   bench->add_option("--precision", benchOptions.precision, "fp32, bf16 or fp16")->capture_default_str();
-  bench->add_option("--attention", benchOptions.attention, "sdpa (fused kernels) or math")->capture_default_str();
+  bench->add_option("--attention", benchOptions.attention, "sdpa (fused kernels, cuDNN's where they apply), torch-sdpa (LibTorch's pick) or math")->capture_default_str();
   bench->add_flag("--checkpointing", benchOptions.checkpointing, "Gradient checkpointing");
   bench->add_flag("--full", benchFull, "Encode images and captions in every step (latents not cached)");
   bench->add_option("--optimizer", benchOptions.optimizer, "adamw or adamw8bit")->capture_default_str();
@@ -148,6 +148,8 @@ int main(int argc, char** argv) {
   bench->add_option("--steps", benchOptions.steps, "Timed steps")->capture_default_str();
   bench->add_option("--warmup", benchOptions.warmupSteps, "Untimed steps first")->capture_default_str();
   bench->add_option("--device", benchOptions.device, "cuda or cpu")->capture_default_str();
+  bench->add_option("--profile", benchOptions.profilePath,
+                    "Also profile 2 more steps and write their Chrome trace (kernels and operators) to this file");
   bench->add_flag("--json", benchJson, "As one JSON object");
 
   GenerateOptions generateOptions;

@@ -10,3 +10,6 @@
 // at::scaled_dot_product_attention exists from LibTorch 2.0; before that, attention is computed
 // with an explicit softmax.
 #define SDS_HAVE_SDPA SDS_TORCH_AT_LEAST(2, 0)
+
+// at::_scaled_dot_product_cudnn_attention with an optional bias and compute_log_sumexp: LibTorch 2.5.
+#define SDS_HAVE_CUDNN_SDPA SDS_TORCH_AT_LEAST(2, 5)

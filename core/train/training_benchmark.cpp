@@ -13,6 +13,7 @@
 #include "models/unet_flops.h"
 #include "runtime/gpu_memory.h"
 #include "runtime/gpu_tuning.h"
+#include "runtime/kernel_profile.h"
 #include "train/adamw.h"
 #include "train/diffusion_objective.h"
 #include "train/gradient_clipping.h"
@@ -61,15 +62,16 @@ BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& o, const std::funct
   if (!cuda && o.device != "cpu") throw std::invalid_argument("bench --device \"" + o.device + "\": expected cuda or cpu");
   if (cuda && !torch::cuda::is_available()) throw std::invalid_argument("bench --device cuda: no CUDA GPU is available to this build");
   if (o.batch < 1 || o.steps < 1 || o.warmupSteps < 0) throw std::invalid_argument("bench: --batch and --steps must be positive");
-  if (o.attention != "sdpa" && o.attention != "math")
-    throw std::invalid_argument("bench --attention \"" + o.attention + "\" is not known; expected sdpa or math");
+  if (o.attention != "sdpa" && o.attention != "torch-sdpa" && o.attention != "math")
+    throw std::invalid_argument("bench --attention \"" + o.attention + "\" is not known; expected sdpa, torch-sdpa or math");
   if (o.optimizer != "adamw" && o.optimizer != "adamw8bit")
     throw std::invalid_argument("bench --optimizer \"" + o.optimizer + "\" is not known; expected adamw or adamw8bit");
   const c10::Device device = cuda ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
   runtime::tuneForFixedShapes(device);
   const c10::ScalarType dtype = dtypeOf(o.precision, cuda);
-  models::setAttentionImplementation(o.attention == "sdpa" ? models::AttentionImplementation::Fused
-                                                           : models::AttentionImplementation::Explicit);
+  models::setAttentionImplementation(o.attention == "sdpa"         ? models::AttentionImplementation::Fused
+                                     : o.attention == "torch-sdpa" ? models::AttentionImplementation::TorchFused
+                                                                   : models::AttentionImplementation::Explicit);
 
   // Random weights of the real shapes. With cached latents only the UNet takes part.
   say("creating the " + o.model + " model with random weights");
@@ -187,6 +189,13 @@ BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& o, const std::funct
   result.forwardFlopsPerImage = models::unetForwardFlops(config, 1, side, side);
   result.achievedTflops = 3 * result.forwardFlopsPerImage * result.imagesPerSecond / 1e12;
   if (const auto memory = runtime::gpuMemory()) result.peakGiB = memory->peakAllocatedGiB;
+  if (!o.profilePath.empty()) {
+    // Outside the timed steps: the profiler's own overhead must not enter the figures.
+    say("profiling 2 steps into " + o.profilePath);
+    runtime::KernelProfile profile(cuda);
+    for (int i = 0; i < 2; ++i) step(o.warmupSteps + o.steps + i);
+    profile.saveTrace(o.profilePath);
+  }
   models::setAttentionImplementation(models::AttentionImplementation::Fused);
   return result;
 }

@@ -16,7 +16,8 @@ struct BenchmarkOptions {
   std::int64_t batch = 1;
   std::int64_t resolution = 0;       // pixels; 0: the model's native size
   std::string precision = "bf16";    // fp32, bf16 (fp32 optimizer masters), fp16 (with loss scaling)
-  std::string attention = "sdpa";    // sdpa (the fused kernels), math (explicit softmax)
+  std::string attention = "sdpa";    // sdpa (the fused kernels, cuDNN's where they apply), torch-sdpa
+                                     // (LibTorch's own pick of fused kernels), math (explicit softmax)
   bool checkpointing = false;
   bool cachedLatents = true;         // false: the step also encodes the images and captions
   std::string optimizer = "adamw";   // adamw, adamw8bit
@@ -26,6 +27,7 @@ struct BenchmarkOptions {
   int steps = 10;
   std::string device = "cuda";       // cuda, cpu
   std::uint64_t seed = 1;
+  std::string profilePath;           // non-empty: 2 more steps, after the timed ones, traced to this file
 };
 
 struct BenchmarkResult {

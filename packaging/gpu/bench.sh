@@ -18,6 +18,7 @@ if [ "$mode" = all ]; then
   cases+=(
     "sd15 8 512 |55.4|20.8"
     "sd15 32 512 --channels-last|-|-"
+    "sd15 32 512 --attention torch-sdpa|-|-"
     "sd15 32 512 --attention math|-|-"
     "sd21 16 768 --checkpointing|32.6|19.4"
     "sd15 1 512 --checkpointing --optimizer adamw8bit|-|-"

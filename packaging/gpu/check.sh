@@ -4,7 +4,8 @@
 # and used for generation; then the training-step benchmarks (packaging/gpu/bench.sh). Prints the
 # summary tables last; with the fixtures in .gpu-fixtures/, also the parity of `sdtrain generate` with
 # diffusers' golden images in fp32, bf16 and fp16 (packaging/gpu/parity.py). `check.sh train`,
-# `check.sh parity` or `check.sh bench [quick]` runs one part (after the build).
+# `check.sh parity` or `check.sh bench [quick]` runs one part after the build; `check.sh build` only
+# builds.
 #
 # Run from the repository root with .devdeps/ beside it: Debian -dev packages (and their runtime
 # libraries) fetched with `apt-get download` on a Debian 12 machine (see docs/development.md), since
@@ -80,6 +81,7 @@ save_precision = "$1"
 TOML
 }
 
+[ "$part" = build ] && exit 0
 if [ "$part" = bench ]; then
   "$root/packaging/gpu/bench.sh" "$sdtrain" "${2:-all}"
   exit 0

@@ -88,22 +88,29 @@ Transformer2DImpl::Transformer2DImpl(const Transformer2DOptions& o) : linearProj
   register_module("proj_out", proj_out.ptr());
 }
 
+namespace {
+
+// A 1×1 convolution applied to tokens: the same product as a linear layer with the kernel's [out, in]
+// matrix, without the layout conversions a convolution on the pixel grid would cost.
+at::Tensor pointwiseConvolution(torch::nn::Conv2dImpl& conv, const at::Tensor& tokens) {
+  return at::linear(tokens, conv.weight.flatten(1), conv.bias);
+}
+
+}  // namespace
+
 at::Tensor Transformer2DImpl::forward(const at::Tensor& x, const at::Tensor& context) {
   const int64_t b = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-  at::Tensor y = norm(x);
-  // Tokens are the pixels: [B, C, H, W] → [B, H·W, C] (projected before or after, as the config says).
-  if (linearProjection) {
-    y = linearWithAdapter(*proj_in.get<torch::nn::Linear>(), y.permute({0, 2, 3, 1}).reshape({b, h * w, c}));
-  } else {
-    y = proj_in.forward(y).permute({0, 2, 3, 1}).reshape({b, h * w, c});
-  }
+  // Tokens are the pixels: [B, C, H, W] → [B, H·W, C], copied into dense rows once here, so that the
+  // blocks' norms, matrix products and residual additions all run on contiguous memory (a strided
+  // view would be copied again by every layer norm and would slow every addition).
+  const at::Tensor tokens = norm(x).permute({0, 2, 3, 1}).reshape({b, h * w, c}).contiguous();
+  at::Tensor y = linearProjection ? linearWithAdapter(*proj_in.get<torch::nn::Linear>(), tokens)
+                                  : pointwiseConvolution(*proj_in.get<torch::nn::Conv2d>(), tokens);
   for (const auto& block : *transformer_blocks) y = block->as<BasicTransformerBlockImpl>()->forward(y, context);
-  if (linearProjection) {
-    y = linearWithAdapter(*proj_out.get<torch::nn::Linear>(), y).reshape({b, h, w, c}).permute({0, 3, 1, 2});
-  } else {
-    y = proj_out.forward(y.reshape({b, h, w, c}).permute({0, 3, 1, 2}).contiguous());
-  }
-  return y + x;
+  y = linearProjection ? linearWithAdapter(*proj_out.get<torch::nn::Linear>(), y)
+                       : pointwiseConvolution(*proj_out.get<torch::nn::Conv2d>(), y);
+  // The residual first, so that the sum takes its [B, C, H, W] layout.
+  return x + y.view({b, h, w, c}).permute({0, 3, 1, 2});
 }
 
 }  // namespace sds::models
