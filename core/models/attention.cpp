@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 
 #include "runtime/torch_compat.h"
 
@@ -17,10 +18,13 @@ std::atomic<AttentionImplementation> implementation{AttentionImplementation::Fus
 // (the UNets' self-attention at every level but the 8×8 middle): cuDNN before 9.15.1 can read out of
 // bounds for other lengths, and the cross-attention's 77 keys are cheap anyway. Head sizes must be
 // multiples of 8, at most 128 (SD 1.5: 40, 80, 160 → the last goes to the other kernels).
+// Only for large products (batch · heads · queries · keys ≥ 2^30, e.g. SD 1.5 at batch 8): for small
+// ones cuDNN's per-call planning on the CPU costs more than its faster kernels save.
 bool suitsCudnn(const at::Tensor& q, const at::Tensor& k, const at::Tensor& mask) {
   const auto type = q.scalar_type();
-  return !mask.defined() && q.is_cuda() && (type == at::kBFloat16 || type == at::kHalf) && q.size(2) % 128 == 0 &&
-         k.size(2) % 128 == 0 && q.size(-1) % 8 == 0 && q.size(-1) <= 128;
+  const bool large = q.size(0) * q.size(1) * q.size(2) * k.size(2) >= (std::int64_t{1} << 30);
+  return !mask.defined() && q.is_cuda() && (type == at::kBFloat16 || type == at::kHalf) && large &&
+         q.size(2) % 128 == 0 && k.size(2) % 128 == 0 && q.size(-1) % 8 == 0 && q.size(-1) <= 128;
 }
 #endif
 }  // namespace

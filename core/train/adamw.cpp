@@ -7,6 +7,9 @@
 #include <stdexcept>
 
 #include "runtime/torch_compat.h"
+#if SDS_FUSED_ADAMW_8BIT
+#include "train/cuda/adamw_8bit.h"
+#endif
 
 namespace sds::train {
 
@@ -145,8 +148,23 @@ void AdamW::step(double lr) {
     const at::Tensor& grad0 = s.parameter.grad();
     if (!grad0.defined()) continue;
     at::Tensor param = s.master.defined() ? s.master : s.parameter;
-    const at::Tensor grad = s.master.defined() ? grad0.to(torch::kFloat32) : grad0;
     ++s.steps;
+    const double bias1 = 1.0 - std::pow(b1, static_cast<double>(s.steps));
+    const double bias2Sqrt = std::sqrt(1.0 - std::pow(b2, static_cast<double>(s.steps)));
+#if SDS_FUSED_ADAMW_8BIT
+    if (options_.eightBit && options_.fusedKernels) {
+      cuda::EightBitUpdate u;
+      u.parameter = s.parameter, u.master = s.master, u.grad = grad0;
+      u.mCodes = s.qm.codes, u.mScales = s.qm.scales, u.vCodes = s.qv.codes, u.vScales = s.qv.scales;
+      u.lr = lr, u.beta1 = b1, u.beta2 = b2, u.epsilon = options_.epsilon, u.weightDecay = options_.weightDecay;
+      u.bias1 = bias1, u.bias2Sqrt = bias2Sqrt;
+      if (cuda::canUpdate(u)) {
+        cuda::update(u);
+        continue;
+      }
+    }
+#endif
+    const at::Tensor grad = s.master.defined() ? grad0.to(torch::kFloat32) : grad0;
     at::Tensor m, v;
     if (options_.eightBit) {
       m = s.qm.decode(param.numel()).view(param.sizes()).to(param.scalar_type());
@@ -158,8 +176,6 @@ void AdamW::step(double lr) {
     param.mul_(1.0 - lr * options_.weightDecay);
     m.lerp_(grad, 1.0 - b1);
     v.mul_(b2).addcmul_(grad, grad, 1.0 - b2);
-    const double bias1 = 1.0 - std::pow(b1, static_cast<double>(s.steps));
-    const double bias2Sqrt = std::sqrt(1.0 - std::pow(b2, static_cast<double>(s.steps)));
     const at::Tensor denom = (v.sqrt() / bias2Sqrt).add_(options_.epsilon);
     param.addcdiv_(m, denom, -lr / bias1);
     if (options_.eightBit) {

@@ -19,6 +19,8 @@ namespace sds::train {
 struct AdamWOptions {
   double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weightDecay = 1e-2;
   bool eightBit = false;
+  // false: always the per-tensor ATen path, which the fused kernels are checked against.
+  bool fusedKernels = true;
 };
 
 // Block-wise 8-bit storage of one moment tensor, exposed for tests.

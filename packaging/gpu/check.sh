@@ -1,11 +1,11 @@
 #!/bin/bash
-# Builds sdtrain on a CUDA machine against its Python torch package's LibTorch and checks training on
-# the GPU: a tiny model trained from scratch in fp32, bf16 and fp16 (dynamic loss scaling), resumed,
+# Builds sdtrain on a CUDA machine against its Python torch package's LibTorch, checks our CUDA kernels
+# against their reference paths (kernel_checks), and checks training on the GPU: a tiny model trained from scratch in fp32, bf16 and fp16 (dynamic loss scaling), resumed,
 # and used for generation; then the training-step benchmarks (packaging/gpu/bench.sh). Prints the
 # summary tables last; with the fixtures in .gpu-fixtures/, also the parity of `sdtrain generate` with
-# diffusers' golden images in fp32, bf16 and fp16 (packaging/gpu/parity.py). `check.sh train`,
-# `check.sh parity` or `check.sh bench [quick]` runs one part after the build; `check.sh build` only
-# builds.
+# diffusers' golden images in fp32, bf16 and fp16 (packaging/gpu/parity.py). `check.sh kernels`,
+# `check.sh train`, `check.sh parity` or `check.sh bench [quick]` runs one part after the build;
+# `check.sh build` only builds.
 #
 # Run from the repository root with .devdeps/ beside it: Debian -dev packages (and their runtime
 # libraries) fetched with `apt-get download` on a Debian 12 machine (see docs/development.md), since
@@ -28,7 +28,7 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSDS_BU
   -DCMAKE_PREFIX_PATH="$torch_prefix;$deps/usr;$deps/usr/lib/x86_64-linux-gnu/cmake" \
   -DCMAKE_CUDA_ARCHITECTURES=90 "${nccl_args[@]}" > "$build.configure.log" 2>&1 || { tail -30 "$build.configure.log"; exit 1; }
 start=$(date +%s)
-cmake --build "$build" --target sdtrain --parallel "$(nproc)" > "$build.build.log" 2>&1 || { grep -E 'error|Error' "$build.build.log" | head -40; exit 1; }
+cmake --build "$build" --target sdtrain kernel_checks --parallel "$(nproc)" > "$build.build.log" 2>&1 || { grep -E 'error|Error' "$build.build.log" | head -40; exit 1; }
 build_s=$(( $(date +%s) - start ))
 export LD_LIBRARY_PATH="$deps/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}"
 sdtrain="$build/bin/sdtrain"
@@ -82,6 +82,11 @@ TOML
 }
 
 [ "$part" = build ] && exit 0
+# Our CUDA kernels against their reference paths (tests/gpu/kernel_checks.cpp).
+if [ "$part" = all ] || [ "$part" = kernels ]; then
+  "$build/bin/kernel_checks" || exit 1
+  [ "$part" = kernels ] && exit 0
+fi
 if [ "$part" = bench ]; then
   "$root/packaging/gpu/bench.sh" "$sdtrain" "${2:-all}"
   exit 0

@@ -90,9 +90,11 @@ Transformer2DImpl::Transformer2DImpl(const Transformer2DOptions& o) : linearProj
 
 namespace {
 
-// A 1×1 convolution applied to tokens: the same product as a linear layer with the kernel's [out, in]
-// matrix, without the layout conversions a convolution on the pixel grid would cost.
-at::Tensor pointwiseConvolution(torch::nn::Conv2dImpl& conv, const at::Tensor& tokens) {
+// A 1×1 convolution as the matrix product it is, on tokens. On the GPU this spares cuDNN's two layout
+// conversions around a convolution over [B, C, H, W]; on the CPU the convolution stays, whose float32
+// results follow diffusers' to the last bits (test_train_step's second AdamW step amplifies any
+// rounding difference).
+at::Tensor pointwise(torch::nn::Conv2dImpl& conv, const at::Tensor& tokens) {
   return at::linear(tokens, conv.weight.flatten(1), conv.bias);
 }
 
@@ -103,12 +105,16 @@ at::Tensor Transformer2DImpl::forward(const at::Tensor& x, const at::Tensor& con
   // Tokens are the pixels: [B, C, H, W] → [B, H·W, C], copied into dense rows once here, so that the
   // blocks' norms, matrix products and residual additions all run on contiguous memory (a strided
   // view would be copied again by every layer norm and would slow every addition).
-  const at::Tensor tokens = norm(x).permute({0, 2, 3, 1}).reshape({b, h * w, c}).contiguous();
-  at::Tensor y = linearProjection ? linearWithAdapter(*proj_in.get<torch::nn::Linear>(), tokens)
-                                  : pointwiseConvolution(*proj_in.get<torch::nn::Conv2d>(), tokens);
+  auto toTokens = [&](const at::Tensor& map) { return map.permute({0, 2, 3, 1}).reshape({b, h * w, c}).contiguous(); };
+  const bool asMatmul = linearProjection || x.is_cuda();
+  at::Tensor y;
+  if (linearProjection) y = linearWithAdapter(*proj_in.get<torch::nn::Linear>(), toTokens(norm(x)));
+  else if (asMatmul) y = pointwise(*proj_in.get<torch::nn::Conv2d>(), toTokens(norm(x)));
+  else y = toTokens(proj_in.forward(norm(x)));
   for (const auto& block : *transformer_blocks) y = block->as<BasicTransformerBlockImpl>()->forward(y, context);
+  if (!asMatmul) return proj_out.forward(y.view({b, h, w, c}).permute({0, 3, 1, 2}).contiguous()) + x;
   y = linearProjection ? linearWithAdapter(*proj_out.get<torch::nn::Linear>(), y)
-                       : pointwiseConvolution(*proj_out.get<torch::nn::Conv2d>(), y);
+                       : pointwise(*proj_out.get<torch::nn::Conv2d>(), y);
   // The residual first, so that the sum takes its [B, C, H, W] layout.
   return x + y.view({b, h, w, c}).permute({0, 3, 1, 2});
 }
