@@ -34,7 +34,8 @@ int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool js
                                options.attention + (options.checkpointing ? ", checkpointing" : "") +
                                (options.cachedLatents ? ", cached latents" : ", VAE and text encoder in the step") +
                                (options.loraRank > 0 ? ", LoRA rank " + std::to_string(options.loraRank) : "") +
-                               ", " + options.optimizer + (options.channelsLast ? ", channels-last" : "");
+                               ", " + options.optimizer + (options.channelsLast ? ", channels-last" : "") +
+                               (options.cudnnAutotune ? ", cuDNN autotuning" : "");
   if (json) {
     nlohmann::json out = {{"settings", settings},
                           {"model", options.model},
@@ -47,8 +48,10 @@ int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool js
                           {"lora_rank", options.loraRank},
                           {"optimizer", options.optimizer},
                           {"channels_last", options.channelsLast},
+                          {"cudnn_autotune", options.cudnnAutotune},
                           {"steps", options.steps},
                           {"seconds_per_step", r.secondsPerStep},
+                          {"first_step_s", r.firstStepSeconds},
                           {"images_per_s", r.imagesPerSecond},
                           {"unet_forward_gflop_per_image", r.forwardFlopsPerImage / 1e9},
                           {"achieved_tflops", r.achievedTflops},
@@ -63,6 +66,8 @@ int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool js
   reporter.say(settings);
   std::snprintf(line, sizeof line, "  %.2f images/s (%.1f ms per step of %d timed after %d warm-up)", r.imagesPerSecond,
                 r.secondsPerStep * 1e3, options.steps, options.warmupSteps);
+  reporter.say(line);
+  std::snprintf(line, sizeof line, "  first warm-up step: %.2f s (autotuning, module loading, allocations)", r.firstStepSeconds);
   reporter.say(line);
   std::snprintf(line, sizeof line,
                 "  %.3g TFLOP/s achieved: UNet forward %.4g GFLOP per image (analytic), x3 for forward + backward%s",

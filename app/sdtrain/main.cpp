@@ -145,6 +145,8 @@ int main(int argc, char** argv) {
   bench->add_option("--optimizer", benchOptions.optimizer, "adamw or adamw8bit")->capture_default_str();
   bench->add_option("--lora-rank", benchOptions.loraRank, "Train LoRA adapters of this rank on the attention instead");
   bench->add_flag("--channels-last", benchOptions.channelsLast, "Convolutions in channels-last layout");
+  bench->add_flag("--autotune", benchOptions.cudnnAutotune,
+                  "Let cuDNN time its convolution algorithms for each shape instead of using its heuristics");
   bench->add_option("--steps", benchOptions.steps, "Timed steps")->capture_default_str();
   bench->add_option("--warmup", benchOptions.warmupSteps, "Untimed steps first")->capture_default_str();
   bench->add_option("--device", benchOptions.device, "cuda or cpu")->capture_default_str();

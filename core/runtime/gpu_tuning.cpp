@@ -4,9 +4,9 @@
 
 namespace sds::runtime {
 
-void tuneForFixedShapes(const c10::Device& device) {
+void applyGpuTrainingSettings(const c10::Device& device, bool autotuneConvolutions) {
   if (!device.is_cuda()) return;
-  at::globalContext().setBenchmarkCuDNN(true);
+  at::globalContext().setBenchmarkCuDNN(autotuneConvolutions);
   at::globalContext().setAllowTF32CuBLAS(true);
   at::globalContext().setAllowTF32CuDNN(true);
 }

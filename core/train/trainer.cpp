@@ -174,7 +174,7 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   });
 
   model_.to(placement_.device, placement_.dtype);
-  runtime::tuneForFixedShapes(placement_.device);
+  runtime::applyGpuTrainingSettings(placement_.device);
   groups_ = prepareTraining(model_, s_);
   schedule_ = std::make_unique<diffusion::NoiseSchedule>(model_.scheduler);
   objective_.predictionType = model_.scheduler.predictionType;

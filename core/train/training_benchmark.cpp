@@ -67,7 +67,7 @@ BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& o, const std::funct
   if (o.optimizer != "adamw" && o.optimizer != "adamw8bit")
     throw std::invalid_argument("bench --optimizer \"" + o.optimizer + "\" is not known; expected adamw or adamw8bit");
   const c10::Device device = cuda ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
-  runtime::tuneForFixedShapes(device);
+  runtime::applyGpuTrainingSettings(device, o.cudnnAutotune);
   const c10::ScalarType dtype = dtypeOf(o.precision, cuda);
   models::setAttentionImplementation(o.attention == "sdpa"         ? models::AttentionImplementation::Fused
                                      : o.attention == "torch-sdpa" ? models::AttentionImplementation::TorchFused
@@ -177,7 +177,9 @@ BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& o, const std::funct
   runtime::resetGpuMemoryPeak();
   for (int i = 0; i < o.warmupSteps; ++i) {
     say("warm-up step " + std::to_string(i + 1) + " of " + std::to_string(o.warmupSteps));
+    const auto begin = std::chrono::steady_clock::now();
     step(i);
+    if (i == 0) result.firstStepSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   }
   say("timing " + std::to_string(o.steps) + " steps");
   const auto start = std::chrono::steady_clock::now();

@@ -23,6 +23,7 @@ struct BenchmarkOptions {
   std::string optimizer = "adamw";   // adamw, adamw8bit
   std::int64_t loraRank = 0;         // > 0: LoRA on the attention projections, the UNet frozen
   bool channelsLast = false;
+  bool cudnnAutotune = false;        // cuDNN times its convolution algorithms for each new shape
   int warmupSteps = 3;
   int steps = 10;
   std::string device = "cuda";       // cuda, cpu
@@ -32,6 +33,7 @@ struct BenchmarkOptions {
 
 struct BenchmarkResult {
   double secondsPerStep = 0;
+  double firstStepSeconds = 0;      // the first warm-up step: autotuning, CUDA module loading, allocations
   double imagesPerSecond = 0;
   double forwardFlopsPerImage = 0;  // the UNet's, analytic
   double achievedTflops = 0;        // 3 × forward FLOPs (forward + backward) per second

@@ -3,6 +3,8 @@
 
 #include <QtTest>
 
+#include <cmath>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -316,6 +318,32 @@ class TestCli : public QObject {
     RUN(r, kExitUsage, arguments);
     QVERIFY2(r.out.isEmpty(), r.out.constData());
     QVERIFY(!r.err.isEmpty());
+  }
+
+  // The training-step benchmark on the CPU with the tiny model: its figures are consistent with each
+  // other, cuDNN autotuning is off unless asked for, and a wrong option names itself.
+  void benchTinyOnCpu() {
+    const QStringList tiny{"bench", "--model", "tiny", "--batch", "2", "--device", "cpu", "--precision", "fp32",
+                           "--steps", "2", "--warmup", "1", "--json"};
+    RUN(r, kExitOk, tiny);
+    const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+    QVERIFY2(!j.isEmpty(), r.out.constData());
+    const double imagesPerSecond = j.value("images_per_s").toDouble();
+    const double secondsPerStep = j.value("seconds_per_step").toDouble();
+    QVERIFY(secondsPerStep > 0);
+    QVERIFY(std::abs(imagesPerSecond * secondsPerStep - 2) < 1e-6);
+    QVERIFY(j.value("first_step_s").toDouble() > 0);
+    const double expectedTflops = 3 * j.value("unet_forward_gflop_per_image").toDouble() * imagesPerSecond / 1e3;
+    QVERIFY(std::abs(j.value("achieved_tflops").toDouble() - expectedTflops) <= 1e-9 + 1e-6 * expectedTflops);
+    QVERIFY(std::isfinite(j.value("final_loss").toDouble()));
+    QCOMPARE(j.value("cudnn_autotune").toBool(), false);
+    QCOMPARE(j.value("resolution").toInt(), 64);
+
+    RUN(tuned, kExitOk, QStringList(tiny) << "--autotune");
+    QCOMPARE(QJsonDocument::fromJson(tuned.out).object().value("cudnn_autotune").toBool(), true);
+
+    RUN(wrong, kExitUsage, QStringList(tiny) << "--attention" << "flash");
+    QVERIFY2(wrong.err.contains("--attention \"flash\""), wrong.err.constData());
   }
 
   void docsMatchTheSourceTree() {
