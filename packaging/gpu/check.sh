@@ -1,7 +1,8 @@
 #!/bin/bash
-# Builds sdtrain on a CUDA machine against its Python torch package's LibTorch, checks our CUDA kernels
-# against their reference paths (kernel_checks), and checks training on the GPU: a tiny model trained from scratch in fp32, bf16 and fp16 (dynamic loss scaling), resumed,
-# and used for generation; then the training-step benchmarks (packaging/gpu/bench.sh). Prints the
+# Builds sdtrain on a CUDA machine against its Python torch package's LibTorch, checks our CUDA
+# kernels against their reference paths (kernel_checks), and checks training on the GPU: a tiny model
+# trained from scratch in fp32, bf16 and fp16 (dynamic loss scaling), resumed, and used for
+# generation; then the training-step benchmarks (packaging/gpu/bench.sh). Prints the
 # summary tables last; with the fixtures in .gpu-fixtures/, also the parity of `sdtrain generate` with
 # diffusers' golden images in fp32, bf16 and fp16 (packaging/gpu/parity.py). `check.sh kernels`,
 # `check.sh train`, `check.sh parity` or `check.sh bench [quick]` runs one part after the build;
@@ -24,9 +25,12 @@ nccl_args=()
 if [ -n "$nccl_dir" ]; then
   nccl_args=(-DNCCL_INCLUDE_DIR="$nccl_dir/include" -DNCCL_LIBRARY="$(ls "$nccl_dir"/lib/libnccl.so* | head -1)")
 fi
+# Our kernels for this machine's GPU (compute capability 9.0 → 90), or Hopper when none answers.
+cuda_arch=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -1 | tr -d ' .' || true)
+cuda_arch=${cuda_arch:-90}
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSDS_BUILD_GUI=OFF -DSDS_BUILD_TESTS=OFF \
   -DCMAKE_PREFIX_PATH="$torch_prefix;$deps/usr;$deps/usr/lib/x86_64-linux-gnu/cmake" \
-  -DCMAKE_CUDA_ARCHITECTURES=90 "${nccl_args[@]}" > "$build.configure.log" 2>&1 || { tail -30 "$build.configure.log"; exit 1; }
+  -DCMAKE_CUDA_ARCHITECTURES="$cuda_arch" "${nccl_args[@]}" > "$build.configure.log" 2>&1 || { tail -30 "$build.configure.log"; exit 1; }
 start=$(date +%s)
 cmake --build "$build" --target sdtrain kernel_checks --parallel "$(nproc)" > "$build.build.log" 2>&1 || { grep -E 'error|Error' "$build.build.log" | head -40; exit 1; }
 build_s=$(( $(date +%s) - start ))
