@@ -33,7 +33,8 @@ struct BenchmarkOptions {
 
 struct BenchmarkResult {
   double secondsPerStep = 0;
-  double firstStepSeconds = 0;      // the first warm-up step: autotuning, CUDA module loading, allocations
+  // The first warm-up step (autotuning, CUDA module loading, allocations); none without warm-up steps.
+  std::optional<double> firstStepSeconds;
   double imagesPerSecond = 0;
   double forwardFlopsPerImage = 0;  // the UNet's, analytic
   double achievedTflops = 0;        // 3 × forward FLOPs (forward + backward) per second

@@ -339,6 +339,12 @@ class TestCli : public QObject {
     QCOMPARE(j.value("cudnn_autotune").toBool(), false);
     QCOMPARE(j.value("resolution").toInt(), 64);
 
+    // Without warm-up there is no first warm-up step to report.
+    QStringList noWarmup = tiny;
+    noWarmup[noWarmup.indexOf("--warmup") + 1] = "0";
+    RUN(cold, kExitOk, noWarmup);
+    QVERIFY(!QJsonDocument::fromJson(cold.out).object().contains("first_step_s"));
+
     RUN(tuned, kExitOk, QStringList(tiny) << "--autotune");
     QCOMPARE(QJsonDocument::fromJson(tuned.out).object().value("cudnn_autotune").toBool(), true);
 
