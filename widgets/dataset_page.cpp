@@ -28,6 +28,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "thumbnail_delegate.h"
 #include "caption_editor.h"
 #include "dataset_model.h"
 #include "dataset_scan_filter.h"
@@ -101,8 +102,10 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
   grid_->setModel(filter_);
   grid_->setViewMode(QListView::IconMode);
   grid_->setIconSize(QSize(DatasetModel::kThumbnailSize, DatasetModel::kThumbnailSize));
+  grid_->setItemDelegate(new ThumbnailDelegate(grid_));
   grid_->setGridSize(QSize(DatasetModel::kThumbnailSize + 28,
-                           DatasetModel::kThumbnailSize + 3 * fontMetrics().lineSpacing()));
+                           DatasetModel::kThumbnailSize + (ThumbnailDelegate::kCaptionLines + 1) *
+                                                              fontMetrics().lineSpacing() + 8));
   grid_->setResizeMode(QListView::Adjust);
   grid_->setMovement(QListView::Static);
   grid_->setUniformItemSizes(true);
@@ -346,7 +349,7 @@ void DatasetPage::onScanned() {
   }
   issues_->clear();
   for (const data::Issue& issue : dataset_->issues) {
-    auto* item = new QTreeWidgetItem(issues_, {QString::fromUtf8(data::issueName(issue.kind)),
+    auto* item = new QTreeWidgetItem(issues_, {DatasetModel::issueKindText(issue.kind),
                                                QDir::toNativeSeparators(qs(issue.item)), qs(issue.message)});
     item->setData(0, Qt::UserRole, int(issue.kind));
     item->setData(1, Qt::UserRole, qs(issue.item));

@@ -2,15 +2,19 @@
 
 #include <QDateTime>
 #include <QFileInfo>
+#include <cstring>
 
 #include "data/image_reader.h"
 #include "image/decode.h"
+#include "image/resize.h"
 
 namespace sds::widgets {
 namespace {
 
 // Decodes, reduced while decoding where the format allows, and scales to a thumbnail; null when the
-// image cannot be read (the scan reports why).
+// image cannot be read (the scan reports why). Scaled by core's resize (area average) into an image
+// Qt owns: a QImage wrapped around the decoder's pixels must never outlive them, and QImage::scaled
+// returns such a shallow view when the size already fits.
 QImage decodeThumbnail(data::ImageReader& reader, const data::ImageRef& ref) {
   std::vector<std::uint8_t> bytes;
   try {
@@ -24,13 +28,28 @@ QImage decodeThumbnail(data::ImageReader& reader, const data::ImageRef& ref) {
       image::decodeImage(bytes.data(), bytes.size(), ref.displayName(), options);
   if (!decoded) return {};
   const image::Rgb8Image& rgb = decoded.value().image;
-  const QImage image(rgb.pixels.data(), rgb.width, rgb.height, rgb.width * 3, QImage::Format_RGB888);
-  // scaled() makes a deep copy, so the pixels may go with `decoded`.
-  return image.scaled(ThumbnailLoader::kSize, ThumbnailLoader::kSize, Qt::KeepAspectRatio,
-                      Qt::SmoothTransformation);
+  // From the full size: reducing while decoding rounds each side up, which bends the aspect ratio a little.
+  const QSize size = ThumbnailLoader::thumbnailSize(decoded.value().originalWidth, decoded.value().originalHeight);
+  // Area averaging when shrinking; bilinear when a small image is enlarged to the grid's size.
+  const bool shrinking = size.width() < rgb.width;
+  const image::Rgb8Image small = image::resize(rgb, size.width(), size.height(),
+                                               shrinking ? image::ResizeFilter::Box : image::ResizeFilter::Triangle);
+  QImage thumbnail(small.width, small.height, QImage::Format_RGB888);
+  if (thumbnail.isNull()) return {};
+  // QImage rows are padded to 4 bytes; the decoder's are not.
+  const std::size_t rowBytes = std::size_t(small.width) * 3;
+  for (int y = 0; y < small.height; ++y) std::memcpy(thumbnail.scanLine(y), small.row(y), rowBytes);
+  return thumbnail;
 }
 
 }  // namespace
+
+QSize ThumbnailLoader::thumbnailSize(int width, int height) {
+  if (width <= 0 || height <= 0) return {};
+  QSize size(width, height);
+  size.scale(kSize, kSize, Qt::KeepAspectRatio);
+  return size.expandedTo(QSize(1, 1));  // a 4000 × 10 strip still has a row
+}
 
 ThumbnailLoader::ThumbnailLoader(QObject* parent)
     : QObject(parent), reader_(std::make_shared<data::ImageReader>()), cache_(48 * 1024) {

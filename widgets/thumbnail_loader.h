@@ -23,6 +23,9 @@ class ThumbnailLoader : public QObject {
  public:
   static constexpr int kSize = 128;  // the longer side, in pixels
 
+  // The size of the thumbnail of a width × height image: the aspect ratio kept, the longer side kSize.
+  static QSize thumbnailSize(int width, int height);
+
   explicit ThumbnailLoader(QObject* parent = nullptr);
   ~ThumbnailLoader() override;
 

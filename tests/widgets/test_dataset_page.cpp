@@ -163,6 +163,18 @@ class TestDatasetPage : public QObject {
     QCOMPARE(thumbnail.width(), DatasetModel::kThumbnailSize);
     QVERIFY(thumbnail.height() < DatasetModel::kThumbnailSize);
 
+    // Every grid item has room for a whole thumbnail and two lines of caption, also the items whose
+    // thumbnail has not arrived (the grid takes one size for all items).
+    page.resize(1000, 700);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    const int lines = page.grid()->fontMetrics().lineSpacing();
+    for (int row = 0; row < shown->rowCount(); ++row) {
+      const QRect item = page.grid()->visualRect(shown->index(row, 0));
+      QVERIFY2(item.height() >= DatasetModel::kThumbnailSize + 2 * lines && item.width() >= DatasetModel::kThumbnailSize,
+               qPrintable(QString("row %1: %2 × %3").arg(row).arg(item.width()).arg(item.height())));
+    }
+
     // An unreadable image shows a warning icon, not a thumbnail.
     const QModelIndex corrupt = page.model()->index(rowWithPath(page.model(), "corrupt.png"));
     QVERIFY(corrupt.data(DatasetModel::ProblemsRole).toInt() & DatasetModel::Unreadable);
