@@ -1,5 +1,7 @@
 #include "loss_chart.h"
 
+#include "axis_range.h"
+
 #include <qcustomplot.h>
 
 #include <QFileDialog>
@@ -254,14 +256,15 @@ void LossChart::redraw() {
     const QCPRange v = validation_->getValueRange(foundValidation, logScale_ ? QCP::sdPositive : QCP::sdBoth);
     if (foundValidation) y = found ? QCPRange(std::min(y.lower, v.lower), std::max(y.upper, v.upper)) : v;
     if (found || foundValidation) {
-      if (logScale_) {
-        plot_->yAxis->setRange(y.lower / 1.2, y.upper * 1.2);
-      } else {
-        const double margin = std::max(1e-9, (y.upper - y.lower) * 0.05);
-        plot_->yAxis->setRange(y.lower - margin, y.upper + margin);
-      }
+      const AxisRange padded = paddedAxisRange(y.lower, y.upper, logScale_);
+      plot_->yAxis->setRange(padded.lower, padded.upper);
     }
-    learningRate_->rescaleValueAxis(false, true);
+    bool foundRate = false;
+    const QCPRange rate = learningRate_->getValueRange(foundRate, QCP::sdBoth);
+    if (foundRate) {
+      const AxisRange padded = paddedAxisRange(rate.lower, rate.upper, false);
+      plot_->yAxis2->setRange(padded.lower, padded.upper);
+    }
   }
   plot_->replot(QCustomPlot::rpQueuedReplot);
   redrawing_ = false;

@@ -3,6 +3,7 @@
 // follow until Fit, theme colours and the toolbar's accessibility.
 
 #include <QFile>
+#include <algorithm>
 #include <QImage>
 #include <QSet>
 #include <QTemporaryDir>
@@ -12,6 +13,7 @@
 #include <limits>
 #include <qcustomplot.h>
 
+#include "axis_range.h"
 #include "loss_chart.h"
 
 using sds::widgets::LossChart;
@@ -62,6 +64,51 @@ class TestLossChart : public QObject {
     QVERIFY(rawGraph(chart)->pen().color().alpha() < smoothedGraph(chart)->pen().color().alpha());
     QVERIFY(chart.plot()->interactions().testFlag(QCP::iRangeDrag));
     QVERIFY(chart.plot()->interactions().testFlag(QCP::iRangeZoom));
+  }
+
+  void paddedAxisRanges() {
+    using sds::widgets::paddedAxisRange;
+    // A span gets 5 % on each side; a constant a band of 10 % of its value; zero a band of ±1.
+    auto r = paddedAxisRange(1.0, 3.0, false);
+    QCOMPARE(r.lower, 0.9);
+    QCOMPARE(r.upper, 3.1);
+    r = paddedAxisRange(1e-5, 1e-5, false);
+    QVERIFY(qFuzzyCompare(r.lower, 0.9e-5) && qFuzzyCompare(r.upper, 1.1e-5));
+    r = paddedAxisRange(-2.0, -2.0, false);
+    QVERIFY(qFuzzyCompare(r.lower, -2.2) && qFuzzyCompare(r.upper, -1.8));
+    r = paddedAxisRange(0.0, 0.0, false);
+    QCOMPARE(r.lower, -1.0);
+    QCOMPARE(r.upper, 1.0);
+    // Log axes: a factor of 1.2 below and above, also around a constant, never reaching zero.
+    r = paddedAxisRange(1e-5, 1e-5, true);
+    QVERIFY(qFuzzyCompare(r.lower, 1e-5 / 1.2) && qFuzzyCompare(r.upper, 1.2e-5));
+    r = paddedAxisRange(3.0, 0.5, false);  // given in either order
+    QVERIFY(r.lower < 0.5 && r.upper > 3.0);
+  }
+
+  // A constant learning rate (the default 1e-5) is shown at its value, not on an axis of −2…2.
+  void constantSeriesShowTheirValue() {
+    LossChart chart;
+    chart.resize(800, 400);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    for (int step = 1; step <= 50; ++step) chart.addStep(step, 0.25, 0.25, 1e-5);
+    chart.redrawNow();
+    const QCPRange rate = chart.plot()->yAxis2->range();
+    QVERIFY2(rate.lower > 0 && rate.lower < 1e-5 && rate.upper > 1e-5 && rate.upper < 2e-5,
+             qPrintable(QString("learning-rate axis %1…%2").arg(rate.lower).arg(rate.upper)));
+    const QCPRange loss = chart.plot()->yAxis->range();
+    QVERIFY2(loss.lower > 0.2 && loss.lower < 0.25 && loss.upper > 0.25 && loss.upper < 0.3,
+             qPrintable(QString("loss axis %1…%2").arg(loss.lower).arg(loss.upper)));
+    chart.setLogScale(true);
+    chart.redrawNow();
+    const QCPRange logLoss = chart.plot()->yAxis->range();
+    QVERIFY(logLoss.lower > 0.2 && logLoss.lower < 0.25 && logLoss.upper > 0.25 && logLoss.upper < 0.31);
+    // The tick labels read the value: one tick lies within the band, labelled near 1e-05.
+    chart.plot()->replot();
+    const QVector<double> ticks = chart.plot()->yAxis2->tickVector();
+    QVERIFY(!ticks.isEmpty());
+    QVERIFY(std::all_of(ticks.begin(), ticks.end(), [](double t) { return t > 0 && t < 2e-5; }));
   }
 
   void keepsEverythingDrawsDecimated() {
