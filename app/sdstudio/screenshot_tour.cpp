@@ -1,9 +1,11 @@
 #include "screenshot_tour.h"
 
 #include <QApplication>
+#include <QDialog>
 #include <QDir>
 #include <QGuiApplication>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPixmap>
 #include <QScreen>
 #include <QTimer>
@@ -20,6 +22,22 @@ ScreenshotTour::ScreenshotTour(sds::widgets::MainWindow* window, const QString& 
 void ScreenshotTour::start() {
   QDir().mkpath(folder_);
   QTimer::singleShot(1500, this, &ScreenshotTour::next);
+  // Nobody watches the tour: any dialog that opens anyway (a problem, a file name asked for) is
+  // printed and closed, so the tour always ends.
+  auto* watchdog = new QTimer(this);
+  connect(watchdog, &QTimer::timeout, this, &ScreenshotTour::dismissDialogs);
+  watchdog->start(250);
+}
+
+void ScreenshotTour::dismissDialogs() {
+  QWidget* modal = QApplication::activeModalWidget();
+  auto* dialog = qobject_cast<QDialog*>(modal);
+  if (!dialog) return;
+  QString text = dialog->windowTitle();
+  if (auto* box = qobject_cast<QMessageBox*>(dialog)) text += ": " + box->text();
+  std::fprintf(stderr, "sdstudio --screenshots: closed a dialog nobody could answer (%s)\n", qPrintable(text));
+  std::fflush(stderr);
+  dialog->reject();
 }
 
 void ScreenshotTour::shoot(const QString& name) {
@@ -46,7 +64,7 @@ void ScreenshotTour::next() {
       QTimer::singleShot(3000, this, [this] { shoot("2-dataset"); next(); });
       return;
     case 2:
-      if (trainSeconds_ > 0 && window_->startTraining()) {
+      if (trainSeconds_ > 0 && window_->startTraining(sds::widgets::MainWindow::ExistingRun::Resume)) {
         QTimer::singleShot(trainSeconds_ * 1000, this, [this] { shoot("3-training"); next(); });
       } else {
         window_->navigation()->setCurrentRow(Page::TrainingPageIndex);
