@@ -4,6 +4,9 @@
 
 #include <algorithm>
 
+#include "config/project_editor.h"
+#include "util/atomic_file.h"
+
 namespace sds::widgets {
 
 ProjectDocument::ProjectDocument(QObject* parent) : QObject(parent) {}
@@ -14,6 +17,7 @@ QString ProjectDocument::displayName() const {
 
 void ProjectDocument::reset() {
   path_.clear();
+  fileText_.clear();
   saved_ = config::Project();
   current_ = saved_;
   emit changed();
@@ -26,19 +30,41 @@ config::LoadResult ProjectDocument::open(const QString& path) {
                                     [](const config::Diagnostic& d) { return d.key.empty(); });
   if (unusable) return result;
   path_ = QFileInfo(path).absoluteFilePath();
+  try {
+    fileText_ = readFile(path.toStdString());
+  } catch (const std::exception&) {
+    fileText_.clear();  // read a moment ago; if it is gone now, saving writes the generated file
+  }
   saved_ = result.project;
   current_ = result.project;
   emit changed();
   return result;
 }
 
+std::string ProjectDocument::text(QString* rewriteReason) const {
+  if (!fileText_.empty()) {
+    config::EditedProjectText edited = config::editProjectText(fileText_, current_);
+    if (edited.text) return std::move(*edited.text);
+    if (rewriteReason) *rewriteReason = QString::fromStdString(edited.reason);
+  }
+  return config::writeProject(current_);
+}
+
+QString ProjectDocument::rewriteReason() const {
+  QString reason;
+  text(&reason);
+  return reason;
+}
+
 bool ProjectDocument::saveAs(const QString& path, QString* error) {
+  std::string content = text(nullptr);
   try {
-    config::saveProject(current_, path.toStdString());
+    writeFileAtomically(path.toStdString(), content);
   } catch (const std::exception& e) {
     if (error) *error = QString::fromStdString(e.what());
     return false;
   }
+  fileText_ = std::move(content);
   path_ = QFileInfo(path).absoluteFilePath();
   saved_ = current_;
   emit changed();

@@ -1,7 +1,7 @@
 // Reads project files with toml++, collecting every problem with its position instead of stopping
 // at the first one.
 
-#include <toml++/toml.h>
+#include "config/toml_value.h"
 
 #include <set>
 #include <sstream>
@@ -101,7 +101,7 @@ class Reader {
         continue;
       }
       result_.positions[fullKey] = position(node.source());
-      std::optional<Value> value = convert(*setting, node);
+      std::optional<Value> value = valueFromToml(*setting, node);
       if (!value) {
         error(node.source(), fullKey,
               i18n::format(SDS_TR("Diagnostics", "%1 is not allowed; %2"),
@@ -129,44 +129,43 @@ class Reader {
     return i18n::format(SDS_TR("Diagnostics", "; [%1] has %2"), {section.name, text::joinAlternatives(names, false)});
   }
 
-  // The value in the setting's type, or nullopt when the TOML type does not fit.
-  static std::optional<Value> convert(const Setting& setting, const toml::node& node) {
-    switch (setting.type) {
-      case ValueType::Bool:
-        if (auto v = node.value_exact<bool>()) return Value(*v);
-        return std::nullopt;
-      case ValueType::Integer:
-        if (auto v = node.value_exact<std::int64_t>()) return Value(*v);
-        return std::nullopt;
-      case ValueType::Float:
-        if (auto v = node.value_exact<double>()) return Value(*v);
-        if (auto v = node.value_exact<std::int64_t>()) return Value(static_cast<double>(*v));
-        return std::nullopt;
-      case ValueType::String:
-      case ValueType::Path:
-      case ValueType::Choice:
-        if (auto v = node.value_exact<std::string>()) return Value(*v);
-        return std::nullopt;
-      case ValueType::StringList: {
-        const toml::array* array = node.as_array();
-        if (!array) return std::nullopt;
-        StringList list;
-        for (const toml::node& element : *array) {
-          auto v = element.value_exact<std::string>();
-          if (!v) return std::nullopt;
-          list.push_back(*v);
-        }
-        return Value(std::move(list));
-      }
-    }
-    return std::nullopt;
-  }
-
   std::string file_;
   LoadResult& result_;
 };
 
 }  // namespace
+
+std::optional<Value> valueFromToml(const Setting& setting, const toml::node& node) {
+  switch (setting.type) {
+    case ValueType::Bool:
+      if (auto v = node.value_exact<bool>()) return Value(*v);
+      return std::nullopt;
+    case ValueType::Integer:
+      if (auto v = node.value_exact<std::int64_t>()) return Value(*v);
+      return std::nullopt;
+    case ValueType::Float:
+      if (auto v = node.value_exact<double>()) return Value(*v);
+      if (auto v = node.value_exact<std::int64_t>()) return Value(static_cast<double>(*v));
+      return std::nullopt;
+    case ValueType::String:
+    case ValueType::Path:
+    case ValueType::Choice:
+      if (auto v = node.value_exact<std::string>()) return Value(*v);
+      return std::nullopt;
+    case ValueType::StringList: {
+      const toml::array* array = node.as_array();
+      if (!array) return std::nullopt;
+      StringList list;
+      for (const toml::node& element : *array) {
+        auto v = element.value_exact<std::string>();
+        if (!v) return std::nullopt;
+        list.push_back(*v);
+      }
+      return Value(std::move(list));
+    }
+  }
+  return std::nullopt;
+}
 
 std::string tomlLibraryVersion() {
   return std::to_string(TOML_LIB_MAJOR) + "." + std::to_string(TOML_LIB_MINOR) + "." + std::to_string(TOML_LIB_PATCH);
