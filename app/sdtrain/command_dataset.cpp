@@ -291,15 +291,13 @@ int runDatasetCheck(Reporter& reporter, const DatasetCheckOptions& options) {
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   log::debug("scanned " + std::to_string(d.examined) + " images in " + std::to_string(seconds) + " s");
 
-  if (options.json) {
-    const json report = jsonReport(d, s);
-    if (reporter.mode() == Reporter::Mode::Jsonl)
-      log::info(report.dump());
-    else
-      std::cout << report.dump(2) << std::endl;
-  } else {
+  // Over the protocol the report is its own event, for front ends to use; the text report's lines
+  // still come as log events for people reading the log.
+  if (reporter.mode() == Reporter::Mode::Jsonl) reporter.emit(protocol::DatasetReportEvent{jsonReport(d, s).dump()});
+  if (!options.json)
     textReport(reporter, d, s, options.examples);
-  }
+  else if (reporter.mode() == Reporter::Mode::Text)
+    std::cout << jsonReport(d, s).dump(2) << std::endl;
 
   if (d.samples.empty()) {
     reporter.fail(d.examined == 0 ? "no image found in " + d.root : "none of the " + plural(d.examined, "image", "images") +

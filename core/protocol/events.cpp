@@ -52,6 +52,9 @@ class Fields {
       // JSON has no NaN or infinity, so encode() writes them as null; a diverged loss must still arrive.
       if (value.is_null()) return std::numeric_limits<T>::quiet_NaN();
       throw wrongType(name, "a number", value);
+    } else if constexpr (std::is_same_v<T, json>) {
+      if (value.is_object()) return value;
+      throw wrongType(name, "an object", value);
     } else {
       if (value.is_string()) return value.get<std::string>();
       throw wrongType(name, "a string", value);
@@ -89,6 +92,7 @@ struct NameOf {
   std::string_view operator()(const SampleEvent&) const { return "sample"; }
   std::string_view operator()(const CheckpointEvent&) const { return "checkpoint"; }
   std::string_view operator()(const ErrorEvent&) const { return "error"; }
+  std::string_view operator()(const DatasetReportEvent&) const { return "dataset_report"; }
 };
 
 void put(json& j, const HelloEvent& e) {
@@ -140,6 +144,12 @@ void put(json& j, const ErrorEvent& e) {
   if (!e.hint.empty()) j["hint"] = e.hint;
   j["resumable"] = e.resumable;
   if (!e.checkpoint.empty()) j["checkpoint"] = e.checkpoint;
+}
+
+void put(json& j, const DatasetReportEvent& e) {
+  json report = json::parse(e.report, nullptr, false);
+  if (!report.is_object()) throw ProtocolError("dataset_report event: the report is not a JSON object");
+  j["report"] = std::move(report);
 }
 
 }  // namespace
@@ -206,6 +216,8 @@ std::optional<Event> decodeEvent(std::string_view line) {
   if (type == "error")
     return ErrorEvent{f.required<std::string>("message"), f.optional<std::string>("hint", ""),
                       f.optional<bool>("resumable", false), f.optional<std::string>("checkpoint", "")};
+  if (type == "dataset_report")
+    return DatasetReportEvent{f.required<json>("report").dump(-1, ' ', false, json::error_handler_t::replace)};
   return std::nullopt;
 }
 

@@ -67,8 +67,14 @@ struct ErrorEvent {
   std::string checkpoint;  // its path, when resumable
 };
 
+struct DatasetReportEvent {  // the result of `sdtrain dataset check`
+  // The report object as JSON text, as `sdtrain dataset check --json` prints it (docs/protocol.md):
+  // path, kind, counts, formats, concepts, buckets and issues by kind. It travels as a nested object.
+  std::string report;
+};
+
 using Event = std::variant<HelloEvent, LogEvent, StateEvent, ProgressEvent, StepEvent, ValidationEvent,
-                           SampleEvent, CheckpointEvent, ErrorEvent>;
+                           SampleEvent, CheckpointEvent, ErrorEvent, DatasetReportEvent>;
 
 // The name in the "event" field: "hello", "log", "state", …
 std::string_view eventName(const Event& event);

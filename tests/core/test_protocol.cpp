@@ -62,6 +62,7 @@ QStringList fields(const ErrorEvent& e) {
   return {"message=" + qs(e.message), "hint=" + qs(e.hint), QString("resumable=") + (e.resumable ? "true" : "false"),
           "checkpoint=" + qs(e.checkpoint)};
 }
+QStringList fields(const DatasetReportEvent& e) { return {"report=" + qs(e.report)}; }
 QStringList describe(const Event& event) {
   QStringList out = {qs(eventName(event))};
   std::visit([&out](const auto& e) { out += fields(e); }, event);
@@ -104,6 +105,9 @@ std::vector<std::pair<const char*, Event>> sampleEvents() {
       {"checkpoint", CheckpointEvent{1000, "/runs/x/checkpoints/step-001000"}},
       {"error", ErrorEvent{"cannot read 'x.png': truncated", "remove the file", true, "/runs/x/checkpoints/step-500"}},
       {"error without hint", ErrorEvent{"out of memory", "", false, ""}},
+      {"dataset report",
+       DatasetReportEvent{R"({"examined":3,"issues":{"corrupt":{"count":1,"items":[{"item":"b.png","message":"bad",)"
+                          R"("skipped":true}],"skipped":1}},"path":"/data/ä","usable":2})"}},
   };
 }
 
@@ -164,7 +168,7 @@ class TestProtocol : public QObject {
       if (!names.contains(qs(eventName(event)))) names << qs(eventName(event));
     }
     QCOMPARE(names, QStringList({"hello", "log", "state", "progress", "step", "validation", "sample", "checkpoint",
-                                 "error"}));
+                                 "error", "dataset_report"}));
     QCOMPARE(std::variant_size_v<Event>, std::size_t(names.size()));  // every type is covered above
   }
 
@@ -283,6 +287,10 @@ class TestProtocol : public QObject {
                                      << R"(error event: field "resumable" is "yes", expected true or false)";
     QTest::newRow("optional field of wrong type") << R"({"event":"state","state":"idle","detail":[1]})"
                                                   << R"(state event: field "detail" is [1], expected a string)";
+    QTest::newRow("dataset report without report") << R"({"event":"dataset_report"})"
+                                                   << R"(dataset_report event: missing field "report")";
+    QTest::newRow("dataset report not an object") << R"({"event":"dataset_report","report":[1]})"
+                                                  << R"(dataset_report event: field "report" is [1], expected an object)";
     QTest::newRow("long value is shortened")
         << R"({"event":"sample","step":1,"path":)" + QString("[%1]").arg(QString("1,").repeated(30) + "1") + "}"
         << R"(sample event: field "path" is [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,..., expected a string)";

@@ -220,10 +220,34 @@ class TestDatasetCheck : public QObject {
       if (name == "log" && e.value("message").toString().startsWith("Images: 13 examined")) summary = true;
     }
     QVERIFY(scanning && finished && summary);
+    // The report itself is one dataset_report event, the same object as --json prints.
+    QList<QJsonObject> reports;
+    for (const QJsonObject& e : events)
+      if (e.value("event").toString() == "dataset_report") reports << e.value("report").toObject();
+    QCOMPARE(reports.size(), 1);
+    QCOMPARE(reports.first().value("examined").toInt(), 13);
+    QCOMPARE(reports.first().value("usable").toInt(), 7);
+    QCOMPARE(reports.first().value("issues").toObject().value("missing caption").toObject().value("count").toInt(), 3);
     QCOMPARE(events.last().value("event").toString(), QString("state"));
     QCOMPARE(events.last().value("state").toString(), QString("finished"));
     QCOMPARE(lastProgress.value("current").toInt(), 13);
     QCOMPARE(lastProgress.value("total").toInt(), 13);
+  }
+
+  // With --json as well, the report comes once, as the event, and never as a log line of JSON.
+  void jsonlEventsWithJsonReport() {
+    RUN(r, kExitOk, {"--events", "jsonl", "dataset", "check", messy_, "--json"});
+    int reports = 0;
+    for (const QByteArray& line : r.out.split('\n')) {
+      if (line.isEmpty()) continue;
+      const QJsonObject e = QJsonDocument::fromJson(line).object();
+      if (e.value("event").toString() == "dataset_report") {
+        ++reports;
+        QCOMPARE(e.value("report").toObject().value("skipped").toInt(), 6);
+      }
+      if (e.value("event").toString() == "log") QVERIFY2(!e.value("message").toString().startsWith("{"), line.constData());
+    }
+    QCOMPARE(reports, 1);
   }
 
   void shards() {
