@@ -46,9 +46,12 @@ class MainWindow : public QMainWindow {
   // Asks whether to save unsaved changes; false when the user cancels.
   bool maybeSave();
 
+  // What Start does with a run folder that already holds checkpoints (the trainer never overwrites
+  // a run): ask the user, or resume without asking (the screenshot tour, which nobody watches).
+  enum class ExistingRun { Ask, Resume };
   // Start on the Training page: saves the project, checks it and its model, offers to resume a run
   // that has checkpoints, and starts sdtrain. False when nothing was started.
-  bool startTraining();
+  bool startTraining(ExistingRun existingRun = ExistingRun::Ask);
   // The run folder of the open project.
   QString runFolder() const;
 
@@ -68,6 +71,12 @@ class MainWindow : public QMainWindow {
   void projectChanged();
   void setProjectValue(const char* key, const QString& value);
   bool isDemoProject() const;
+  // A picked or dropped dataset: a folder or shards ("auto" tells them apart).
+  void useDataset(const QString& path);
+  // The getting-started steps follow the project, its model, its images and its run.
+  void connectGettingStarted();
+  void refreshGettingStarted();
+  void applyPreset(const QString& id);
   // Asks how to end a run in progress before the window closes; false keeps the window open.
   bool endTrainingBeforeClose();
 
@@ -77,6 +86,7 @@ class MainWindow : public QMainWindow {
   TrainingPage* trainingPage_ = nullptr;
   SamplesPage* samplesPage_ = nullptr;
   bool closeWhenTrainerEnds_ = false;
+  QAction* gettingStartedAction_ = nullptr;
   QListWidget* navigation_ = nullptr;
   QStackedWidget* pages_ = nullptr;
   QMenu* recentMenu_ = nullptr;

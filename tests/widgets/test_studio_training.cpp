@@ -18,6 +18,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QStatusBar>
 #include <QTimer>
 
 #include "fixtures.h"
@@ -212,6 +213,16 @@ class TestStudioTraining : public QObject {
     QCOMPARE(asked.size(), 1);
     QVERIFY2(asked.first().contains("step 7"), qPrintable(asked.first()));
     QVERIFY(!window.trainingPage()->isRunning());
+
+    // Nobody to ask (the screenshot tour): the run is resumed without a question.
+    const QStringList askedNothing =
+        answerWith("Cancel", [&] { started = window.startTraining(MainWindow::ExistingRun::Resume); });
+    QVERIFY(started);
+    QVERIFY2(askedNothing.isEmpty(), qPrintable(askedNothing.join("; ")));
+    QVERIFY(window.trainingPage()->isRunning());
+    QVERIFY2(window.statusBar()->currentMessage().contains("step 7"), qPrintable(window.statusBar()->currentMessage()));
+    window.trainingPage()->trainer()->kill();
+    QTRY_VERIFY(!window.trainingPage()->isRunning());
   }
 
   // A project whose base model cannot be loaded does not start, and says why.
