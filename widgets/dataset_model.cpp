@@ -49,6 +49,27 @@ QIcon warningIcon() { return QApplication::style()->standardIcon(QStyle::SP_Mess
 
 }  // namespace
 
+QString DatasetModel::issueKindText(data::IssueKind kind) {
+  switch (kind) {
+    case data::IssueKind::Unreadable: return tr("unreadable");
+    case data::IssueKind::Empty: return tr("empty");
+    case data::IssueKind::NotAnImage: return tr("not an image");
+    case data::IssueKind::Unsupported: return tr("unsupported");
+    case data::IssueKind::Truncated: return tr("truncated");
+    case data::IssueKind::Corrupt: return tr("corrupt");
+    case data::IssueKind::TooLarge: return tr("too large");
+    case data::IssueKind::MissingCaption: return tr("missing caption");
+    case data::IssueKind::BadCaption: return tr("bad caption");
+    case data::IssueKind::CaptionTooLong: return tr("caption too long");
+    case data::IssueKind::TooSmall: return tr("too small");
+    case data::IssueKind::Duplicate: return tr("duplicate");
+    case data::IssueKind::Filtered: return tr("filtered");
+    case data::IssueKind::BadConcept: return tr("bad concept");
+    case data::IssueKind::BadShard: return tr("bad shard");
+  }
+  return QString::fromUtf8(data::issueName(kind));
+}
+
 DatasetModel::DatasetModel(QObject* parent) : QAbstractListModel(parent), loader_(new ThumbnailLoader(this)) {
   connect(loader_, &ThumbnailLoader::ready, this, &DatasetModel::thumbnailArrived);
   connect(loader_, &ThumbnailLoader::failed, this, &DatasetModel::thumbnailArrived);

@@ -32,6 +32,10 @@ class DatasetModel : public QAbstractListModel {
   explicit DatasetModel(QObject* parent = nullptr);
   ~DatasetModel() override;
 
+  // The kind of a scan issue in the user's language ("too large", "unreadable", …; the reports of
+  // sdtrain keep data::issueName's stable English names).
+  static QString issueKindText(data::IssueKind kind);
+
   // Shows a scan's result. captionExtension names the caption files that edits write;
   // defaultCaption is the dataset's, used (as the scan does) when a caption is cleared.
   void setDataset(std::shared_ptr<const data::Dataset> dataset, const QString& captionExtension,

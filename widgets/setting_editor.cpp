@@ -9,10 +9,11 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
+#include <QPushButton>
 #include <QPlainTextEdit>
-#include <QToolButton>
 #include <QVBoxLayout>
 
+#include "config/choice_labels.h"
 #include "util/text.h"
 
 namespace sds::widgets {
@@ -40,7 +41,7 @@ SettingEditor::SettingEditor(const config::Setting& setting, QWidget* parent) : 
       break;
     case ValueType::Choice:
       combo_ = new QComboBox(this);
-      for (const std::string& choice : setting.choices) combo_->addItem(QString::fromStdString(choice));
+      for (const std::string& choice : setting.choices) addChoice(QString::fromStdString(choice));
       connect(combo_, &QComboBox::currentIndexChanged, this, &SettingEditor::edited);
       input_ = combo_;
       break;
@@ -63,9 +64,9 @@ SettingEditor::SettingEditor(const config::Setting& setting, QWidget* parent) : 
   row->addWidget(input_, 1);
 
   if (setting.type == ValueType::Path) {
-    auto* button = new QToolButton(this);
-    button->setText(tr("Browse…"));
-    button->setPopupMode(QToolButton::InstantPopup);
+    // A push button draws its menu arrow beside the text; a tool button's arrow overlapped the text
+    // at 200 % scale.
+    auto* button = new QPushButton(tr("Browse…"), this);
     auto* menu = new QMenu(button);
     menu->addAction(tr("Choose a folder…"), this, [this] { browse(true); });
     menu->addAction(tr("Choose a file…"), this, [this] { browse(false); });
@@ -92,7 +93,7 @@ std::optional<config::Value> SettingEditor::value() const {
   using config::ValueType;
   switch (setting_.type) {
     case ValueType::Bool: return config::Value(check_->isChecked());
-    case ValueType::Choice: return config::Value(combo_->currentText().toStdString());
+    case ValueType::Choice: return config::Value(combo_->currentData().toString().toStdString());
     case ValueType::StringList: {
       config::StringList items;
       for (const QString& line : list_->toPlainText().split('\n')) {
@@ -134,8 +135,8 @@ void SettingEditor::setValue(const config::Value& value) {
     if (const auto* s = std::get_if<std::string>(&value)) {
       const QString text = QString::fromStdString(*s);
       // A value from a file that is not among the choices is kept (and reported), never replaced.
-      if (combo_->findText(text) < 0) combo_->addItem(text);
-      combo_->setCurrentText(text);
+      if (combo_->findData(text) < 0) addChoice(text);
+      combo_->setCurrentIndex(combo_->findData(text));
     }
   } else if (list_) {
     if (const auto* items = std::get_if<config::StringList>(&value)) {
@@ -150,6 +151,13 @@ void SettingEditor::setValue(const config::Value& value) {
   } else if (const auto* s = std::get_if<std::string>(&value)) {
     line_->setText(QString::fromStdString(*s));
   }
+}
+
+void SettingEditor::addChoice(const QString& value) {
+  // The label in the user's language; the value as the project file writes it, in the tooltip.
+  const char* label = config::choiceLabel(value.toStdString());
+  combo_->addItem(label ? QCoreApplication::translate("Choice", label) : value, value);
+  combo_->setItemData(combo_->count() - 1, tr("In the project file: %1").arg(value), Qt::ToolTipRole);
 }
 
 void SettingEditor::setMessage(const QString& message, Severity severity) {

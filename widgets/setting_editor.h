@@ -42,6 +42,7 @@ class SettingEditor : public QWidget {
 
  private:
   void browse(bool folder);
+  void addChoice(const QString& value);
 
   config::Setting setting_;
   QWidget* input_ = nullptr;

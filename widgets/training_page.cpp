@@ -14,6 +14,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "symbol_icon.h"
 #include "log_terminal.h"
 #include "loss_chart.h"
 #include "model_picker.h"
@@ -36,12 +37,12 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
   trainer_ = new TrainerProcess(this);
   modelPicker_ = new ModelPicker(this);
 
-  start_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Start"), this);
+  start_ = new QPushButton(symbolIcon(Symbol::Start), tr("&Start"), this);
   start_->setToolTip(tr("Save the project and start training (continues the run when it has checkpoints)"));
-  pause_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaPause), tr("&Pause"), this);
+  pause_ = new QPushButton(symbolIcon(Symbol::Pause), tr("&Pause"), this);
   pause_->setToolTip(tr("Finish the current step, then wait; press again to resume"));
   stop_ = new QToolButton(this);
-  stop_->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
+  stop_->setIcon(symbolIcon(Symbol::Stop));
   stop_->setText(tr("S&top"));
   stop_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
   stop_->setPopupMode(QToolButton::MenuButtonPopup);
@@ -51,9 +52,9 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
   stopMenu->addAction(tr("Stop and save a checkpoint"), this, [this] { trainer_->stop(true); });
   stopMenu->addAction(tr("Cancel without a checkpoint"), this, [this] { trainer_->stop(false); });
   stop_->setMenu(stopMenu);
-  save_ = new QPushButton(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("Save &now"), this);
+  save_ = new QPushButton(symbolIcon(Symbol::Save), tr("Save &now"), this);
   save_->setToolTip(tr("Write a checkpoint now and keep training"));
-  sample_ = new QPushButton(style()->standardIcon(QStyle::SP_FileDialogContentsView), tr("Sa&mple now"), this);
+  sample_ = new QPushButton(symbolIcon(Symbol::Sample), tr("Sa&mple now"), this);
   sample_->setToolTip(tr("Make sample images for the project's prompts now and keep training"));
 
   connect(start_, &QPushButton::clicked, this, &TrainingPage::startRequested);
@@ -282,7 +283,7 @@ void TrainingPage::refreshButtons() {
   start_->setEnabled(!running);
   pause_->setEnabled(running);
   pause_->setText(paused ? tr("&Resume") : tr("&Pause"));
-  pause_->setIcon(style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+  pause_->setIcon(symbolIcon(paused ? Symbol::Start : Symbol::Pause));
   stop_->setEnabled(running);
   save_->setEnabled(running);
   sample_->setEnabled(running);

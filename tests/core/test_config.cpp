@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "config/choice_labels.h"
 #include "config/project.h"
 #include "config/schema.h"
 #include "util/i18n.h"
@@ -164,9 +165,14 @@ class TestConfig : public QObject {
                                                                            : 3;
       QCOMPARE(s->defaultValue.index(), expectedIndex);
       if (s->type == ValueType::Choice) QVERIFY2(s->choices.size() >= 2, key);
+      // Every choice has a label for people (the studio shows it instead of the TOML value).
+      for (const std::string& choice : s->choices)
+        QVERIFY2(choiceLabel(choice) != nullptr, key + ": no label for \"" + QByteArray::fromStdString(choice) + "\"");
     }
     QCOMPARE(schema.keys().size(), keys.size());
     QVERIFY(keys.size() > 50);
+    QCOMPARE(choiceLabel("lora"), "LoRA");
+    QVERIFY(choiceLabel("no such value") == nullptr);
   }
 
   void schemaLookup() {
