@@ -2,6 +2,165 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>Choice</name>
+    <message>
+        <source>Automatic</source>
+        <translation>Automatisch</translation>
+    </message>
+    <message>
+        <source>From the base model</source>
+        <translation>Vom Basismodell</translation>
+    </message>
+    <message>
+        <source>From scratch (random weights)</source>
+        <translation>Von Grund auf (zufällige Gewichte)</translation>
+    </message>
+    <message>
+        <source>SD 1.x</source>
+        <translation>SD 1.x</translation>
+    </message>
+    <message>
+        <source>SD 2.x</source>
+        <translation>SD 2.x</translation>
+    </message>
+    <message>
+        <source>SD 2.x, v-prediction</source>
+        <translation>SD 2.x, v-Vorhersage</translation>
+    </message>
+    <message>
+        <source>SDXL</source>
+        <translation>SDXL</translation>
+    </message>
+    <message>
+        <source>Tiny (the demo&apos;s model)</source>
+        <translation>Winzig (das Modell der Demo)</translation>
+    </message>
+    <message>
+        <source>Noise (epsilon)</source>
+        <translation>Rauschen (Epsilon)</translation>
+    </message>
+    <message>
+        <source>Velocity (v-prediction)</source>
+        <translation>Geschwindigkeit (v-Vorhersage)</translation>
+    </message>
+    <message>
+        <source>Full fine-tune</source>
+        <translation>Volles Feintraining</translation>
+    </message>
+    <message>
+        <source>LoRA</source>
+        <translation>LoRA</translation>
+    </message>
+    <message>
+        <source>Autoencoder (VAE)</source>
+        <translation>Autoencoder (VAE)</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU (CUDA)</source>
+        <translation>GPU (CUDA)</translation>
+    </message>
+    <message>
+        <source>32-bit float (fp32)</source>
+        <translation>32-Bit-Gleitkomma (fp32)</translation>
+    </message>
+    <message>
+        <source>bfloat16 (bf16)</source>
+        <translation>bfloat16 (bf16)</translation>
+    </message>
+    <message>
+        <source>16-bit float (fp16)</source>
+        <translation>16-Bit-Gleitkomma (fp16)</translation>
+    </message>
+    <message>
+        <source>Folder of images</source>
+        <translation>Ordner mit Bildern</translation>
+    </message>
+    <message>
+        <source>WebDataset shards</source>
+        <translation>WebDataset-Shards</translation>
+    </message>
+    <message>
+        <source>Generated shapes (the demo&apos;s)</source>
+        <translation>Erzeugte Formen (die der Demo)</translation>
+    </message>
+    <message>
+        <source>AdamW</source>
+        <translation>AdamW</translation>
+    </message>
+    <message>
+        <source>AdamW with 8-bit states</source>
+        <translation>AdamW mit 8-Bit-Zuständen</translation>
+    </message>
+    <message>
+        <source>Constant</source>
+        <translation>Konstant</translation>
+    </message>
+    <message>
+        <source>Constant after warmup</source>
+        <translation>Konstant nach dem Warmup</translation>
+    </message>
+    <message>
+        <source>Linear decay</source>
+        <translation>Linear fallend</translation>
+    </message>
+    <message>
+        <source>Cosine</source>
+        <translation>Kosinus</translation>
+    </message>
+    <message>
+        <source>Cosine with restarts</source>
+        <translation>Kosinus mit Neustarts</translation>
+    </message>
+    <message>
+        <source>Polynomial</source>
+        <translation>Polynomiell</translation>
+    </message>
+    <message>
+        <source>DDIM</source>
+        <translation>DDIM</translation>
+    </message>
+    <message>
+        <source>Euler</source>
+        <translation>Euler</translation>
+    </message>
+    <message>
+        <source>Euler ancestral</source>
+        <translation>Euler ancestral</translation>
+    </message>
+    <message>
+        <source>DPM++ 2M</source>
+        <translation>DPM++ 2M</translation>
+    </message>
+    <message>
+        <source>DPM++ 2M Karras</source>
+        <translation>DPM++ 2M Karras</translation>
+    </message>
+    <message>
+        <source>diffusers folder</source>
+        <translation>diffusers-Ordner</translation>
+    </message>
+    <message>
+        <source>Single file (A1111, ComfyUI)</source>
+        <translation>Einzelne Datei (A1111, ComfyUI)</translation>
+    </message>
+    <message>
+        <source>Both</source>
+        <translation>Beides</translation>
+    </message>
+    <message>
+        <source>kohya (A1111, ComfyUI)</source>
+        <translation>kohya (A1111, ComfyUI)</translation>
+    </message>
+    <message>
+        <source>diffusers / PEFT</source>
+        <translation>diffusers / PEFT</translation>
+    </message>
+</context>
+<context>
     <name>Diagnostics</name>
     <message>
         <source>error: </source>
@@ -183,6 +342,22 @@
         <source>a number, %1</source>
         <translation>eine Zahl, %1</translation>
     </message>
+    <message>
+        <source>the file is not valid TOML (%1)</source>
+        <translation>die Datei ist kein gültiges TOML (%1)</translation>
+    </message>
+    <message>
+        <source>[%1] is written as a single value, not as a section</source>
+        <translation>[%1] ist als einzelner Wert geschrieben, nicht als Abschnitt</translation>
+    </message>
+    <message>
+        <source>[%1] is written as an inline table or with dotted keys</source>
+        <translation>[%1] ist als Inline-Tabelle oder mit Punkt-Schlüsseln geschrieben</translation>
+    </message>
+    <message>
+        <source>the edited file would not read back as %1 = %2</source>
+        <translation>die bearbeitete Datei würde nicht wieder als %1 = %2 gelesen</translation>
+    </message>
 </context>
 <context>
     <name>Engine</name>
@@ -225,6 +400,64 @@
     <message>
         <source>Qt (sdstudio build)</source>
         <translation>Qt (sdstudio-Build)</translation>
+    </message>
+</context>
+<context>
+    <name>GettingStartedPanel</name>
+    <message>
+        <source>%1, %2 GB card</source>
+        <translation>%1, Grafikkarte mit %2 GB</translation>
+    </message>
+    <message>
+        <source>Its training step needs %1 GiB of GPU memory (measured).</source>
+        <translation>Sein Trainingsschritt braucht %1 GiB GPU-Speicher (gemessen).</translation>
+    </message>
+</context>
+<context>
+    <name>Preset</name>
+    <message>
+        <source>LoRA on SD 1.5</source>
+        <translation>LoRA auf SD 1.5</translation>
+    </message>
+    <message>
+        <source>LoRA on SDXL</source>
+        <translation>LoRA auf SDXL</translation>
+    </message>
+    <message>
+        <source>Full fine-tune of SD 1.5</source>
+        <translation>Volles Feintraining von SD 1.5</translation>
+    </message>
+    <message>
+        <source>Rank 16, 1 image per step, gradient checkpointing, 1024 px.</source>
+        <translation>Rang 16, 1 Bild pro Schritt, Gradient-Checkpointing, 1024 px.</translation>
+    </message>
+    <message>
+        <source>Rank 32, 4 images per step, gradient checkpointing, 1024 px.</source>
+        <translation>Rang 32, 4 Bilder pro Schritt, Gradient-Checkpointing, 1024 px.</translation>
+    </message>
+    <message>
+        <source>Rank 32, 8 images per step, gradient checkpointing, 1024 px.</source>
+        <translation>Rang 32, 8 Bilder pro Schritt, Gradient-Checkpointing, 1024 px.</translation>
+    </message>
+    <message>
+        <source>Rank 16, 2 images per step, 512 px.</source>
+        <translation>Rang 16, 2 Bilder pro Schritt, 512 px.</translation>
+    </message>
+    <message>
+        <source>Rank 32, 8 images per step, 512 px.</source>
+        <translation>Rang 32, 8 Bilder pro Schritt, 512 px.</translation>
+    </message>
+    <message>
+        <source>Rank 64, 16 images per step, 512 px.</source>
+        <translation>Rang 64, 16 Bilder pro Schritt, 512 px.</translation>
+    </message>
+    <message>
+        <source>8 images per step, gradient checkpointing, 8-bit AdamW, 512 px.</source>
+        <translation>8 Bilder pro Schritt, Gradient-Checkpointing, 8-Bit-AdamW, 512 px.</translation>
+    </message>
+    <message>
+        <source>32 images per step, gradient checkpointing, AdamW, 512 px.</source>
+        <translation>32 Bilder pro Schritt, Gradient-Checkpointing, AdamW, 512 px.</translation>
     </message>
 </context>
 <context>
@@ -1098,6 +1331,66 @@
         <source>%1 is skipped by the scan; its caption cannot be edited.</source>
         <translation>%1 wird beim Einlesen übersprungen; seine Bildunterschrift lässt sich nicht bearbeiten.</translation>
     </message>
+    <message>
+        <source>unreadable</source>
+        <translation>nicht lesbar</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>leer</translation>
+    </message>
+    <message>
+        <source>not an image</source>
+        <translation>kein Bild</translation>
+    </message>
+    <message>
+        <source>unsupported</source>
+        <translation>nicht unterstützt</translation>
+    </message>
+    <message>
+        <source>truncated</source>
+        <translation>abgeschnitten</translation>
+    </message>
+    <message>
+        <source>corrupt</source>
+        <translation>beschädigt</translation>
+    </message>
+    <message>
+        <source>too large</source>
+        <translation>zu groß</translation>
+    </message>
+    <message>
+        <source>missing caption</source>
+        <translation>Bildunterschrift fehlt</translation>
+    </message>
+    <message>
+        <source>bad caption</source>
+        <translation>fehlerhafte Bildunterschrift</translation>
+    </message>
+    <message>
+        <source>caption too long</source>
+        <translation>Bildunterschrift zu lang</translation>
+    </message>
+    <message>
+        <source>too small</source>
+        <translation>zu klein</translation>
+    </message>
+    <message>
+        <source>duplicate</source>
+        <translation>Duplikat</translation>
+    </message>
+    <message>
+        <source>filtered</source>
+        <translation>ausgefiltert</translation>
+    </message>
+    <message>
+        <source>bad concept</source>
+        <translation>fehlerhaftes Konzept</translation>
+    </message>
+    <message>
+        <source>bad shard</source>
+        <translation>fehlerhafter Shard</translation>
+    </message>
 </context>
 <context>
     <name>sds::widgets::DatasetPage</name>
@@ -1302,6 +1595,109 @@
     <message>
         <source>This project generates its images of coloured shapes into %1 when training starts; they appear here after that (Rescan).</source>
         <translation>Dieses Projekt erzeugt seine Bilder farbiger Formen in %1, sobald das Training startet; danach erscheinen sie hier (Neu einlesen).</translation>
+    </message>
+</context>
+<context>
+    <name>sds::widgets::GettingStartedPanel</name>
+    <message>
+        <source>Getting started</source>
+        <translation>Erste Schritte</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Three steps to a first run&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Drei Schritte zum ersten Training&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Try the &amp;Demo</source>
+        <translation>&amp;Demo ausprobieren</translation>
+    </message>
+    <message>
+        <source>Train a tiny model from scratch on generated pictures of coloured shapes, on this computer, in about ten minutes</source>
+        <translation>Ein winziges Modell von Grund auf mit erzeugten Bildern farbiger Formen trainieren, auf diesem Rechner, in etwa zehn Minuten</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>Ausblenden</translation>
+    </message>
+    <message>
+        <source>Hide these steps; every setting stays below</source>
+        <translation>Diese Schritte ausblenden; alle Einstellungen bleiben darunter</translation>
+    </message>
+    <message>
+        <source>1. Base model</source>
+        <translation>1. Basismodell</translation>
+    </message>
+    <message>
+        <source>2. Images</source>
+        <translation>2. Bilder</translation>
+    </message>
+    <message>
+        <source>3. Start</source>
+        <translation>3. Start</translation>
+    </message>
+    <message>
+        <source>Model &amp;Folder…</source>
+        <translation>Modell&amp;ordner…</translation>
+    </message>
+    <message>
+        <source>A diffusers folder, with model_index.json</source>
+        <translation>Ein diffusers-Ordner mit model_index.json</translation>
+    </message>
+    <message>
+        <source>Model F&amp;ile…</source>
+        <translation>Modell&amp;datei…</translation>
+    </message>
+    <message>
+        <source>A single-file checkpoint (.safetensors), as A1111 and ComfyUI use</source>
+        <translation>Ein Checkpoint in einer Datei (.safetensors), wie A1111 und ComfyUI ihn nutzen</translation>
+    </message>
+    <message>
+        <source>Image F&amp;older…</source>
+        <translation>&amp;Bildordner…</translation>
+    </message>
+    <message>
+        <source>A folder of images with a caption file beside each (or drop the folder on the Dataset page)</source>
+        <translation>Ein Ordner mit Bildern und je einer Datei mit der Bildunterschrift daneben (oder ziehen Sie den Ordner auf die Seite „Datensatz“)</translation>
+    </message>
+    <message>
+        <source>Start &amp;Training</source>
+        <translation>&amp;Training starten</translation>
+    </message>
+    <message>
+        <source>Settings for your &amp;graphics card:</source>
+        <translation>Einstellungen für Ihre &amp;Grafikkarte:</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>Voreinstellung</translation>
+    </message>
+    <message>
+        <source>&amp;Apply Preset</source>
+        <translation>Voreinstellung &amp;anwenden</translation>
+    </message>
+    <message>
+        <source>Sets the method, batch size, resolution, precision, memory savers and learning rate; the model, the images and the output stay as they are</source>
+        <translation>Setzt Methode, Batchgröße, Auflösung, Genauigkeit, Speichersparer und Lernrate; Modell, Bilder und Ausgabe bleiben, wie sie sind</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>erledigt</translation>
+    </message>
+    <message>
+        <source>to do</source>
+        <translation>offen</translation>
+    </message>
+    <message>
+        <source>Choose the Stable Diffusion model to fine-tune: SD 1.x, SD 2.x or SDXL.</source>
+        <translation>Wählen Sie das Stable-Diffusion-Modell, das Sie feintrainieren möchten: SD 1.x, SD 2.x oder SDXL.</translation>
+    </message>
+    <message>
+        <source>Choose a folder of images; a .txt file beside each image holds its caption.</source>
+        <translation>Wählen Sie einen Ordner mit Bildern; eine .txt-Datei neben jedem Bild enthält seine Bildunterschrift.</translation>
+    </message>
+    <message>
+        <source>Start training; the loss, the log and sample images appear on the Training page.</source>
+        <translation>Starten Sie das Training; Verlust, Protokoll und Beispielbilder erscheinen auf der Seite „Training“.</translation>
     </message>
 </context>
 <context>
@@ -1767,6 +2163,69 @@ To start a new run instead, choose another folder in Output → Output folder on
 
 Für einen neuen Lauf wählen Sie stattdessen auf der Projektseite unter Ausgabe → Ausgabeordner einen anderen Ordner.</translation>
     </message>
+    <message>
+        <source>&amp;Getting Started Steps</source>
+        <translation>&amp;Erste Schritte</translation>
+    </message>
+    <message>
+        <source>Rewrite the Project File?</source>
+        <translation>Projektdatei neu schreiben?</translation>
+    </message>
+    <message>
+        <source>Your comments and layout in %1 cannot be kept: %2.
+
+Saving writes the file anew, with every setting listed and explained. Save anyway?</source>
+        <translation>Ihre Kommentare und Ihr Layout in %1 können nicht erhalten bleiben: %2.
+
+Beim Speichern wird die Datei neu geschrieben, mit allen Einstellungen samt Erklärung. Trotzdem speichern?</translation>
+    </message>
+    <message>
+        <source>Base Model Folder</source>
+        <translation>Ordner des Basismodells</translation>
+    </message>
+    <message>
+        <source>Base Model File</source>
+        <translation>Datei des Basismodells</translation>
+    </message>
+    <message>
+        <source>Checkpoints (*.safetensors);;All files (*)</source>
+        <translation>Checkpoints (*.safetensors);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Image Folder</source>
+        <translation>Bildordner</translation>
+    </message>
+    <message>
+        <source>A new model from scratch (%1)</source>
+        <translation>Ein neues Modell von Grund auf (%1)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Generated by the trainer (the demo&apos;s shapes)</source>
+        <translation>Vom Trainer erzeugt (die Formen der Demo)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n usable image(s) in %1</source>
+        <translation>
+            <numerusform>%n verwendbares Bild in %1</numerusform>
+            <numerusform>%n verwendbare Bilder in %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Training has run; its checkpoints are in %1</source>
+        <translation>Das Training ist gelaufen; seine Checkpoints liegen in %1</translation>
+    </message>
+    <message>
+        <source>Applied the preset “%1” for %2 GB cards</source>
+        <translation>Voreinstellung „%1“ für Grafikkarten mit %2 GB angewendet</translation>
+    </message>
+    <message>
+        <source>Resuming the run from its checkpoint at step %1</source>
+        <translation>Der Lauf wird an seinem Checkpoint bei Schritt %1 fortgesetzt</translation>
+    </message>
 </context>
 <context>
     <name>sds::widgets::ModelPicker</name>
@@ -1949,6 +2408,10 @@ Schritt %2 · Seed %3</translation>
     <message>
         <source>Enter a number, for example 0.5 or 1e-5.</source>
         <translation>Geben Sie eine Zahl ein, zum Beispiel 0.5 oder 1e-5.</translation>
+    </message>
+    <message>
+        <source>In the project file: %1</source>
+        <translation>In der Projektdatei: %1</translation>
     </message>
 </context>
 <context>

@@ -22,10 +22,13 @@
 #include <QStyle>
 
 #include "about_dialog.h"
+#include "config/presets.h"
+#include "getting_started.h"
 #include "dataset_page.h"
 #include "model_picker.h"
 #include "run_folder.h"
 #include "samples_page.h"
+#include "symbol_icon.h"
 #include "trainer_process.h"
 #include "training_page.h"
 #include "embedded.h"
@@ -57,15 +60,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(projectPage_, &ProjectPage::edited, this, [this] { document_->update(projectPage_->project()); });
   connect(projectPage_, &ProjectPage::validated, this, &MainWindow::onValidated);
   connect(document_, &ProjectDocument::changed, this, &MainWindow::projectChanged);
-  connect(datasetPage_, &DatasetPage::datasetPathChosen, this, [this](const QString& path) {
-    // A dropped or picked dataset is a folder or shards: "auto" tells them apart (and replaces the
-    // demo's generated "shapes").
-    setProjectValue("dataset.kind", "auto");
-    setProjectValue("dataset.path", path);
-  });
+  connect(datasetPage_, &DatasetPage::datasetPathChosen, this, &MainWindow::useDataset);
   connect(trainingPage_->modelPicker(), &ModelPicker::modelChosen, this,
           [this](const QString& path) { setProjectValue("model.path", path); });
-  connect(trainingPage_, &TrainingPage::startRequested, this, &MainWindow::startTraining);
+  connect(trainingPage_, &TrainingPage::startRequested, this, [this] { startTraining(); });
   connect(trainingPage_, &TrainingPage::resumeRequested, this, [this](const QString& checkpoint) {
     if (isDemoProject()) {
       startTraining();
@@ -81,6 +79,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(trainingPage_->trainer(), &TrainerProcess::ended, this, [this] {
     if (closeWhenTrainerEnds_) close();
   });
+
+  connectGettingStarted();
 
   document_->reset();
   projectPage_->setProject(document_->project());
@@ -105,20 +105,20 @@ void MainWindow::buildPages() {
   navigation_->setSpacing(2);
   pages_ = new QStackedWidget(this);
 
-  auto addPage = [this](QStyle::StandardPixmap icon, const QString& name, QWidget* page) {
-    auto* item = new QListWidgetItem(style()->standardIcon(icon), name, navigation_);
+  auto addPage = [this](Symbol icon, const QString& name, QWidget* page) {
+    auto* item = new QListWidgetItem(symbolIcon(icon), name, navigation_);
     item->setToolTip(name);
     pages_->addWidget(page);
   };
   projectPage_ = new ProjectPage(this);
-  addPage(QStyle::SP_FileDialogDetailedView, tr("Project"), projectPage_);
+  addPage(Symbol::Project, tr("Project"), projectPage_);
   datasetPage_ = new DatasetPage(this);
-  addPage(QStyle::SP_DirIcon, tr("Dataset"), datasetPage_);
+  addPage(Symbol::Dataset, tr("Dataset"), datasetPage_);
   trainingPage_ = new TrainingPage(this);
-  addPage(QStyle::SP_MediaPlay, tr("Training"), trainingPage_);
+  addPage(Symbol::Training, tr("Training"), trainingPage_);
   samplesPage_ = new SamplesPage(this);
-  addPage(QStyle::SP_FileDialogContentsView, tr("Samples"), samplesPage_);
-  addPage(QStyle::SP_DriveNetIcon, tr("Swarm"),
+  addPage(Symbol::Samples, tr("Samples"), samplesPage_);
+  addPage(Symbol::Swarm, tr("Swarm"),
           new InfoPage(tr("Swarm"),
                        tr("Join a public or private swarm of peers training the same run over the internet, or "
                           "leave it, without stopping your training. This page will show the peers, their "
@@ -156,6 +156,15 @@ void MainWindow::buildMenus() {
     action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
     connect(action, &QAction::triggered, this, [this, i] { navigation_->setCurrentRow(i); });
   }
+
+  view->addSeparator();
+  gettingStartedAction_ = view->addAction(tr("&Getting Started Steps"));
+  gettingStartedAction_->setCheckable(true);
+  gettingStartedAction_->setChecked(!QSettings().value("gettingStarted/hidden", false).toBool());
+  connect(gettingStartedAction_, &QAction::toggled, this, [this](bool shown) {
+    QSettings().setValue("gettingStarted/hidden", !shown);
+    refreshGettingStarted();
+  });
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About SD Studio"), this, &MainWindow::showAbout)->setMenuRole(QAction::AboutRole);
@@ -263,6 +272,16 @@ bool MainWindow::saveTo(const QString& path) {
         QMessageBox::Save | QMessageBox::Cancel, QMessageBox::Cancel);
     if (answer != QMessageBox::Save) return false;
   }
+  const QString rewriteReason = document_->rewriteReason();
+  if (!rewriteReason.isEmpty()) {
+    const auto answer = QMessageBox::question(
+        this, tr("Rewrite the Project File?"),
+        tr("Your comments and layout in %1 cannot be kept: %2.\n\nSaving writes the file anew, with every "
+           "setting listed and explained. Save anyway?")
+            .arg(QDir::toNativeSeparators(document_->path()), rewriteReason),
+        QMessageBox::Save | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Save) return false;
+  }
   QString error;
   if (!document_->saveAs(path, &error)) {
     QMessageBox::critical(this, tr("Cannot Save"),
@@ -329,6 +348,7 @@ void MainWindow::projectChanged() {
     samplesPage_->setProperty("runFolder", run);
     samplesPage_->setRunFolder(run);
   }
+  refreshGettingStarted();
 }
 
 void MainWindow::setProjectValue(const char* key, const QString& value) {
@@ -338,7 +358,89 @@ void MainWindow::setProjectValue(const char* key, const QString& value) {
   projectPage_->setProject(project);
 }
 
-bool MainWindow::startTraining() {
+void MainWindow::useDataset(const QString& path) {
+  // Also replaces the demo's generated "shapes".
+  setProjectValue("dataset.kind", "auto");
+  setProjectValue("dataset.path", path);
+}
+
+void MainWindow::connectGettingStarted() {
+  GettingStartedPanel* steps = projectPage_->gettingStarted();
+  ModelPicker* model = trainingPage_->modelPicker();
+  connect(steps, &GettingStartedPanel::chooseModelFolder, this, [this, model] {
+    const QString path = QFileDialog::getExistingDirectory(this, tr("Base Model Folder"), lastFolder());
+    if (!path.isEmpty()) model->pick(path);
+  });
+  connect(steps, &GettingStartedPanel::chooseModelFile, this, [this, model] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Base Model File"), lastFolder(),
+                                                      tr("Checkpoints (*.safetensors);;All files (*)"));
+    if (!path.isEmpty()) model->pick(path);
+  });
+  connect(steps, &GettingStartedPanel::chooseImages, this, [this] {
+    const QString path = QFileDialog::getExistingDirectory(this, tr("Image Folder"), lastFolder());
+    if (path.isEmpty()) return;
+    useDataset(path);
+    navigation_->setCurrentRow(DatasetPageIndex);
+  });
+  connect(steps, &GettingStartedPanel::startRequested, this, [this] { startTraining(); });
+  connect(steps, &GettingStartedPanel::demoRequested, this, [this] {
+    if (maybeSave() && openDemoProject()) startTraining();
+  });
+  connect(steps, &GettingStartedPanel::presetChosen, this, &MainWindow::applyPreset);
+  connect(steps, &GettingStartedPanel::hideRequested, this, [this] { gettingStartedAction_->setChecked(false); });
+  connect(model, &ModelPicker::checked, this, &MainWindow::refreshGettingStarted);
+  connect(datasetPage_, &DatasetPage::scanFinished, this, &MainWindow::refreshGettingStarted);
+  connect(trainingPage_->trainer(), &TrainerProcess::stateChanged, this, &MainWindow::refreshGettingStarted);
+}
+
+void MainWindow::refreshGettingStarted() {
+  GettingStartedPanel* steps = projectPage_->gettingStarted();
+  const config::Project& project = document_->project();
+  const ModelPicker* model = trainingPage_->modelPicker();
+  const QString modelPath = QString::fromStdString(project.getString("model.path"));
+  if (model->status() == ModelPicker::Status::Scratch)
+    steps->setStep(GettingStartedPanel::ModelStep, true,
+                   tr("A new model from scratch (%1)").arg(QString::fromStdString(project.getString("model.architecture"))));
+  else if (model->status() == ModelPicker::Status::Usable)
+    steps->setStep(GettingStartedPanel::ModelStep, true,
+                   tr("%1: %2").arg(model->description(), QDir::toNativeSeparators(modelPath)));
+  else if (model->status() == ModelPicker::Status::Refused)
+    steps->setStep(GettingStartedPanel::ModelStep, false, model->refusal());
+  else
+    steps->setStep(GettingStartedPanel::ModelStep, false, {});
+
+  const bool generated = project.getString("dataset.kind") == "shapes";
+  const int images = datasetPage_->sampleCount();
+  if (generated)
+    steps->setStep(GettingStartedPanel::ImagesStep, true, tr("Generated by the trainer (the demo's shapes)"));
+  else if (images > 0)
+    steps->setStep(GettingStartedPanel::ImagesStep, true,
+                   tr("%n usable image(s) in %1", nullptr, images).arg(QDir::toNativeSeparators(datasetPage_->datasetPath())));
+  else
+    steps->setStep(GettingStartedPanel::ImagesStep, false,
+                   project.getString("dataset.path").empty() ? QString() : datasetPage_->errorText());
+
+  const bool started = trainingPage_->isRunning() || !latestCheckpoint(runFolder()).isEmpty();
+  steps->setStep(GettingStartedPanel::StartStep, started,
+                 started ? tr("Training has run; its checkpoints are in %1").arg(QDir::toNativeSeparators(runFolder()))
+                         : QString());
+  const bool wanted = !gettingStartedAction_ || gettingStartedAction_->isChecked();
+  steps->setVisible(wanted && !steps->allDone());
+}
+
+void MainWindow::applyPreset(const QString& id) {
+  const config::Preset* preset = config::findPreset(id.toStdString());
+  if (!preset) return;
+  const config::Project project = config::applyPreset(*preset, document_->project());
+  document_->update(project);
+  projectPage_->setProject(project);
+  statusBar()->showMessage(tr("Applied the preset “%1” for %2 GB cards")
+                               .arg(QCoreApplication::translate("Preset", preset->title))
+                               .arg(preset->cardGiB),
+                           5000);
+}
+
+bool MainWindow::startTraining(ExistingRun existingRun) {
   if (trainingPage_->isRunning()) return false;
   navigation_->setCurrentRow(TrainingPageIndex);
   if (document_->isModified() || document_->path().isEmpty()) {
@@ -362,7 +464,10 @@ bool MainWindow::startTraining() {
   const QString run = runFolder();
   QString resume;
   const QString latest = latestCheckpoint(run);
-  if (!latest.isEmpty()) {
+  if (!latest.isEmpty() && existingRun == ExistingRun::Resume) {
+    statusBar()->showMessage(tr("Resuming the run from its checkpoint at step %1").arg(checkpointStep(latest)));
+    resume = "latest";
+  } else if (!latest.isEmpty()) {
     // The trainer never overwrites a run: continuing it is the one way to use this folder.
     QMessageBox box(QMessageBox::Question, tr("Resume Training?"),
                     tr("The run folder %1 already holds checkpoints, the newest at step %2. Resume the run from "

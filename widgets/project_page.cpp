@@ -9,12 +9,15 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "getting_started.h"
 #include "setting_editor.h"
 
 namespace sds::widgets {
 
 ProjectPage::ProjectPage(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
+  gettingStarted_ = new GettingStartedPanel(this);
+  layout->addWidget(gettingStarted_);
   search_ = new QLineEdit(this);
   search_->setPlaceholderText(tr("Find a setting…"));
   search_->setClearButtonEnabled(true);

@@ -1,6 +1,7 @@
 #pragma once
 // The Project page: every setting of the project file, generated from the schema — one group per
-// section, an editor per setting with its help as tooltip and its validation message inline.
+// section, an editor per setting with its help as tooltip and its validation message inline; above
+// them, the getting-started steps and presets for a first run.
 
 #include <QMap>
 #include <QWidget>
@@ -14,6 +15,7 @@ class QScrollArea;
 
 namespace sds::widgets {
 
+class GettingStartedPanel;
 class SettingEditor;
 
 class ProjectPage : public QWidget {
@@ -35,6 +37,7 @@ class ProjectPage : public QWidget {
   int warningCount() const { return warnings_; }
 
   SettingEditor* editor(const QString& key) const { return editors_.value(key); }
+  GettingStartedPanel* gettingStarted() const { return gettingStarted_; }
   QList<QString> keys() const { return editors_.keys(); }
 
  signals:
@@ -51,6 +54,7 @@ class ProjectPage : public QWidget {
   config::Project project_;
   QMap<QString, SettingEditor*> editors_;
   QMap<QString, QString> fileMessages_;  // key → message from reading the file
+  GettingStartedPanel* gettingStarted_ = nullptr;
   QLineEdit* search_ = nullptr;
   QScrollArea* scroll_ = nullptr;
   std::vector<QWidget*> groups_;

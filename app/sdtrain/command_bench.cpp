@@ -9,10 +9,28 @@
 #include <iostream>
 
 #include "commands.h"
+#include "config/presets.h"
 #include "exit_codes.h"
 #include "util/log.h"
 
 namespace sds::cli {
+
+bool applyBenchPreset(Reporter& reporter, const std::string& id, train::BenchmarkOptions& options) {
+  const config::Preset* preset = config::findPreset(id);
+  if (!preset) {
+    reporter.fail("unknown preset \"" + id + "\"", "the presets are " + config::presetIds());
+    return false;
+  }
+  const config::Project project = config::applyPreset(*preset, config::Project());
+  options.model = preset->bench;
+  options.batch = project.getInt("training.batch_size");
+  options.resolution = project.getInt("resolution.size");
+  options.precision = project.getString("training.precision");
+  options.checkpointing = project.getBool("training.gradient_checkpointing");
+  options.optimizer = project.getString("optimizer.type");
+  options.loraRank = project.getString("training.method") == "lora" ? project.getInt("lora.rank") : 0;
+  return true;
+}
 
 int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool json) {
   train::BenchmarkResult r;

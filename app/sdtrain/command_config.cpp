@@ -1,8 +1,12 @@
-// sdtrain config check | defaults | docs
+// sdtrain config check | defaults | presets | docs
 
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
 #include <iostream>
 
 #include "commands.h"
+#include "config/presets.h"
 #include "config/project.h"
 #include "exit_codes.h"
 #include "util/atomic_file.h"
@@ -45,8 +49,37 @@ int runConfigCheck(Reporter& reporter, const std::string& file) {
   return kExitOk;
 }
 
-int runConfigDefaults(Reporter& reporter, const std::string& outFile) {
-  return writeOutput(reporter, config::writeProject(config::Project()), outFile);
+int runConfigDefaults(Reporter& reporter, const std::string& outFile, const std::string& presetId) {
+  config::Project project;
+  if (!presetId.empty()) {
+    const config::Preset* preset = config::findPreset(presetId);
+    if (!preset) {
+      reporter.fail("unknown preset \"" + presetId + "\"", "the presets are " + config::presetIds());
+      return kExitUsage;
+    }
+    project = config::applyPreset(*preset, project);
+  }
+  return writeOutput(reporter, config::writeProject(project), outFile);
+}
+
+int runConfigPresets(bool json) {
+  if (json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const config::Preset& p : config::presets()) {
+      nlohmann::json settings = nlohmann::json::object();
+      for (const auto& [key, value] : p.values) settings[key] = config::toTomlLiteral(value);
+      out.push_back({{"id", p.id}, {"title", p.title}, {"summary", p.summary}, {"card_gib", p.cardGiB},
+                     {"bench_model", p.bench}, {"measured_gib", p.measuredGiB}, {"settings", settings}});
+    }
+    std::cout << out.dump(2) << std::endl;
+    return kExitOk;
+  }
+  for (const config::Preset& p : config::presets()) {
+    char memory[64] = "";
+    if (p.measuredGiB > 0) std::snprintf(memory, sizeof memory, "; its step needs %.1f GiB", p.measuredGiB);
+    std::cout << p.id << ": " << p.title << ", for " << p.cardGiB << " GB cards" << memory << ". " << p.summary << "\n";
+  }
+  return kExitOk;
 }
 
 int runConfigDocs(Reporter& reporter, const std::string& outFile) {

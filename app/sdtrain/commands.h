@@ -17,11 +17,15 @@ class App;
 namespace sds::cli {
 
 int runConfigCheck(Reporter& reporter, const std::string& file);
-int runConfigDefaults(Reporter& reporter, const std::string& outFile);
+int runConfigDefaults(Reporter& reporter, const std::string& outFile, const std::string& preset = {});
+int runConfigPresets(bool json);
 int runConfigDocs(Reporter& reporter, const std::string& outFile);
 int runVersion(bool json);
 // sdtrain bench: the training step's images/s, TFLOP/s and peak memory.
 int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool json);
+// `sdtrain bench --preset ID`: the preset's model shape, batch, resolution, precision and memory
+// savers; false (after reporting) for an unknown preset.
+bool applyBenchPreset(Reporter& reporter, const std::string& id, train::BenchmarkOptions& options);
 // sdtrain model info: the family, prediction type and native size of a model, as text or JSON.
 int runModelInfo(Reporter& reporter, const std::string& path, bool json);
 int runDemo(Reporter& reporter, const std::string& outDir, std::int64_t maxSteps = 0);

@@ -56,14 +56,20 @@ int main(int argc, char** argv) {
   bool showVersion = false;
   app.add_flag("--version", showVersion, "Print the versions of sdtrain and its libraries");
 
-  CLI::App* config = app.add_subcommand("config", "Project files: check, defaults, docs");
+  CLI::App* config = app.add_subcommand("config", "Project files: check, defaults, presets, docs");
   config->require_subcommand(1);
   std::string checkFile;
   CLI::App* check = config->add_subcommand("check", "Check a project file and report every problem in it");
   check->add_option("FILE", checkFile, "Project file (.toml)")->required();
-  std::string defaultsOut;
+  std::string defaultsOut, defaultsPreset;
   CLI::App* defaults = config->add_subcommand("defaults", "Print a complete project file with every default");
   defaults->add_option("--out", defaultsOut, "Write to this file instead of stdout");
+  defaults->add_option("--preset", defaultsPreset,
+                       "Start from a preset's training settings (sdtrain config presets lists them)");
+  bool presetsJson = false;
+  CLI::App* presetList =
+      config->add_subcommand("presets", "List the presets: LoRA and full fine-tunes tuned for 8, 12 and 24 GB cards");
+  presetList->add_flag("--json", presetsJson, "As one JSON array");
   std::string docsOut;
   CLI::App* docs = config->add_subcommand("docs", "Print the Markdown reference of every project setting");
   docs->add_option("--out", docsOut, "Write to this file instead of stdout");
@@ -153,6 +159,12 @@ int main(int argc, char** argv) {
   bench->add_option("--profile", benchOptions.profilePath,
                     "Also profile 2 more steps and write their Chrome trace (kernels and operators) to this file");
   bench->add_flag("--json", benchJson, "As one JSON object");
+  std::string benchPreset;
+  CLI::Option* benchPresetOption = bench->add_option(
+      "--preset", benchPreset, "Measure a preset's training step (its model, batch, resolution, memory savers)");
+  for (const char* setByPreset : {"--model", "--batch", "--resolution", "--precision", "--checkpointing",
+                                  "--optimizer", "--lora-rank"})
+    benchPresetOption->excludes(bench->get_option(setByPreset));
 
   GenerateOptions generateOptions;
   CLI::App* generate = addGenerateCommand(app, generateOptions);
@@ -174,7 +186,8 @@ int main(int argc, char** argv) {
   Reporter reporter(global.events == "jsonl" ? Reporter::Mode::Jsonl : Reporter::Mode::Text);
   try {
     if (check->parsed()) return runConfigCheck(reporter, checkFile);
-    if (defaults->parsed()) return runConfigDefaults(reporter, defaultsOut);
+    if (defaults->parsed()) return runConfigDefaults(reporter, defaultsOut, defaultsPreset);
+    if (presetList->parsed()) return runConfigPresets(presetsJson);
     if (docs->parsed()) return runConfigDocs(reporter, docsOut);
     if (demo->parsed()) return runDemo(reporter, demoOut, demoSteps);
     if (trainCommand->parsed()) return runTrain(reporter, trainOptions);
@@ -182,6 +195,7 @@ int main(int argc, char** argv) {
     if (modelInfo->parsed()) return runModelInfo(reporter, modelPath, modelJson);
     if (bench->parsed()) {
       benchOptions.cachedLatents = !benchFull;
+      if (!benchPreset.empty() && !applyBenchPreset(reporter, benchPreset, benchOptions)) return kExitUsage;
       return runBench(reporter, benchOptions, benchJson);
     }
     if (datasetCheckCommand->parsed()) {

@@ -5,7 +5,8 @@
 # generation; then the training-step benchmarks (packaging/gpu/bench.sh). Prints the
 # summary tables last; with the fixtures in .gpu-fixtures/, also the parity of `sdtrain generate` with
 # diffusers' golden images in fp32, bf16 and fp16 (packaging/gpu/parity.py). `check.sh kernels`,
-# `check.sh train`, `check.sh parity` or `check.sh bench [quick]` runs one part after the build;
+# `check.sh train`, `check.sh parity`, `check.sh bench [quick]` or `check.sh presets` (the memory of
+# every preset's step, packaging/gpu/presets.sh) runs one part after the build;
 # `check.sh build` only builds.
 #
 # Run from the repository root with .devdeps/ beside it: Debian -dev packages (and their runtime
@@ -90,6 +91,10 @@ TOML
 if [ "$part" = all ] || [ "$part" = kernels ]; then
   "$build/bin/kernel_checks" || exit 1
   [ "$part" = kernels ] && exit 0
+fi
+if [ "$part" = presets ]; then
+  "$root/packaging/gpu/presets.sh" "$sdtrain"
+  exit $?
 fi
 if [ "$part" = bench ]; then
   "$root/packaging/gpu/bench.sh" "$sdtrain" "${2:-all}"

@@ -163,6 +163,48 @@ class TestCli : public QObject {
     QCOMPARE(readFile(file), defaults.out);
   }
 
+  // Presets: listed with their cards and measured memory; a project written from one holds its
+  // settings and checks valid once model and images are named; an unknown one is named.
+  void presets() {
+    RUN(list, kExitOk, {"config", "presets", "--json"});
+    const QJsonArray presets = QJsonDocument::fromJson(list.out).array();
+    QVERIFY(presets.size() >= 8);
+    QStringList ids;
+    for (const QJsonValue& v : presets) {
+      const QJsonObject p = v.toObject();
+      ids << p.value("id").toString();
+      QVERIFY(QList<int>({8, 12, 24}).contains(p.value("card_gib").toInt()));
+      // The step's measured memory leaves room on the card for the CUDA context.
+      QVERIFY2(p.value("measured_gib").toDouble() > 0 &&
+                   p.value("measured_gib").toDouble() + 0.8 <= p.value("card_gib").toDouble(),
+               qPrintable(p.value("id").toString()));
+    }
+    QVERIFY(ids.contains("lora-sdxl-8gb") && ids.contains("full-sd15-24gb"));
+    RUN(text, kExitOk, {"config", "presets"});
+    QVERIFY2(text.out.contains("lora-sdxl-8gb: LoRA on SDXL, for 8 GB cards; its step needs 6.1 GiB."),
+             text.out.constData());
+
+    QTemporaryDir dir;
+    const QString file = dir.filePath("sdxl.toml");
+    RUN(written, kExitOk, {"config", "defaults", "--preset", "lora-sdxl-12gb", "--out", file});
+    QByteArray project = readFile(file);
+    for (const char* line : {"method = \"lora\"", "batch_size = 4", "gradient_checkpointing = true", "rank = 32",
+                             "size = 1024", "learning_rate = 0.0001"})
+      QVERIFY2(project.contains(QByteArray("\n") + line + "\n"), line);
+    project.replace("\npath = \"\"", "\npath = \"somewhere\"");
+    QVERIFY(writeFile(file, project));
+    RUN(checked, kExitOk, {"config", "check", file});
+
+    RUN(unknown, kExitUsage, {"config", "defaults", "--preset", "lora-sd3"});
+    QVERIFY2(unknown.err.contains("unknown preset \"lora-sd3\"") && unknown.err.contains("lora-sd15-8gb"),
+             unknown.err.constData());
+    RUN(benchUnknown, kExitUsage, {"bench", "--preset", "nope", "--device", "cpu"});
+    QVERIFY2(benchUnknown.err.contains("unknown preset \"nope\""), benchUnknown.err.constData());
+    // A preset sets the model, batch and memory savers itself: naming them too is refused.
+    RUN(both, kExitUsage, {"bench", "--preset", "lora-sd15-8gb", "--batch", "4"});
+    QVERIFY2(both.err.contains("excludes"), both.err.constData());
+  }
+
   void outputToMissingFolderFails() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());

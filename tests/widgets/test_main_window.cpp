@@ -5,6 +5,8 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QImage>
+#include <QPushButton>
 #include <QDialog>
 #include <QDir>
 #include <QFile>
@@ -15,19 +17,25 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStandardPaths>
+#include <QStyle>
+#include <QStyleFactory>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QTranslator>
+#include <cmath>
 
 #include "about_dialog.h"
 #include "config/project.h"
+#include "fixtures.h"
+#include "getting_started.h"
 #include "main_window.h"
 #include "project_document.h"
 #include "project_page.h"
 #include "recent_files.h"
 #include "setting_editor.h"
+#include "theme.h"
 #include "test_files.h"
 #include "translation.h"
 
@@ -143,7 +151,9 @@ class TestMainWindow : public QObject {
 
     // A rule between settings: a model from scratch needs a named architecture.
     auto* init = qobject_cast<QComboBox*>(page->editor("model.init")->input());
-    init->setCurrentText("scratch");
+    QCOMPARE(init->currentText(), QString("From the base model"));  // a label, not the TOML value
+    init->setCurrentIndex(init->findData("scratch"));
+    QCOMPARE(page->project().getString("model.init"), std::string("scratch"));
     QVERIFY(page->editor("model.architecture")->message().contains("architecture"));
     QVERIFY(page->editor("model.path")->message().isEmpty());
   }
@@ -280,6 +290,105 @@ class TestMainWindow : public QObject {
     QVERIFY(names.contains("Qt (running)"));
   }
 
+  // The way in: the three steps are marked as they are done, Start is offered once model and images
+  // are chosen, a preset sets its training settings and keeps the model and the images, and the
+  // steps can be hidden and shown again.
+  void gettingStartedSteps() {
+    QSettings().remove("gettingStarted/hidden");
+    QTemporaryDir dir;
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    sds::widgets::GettingStartedPanel* steps = window.projectPage()->gettingStarted();
+    QVERIFY(steps->isVisible());
+    QVERIFY(!steps->isDone(sds::widgets::GettingStartedPanel::ModelStep));
+    QVERIFY(!steps->isDone(sds::widgets::GettingStartedPanel::ImagesStep));
+    QVERIFY(!steps->startButton()->isEnabled());
+
+    // Images: a folder with two captioned pictures.
+    const QString images = dir.filePath("images");
+    QVERIFY(QDir().mkpath(images));
+    for (const QString name : {"a", "b"}) {
+      QImage picture(512, 512, QImage::Format_RGB888);
+      picture.fill(name == "a" ? Qt::red : Qt::blue);
+      QVERIFY(picture.save(images + "/" + name + ".png"));
+      writeFile(images + "/" + name + ".txt", "a picture");
+    }
+    config::Project project = window.document()->project();
+    project.set("dataset.path", images.toStdString());
+    if (haveFixtures()) project.set("model.path", fixture("tiny-sd15").toStdString());
+    window.document()->update(project);
+    window.projectPage()->setProject(project);
+    QTRY_VERIFY_WITH_TIMEOUT(steps->isDone(sds::widgets::GettingStartedPanel::ImagesStep), 10000);
+    if (haveFixtures()) {
+      QTRY_VERIFY_WITH_TIMEOUT(steps->isDone(sds::widgets::GettingStartedPanel::ModelStep), 20000);
+      QVERIFY(steps->startButton()->isEnabled());
+    }
+    QVERIFY(!steps->isDone(sds::widgets::GettingStartedPanel::StartStep));
+
+    // A preset: its settings, the model and the images untouched.
+    steps->presets()->setCurrentIndex(steps->presets()->findData("lora-sdxl-12gb"));
+    QVERIFY2(steps->presets()->currentText().contains("SDXL") && steps->presets()->currentText().contains("12"),
+             qPrintable(steps->presets()->currentText()));
+    QVERIFY(steps->presets()->itemData(steps->presets()->currentIndex(), Qt::ToolTipRole).toString().contains("GiB"));
+    QPushButton* apply = nullptr;
+    for (QPushButton* b : steps->findChildren<QPushButton*>())
+      if (b->text().contains("Apply")) apply = b;
+    QVERIFY(apply);
+    apply->click();
+    const config::Project applied = window.document()->project();
+    QCOMPARE(applied.getString("training.method"), std::string("lora"));
+    QCOMPARE(applied.getInt("training.batch_size"), std::int64_t(4));
+    QCOMPARE(applied.getInt("resolution.size"), std::int64_t(1024));
+    QCOMPARE(applied.getString("dataset.path"), images.toStdString());
+    QCOMPARE(window.projectPage()->project().getInt("lora.rank"), std::int64_t(32));
+    QVERIFY(window.document()->isModified());
+
+    // Hidden, and shown again from the View menu.
+    for (QPushButton* b : steps->findChildren<QPushButton*>())
+      if (b->text() == "Hide") b->click();
+    QVERIFY(!steps->isVisible());
+    QVERIFY(QSettings().value("gettingStarted/hidden").toBool());
+    QAction* show = nullptr;
+    for (QAction* a : window.findChildren<QAction*>())
+      if (a->text().contains("Getting Started")) show = a;
+    QVERIFY(show);
+    show->trigger();
+    QVERIFY(steps->isVisible());
+    answerDialogs([&] { window.close(); }, QMessageBox::Discard);
+  }
+
+  // The section icons are drawn in the palette's text colour: light on the dark theme's sidebar, dark
+  // on the light one, and in the highlighted text colour when selected.
+  void iconsReadOnBothThemes() {
+    const QPalette before = QApplication::palette();
+    QStyle* styleBefore = QApplication::style();
+    const QString styleName = styleBefore->name();
+    for (const QString theme : {"dark", "light"}) {
+      QVERIFY(sds::widgets::applyTheme(theme));
+      MainWindow window;
+      const QColor text = QApplication::palette().color(QPalette::WindowText);
+      for (int row = 0; row < window.navigation()->count(); ++row) {
+        const QImage icon = window.navigation()->item(row)->icon().pixmap(QSize(48, 48)).toImage();
+        // Mean colour of the drawn (opaque) pixels: the symbol's colour is the text colour.
+        double lightness = 0, drawn = 0;
+        for (int y = 0; y < icon.height(); ++y)
+          for (int x = 0; x < icon.width(); ++x) {
+            const QColor c = icon.pixelColor(x, y);
+            if (c.alpha() < 200) continue;
+            lightness += c.lightness();
+            ++drawn;
+          }
+        const QString where = theme + " theme, " + window.navigation()->item(row)->text();
+        QVERIFY2(drawn > 48, qPrintable(where + ": nothing drawn"));
+        QVERIFY2(std::abs(lightness / drawn - text.lightness()) < 30,
+                 qPrintable(where + QString(": icon lightness %1, text %2").arg(lightness / drawn).arg(text.lightness())));
+      }
+    }
+    QApplication::setStyle(QStyleFactory::create(styleName));
+    QApplication::setPalette(before);
+  }
+
   void germanTranslationIsUsed() {
     QCOMPARE(sds::widgets::installTranslations("de"), QString("de_DE"));
     {
@@ -290,6 +399,15 @@ class TestMainWindow : public QObject {
       // Core's validation messages are translated too.
       typeInto(qobject_cast<QLineEdit*>(rate->input()), "2");
       QVERIFY2(rate->message().contains("höchstens 1"), qPrintable(rate->message()));
+      // Choices show translated labels; the project keeps the TOML values.
+      auto* method = qobject_cast<QComboBox*>(window.projectPage()->editor("training.method")->input());
+      QCOMPARE(method->itemText(method->findData("full")), QString("Volles Feintraining"));
+      auto* init = qobject_cast<QComboBox*>(window.projectPage()->editor("model.init")->input());
+      QCOMPARE(init->itemText(init->findData("scratch")), QString("Von Grund auf (zufällige Gewichte)"));
+      init->setCurrentIndex(init->findData("scratch"));
+      QCOMPARE(window.projectPage()->project().getString("model.init"), std::string("scratch"));
+      auto* device = qobject_cast<QComboBox*>(window.projectPage()->editor("training.device")->input());
+      QCOMPARE(device->currentText(), QString("Automatisch"));
     }
     for (QTranslator* t : qApp->findChildren<QTranslator*>()) QCoreApplication::removeTranslator(t);
   }
