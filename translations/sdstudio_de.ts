@@ -1609,7 +1609,7 @@
     </message>
     <message>
         <source>Try the &amp;Demo</source>
-        <translation>&amp;Demo ausprobieren</translation>
+        <translation>Demo a&amp;usprobieren</translation>
     </message>
     <message>
         <source>Train a tiny model from scratch on generated pictures of coloured shapes, on this computer, in about ten minutes</source>
@@ -1636,23 +1636,23 @@
         <translation>3. Start</translation>
     </message>
     <message>
-        <source>Model &amp;Folder…</source>
-        <translation>Modell&amp;ordner…</translation>
+        <source>&amp;Model Folder…</source>
+        <translation>&amp;Modellordner…</translation>
     </message>
     <message>
         <source>A diffusers folder, with model_index.json</source>
         <translation>Ein diffusers-Ordner mit model_index.json</translation>
     </message>
     <message>
-        <source>Model F&amp;ile…</source>
-        <translation>Modell&amp;datei…</translation>
+        <source>Model Fi&amp;le…</source>
+        <translation>Modelldate&amp;i…</translation>
     </message>
     <message>
         <source>A single-file checkpoint (.safetensors), as A1111 and ComfyUI use</source>
         <translation>Ein Checkpoint in einer Datei (.safetensors), wie A1111 und ComfyUI ihn nutzen</translation>
     </message>
     <message>
-        <source>Image F&amp;older…</source>
+        <source>&amp;Image Folder…</source>
         <translation>&amp;Bildordner…</translation>
     </message>
     <message>
@@ -1673,7 +1673,7 @@
     </message>
     <message>
         <source>&amp;Apply Preset</source>
-        <translation>Voreinstellung &amp;anwenden</translation>
+        <translation>Voreinstellung an&amp;wenden</translation>
     </message>
     <message>
         <source>Sets the method, batch size, resolution, precision, memory savers and learning rate; the model, the images and the output stay as they are</source>

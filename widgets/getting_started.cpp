@@ -63,16 +63,16 @@ GettingStartedPanel::GettingStartedPanel(QWidget* parent) : QFrame(parent) {
     grid->addWidget(details_[step], step, 2);
   }
   auto* modelButtons = new QHBoxLayout;
-  auto* folder = new QPushButton(tr("Model &Folder…"), this);
+  auto* folder = new QPushButton(tr("&Model Folder…"), this);
   folder->setToolTip(tr("A diffusers folder, with model_index.json"));
   connect(folder, &QPushButton::clicked, this, &GettingStartedPanel::chooseModelFolder);
-  auto* file = new QPushButton(tr("Model F&ile…"), this);
+  auto* file = new QPushButton(tr("Model Fi&le…"), this);
   file->setToolTip(tr("A single-file checkpoint (.safetensors), as A1111 and ComfyUI use"));
   connect(file, &QPushButton::clicked, this, &GettingStartedPanel::chooseModelFile);
   modelButtons->addWidget(folder);
   modelButtons->addWidget(file);
   grid->addLayout(modelButtons, ModelStep, 3);
-  auto* images = new QPushButton(tr("Image F&older…"), this);
+  auto* images = new QPushButton(tr("&Image Folder…"), this);
   images->setToolTip(tr("A folder of images with a caption file beside each (or drop the folder on the Dataset page)"));
   connect(images, &QPushButton::clicked, this, &GettingStartedPanel::chooseImages);
   grid->addWidget(images, ImagesStep, 3);

@@ -11,7 +11,10 @@
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
+#include <QLabel>
 #include <QListWidget>
+#include <QMenuBar>
+#include <QMultiMap>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QSettings>
@@ -78,6 +81,28 @@ void typeInto(QLineEdit* edit, const QString& text) {
   edit->selectAll();
   QTest::keyClick(edit, Qt::Key_Backspace);
   typeText(edit, text);
+}
+
+// The Alt+letter mnemonics a user can reach on the visible part of `window`: the menu bar's and those
+// of visible buttons and labels, lower-cased, with where each comes from.
+QMultiMap<QChar, QString> visibleMnemonics(MainWindow& window) {
+  QMultiMap<QChar, QString> found;
+  auto add = [&found](const QString& text) {
+    for (int i = 0; i + 1 < text.size(); ++i) {
+      if (text[i] != '&') continue;
+      if (text[i + 1] == '&') {
+        ++i;
+        continue;
+      }
+      found.insert(text[i + 1].toLower(), text);
+    }
+  };
+  for (QAction* menu : window.menuBar()->actions()) add(menu->text());
+  for (QAbstractButton* b : window.findChildren<QAbstractButton*>())
+    if (b->isVisible()) add(b->text());
+  for (QLabel* l : window.findChildren<QLabel*>())
+    if (l->isVisible() && l->buddy()) add(l->text());
+  return found;
 }
 
 }  // namespace
@@ -356,6 +381,26 @@ class TestMainWindow : public QObject {
     show->trigger();
     QVERIFY(steps->isVisible());
     answerDialogs([&] { window.close(); }, QMessageBox::Discard);
+  }
+
+  // No two things on the Project page (with the getting-started steps) answer the same Alt+letter,
+  // in English and in German.
+  void projectPageMnemonicsAreUnique() {
+    for (const QString language : {"en", "de"}) {
+      sds::widgets::installTranslations(language);
+      QSettings().remove("gettingStarted/hidden");
+      MainWindow window;
+      window.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&window));
+      window.navigation()->setCurrentRow(MainWindow::ProjectPageIndex);
+      QVERIFY(window.projectPage()->gettingStarted()->isVisible());
+      const QMultiMap<QChar, QString> mnemonics = visibleMnemonics(window);
+      QVERIFY(mnemonics.size() > 5);
+      for (const QChar key : mnemonics.uniqueKeys())
+        QVERIFY2(mnemonics.count(key) == 1,
+                 qPrintable(language + ": Alt+" + key + " on " + QStringList(mnemonics.values(key)).join(", ")));
+      for (QTranslator* t : qApp->findChildren<QTranslator*>()) QCoreApplication::removeTranslator(t);
+    }
   }
 
   // The section icons are drawn in the palette's text colour: light on the dark theme's sidebar, dark
