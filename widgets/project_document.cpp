@@ -24,17 +24,19 @@ void ProjectDocument::reset() {
 }
 
 config::LoadResult ProjectDocument::open(const QString& path) {
-  config::LoadResult result = config::loadProject(path.toStdString());
+  std::string text;
+  try {
+    text = readFile(path.toStdString());
+  } catch (const std::exception&) {
+    return config::loadProject(path.toStdString());  // the reason the file cannot be read, as a diagnostic
+  }
+  config::LoadResult result = config::parseProject(text, path.toStdString());
   // A file that cannot be read, or is not TOML at all, has diagnostics without a key and nothing to show.
   const bool unusable = std::any_of(result.diagnostics.begin(), result.diagnostics.end(),
                                     [](const config::Diagnostic& d) { return d.key.empty(); });
   if (unusable) return result;
   path_ = QFileInfo(path).absoluteFilePath();
-  try {
-    fileText_ = readFile(path.toStdString());
-  } catch (const std::exception&) {
-    fileText_.clear();  // read a moment ago; if it is gone now, saving writes the generated file
-  }
+  fileText_ = std::move(text);  // saving edits this text in place
   saved_ = result.project;
   current_ = result.project;
   emit changed();

@@ -16,11 +16,8 @@
 namespace sds::cli {
 
 bool applyBenchPreset(Reporter& reporter, const std::string& id, train::BenchmarkOptions& options) {
-  const config::Preset* preset = config::findPreset(id);
-  if (!preset) {
-    reporter.fail("unknown preset \"" + id + "\"", "the presets are " + config::presetIds());
-    return false;
-  }
+  const config::Preset* preset = findPresetOrReport(reporter, id);
+  if (!preset) return false;
   const config::Project project = config::applyPreset(*preset, config::Project());
   options.model = preset->bench;
   options.batch = project.getInt("training.batch_size");

@@ -49,14 +49,17 @@ int runConfigCheck(Reporter& reporter, const std::string& file) {
   return kExitOk;
 }
 
+const config::Preset* findPresetOrReport(Reporter& reporter, const std::string& id) {
+  const config::Preset* preset = config::findPreset(id);
+  if (!preset) reporter.fail("unknown preset \"" + id + "\"", "the presets are " + config::presetIds());
+  return preset;
+}
+
 int runConfigDefaults(Reporter& reporter, const std::string& outFile, const std::string& presetId) {
   config::Project project;
   if (!presetId.empty()) {
-    const config::Preset* preset = config::findPreset(presetId);
-    if (!preset) {
-      reporter.fail("unknown preset \"" + presetId + "\"", "the presets are " + config::presetIds());
-      return kExitUsage;
-    }
+    const config::Preset* preset = findPresetOrReport(reporter, presetId);
+    if (!preset) return kExitUsage;
     project = config::applyPreset(*preset, project);
   }
   return writeOutput(reporter, config::writeProject(project), outFile);

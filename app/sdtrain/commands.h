@@ -14,11 +14,17 @@ namespace CLI {
 class App;
 }
 
+namespace sds::config {
+struct Preset;
+}
+
 namespace sds::cli {
 
 int runConfigCheck(Reporter& reporter, const std::string& file);
 int runConfigDefaults(Reporter& reporter, const std::string& outFile, const std::string& preset = {});
 int runConfigPresets(bool json);
+// The preset named `id`, or nullptr after reporting that there is none and which there are.
+const config::Preset* findPresetOrReport(Reporter& reporter, const std::string& id);
 int runConfigDocs(Reporter& reporter, const std::string& outFile);
 int runVersion(bool json);
 // sdtrain bench: the training step's images/s, TFLOP/s and peak memory.

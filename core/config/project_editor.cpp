@@ -80,9 +80,8 @@ EditedProjectText editProjectText(std::string_view original, const Project& proj
       const Value& wanted = project.get(setting.key());
       const toml::node* node = table ? table->get(setting.name) : nullptr;
       if (node) {
-        const std::size_t begin = offsets.of(node->source().begin), end = offsets.of(node->source().end);
         if (valueFromToml(setting, *node) == wanted) continue;
-        edits.push_back({begin, end, toTomlLiteral(wanted)});
+        edits.push_back({offsets.of(node->source().begin), offsets.of(node->source().end), toTomlLiteral(wanted)});
       } else if (wanted != defaults.get(setting.key())) {
         inserted += setting.name + " = " + toTomlLiteral(wanted) + "\n";
       }

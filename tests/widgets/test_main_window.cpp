@@ -252,6 +252,38 @@ class TestMainWindow : public QObject {
     QVERIFY(config::loadProject(path.toStdString()).project == edited);
   }
 
+  // Saving a hand-written file edits its values in place: the person's comments stay. A layout that
+  // cannot be edited so is named, and the file is rewritten only when the user agrees.
+  void savingKeepsCommentsOrAsks() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("mine.toml");
+    const QByteArray handWritten =
+        "# notes: try a lower rate next time\n[model]\npath = \"base\"  # my copy\n\n[dataset]\npath = \"images\"\n";
+    writeFile(path, handWritten);
+    MainWindow window;
+    answerDialogs([&] { QVERIFY(window.openProject(path)); });
+    typeInto(qobject_cast<QLineEdit*>(window.projectPage()->editor("optimizer.learning_rate")->input()), "2e-05");
+    QVERIFY(window.document()->isModified());
+    QStringList told = answerDialogs([&] { QVERIFY(window.save()); }, QMessageBox::Save);
+    QVERIFY2(told.isEmpty(), qPrintable(told.join("; ")));
+    QCOMPARE(readFile(path), handWritten + "\n[optimizer]\nlearning_rate = 2e-05\n");
+
+    const QString inlinePath = dir.filePath("inline.toml");
+    writeFile(inlinePath, "model = { path = \"base\" }  # kept?\n[dataset]\npath = \"images\"\n");
+    MainWindow second;
+    answerDialogs([&] { QVERIFY(second.openProject(inlinePath)); });
+    typeInto(qobject_cast<QLineEdit*>(second.projectPage()->editor("optimizer.learning_rate")->input()), "2e-05");
+    told = answerDialogs([&] { QVERIFY(!second.save()); }, QMessageBox::Cancel);
+    QCOMPARE(told.size(), 1);
+    QVERIFY2(told.first().contains("inline.toml") && told.first().contains("[model]"), qPrintable(told.first()));
+    QVERIFY(readFile(inlinePath).contains("# kept?"));  // refused: the file is untouched
+    told = answerDialogs([&] { QVERIFY(second.save()); }, QMessageBox::Save);
+    QCOMPARE(told.size(), 1);
+    QVERIFY(config::loadProject(inlinePath.toStdString()).project.getFloat("optimizer.learning_rate") == 2e-5);
+    answerDialogs([&] { second.close(); }, QMessageBox::Discard);
+    answerDialogs([&] { window.close(); }, QMessageBox::Discard);
+  }
+
   void openingAFileWithProblemsMarksThem() {
     QTemporaryDir dir;
     const QString path = dir.filePath("broken.toml");
