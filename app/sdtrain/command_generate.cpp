@@ -23,6 +23,7 @@
 #include "io/safetensors.h"
 #include "io/torch_tensors.h"
 #include "models/lora_files.h"
+#include "runtime/precision.h"
 #include "models/model_loader.h"
 #include "runtime/versions.h"
 #include "util/log.h"
@@ -57,13 +58,6 @@ std::string numberText(double value) {
   return out.str();
 }
 
-c10::ScalarType scalarType(const std::string& dtype) {
-  if (dtype == "fp64") return torch::kFloat64;
-  if (dtype == "bf16") return torch::kBFloat16;
-  if (dtype == "fp16") return torch::kFloat16;
-  return torch::kFloat32;
-}
-
 // The device, or a refusal when this build or machine has none of that kind.
 c10::Device pickDevice(const std::string& name) {
   if (name == "cpu") return c10::Device(c10::kCPU);
@@ -75,24 +69,6 @@ c10::Device pickDevice(const std::string& name) {
     throw Refusal{kExitInvalidInput, "--device cuda: no CUDA GPU was found on this machine",
                   "check the driver with nvidia-smi, or use --device cpu"};
   return c10::Device(c10::kCUDA, 0);
-}
-
-// True when this LibTorch can run the model's operations in `dtype` on the CPU (LibTorch 1.13 has no
-// float16 convolution there).
-bool cpuSupports(c10::ScalarType dtype) {
-  try {
-    torch::NoGradGuard noGrad;
-    const auto options = torch::TensorOptions().dtype(dtype);
-    const at::Tensor x = torch::ones({1, 1, 4, 4}, options);
-    (void)torch::conv2d(x, torch::ones({1, 1, 3, 3}, options), {}, 1, 1);
-    (void)torch::group_norm(torch::ones({1, 2, 2, 2}, options), 1);
-    (void)torch::upsample_nearest2d(x, {8, 8});
-    (void)torch::softmax(x, -1);
-    (void)torch::matmul(x, x);
-    return true;
-  } catch (const std::exception&) {
-    return false;
-  }
 }
 
 // Refuses an output file whose folder does not exist or cannot be written, before any work is done.
@@ -188,8 +164,8 @@ int generate(Reporter& reporter, const GenerateOptions& o) {
   if (!o.saveRaw.empty()) checkWritable("--save-raw", o.saveRaw);
 
   const c10::Device device = pickDevice(o.device);
-  const c10::ScalarType dtype = scalarType(o.dtype);
-  if (device.is_cpu() && !cpuSupports(dtype)) {
+  const c10::ScalarType dtype = runtime::scalarTypeOf(o.dtype).value_or(c10::kFloat);  // the option is checked
+  if (device.is_cpu() && !runtime::cpuSupports(dtype)) {
     if (dtype == torch::kFloat16)
       throw Refusal{kExitInvalidInput, "--dtype fp16: float16 needs --device cuda; use fp32 or bf16 on the CPU", {}};
     throw Refusal{kExitInvalidInput, "--dtype " + o.dtype + ": this LibTorch cannot run it on the CPU",

@@ -7,24 +7,20 @@
 #include "models/diffusers_writer.h"
 #include "models/lora_files.h"
 #include "models/single_file_model.h"
+#include "runtime/precision.h"
 #include "train/batch_stream.h"
 #include "util/log.h"
 
 namespace sds::train {
 namespace {
 
-c10::ScalarType savedType(const std::string& precision) {
-  if (precision == "fp16") return c10::kHalf;
-  if (precision == "bf16") return c10::kBFloat16;
-  return c10::kFloat;
-}
 
 }  // namespace
 
 std::vector<std::string> exportTrainedModel(models::StableDiffusionModel& model, const TrainSettings& s) {
   namespace fs = std::filesystem;
   const fs::path run(s.outputDirectory);
-  const c10::ScalarType dtype = savedType(s.savePrecision);
+  const c10::ScalarType dtype = runtime::scalarTypeOf(s.savePrecision).value_or(c10::kFloat);
   const std::map<std::string, std::string> metadata{{"sdstudio.project", s.name},
                                                     {"sdstudio.max_steps", std::to_string(s.maxSteps)}};
   std::vector<std::string> written;

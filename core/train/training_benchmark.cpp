@@ -13,6 +13,7 @@
 #include "models/unet_flops.h"
 #include "runtime/gpu_memory.h"
 #include "runtime/gpu_tuning.h"
+#include "runtime/precision.h"
 #include "runtime/kernel_profile.h"
 #include "train/adamw.h"
 #include "train/diffusion_objective.h"
@@ -37,11 +38,12 @@ Architecture architectureOf(const std::string& model) {
 }
 
 c10::ScalarType dtypeOf(const std::string& precision, bool cuda) {
-  if (precision == "fp32") return torch::kFloat32;
-  if (!cuda) throw std::invalid_argument("bench --precision " + precision + " needs --device cuda; the CPU trains in fp32");
-  if (precision == "bf16") return torch::kBFloat16;
-  if (precision == "fp16") return torch::kHalf;
-  throw std::invalid_argument("bench --precision \"" + precision + "\" is not known; expected fp32, bf16 or fp16");
+  const std::optional<c10::ScalarType> dtype = runtime::scalarTypeOf(precision);
+  if (!dtype || *dtype == torch::kFloat64)
+    throw std::invalid_argument("bench --precision \"" + precision + "\" is not known; expected fp32, bf16 or fp16");
+  if (*dtype != torch::kFloat32 && !cuda)
+    throw std::invalid_argument("bench --precision " + precision + " needs --device cuda; the CPU trains in fp32");
+  return *dtype;
 }
 
 // Channels-last for every 4-D weight, so that convolutions run in NHWC without conversions.

@@ -7,6 +7,7 @@
 #include "models/lora.h"
 #include "models/model_loader.h"
 #include "models/scratch_model.h"
+#include "runtime/precision.h"
 #include "util/log.h"
 
 namespace sds::train {
@@ -22,11 +23,8 @@ Placement choosePlacement(const TrainSettings& s) {
       log::info("training on the CPU in fp32 (training.precision = \"" + s.precision + "\" applies to GPUs)");
     return p;
   }
-  if (s.precision == "bf16") p.dtype = c10::kBFloat16;
-  if (s.precision == "fp16") {
-    p.dtype = c10::kHalf;
-    p.lossScaling = true;
-  }
+  p.dtype = runtime::scalarTypeOf(s.precision).value_or(c10::kFloat);
+  p.lossScaling = p.dtype == c10::kHalf;
   return p;
 }
 

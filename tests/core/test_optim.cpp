@@ -7,6 +7,7 @@
 
 #include <QtTest>
 
+#include "runtime/precision.h"
 #include "train/adamw.h"
 #include "train/ema.h"
 #include "train/lr_schedule.h"
@@ -98,6 +99,8 @@ class TestOptim : public QObject {
   }
 
   void masterWeightsKeepSmallUpdates() {
+    if (!sds::runtime::cpuSupports(torch::kBFloat16))
+      QSKIP("this CPU has no bfloat16 kernels in LibTorch (oneDNN needs AVX-512 for them)");
     const Problem problem(torch::kFloat32);
     at::Tensor low = initialWeights(torch::kFloat32).detach().to(torch::kBFloat16).requires_grad_(true);
     at::Tensor full = low.detach().to(torch::kFloat32).requires_grad_(true);
