@@ -1,6 +1,6 @@
 #pragma once
-// Where a project's run lives on disk (output.directory, relative to the project file as the trainer
-// resolves it) and what is in it: checkpoints and samples.
+// Where a project's run lives on disk and its checkpoints, in Qt's types: the trainer's own rules
+// (train/run_layout.h), so that the studio offers to resume the checkpoint the trainer would take.
 
 #include <QString>
 

@@ -2,13 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 #include <system_error>
 
 #include "io/torch_tensors.h"
+#include "train/run_layout.h"
 #include "util/atomic_file.h"
 #include "util/file_tree.h"
 
@@ -18,7 +17,7 @@ namespace {
 
 constexpr int kFormat = 1;
 constexpr const char* kTensors = "state.safetensors";
-constexpr const char* kProgress = "progress.json";
+constexpr const char* kProgress = kCheckpointProgressFile;
 
 std::string progressJson(const TrainingProgress& p, const std::string& runIdentity) {
   nlohmann::json j;
@@ -38,11 +37,7 @@ std::string progressJson(const TrainingProgress& p, const std::string& runIdenti
 
 CheckpointStore::CheckpointStore(std::string folder, int keepLast) : folder_(std::move(folder)), keepLast_(keepLast) {}
 
-std::string CheckpointStore::folderName(std::int64_t step) {
-  char name[32];
-  std::snprintf(name, sizeof name, "step-%08lld", static_cast<long long>(step));
-  return name;
-}
+std::string CheckpointStore::folderName(std::int64_t step) { return checkpointFolderName(step); }
 
 std::string CheckpointStore::save(const TrainingProgress& progress, const std::map<std::string, at::Tensor>& tensors,
                                   const std::string& runIdentity) {
@@ -66,18 +61,7 @@ std::string CheckpointStore::save(const TrainingProgress& progress, const std::m
   return target.string();
 }
 
-std::vector<std::string> CheckpointStore::list() const {
-  std::vector<std::string> found;
-  std::error_code ec;
-  if (!fs::is_directory(folder_, ec)) return found;
-  for (const fs::directory_entry& entry : fs::directory_iterator(folder_, ec)) {
-    const std::string name = entry.path().filename().string();
-    const bool stepFolder = name.rfind("step-", 0) == 0 && name.find('.') == std::string::npos;
-    if (stepFolder && fs::exists(entry.path() / kProgress)) found.push_back(entry.path().string());
-  }
-  std::sort(found.begin(), found.end());  // zero-padded step numbers sort as numbers
-  return found;
-}
+std::vector<std::string> CheckpointStore::list() const { return completeCheckpoints(folder_); }
 
 std::optional<std::string> CheckpointStore::latest() const {
   std::vector<std::string> all = list();

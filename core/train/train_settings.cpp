@@ -113,7 +113,7 @@ TrainSettings trainSettingsFrom(const config::Project& p, const std::string& pro
   s.validationSplit = p.getFloat("validation.split");
   s.validationEvery = p.getInt("validation.every_n_steps");
 
-  s.outputDirectory = resolve(p.getString("output.directory"), base);
+  s.outputDirectory = runFolderOf(p, file.string());
   s.modelFormat = p.getString("output.model_format");
   s.loraFormat = p.getString("output.lora_format");
   s.savePrecision = p.getString("output.save_precision");

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "train/run_layout.h"
+
 namespace sds::config {
 class Project;
 }
@@ -116,11 +118,11 @@ struct TrainSettings {
   std::string savePrecision;    // fp32, fp16, bf16
   bool tensorboard = true;
 
-  // Paths below the run folder.
-  std::string checkpointsFolder() const { return outputDirectory + "/checkpoints"; }
-  std::string samplesFolder() const { return outputDirectory + "/samples"; }
-  std::string logsFolder() const { return outputDirectory + "/logs"; }
-  std::string cacheFolder() const { return outputDirectory + "/cache"; }
+  // Paths below the run folder (train/run_layout.h).
+  std::string checkpointsFolder() const { return train::checkpointsFolder(outputDirectory); }
+  std::string samplesFolder() const { return train::samplesFolder(outputDirectory); }
+  std::string logsFolder() const { return train::logsFolder(outputDirectory); }
+  std::string cacheFolder() const { return train::cacheFolder(outputDirectory); }
 };
 
 // Reads the settings of a valid project (config::checkProject has passed); `projectFile` anchors the
