@@ -48,4 +48,19 @@ SchedulerConfig SchedulerConfig::fromFile(const std::string& path) {
   return parse(io::JsonConfig::fromFile(path, kExpected));
 }
 
+SchedulerConfig stableDiffusionSchedule(const std::string& predictionType) {
+  SchedulerConfig s;
+  s.className = "DDIMScheduler";
+  s.numTrainTimesteps = 1000;
+  s.betaStart = 0.00085;
+  s.betaEnd = 0.012;
+  s.betaSchedule = "scaled_linear";
+  s.stepsOffset = 1;
+  s.timestepSpacing = "leading";
+  s.clipSample = false;
+  s.setAlphaToOne = false;
+  s.predictionType = predictionType;
+  return s;
+}
+
 }  // namespace sds::diffusion

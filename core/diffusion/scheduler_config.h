@@ -36,4 +36,9 @@ struct SchedulerConfig {
   static SchedulerConfig fromJson(const std::string& jsonText, const std::string& source);
 };
 
+// Stable Diffusion's training schedule (scaled-linear betas 0.00085…0.012 over 1000 steps) as its
+// scheduler configs carry it, with diffusers' DDIM defaults for sampling: for models that carry no
+// scheduler config (single-file checkpoints, models made from scratch).
+SchedulerConfig stableDiffusionSchedule(const std::string& predictionType);
+
 }  // namespace sds::diffusion

@@ -6,6 +6,7 @@
 
 #include "io/config_error.h"
 #include "io/safetensors.h"
+#include "models/autoencoder_kl.h"
 #include "models/single_file_model.h"
 
 namespace sds::models {
@@ -29,6 +30,17 @@ StableDiffusionModel loadModel(const std::string& path, c10::ScalarType dtype, c
     model.scheduler.predictionType = *options.predictionType;
   }
   return model;
+}
+
+AutoencoderKl loadVae(const std::string& path, ModelFamily family) {
+  namespace fs = std::filesystem;
+  const fs::path p(path);
+  if (fs::is_directory(p)) {
+    if (fs::exists(p / "config.json")) return loadAutoencoderKl(path, torch::kFloat32);
+    if (fs::exists(p / "vae" / "config.json")) return loadAutoencoderKl((p / "vae").string(), torch::kFloat32);
+    throw io::ConfigError(path + ": neither a VAE folder (config.json with weights) nor a model folder with vae/");
+  }
+  return loadSingleFileVae(path, family);
 }
 
 }  // namespace sds::models

@@ -23,4 +23,9 @@ struct ModelLoadOptions {
 // the file or key and what was expected.
 StableDiffusionModel loadModel(const std::string& path, c10::ScalarType dtype, const ModelLoadOptions& options = {});
 
+// A separately given VAE: a VAE folder (config.json and weights), a diffusers model folder (its vae/),
+// or a .safetensors file in the original layout (keys "encoder.down.0…", with or without
+// "first_stage_model."), whose config is derived from its shapes for `family`. float32 on the CPU.
+AutoencoderKl loadVae(const std::string& path, ModelFamily family);
+
 }  // namespace sds::models

@@ -2,12 +2,9 @@
 
 #include <torch/torch.h>
 
-#include <filesystem>
 #include <stdexcept>
 
-#include "embedded.h"
-#include "io/config_error.h"
-#include "models/single_file_model.h"
+#include "text/builtin_tokenizer.h"
 
 namespace sds::models {
 namespace {
@@ -49,59 +46,39 @@ AutoencoderKlConfig tinyVae() {
 
 }  // namespace
 
-text::ClipTokenizer builtInClipTokenizer(const std::string& padToken) {
-  return text::ClipTokenizer::fromData(resources::clipVocab(), resources::clipMerges(), padToken,
-                                       "the built-in CLIP tokenizer");
-}
-
-diffusion::SchedulerConfig stableDiffusionSchedule(const std::string& predictionType) {
-  diffusion::SchedulerConfig s;
-  s.className = "DDIMScheduler";
-  s.numTrainTimesteps = 1000;
-  s.betaStart = 0.00085;
-  s.betaEnd = 0.012;
-  s.betaSchedule = "scaled_linear";
-  s.stepsOffset = 1;
-  s.timestepSpacing = "leading";
-  s.clipSample = false;
-  s.setAlphaToOne = false;
-  s.predictionType = predictionType;
-  return s;
-}
-
 StableDiffusionModel createScratchModel(const std::string& architecture, std::uint64_t seed) {
   torch::manual_seed(seed);
   StableDiffusionModel m;
   if (architecture == "tiny") {
     m.family = ModelFamily::SD1;
-    m.tokenizer.emplace(builtInClipTokenizer("<|endoftext|>"));
+    m.tokenizer.emplace(text::builtInClipTokenizer("<|endoftext|>"));
     m.textEncoder = ClipTextModel(tinyTextEncoder());
     m.unet = UNet2DConditionModel(tinyUNet());
     m.vae = AutoencoderKl(tinyVae());
-    m.scheduler = stableDiffusionSchedule("epsilon");
+    m.scheduler = diffusion::stableDiffusionSchedule("epsilon");
   } else if (architecture == "sd1") {
     m.family = ModelFamily::SD1;
-    m.tokenizer.emplace(builtInClipTokenizer("<|endoftext|>"));
+    m.tokenizer.emplace(text::builtInClipTokenizer("<|endoftext|>"));
     m.textEncoder = ClipTextModel(ClipTextConfig::preset("sd1"));
     m.unet = UNet2DConditionModel(UNetConfig::preset("sd15"));
     m.vae = AutoencoderKl(AutoencoderKlConfig::preset("sd"));
-    m.scheduler = stableDiffusionSchedule("epsilon");
+    m.scheduler = diffusion::stableDiffusionSchedule("epsilon");
   } else if (architecture == "sd2" || architecture == "sd2-v") {
     m.family = ModelFamily::SD2;
-    m.tokenizer.emplace(builtInClipTokenizer("!"));
+    m.tokenizer.emplace(text::builtInClipTokenizer("!"));
     m.textEncoder = ClipTextModel(ClipTextConfig::preset("sd2"));
     m.unet = UNet2DConditionModel(UNetConfig::preset("sd21"));
     m.vae = AutoencoderKl(AutoencoderKlConfig::preset("sd"));
-    m.scheduler = stableDiffusionSchedule(architecture == "sd2-v" ? "v_prediction" : "epsilon");
+    m.scheduler = diffusion::stableDiffusionSchedule(architecture == "sd2-v" ? "v_prediction" : "epsilon");
   } else if (architecture == "sdxl") {
     m.family = ModelFamily::SDXL;
-    m.tokenizer.emplace(builtInClipTokenizer("<|endoftext|>"));
-    m.tokenizer2.emplace(builtInClipTokenizer("!"));
+    m.tokenizer.emplace(text::builtInClipTokenizer("<|endoftext|>"));
+    m.tokenizer2.emplace(text::builtInClipTokenizer("!"));
     m.textEncoder = ClipTextModel(ClipTextConfig::preset("sd1"));
     m.textEncoder2 = ClipTextModel(ClipTextConfig::preset("sdxl-2"));
     m.unet = UNet2DConditionModel(UNetConfig::preset("sdxl"));
     m.vae = AutoencoderKl(AutoencoderKlConfig::preset("sdxl"));
-    m.scheduler = stableDiffusionSchedule("epsilon");
+    m.scheduler = diffusion::stableDiffusionSchedule("epsilon");
     m.scheduler.className = "EulerDiscreteScheduler";
   } else {
     throw std::invalid_argument("cannot create a \"" + architecture +
@@ -112,17 +89,6 @@ StableDiffusionModel createScratchModel(const std::string& architecture, std::ui
   m.textEncoder->eval();
   if (m.textEncoder2) m.textEncoder2->eval();
   return m;
-}
-
-AutoencoderKl loadVae(const std::string& path, ModelFamily family) {
-  namespace fs = std::filesystem;
-  const fs::path p(path);
-  if (fs::is_directory(p)) {
-    if (fs::exists(p / "config.json")) return loadAutoencoderKl(path, torch::kFloat32);
-    if (fs::exists(p / "vae" / "config.json")) return loadAutoencoderKl((p / "vae").string(), torch::kFloat32);
-    throw io::ConfigError(path + ": neither a VAE folder (config.json with weights) nor a model folder with vae/");
-  }
-  return loadSingleFileVae(path, family);
 }
 
 }  // namespace sds::models

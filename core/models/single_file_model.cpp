@@ -1,5 +1,5 @@
 #include "models/single_file_model.h"
-#include "models/scratch_model.h"
+#include "text/builtin_tokenizer.h"
 
 #include <torch/torch.h>
 
@@ -120,7 +120,7 @@ ClipTextModel loadOpenClip(const Tensors& all, const std::string& prefix, const 
 // diffusers' standard scheduler of the family (what its pipelines use when the file carries none).
 diffusion::SchedulerConfig ldm::standardScheduler(ModelFamily family, const Tensors& all,
                                              const std::map<std::string, std::string>& metadata) {
-  diffusion::SchedulerConfig s = stableDiffusionSchedule("epsilon");
+  diffusion::SchedulerConfig s = diffusion::stableDiffusionSchedule("epsilon");
   s.className = family == ModelFamily::SDXL ? "EulerDiscreteScheduler" : "PNDMScheduler";
   // SD 2.x's 768 px models predict v; ComfyUI-style files mark v-prediction and zero-terminal-SNR
   // training with empty "v_pred" and "ztsnr" tensors.
@@ -218,8 +218,8 @@ StableDiffusionModel loadSingleFileModel(const std::string& path, c10::ScalarTyp
     model.scheduler = diffusion::SchedulerConfig::fromFile((config / "scheduler" / "scheduler_config.json").string());
   } else {
     // SD 2.x's OpenCLIP tokenizer and SDXL's second one pad with "!" (id 0), as in diffusers.
-    model.tokenizer.emplace(builtInClipTokenizer(model.family == ModelFamily::SD2 ? "!" : "<|endoftext|>"));
-    if (xl) model.tokenizer2.emplace(builtInClipTokenizer("!"));
+    model.tokenizer.emplace(text::builtInClipTokenizer(model.family == ModelFamily::SD2 ? "!" : "<|endoftext|>"));
+    if (xl) model.tokenizer2.emplace(text::builtInClipTokenizer("!"));
     const std::map<std::string, std::string>& metadata = file.metadata();
     model.scheduler = ldm::standardScheduler(model.family, all, metadata);
     if (model.family == ModelFamily::SD2 && !metadata.count("modelspec.prediction_type"))

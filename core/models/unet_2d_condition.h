@@ -63,7 +63,7 @@ struct UNet2DConditionModelImpl : torch::nn::Module {
   explicit UNet2DConditionModelImpl(const UNetConfig& config);
   // sample [B, C, H, W]; timesteps [B] or a single value.
   at::Tensor forward(const at::Tensor& sample, const at::Tensor& timesteps, const UNetConditioning& conditioning);
-  // Gradient checkpointing of every resnet and transformer block (models/checkpoint.h).
+  // Gradient checkpointing of every resnet and transformer block (models/gradient_checkpointing.h).
   void setGradientCheckpointing(bool enabled);
 
   UNetConfig config;

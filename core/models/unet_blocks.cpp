@@ -4,7 +4,7 @@
 
 #include "models/blocks/resnet.h"
 #include "models/blocks/sampling.h"
-#include "models/checkpoint.h"
+#include "models/gradient_checkpointing.h"
 
 namespace sds::models {
 namespace {
@@ -24,14 +24,14 @@ at::Tensor runResnet(torch::nn::ModuleList& list, std::size_t i, const at::Tenso
                      bool checkpointed) {
   auto* block = list[i]->as<ResnetBlock2DImpl>();
   if (!checkpointed) return block->forward(x, temb);
-  return checkpoint([block](const std::vector<at::Tensor>& in) { return block->forward(in[0], in[1]); }, {x, temb});
+  return gradientCheckpoint([block](const std::vector<at::Tensor>& in) { return block->forward(in[0], in[1]); }, {x, temb});
 }
 
 at::Tensor runAttention(torch::nn::ModuleList& list, std::size_t i, const at::Tensor& x, const at::Tensor& ctx,
                         bool checkpointed) {
   auto* block = list[i]->as<Transformer2DImpl>();
   if (!checkpointed) return block->forward(x, ctx);
-  return checkpoint([block](const std::vector<at::Tensor>& in) { return block->forward(in[0], in[1]); }, {x, ctx});
+  return gradientCheckpoint([block](const std::vector<at::Tensor>& in) { return block->forward(in[0], in[1]); }, {x, ctx});
 }
 
 }  // namespace

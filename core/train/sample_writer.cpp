@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "data/training_pixels.h"
-#include "diffusion/txt2img.h"
+#include "pipelines/txt2img.h"
 #include "image/png_writer.h"
 
 namespace sds::train {
@@ -48,7 +48,7 @@ std::vector<WrittenSample> writeSamples(models::StableDiffusionModel& model, con
   torch::NoGradGuard noGrad;
   std::vector<WrittenSample> samples;
   for (std::size_t i = 0; i < s.samplePrompts.size(); ++i) {
-    diffusion::Txt2ImgParams p;
+    pipelines::Txt2ImgParams p;
     p.prompt = s.samplePrompts[i];
     if (!s.negativePrompt.empty()) p.negativePrompt = s.negativePrompt;
     p.steps = s.sampleSteps;
@@ -57,7 +57,7 @@ std::vector<WrittenSample> writeSamples(models::StableDiffusionModel& model, con
     p.width = s.sampleWidth > 0 ? s.sampleWidth : s.resolution;
     p.height = s.sampleHeight > 0 ? s.sampleHeight : s.resolution;
     p.seed = s.sampleSeed;
-    const at::Tensor image = diffusion::txt2img(model, p)[0];
+    const at::Tensor image = pipelines::txt2img(model, p)[0];
 
     WrittenSample sample{samplePath(s, step, i), p.prompt, p.seed};
     const std::map<std::string, std::string> text{

@@ -120,7 +120,7 @@ BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& o, const std::funct
   AdamW optimizer(trainable, adamw);
   LossScaler scaler(dtype == torch::kHalf);
 
-  const diffusion::NoiseSchedule schedule(models::stableDiffusionSchedule(arch.prediction));
+  const diffusion::NoiseSchedule schedule(diffusion::stableDiffusionSchedule(arch.prediction));
   ObjectiveOptions objective;
   objective.predictionType = arch.prediction;
   const std::int64_t vaeFactor = model.vae ? (std::int64_t{1} << (model.vae->config.blockOutChannels.size() - 1)) : 8;

@@ -52,7 +52,7 @@ class TestModelInspect : public QObject {
   void vPredictionFolder() {
     QTemporaryDir dir;
     models::StableDiffusionModel model = models::createScratchModel("tiny", 7);
-    model.scheduler = models::stableDiffusionSchedule("v_prediction");
+    model.scheduler = diffusion::stableDiffusionSchedule("v_prediction");
     model.scheduler.rescaleBetasZeroSnr = true;
     const QString folder = dir.filePath("model");
     models::saveDiffusersModel(model, folder.toStdString(), torch::kFloat16);

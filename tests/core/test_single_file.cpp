@@ -8,7 +8,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "diffusion/txt2img.h"
+#include "pipelines/txt2img.h"
 #include "io/config_error.h"
 #include "io/safetensors.h"
 #include "io/torch_tensors.h"
@@ -235,7 +235,7 @@ class TestSingleFile : public QObject {
     VERIFY_SAME(*single.textEncoder, *folder.textEncoder, torch::kFloat16);
 
     const auto golden = io::SafetensorsFile::open(fixturePath("golden/sd15_pipeline_ddim.safetensors"));
-    diffusion::Txt2ImgParams p;
+    pipelines::Txt2ImgParams p;
     p.prompt = golden.metadata().at("prompt");
     p.negativePrompt = golden.metadata().at("negative_prompt");
     p.steps = std::stoi(golden.metadata().at("steps"));
@@ -243,7 +243,7 @@ class TestSingleFile : public QObject {
     p.sampler = "ddim";
     p.width = p.height = 64;
     p.initLatents = io::tensorView(golden, *golden.find("latents")).to(torch::kFloat64);
-    const at::Tensor fromSingle = diffusion::txt2img(single, p);
+    const at::Tensor fromSingle = pipelines::txt2img(single, p);
     // The folder's model with its weights rounded as the single file stores them: the same image.
     {
       torch::NoGradGuard noGrad;
@@ -251,7 +251,7 @@ class TestSingleFile : public QObject {
                                    static_cast<torch::nn::Module*>(folder.vae.get())})
         for (auto& parameter : m->parameters()) parameter.copy_(parameter.to(torch::kFloat16));
     }
-    COMPARE_CLOSE(fromSingle, diffusion::txt2img(folder, p), 1e-12);
+    COMPARE_CLOSE(fromSingle, pipelines::txt2img(folder, p), 1e-12);
     // And near diffusers' image from the float32 weights: 4 steps at guidance 7.5 amplify the rounding
     // of these random weights to a mean difference of about 0.02 (0.21 at the worst pixel).
     const at::Tensor goldenImage = io::tensorView(golden, *golden.find("image")).to(torch::kFloat64);

@@ -7,7 +7,7 @@
 
 #include <QtTest>
 
-#include "diffusion/txt2img.h"
+#include "pipelines/txt2img.h"
 #include "tensor_compare.h"
 #include "io/safetensors.h"
 #include "io/torch_tensors.h"
@@ -17,9 +17,9 @@ using namespace sds;
 namespace {
 
 // The golden's inputs: initial latents, and prompts and settings from its metadata.
-diffusion::Txt2ImgParams goldenParams(const io::SafetensorsFile& file, const std::string& sampler) {
+pipelines::Txt2ImgParams goldenParams(const io::SafetensorsFile& file, const std::string& sampler) {
   const auto& meta = file.metadata();
-  diffusion::Txt2ImgParams p;
+  pipelines::Txt2ImgParams p;
   p.prompt = meta.at("prompt");
   p.negativePrompt = meta.at("negative_prompt");
   p.steps = std::stoi(meta.at("steps"));
@@ -43,13 +43,13 @@ class TestTxt2Img : public QObject {
     models::StableDiffusionModel model = models::loadDiffusersModel(fixturePath("tiny-sd15"), torch::kFloat64);
     QVERIFY(model.family == models::ModelFamily::SD1);
     int progressCalls = 0;
-    diffusion::Txt2ImgCallbacks callbacks;
+    pipelines::Txt2ImgCallbacks callbacks;
     callbacks.progress = [&](int step, int steps) {
       ++progressCalls;
       QCOMPARE(steps, 4);
       QCOMPARE(step, progressCalls);
     };
-    const at::Tensor image = diffusion::txt2img(model, goldenParams(golden, "ddim"), callbacks);
+    const at::Tensor image = pipelines::txt2img(model, goldenParams(golden, "ddim"), callbacks);
     QCOMPARE(image.sizes().vec(), (std::vector<int64_t>{1, 64, 64, 3}));
     const double error = relativeError(image, io::tensorView(golden, *golden.find("image")));
     QVERIFY2(error < 1e-5, qPrintable(QString("relative error %1").arg(error)));
@@ -60,29 +60,29 @@ class TestTxt2Img : public QObject {
     const auto golden = io::SafetensorsFile::open(fixturePath("golden/sdxl_pipeline_euler.safetensors"));
     models::StableDiffusionModel model = models::loadDiffusersModel(fixturePath("tiny-sdxl"), torch::kFloat64);
     QVERIFY(model.family == models::ModelFamily::SDXL);
-    const at::Tensor image = diffusion::txt2img(model, goldenParams(golden, "euler"));
+    const at::Tensor image = pipelines::txt2img(model, goldenParams(golden, "euler"));
     const double error = relativeError(image, io::tensorView(golden, *golden.find("image")));
     QVERIFY2(error < 1e-5, qPrintable(QString("relative error %1").arg(error)));
   }
 
   void seedsAndCancellation() {
     models::StableDiffusionModel model = models::loadDiffusersModel(fixturePath("tiny-sd15"), torch::kFloat32);
-    diffusion::Txt2ImgParams p;
+    pipelines::Txt2ImgParams p;
     p.prompt = "a blue square";
     p.steps = 3;
     p.width = p.height = 32;
     p.sampler = "euler_a";
     p.seed = 5;
-    const at::Tensor a = diffusion::txt2img(model, p);
-    QVERIFY(torch::equal(a, diffusion::txt2img(model, p)));
+    const at::Tensor a = pipelines::txt2img(model, p);
+    QVERIFY(torch::equal(a, pipelines::txt2img(model, p)));
     p.seed = 6;
-    QVERIFY(!torch::equal(a, diffusion::txt2img(model, p)));
+    QVERIFY(!torch::equal(a, pipelines::txt2img(model, p)));
     std::atomic<bool> cancel{true};
-    diffusion::Txt2ImgCallbacks callbacks;
+    pipelines::Txt2ImgCallbacks callbacks;
     callbacks.cancel = &cancel;
-    QVERIFY_THROWS_EXCEPTION(diffusion::Cancelled, diffusion::txt2img(model, p, callbacks));
+    QVERIFY_THROWS_EXCEPTION(pipelines::Cancelled, pipelines::txt2img(model, p, callbacks));
     p.width = 30;
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, diffusion::txt2img(model, p));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pipelines::txt2img(model, p));
   }
 };
 

@@ -16,6 +16,6 @@ using CheckpointedFunction = std::function<at::Tensor(const std::vector<at::Tens
 // parameter fn uses, as with a plain call; `fn` must be deterministic. When no gradient is being
 // recorded this is a plain call. Use with backward() (not autograd::grad), as PyTorch's reentrant
 // checkpoint.
-at::Tensor checkpoint(const CheckpointedFunction& fn, const std::vector<at::Tensor>& inputs);
+at::Tensor gradientCheckpoint(const CheckpointedFunction& fn, const std::vector<at::Tensor>& inputs);
 
 }  // namespace sds::models

@@ -5,7 +5,7 @@
 
 #include <QtTest>
 
-#include "models/checkpoint.h"
+#include "models/gradient_checkpointing.h"
 #include "models/unet_2d_condition.h"
 
 using namespace sds::models;
@@ -88,11 +88,11 @@ class TestCheckpointing : public QObject {
     };
     {
       torch::NoGradGuard noGrad;
-      QVERIFY(torch::equal(checkpoint(twice, {torch::ones({2})}), torch::full({2}, 2.0)));
+      QVERIFY(torch::equal(gradientCheckpoint(twice, {torch::ones({2})}), torch::full({2}, 2.0)));
     }
     QCOMPARE(calls, 1);
     at::Tensor x = torch::ones({2}).requires_grad_(true);
-    checkpoint(twice, {x}).sum().backward();
+    gradientCheckpoint(twice, {x}).sum().backward();
     QCOMPARE(calls, 3);  // once forward, once recomputed in backward
     QVERIFY(torch::equal(x.grad(), torch::full({2}, 2.0)));
   }
@@ -109,7 +109,7 @@ class TestCheckpointing : public QObject {
     layer({x}).pow(2).sum().backward();
     const at::Tensor expected = adapter.grad().clone();
     adapter.mutable_grad() = at::Tensor();
-    const at::Tensor out = checkpoint(layer, {x});
+    const at::Tensor out = gradientCheckpoint(layer, {x});
     QVERIFY(out.requires_grad());
     out.pow(2).sum().backward();
     QVERIFY(adapter.grad().defined());
@@ -118,4 +118,4 @@ class TestCheckpointing : public QObject {
 };
 
 QTEST_GUILESS_MAIN(TestCheckpointing)
-#include "test_checkpointing.moc"
+#include "test_gradient_checkpointing.moc"

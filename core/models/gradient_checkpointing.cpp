@@ -1,4 +1,4 @@
-#include "models/checkpoint.h"
+#include "models/gradient_checkpointing.h"
 
 #include <torch/torch.h>
 
@@ -12,7 +12,7 @@ struct FunctionHolder : torch::CustomClassHolder {
 
 struct CheckpointFunction : torch::autograd::Function<CheckpointFunction> {
   // Runs without recording (autograd functions' forward does), keeping only the inputs.
-  // The last input is a marker that requires grad (see checkpoint()), not passed to the function.
+  // The last input is a marker that requires grad (see gradientCheckpoint()), not passed to the function.
   static torch::autograd::variable_list forward(torch::autograd::AutogradContext* ctx,
                                                 const c10::intrusive_ptr<FunctionHolder>& holder,
                                                 at::TensorList inputs) {
@@ -51,7 +51,7 @@ struct CheckpointFunction : torch::autograd::Function<CheckpointFunction> {
 
 }  // namespace
 
-at::Tensor checkpoint(const CheckpointedFunction& fn, const std::vector<at::Tensor>& inputs) {
+at::Tensor gradientCheckpoint(const CheckpointedFunction& fn, const std::vector<at::Tensor>& inputs) {
   if (!torch::GradMode::is_enabled()) return fn(inputs);
   // The output must require grad even when no input does (LoRA on a frozen model: only parameters
   // inside the function are trained), or the backward pass would never reach it. A marker input that

@@ -1,11 +1,11 @@
-#include "diffusion/txt2img.h"
+#include "pipelines/txt2img.h"
 
 #include <torch/torch.h>
 
 #include "diffusion/sampler.h"
 #include "models/prompt_encoder.h"
 
-namespace sds::diffusion {
+namespace sds::pipelines {
 namespace {
 
 using models::PromptEmbeddings;
@@ -43,7 +43,7 @@ at::Tensor txt2img(models::StableDiffusionModel& m, const Txt2ImgParams& p, cons
     }
   }
 
-  auto sampler = makeSampler(p.sampler, m.scheduler);
+  auto sampler = diffusion::makeSampler(p.sampler, m.scheduler);
   sampler->setTimesteps(p.steps);
   const std::vector<int64_t> latentShape{p.batch, m.unet->config.inChannels, height / 8, width / 8};
   // One generator for the initial noise and any noise the sampler adds (Euler a), as diffusers uses it.
@@ -92,4 +92,4 @@ at::Tensor txt2img(models::StableDiffusionModel& m, const Txt2ImgParams& p, cons
   return image.permute({0, 2, 3, 1}).to(torch::kCPU, torch::kFloat32).contiguous();
 }
 
-}  // namespace sds::diffusion
+}  // namespace sds::pipelines

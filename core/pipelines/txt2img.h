@@ -11,7 +11,7 @@
 
 #include "models/stable_diffusion.h"
 
-namespace sds::diffusion {
+namespace sds::pipelines {
 
 struct Txt2ImgParams {
   std::string prompt;
@@ -42,4 +42,4 @@ struct Cancelled : std::runtime_error {
 at::Tensor txt2img(models::StableDiffusionModel& model, const Txt2ImgParams& params,
                    const Txt2ImgCallbacks& callbacks = {});
 
-}  // namespace sds::diffusion
+}  // namespace sds::pipelines
