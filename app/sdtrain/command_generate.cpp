@@ -16,12 +16,12 @@
 #include <sstream>
 
 #include "commands.h"
-#include "data/training_pixels.h"
-#include "diffusion/txt2img.h"
+#include "train/data/training_pixels.h"
+#include "pipelines/txt2img.h"
 #include "exit_codes.h"
 #include "image/png_writer.h"
 #include "io/safetensors.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 #include "models/lora_files.h"
 #include "runtime/precision.h"
 #include "models/model_loader.h"
@@ -201,7 +201,7 @@ int generate(Reporter& reporter, const GenerateOptions& o) {
   const double loadSeconds = std::chrono::duration<double>(Clock::now() - loadStart).count();
   log::info("loaded " + models::familyName(model.family) + " model in " + seconds(loadSeconds));
 
-  diffusion::Txt2ImgParams p;
+  pipelines::Txt2ImgParams p;
   p.prompt = o.prompt;
   p.negativePrompt = o.negativePrompt;
   p.steps = o.steps;
@@ -236,12 +236,12 @@ int generate(Reporter& reporter, const GenerateOptions& o) {
 
   reporter.emit(protocol::StateEvent{"sampling", std::to_string(p.batch) + (p.batch == 1 ? " image, " : " images, ") +
                                                      std::to_string(p.steps) + " steps, " + size + ", " + p.sampler});
-  diffusion::Txt2ImgCallbacks callbacks;
+  pipelines::Txt2ImgCallbacks callbacks;
   callbacks.progress = [&](int step, int steps) { reporter.emit(protocol::ProgressEvent{"generating", step, steps}); };
   const auto start = Clock::now();
   at::Tensor images;
   try {
-    images = diffusion::txt2img(model, p, callbacks);
+    images = pipelines::txt2img(model, p, callbacks);
   } catch (const std::invalid_argument& e) {
     throw Refusal{kExitInvalidInput, e.what(), {}};
   }

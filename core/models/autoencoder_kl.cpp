@@ -2,7 +2,7 @@
 
 #include <torch/torch.h>
 
-#include "io/component_weights.h"
+#include "models/io/component_weights.h"
 #include "io/json_config.h"
 #include "models/weights.h"
 

@@ -156,7 +156,7 @@ std::string clipTextParameterName(const std::string& fileKey) {
 
 }  // namespace sds::models
 
-#include "io/component_weights.h"
+#include "models/io/component_weights.h"
 #include "models/weights.h"
 
 namespace sds::models {

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 #include "util/atomic_file.h"
 #include "util/file_tree.h"
 

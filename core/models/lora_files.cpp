@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "io/safetensors.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 #include "models/ldm_names.h"
 #include "models/lora.h"
 #include "models/weights.h"

@@ -2,10 +2,10 @@
 
 #include <filesystem>
 
-#include "io/component_weights.h"
+#include "models/io/component_weights.h"
 #include "io/config_error.h"
 #include "io/safetensors.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 #include "models/ldm_configs.h"
 #include "models/ldm_names.h"
 

@@ -10,7 +10,7 @@
 
 #include "io/config_error.h"
 #include "io/safetensors.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 #include "models/ldm_configs.h"
 #include "models/ldm_names.h"
 #include "models/weights.h"

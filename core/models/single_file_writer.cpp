@@ -5,7 +5,7 @@
 
 #include <map>
 
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 #include "models/ldm_names.h"
 #include "models/single_file_model.h"
 

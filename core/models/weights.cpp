@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "io/dtype.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 
 namespace sds::models {
 namespace {

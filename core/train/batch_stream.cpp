@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "data/latent_cache.h"
-#include "data/text_embedding_cache.h"
+#include "train/data/latent_cache.h"
+#include "train/data/text_embedding_cache.h"
 #include "util/log.h"
 
 namespace sds::train {

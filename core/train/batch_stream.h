@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "data/batch_loader.h"
+#include "train/data/batch_loader.h"
 #include "data/epoch_plan.h"
 
 namespace sds::data {

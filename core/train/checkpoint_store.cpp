@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 #include "train/run_layout.h"
 #include "util/atomic_file.h"
 #include "util/file_tree.h"

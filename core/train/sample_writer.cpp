@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "data/training_pixels.h"
+#include "train/data/training_pixels.h"
 #include "pipelines/txt2img.h"
 #include "image/png_writer.h"
 

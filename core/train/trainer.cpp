@@ -11,9 +11,9 @@
 #include <thread>
 
 #include "data/image_reader.h"
-#include "data/latent_cache.h"
-#include "data/model_identity.h"
-#include "data/text_embedding_cache.h"
+#include "train/data/latent_cache.h"
+#include "train/data/model_identity.h"
+#include "train/data/text_embedding_cache.h"
 #include "diffusion/noise_schedule.h"
 #include "models/prompt_encoder.h"
 #include "train/adamw.h"

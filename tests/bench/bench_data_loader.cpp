@@ -13,7 +13,7 @@
 
 #include <unistd.h>
 
-#include "data/batch_loader.h"
+#include "train/data/batch_loader.h"
 #include "data/epoch_plan.h"
 #include "data/image_reader.h"
 #include "image_encoders.h"

@@ -8,7 +8,7 @@
 
 #include "tensor_compare.h"
 #include "io/config_error.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 #include "models/clip_text_model.h"
 #include "models/weights.h"
 

@@ -11,13 +11,13 @@
 #include <fstream>
 #include <set>
 
-#include "data/batch_loader.h"
+#include "train/data/batch_loader.h"
 #include "data/epoch_plan.h"
 #include "data/image_reader.h"
-#include "data/latent_cache.h"
-#include "data/text_embedding_cache.h"
+#include "train/data/latent_cache.h"
+#include "train/data/text_embedding_cache.h"
 #include "data/training_image.h"
-#include "data/training_pixels.h"
+#include "train/data/training_pixels.h"
 #include "embedded.h"
 #include "image/png_writer.h"
 #include "models/prompt_encoder.h"

@@ -11,7 +11,7 @@
 #include "models/lora.h"
 #include "models/lora_files.h"
 #include "io/safetensors.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 #include "models/weights.h"
 #include "models/unet_2d_condition.h"
 

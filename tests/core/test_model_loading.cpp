@@ -14,7 +14,7 @@
 
 #include "tensor_compare.h"
 #include "test_files.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 #include "models/model_loader.h"
 
 using namespace sds;

@@ -11,7 +11,7 @@
 #include "diffusion/sampler.h"
 #include "diffusion/samplers.h"
 #include "tensor_compare.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 
 using namespace sds;
 using namespace sds::diffusion;

@@ -11,7 +11,7 @@
 #include "pipelines/txt2img.h"
 #include "io/config_error.h"
 #include "io/safetensors.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 #include "models/ldm_configs.h"
 #include "models/ldm_names.h"
 #include "models/model_loader.h"

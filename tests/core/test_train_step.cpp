@@ -9,7 +9,7 @@
 
 #include "tensor_compare.h"
 #include "diffusion/noise_schedule.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 #include "models/model_loader.h"
 #include "train/adamw.h"
 

@@ -15,7 +15,7 @@
 #include "config/project.h"
 #include "diffusion/noise_schedule.h"
 #include "image/png_writer.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 #include "models/lora_files.h"
 #include "models/model_loader.h"
 #include "models/scratch_model.h"

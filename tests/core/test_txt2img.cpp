@@ -10,7 +10,7 @@
 #include "pipelines/txt2img.h"
 #include "tensor_compare.h"
 #include "io/safetensors.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 
 using namespace sds;
 

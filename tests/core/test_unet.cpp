@@ -13,7 +13,7 @@
 #include "tensor_compare.h"
 #include "test_files.h"
 #include "io/config_error.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 #include "models/unet_2d_condition.h"
 
 using namespace sds;

@@ -10,7 +10,7 @@
 #include "tensor_compare.h"
 #include "test_files.h"
 #include "io/config_error.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 #include "models/autoencoder_kl.h"
 #include "models/weights.h"
 

@@ -18,7 +18,7 @@
 #include "test_files.h"
 #include "image/png_writer.h"
 #include "io/safetensors.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 #include "models/lora.h"
 #include "models/lora_files.h"
 #include "models/model_loader.h"

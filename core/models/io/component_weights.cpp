@@ -1,4 +1,4 @@
-#include "io/component_weights.h"
+#include "models/io/component_weights.h"
 
 #include <torch/torch.h>
 
@@ -6,7 +6,7 @@
 #include <set>
 
 #include "io/json_config.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 
 namespace sds::io {
 

@@ -1,4 +1,4 @@
-#include "data/batch_loader.h"
+#include "train/data/batch_loader.h"
 
 #include <torch/torch.h>
 
@@ -7,8 +7,8 @@
 #include <mutex>
 #include <thread>
 
-#include "data/latent_cache.h"
-#include "data/training_pixels.h"
+#include "train/data/latent_cache.h"
+#include "train/data/training_pixels.h"
 
 namespace sds::data {
 

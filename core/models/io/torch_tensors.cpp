@@ -1,4 +1,4 @@
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 
 #include <torch/torch.h>
 

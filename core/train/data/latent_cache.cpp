@@ -1,4 +1,4 @@
-#include "data/latent_cache.h"
+#include "train/data/latent_cache.h"
 
 #include <torch/torch.h>
 
@@ -7,11 +7,11 @@
 #include <map>
 
 #include "data/cache_entry.h"
-#include "data/model_identity.h"
+#include "train/data/model_identity.h"
 #include "data/sources.h"
-#include "data/training_pixels.h"
+#include "train/data/training_pixels.h"
 #include "io/safetensors.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 
 namespace sds::data {
 namespace fs = std::filesystem;

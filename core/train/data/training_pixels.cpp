@@ -1,4 +1,4 @@
-#include "data/training_pixels.h"
+#include "train/data/training_pixels.h"
 
 #include <torch/torch.h>
 

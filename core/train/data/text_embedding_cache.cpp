@@ -1,4 +1,4 @@
-#include "data/text_embedding_cache.h"
+#include "train/data/text_embedding_cache.h"
 
 #include <torch/torch.h>
 
@@ -8,9 +8,9 @@
 
 #include "data/cache_entry.h"
 #include "data/dataset.h"
-#include "data/model_identity.h"
+#include "train/data/model_identity.h"
 #include "io/safetensors.h"
-#include "io/torch_tensors.h"
+#include "models/io/torch_tensors.h"
 
 namespace sds::data {
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-#include "data/model_identity.h"
+#include "train/data/model_identity.h"
 
 #include <torch/torch.h>
 
