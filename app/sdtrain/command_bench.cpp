@@ -8,6 +8,10 @@
 #include <cstdio>
 #include <iostream>
 
+#include <CLI/CLI.hpp>
+
+#include <memory>
+
 #include "commands.h"
 #include "config/presets.h"
 #include "exit_codes.h"
@@ -99,6 +103,48 @@ int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool js
     reporter.say(line);
   }
   return kExitOk;
+}
+
+void addBenchCommand(CLI::App& app, Commands& commands) {
+  struct Given {
+    train::BenchmarkOptions options;
+    bool json = false, full = false;
+    std::string preset;
+  };
+  auto g = std::make_shared<Given>();
+  train::BenchmarkOptions& o = g->options;
+  CLI::App* bench = app.add_subcommand(
+      "bench", "Time the training step on the real UNet shapes with random weights (images/s, TFLOP/s, memory)");
+  bench->add_option("--model", o.model, "sd15, sd21, sdxl or tiny")->capture_default_str();
+  bench->add_option("--batch", o.batch, "Images per step")->capture_default_str();
+  bench->add_option("--resolution", o.resolution, "Image side in pixels (default: the model's native)");
+  bench->add_option("--precision", o.precision, "fp32, bf16 or fp16")->capture_default_str();
+  bench->add_option("--attention", o.attention,
+                    "sdpa (fused kernels, cuDNN's where they apply), torch-sdpa (LibTorch's pick) or math")
+      ->capture_default_str();
+  bench->add_flag("--checkpointing", o.checkpointing, "Gradient checkpointing");
+  bench->add_flag("--full", g->full, "Encode images and captions in every step (latents not cached)");
+  bench->add_option("--optimizer", o.optimizer, "adamw or adamw8bit")->capture_default_str();
+  bench->add_option("--lora-rank", o.loraRank, "Train LoRA adapters of this rank on the attention instead");
+  bench->add_flag("--channels-last", o.channelsLast, "Convolutions in channels-last layout");
+  bench->add_flag("--autotune", o.cudnnAutotune,
+                  "Let cuDNN time its convolution algorithms for each shape instead of using its heuristics");
+  bench->add_option("--steps", o.steps, "Timed steps")->capture_default_str();
+  bench->add_option("--warmup", o.warmupSteps, "Untimed steps first")->capture_default_str();
+  bench->add_option("--device", o.device, "cuda or cpu")->capture_default_str();
+  bench->add_option("--profile", o.profilePath,
+                    "Also profile 2 more steps and write their Chrome trace (kernels and operators) to this file");
+  bench->add_flag("--json", g->json, "As one JSON object");
+  CLI::Option* preset = bench->add_option(
+      "--preset", g->preset, "Measure a preset's training step (its model, batch, resolution, memory savers)");
+  for (const char* setByPreset : {"--model", "--batch", "--resolution", "--precision", "--checkpointing",
+                                  "--optimizer", "--lora-rank"})
+    preset->excludes(bench->get_option(setByPreset));
+  commands.push_back({bench, [g](Reporter& r) {
+                        g->options.cachedLatents = !g->full;
+                        if (!g->preset.empty() && !applyBenchPreset(r, g->preset, g->options)) return kExitUsage;
+                        return runBench(r, g->options, g->json);
+                      }});
 }
 
 }  // namespace sds::cli

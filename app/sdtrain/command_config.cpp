@@ -5,6 +5,10 @@
 #include <cstdio>
 #include <iostream>
 
+#include <CLI/CLI.hpp>
+
+#include <memory>
+
 #include "commands.h"
 #include "config/presets.h"
 #include "config/project.h"
@@ -87,6 +91,33 @@ int runConfigPresets(bool json) {
 
 int runConfigDocs(Reporter& reporter, const std::string& outFile) {
   return writeOutput(reporter, config::markdownReference(), outFile);
+}
+
+void addConfigCommands(CLI::App& app, Commands& commands) {
+  CLI::App* config = app.add_subcommand("config", "Project files: check, defaults, presets, docs");
+  config->require_subcommand(1);
+
+  auto checkFile = std::make_shared<std::string>();
+  CLI::App* check = config->add_subcommand("check", "Check a project file and report every problem in it");
+  check->add_option("FILE", *checkFile, "Project file (.toml)")->required();
+  commands.push_back({check, [checkFile](Reporter& r) { return runConfigCheck(r, *checkFile); }});
+
+  auto out = std::make_shared<std::string>(), preset = std::make_shared<std::string>();
+  CLI::App* defaults = config->add_subcommand("defaults", "Print a complete project file with every default");
+  defaults->add_option("--out", *out, "Write to this file instead of stdout");
+  defaults->add_option("--preset", *preset, "Start from a preset's training settings (sdtrain config presets lists them)");
+  commands.push_back({defaults, [out, preset](Reporter& r) { return runConfigDefaults(r, *out, *preset); }});
+
+  auto json = std::make_shared<bool>(false);
+  CLI::App* presets =
+      config->add_subcommand("presets", "List the presets: LoRA and full fine-tunes tuned for 8, 12 and 24 GB cards");
+  presets->add_flag("--json", *json, "As one JSON array");
+  commands.push_back({presets, [json](Reporter&) { return runConfigPresets(*json); }});
+
+  auto docsOut = std::make_shared<std::string>();
+  CLI::App* docs = config->add_subcommand("docs", "Print the Markdown reference of every project setting");
+  docs->add_option("--out", *docsOut, "Write to this file instead of stdout");
+  commands.push_back({docs, [docsOut](Reporter& r) { return runConfigDocs(r, *docsOut); }});
 }
 
 }  // namespace sds::cli

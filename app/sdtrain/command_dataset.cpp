@@ -10,6 +10,10 @@
 #include <map>
 #include <sstream>
 
+#include <CLI/CLI.hpp>
+
+#include <memory>
+
 #include "commands.h"
 #include "config/project.h"
 #include "data/buckets.h"
@@ -314,6 +318,56 @@ int runDatasetCheck(Reporter& reporter, const DatasetCheckOptions& options) {
   }
   if (reporter.mode() == Reporter::Mode::Jsonl) reporter.emit(protocol::StateEvent{"finished", "dataset checked"});
   return kExitOk;
+}
+
+void addDatasetCommands(CLI::App& app, Commands& commands) {
+  CLI::App* dataset = app.add_subcommand("dataset", "Datasets: check");
+  dataset->require_subcommand(1);
+  // Options left unset come from the project or the defaults, so each is read only when given.
+  struct Given {
+    DatasetCheckOptions options;
+    std::string captionExtension, defaultCaption;
+    int minSize = 0, resolution = 0, minBucket = 0, maxBucket = 0;
+  };
+  auto g = std::make_shared<Given>();
+  CLI::App* check = dataset->add_subcommand(
+      "check", "Scan a dataset as training would and report its images, concepts, buckets and every problem");
+  check->add_option("PATH", g->options.path,
+                    "A folder of images, a .tar shard or a shard pattern like shards/shard-{000..099}.tar");
+  check->add_option("--project", g->options.project,
+                    "Take the dataset and resolution settings from this project file (.toml); "
+                    "options given here override them");
+  check->add_flag("--json", g->options.json, "Print the report as one JSON object");
+  check->add_option("--examples", g->options.examples, "Files listed per kind of issue (0: all)")->capture_default_str();
+  CLI::Option* captionExtension =
+      check->add_option("--caption-extension", g->captionExtension, "Caption file extension (default .txt)");
+  CLI::Option* defaultCaption = check->add_option(
+      "--default-caption", g->defaultCaption, "Caption for images without a caption file (default: none, reported)");
+  CLI::Option* minSize =
+      check->add_option("--min-size", g->minSize, "Images with a shorter side below this many pixels are skipped (default 256)")
+          ->check(CLI::Range(1, 65536));
+  CLI::Option* resolution = check->add_option("--resolution", g->resolution, "Training resolution for the buckets (default 512)")
+                                ->check(CLI::Range(64, 8192));
+  CLI::Option* minBucket =
+      check->add_option("--min-bucket", g->minBucket, "Shortest bucket side (default 256)")->check(CLI::Range(64, 8192));
+  CLI::Option* maxBucket =
+      check->add_option("--max-bucket", g->maxBucket, "Longest bucket side (default 1024)")->check(CLI::Range(64, 8192));
+  check->add_option("--filter", g->options.filters,
+                    "WebDataset json filter such as \"original_width >= 512\" (repeatable)");
+  commands.push_back({check, [=](Reporter& r) {
+                        DatasetCheckOptions& o = g->options;
+                        if (o.path.empty() && o.project.empty()) {
+                          r.fail("dataset check needs a PATH or --project FILE", "sdtrain dataset check --help lists the options");
+                          return kExitUsage;
+                        }
+                        if (captionExtension->count()) o.captionExtension = g->captionExtension;
+                        if (defaultCaption->count()) o.defaultCaption = g->defaultCaption;
+                        if (minSize->count()) o.minSize = g->minSize;
+                        if (resolution->count()) o.resolution = g->resolution;
+                        if (minBucket->count()) o.minBucket = g->minBucket;
+                        if (maxBucket->count()) o.maxBucket = g->maxBucket;
+                        return runDatasetCheck(r, o);
+                      }});
 }
 
 }  // namespace sds::cli

@@ -4,6 +4,10 @@
 
 #include <filesystem>
 
+#include <CLI/CLI.hpp>
+
+#include <memory>
+
 #include "commands.h"
 #include "embedded.h"
 #include "exit_codes.h"
@@ -50,6 +54,16 @@ int runDemo(Reporter& reporter, const std::string& outDir, std::int64_t maxSteps
   const fs::path samples = folder / "output" / "samples";
   reporter.say("Samples: " + samples.string());
   return kExitOk;
+}
+
+void addDemoCommand(CLI::App& app, Commands& commands) {
+  auto out = std::make_shared<std::string>("sdstudio-demo");
+  auto maxSteps = std::make_shared<std::int64_t>(0);
+  CLI::App* demo = app.add_subcommand("demo", "Train the built-in demo model on generated images of shapes");
+  demo->add_option("--out", *out, "Folder for the demo project and its results")->capture_default_str();
+  demo->add_option("--max-steps", *maxSteps, "Shorten both training phases to this many steps (a quick look)")
+      ->check(CLI::PositiveNumber);
+  commands.push_back({demo, [out, maxSteps](Reporter& r) { return runDemo(r, *out, *maxSteps); }});
 }
 
 }  // namespace sds::cli

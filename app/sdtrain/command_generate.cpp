@@ -291,7 +291,9 @@ int generate(Reporter& reporter, const GenerateOptions& o) {
 
 }  // namespace
 
-CLI::App* addGenerateCommand(CLI::App& app, GenerateOptions& options) {
+void addGenerateCommand(CLI::App& app, Commands& commands) {
+  auto given = std::make_shared<GenerateOptions>();
+  GenerateOptions& options = *given;
   CLI::App* generate = app.add_subcommand("generate", "Text to image: generate PNG images from a model and a prompt");
   generate->add_option("--model", options.model, "A diffusers model folder or a single-file .safetensors checkpoint")
       ->required();
@@ -334,7 +336,7 @@ CLI::App* addGenerateCommand(CLI::App& app, GenerateOptions& options) {
   generate->add_option("--save-raw", options.saveRaw,
                        "Also write the images as float32 [batch, H, W, 3] in [0, 1] (tensor \"image\") to this "
                        "safetensors file");
-  return generate;
+  commands.push_back({generate, [given](Reporter& r) { return runGenerate(r, *given); }});
 }
 
 int runGenerate(Reporter& reporter, const GenerateOptions& given) {

@@ -8,6 +8,10 @@
 #include <cstdio>
 #include <iostream>
 
+#include <CLI/CLI.hpp>
+
+#include <memory>
+
 #include "commands.h"
 #include "exit_codes.h"
 #include "models/model_inspect.h"
@@ -48,6 +52,17 @@ int runModelInfo(Reporter& reporter, const std::string& path, bool json) {
   reporter.say("  native resolution: " + std::to_string(summary.resolution) + " px");
   reporter.say("  UNet: " + std::string(parameters) + " parameters, stored as " + summary.weightsDtype);
   return kExitOk;
+}
+
+void addModelCommands(CLI::App& app, Commands& commands) {
+  CLI::App* model = app.add_subcommand("model", "Models: info");
+  model->require_subcommand(1);
+  auto path = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  CLI::App* info = model->add_subcommand("info", "Say what a model is (family, prediction type, size) without loading it");
+  info->add_option("PATH", *path, "A diffusers folder or a .safetensors checkpoint")->required();
+  info->add_flag("--json", *json, "As one JSON object");
+  commands.push_back({info, [path, json](Reporter& r) { return runModelInfo(r, *path, *json); }});
 }
 
 }  // namespace sds::cli

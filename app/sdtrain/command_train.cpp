@@ -9,6 +9,10 @@
 #include <mutex>
 #include <sstream>
 
+#include <CLI/CLI.hpp>
+
+#include <memory>
+
 #include "commands.h"
 #include "config/project.h"
 #include "exit_codes.h"
@@ -142,6 +146,17 @@ int runTrain(Reporter& reporter, const TrainOptions& options) {
       return kExitFailure;
   }
   return kExitFailure;
+}
+
+void addTrainCommand(CLI::App& app, Commands& commands) {
+  auto options = std::make_shared<TrainOptions>();
+  CLI::App* train = app.add_subcommand("train", "Train as a project file says (docs/training.md)");
+  train->add_option("project", options->project, "The project file (.toml)")->required();
+  train->add_option("--resume", options->resume,
+                    "Continue from a checkpoint folder, or latest for the run's newest checkpoint");
+  train->add_option("--max-steps", options->maxSteps, "Train for this many steps instead")->check(CLI::PositiveNumber);
+  train->add_option("--output", options->outputDirectory, "Run folder instead of output.directory");
+  commands.push_back({train, [options](Reporter& r) { return runTrain(r, *options); }});
 }
 
 }  // namespace sds::cli

@@ -1,8 +1,11 @@
 #pragma once
-// The sdtrain subcommands. Each returns a process exit code (exit_codes.h).
+// The sdtrain subcommands. Each command_*.cpp registers its own (add…Command) with how to run it;
+// runs return a process exit code (exit_codes.h).
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +22,21 @@ struct Preset;
 }
 
 namespace sds::cli {
+
+// A subcommand as registered, and what runs it once the command line named it.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int(Reporter&)> run;
+};
+using Commands = std::vector<Command>;
+
+void addConfigCommands(CLI::App& app, Commands& commands);   // config check | defaults | presets | docs
+void addDatasetCommands(CLI::App& app, Commands& commands);  // dataset check
+void addDemoCommand(CLI::App& app, Commands& commands);
+void addTrainCommand(CLI::App& app, Commands& commands);
+void addModelCommands(CLI::App& app, Commands& commands);    // model info
+void addBenchCommand(CLI::App& app, Commands& commands);
+void addGenerateCommand(CLI::App& app, Commands& commands);
 
 int runConfigCheck(Reporter& reporter, const std::string& file);
 int runConfigDefaults(Reporter& reporter, const std::string& outFile, const std::string& preset = {});
@@ -65,8 +83,6 @@ struct GenerateOptions {
   std::string initLatents;
   std::string saveRaw;
 };
-// Adds `generate` and its options to the command line, filling `options` when parsed.
-CLI::App* addGenerateCommand(CLI::App& app, GenerateOptions& options);
 int runGenerate(Reporter& reporter, const GenerateOptions& options);
 // sdtrain dataset check: unset options come from the project file (--project) or the schema defaults.
 struct DatasetCheckOptions {
