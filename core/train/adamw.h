@@ -14,14 +14,9 @@
 #include <string>
 #include <vector>
 
-namespace sds::train {
+#include "train/adamw_options.h"
 
-struct AdamWOptions {
-  double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weightDecay = 1e-2;
-  bool eightBit = false;
-  // false: always the per-tensor ATen path, which the fused kernels are checked against.
-  bool fusedKernels = true;
-};
+namespace sds::train {
 
 // Block-wise 8-bit storage of one moment tensor, exposed for tests.
 struct QuantizedMoment {

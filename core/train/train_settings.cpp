@@ -75,19 +75,20 @@ TrainSettings trainSettingsFrom(const config::Project& p, const std::string& pro
   s.randomCrop = p.getBool("resolution.random_crop");
   s.flip = p.getBool("resolution.flip");
 
-  s.optimizer = p.getString("optimizer.type");
-  s.learningRate = p.getFloat("optimizer.learning_rate");
+  s.adamw.eightBit = p.getString("optimizer.type") == "adamw8bit";
+  s.adamw.beta1 = p.getFloat("optimizer.beta1");
+  s.adamw.beta2 = p.getFloat("optimizer.beta2");
+  s.adamw.weightDecay = p.getFloat("optimizer.weight_decay");
+  s.adamw.epsilon = p.getFloat("optimizer.epsilon");
   s.textEncoderLearningRate = p.getFloat("optimizer.text_encoder_learning_rate");
-  s.beta1 = p.getFloat("optimizer.beta1");
-  s.beta2 = p.getFloat("optimizer.beta2");
-  s.weightDecay = p.getFloat("optimizer.weight_decay");
-  s.epsilon = p.getFloat("optimizer.epsilon");
 
-  s.lrSchedule = p.getString("lr_schedule.type");
-  s.warmupSteps = p.getInt("lr_schedule.warmup_steps");
-  s.cycles = static_cast<int>(p.getInt("lr_schedule.cycles"));
-  s.power = p.getFloat("lr_schedule.power");
-  s.endLearningRate = p.getFloat("lr_schedule.end_learning_rate");
+  s.lrSchedule.type = p.getString("lr_schedule.type");
+  s.lrSchedule.learningRate = p.getFloat("optimizer.learning_rate");
+  s.lrSchedule.warmupSteps = p.getInt("lr_schedule.warmup_steps");
+  s.lrSchedule.totalSteps = s.maxSteps;
+  s.lrSchedule.cycles = static_cast<int>(p.getInt("lr_schedule.cycles"));
+  s.lrSchedule.power = p.getFloat("lr_schedule.power");
+  s.lrSchedule.endLearningRate = p.getFloat("lr_schedule.end_learning_rate");
 
   s.ema = p.getBool("ema.enabled");
   s.emaDecay = p.getFloat("ema.decay");

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "train/adamw_options.h"
+#include "train/lr_schedule.h"
 #include "train/run_layout.h"
 
 namespace sds::config {
@@ -72,18 +74,11 @@ struct TrainSettings {
   bool randomCrop = false;
   bool flip = false;
 
-  // optimizer
-  std::string optimizer;  // adamw, adamw8bit
-  double learningRate = 1e-5;
-  double textEncoderLearningRate = 0;  // 0: learningRate
-  double beta1 = 0.9, beta2 = 0.999, weightDecay = 0.01, epsilon = 1e-8;
-
-  // lr_schedule
-  std::string lrSchedule;
-  std::int64_t warmupSteps = 0;
-  int cycles = 1;
-  double power = 1.0;
-  double endLearningRate = 1e-7;
+  // optimizer and lr_schedule, as the components take them (the peak learning rate is
+  // lrSchedule.learningRate, over lrSchedule.totalSteps = maxSteps)
+  AdamWOptions adamw;
+  double textEncoderLearningRate = 0;  // 0: the same as the UNet's
+  LrScheduleOptions lrSchedule;
 
   // ema
   bool ema = false;

@@ -77,7 +77,7 @@ bool isOutOfMemory(const std::exception& e) {
 // may change between sessions.
 std::string runIdentity(const TrainSettings& s) {
   std::string id = "method=" + s.method + ";model=" + (s.fromScratch ? "scratch:" + s.architecture : s.modelPath) +
-                   ";optimizer=" + s.optimizer + ";train_unet=" + std::to_string(s.trainUnet) +
+                   ";optimizer=" + (s.adamw.eightBit ? "adamw8bit" : "adamw") + ";train_unet=" + std::to_string(s.trainUnet) +
                    ";train_text_encoder=" + std::to_string(s.trainTextEncoder) + ";ema=" + std::to_string(s.ema);
   if (s.method == "lora") {
     id += ";lora_rank=" + std::to_string(s.loraRank) + ";lora_targets=";
@@ -107,7 +107,7 @@ class Run {
   double microStep(const data::TrainingBatch& batch, int micro);
   at::Tensor latentsOf(const data::TrainingBatch& batch);
   models::UNetConditioning conditioningOf(const data::TrainingBatch& batch);
-  double gradientStep();
+  double gradientStep(double lr);
   double validationLoss();
   void sample();
   std::string saveCheckpoint();
@@ -183,28 +183,18 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   objective_.timestepMin = s_.timestepMin;
   objective_.timestepMax = std::min(s_.timestepMax, schedule_->numTrainTimesteps() - 1);
 
-  AdamWOptions adamw;
-  adamw.beta1 = s_.beta1, adamw.beta2 = s_.beta2, adamw.epsilon = s_.epsilon, adamw.weightDecay = s_.weightDecay;
-  adamw.eightBit = s_.optimizer == "adamw8bit";
   std::int64_t trainable = 0;
   for (const TrainableGroup& g : groups_) {
-    optimizers_.push_back(std::make_unique<AdamW>(g.parameters, adamw));
+    optimizers_.push_back(std::make_unique<AdamW>(g.parameters, s_.adamw));
     for (const auto& p : g.parameters) trainable += p.second.numel();
   }
   std::size_t stateBytes = 0;
   for (const auto& o : optimizers_) stateBytes += o->stateBytes();
   log::info(c10::str("training ", trainable, " parameters (", s_.method, ") on ", placement_.device, " in ",
-                     placement_.dtype, "; optimizer state ", stateBytes / 1048576.0, " MiB (", s_.optimizer, ")"));
+                     placement_.dtype, "; optimizer state ", stateBytes / 1048576.0, " MiB (",
+                     s_.adamw.eightBit ? "adamw8bit" : "adamw", ")"));
 
-  LrScheduleOptions lr;
-  lr.type = s_.lrSchedule;
-  lr.learningRate = s_.learningRate;
-  lr.warmupSteps = s_.warmupSteps;
-  lr.totalSteps = s_.maxSteps;
-  lr.cycles = s_.cycles;
-  lr.power = s_.power;
-  lr.endLearningRate = s_.endLearningRate;
-  lr_ = std::make_unique<LrSchedule>(lr);
+  lr_ = std::make_unique<LrSchedule>(s_.lrSchedule);
   if (s_.ema) {
     NamedParameters all;
     for (const TrainableGroup& g : groups_) all.insert(all.end(), g.parameters.begin(), g.parameters.end());
@@ -360,8 +350,9 @@ double Run::microStep(const data::TrainingBatch& batch, int micro) {
   return value / s_.gradientAccumulation;
 }
 
-// Synchronises, unscales, clips and applies the accumulated gradients. Returns the gradient norm.
-double Run::gradientStep() {
+// Synchronises, unscales, clips and applies the accumulated gradients at learning rate `lr`. Returns
+// the gradient norm.
+double Run::gradientStep(double lr) {
   std::vector<at::Tensor> gradients;
   for (const TrainableGroup& g : groups_)
     for (const auto& item : g.parameters)
@@ -369,11 +360,10 @@ double Run::gradientStep() {
   sync_.average(gradients);
   const bool finite = scaler_->unscale(gradients);
   const double norm = clipGradientNorm(gradients, s_.maxGradNorm, finite);
-  const double lr = lr_->at(progress_.step);
   if (finite) {
     for (std::size_t i = 0; i < groups_.size(); ++i) {
       const bool text = groups_[i].textEncoder && s_.textEncoderLearningRate > 0;
-      optimizers_[i]->step(text ? lr * s_.textEncoderLearningRate / s_.learningRate : lr);
+      optimizers_[i]->step(text ? lr * s_.textEncoderLearningRate / s_.lrSchedule.learningRate : lr);
     }
     if (ema_ && (progress_.step + 1) % s_.emaUpdateEvery == 0) ema_->update();
   } else {
@@ -464,8 +454,8 @@ void Run::trainLoop() {
     for (auto& o : optimizers_) o->zeroGrad();
     double loss = 0;
     for (int micro = 0; micro < s_.gradientAccumulation; ++micro) loss += microStep(stream_->next(), micro);
-    const double gradNorm = gradientStep();
     const double lr = lr_->at(progress_.step);
+    const double gradNorm = gradientStep(lr);
     ++progress_.step;
     progress_.imagesSeen += imagesPerStep;
     progress_.lossSmoothed = progress_.step == 1 ? loss : 0.95 * progress_.lossSmoothed + 0.05 * loss;
