@@ -23,6 +23,7 @@
 #include "io/safetensors.h"
 #include "models/io/torch_tensors.h"
 #include "models/lora_files.h"
+#include "runtime/device.h"
 #include "runtime/precision.h"
 #include "models/model_loader.h"
 #include "runtime/versions.h"
@@ -56,19 +57,6 @@ std::string numberText(double value) {
   std::ostringstream out;
   out << value;
   return out.str();
-}
-
-// The device, or a refusal when this build or machine has none of that kind.
-c10::Device pickDevice(const std::string& name) {
-  if (name == "cpu") return c10::Device(c10::kCPU);
-  if (!at::hasCUDA())
-    throw Refusal{kExitInvalidInput,
-                  "--device cuda: this sdtrain's LibTorch " + std::string(TORCH_VERSION) + " has no CUDA support",
-                  "use --device cpu, or a build of SD Studio against a CUDA-enabled LibTorch"};
-  if (!torch::cuda::is_available() || torch::cuda::device_count() == 0)
-    throw Refusal{kExitInvalidInput, "--device cuda: no CUDA GPU was found on this machine",
-                  "check the driver with nvidia-smi, or use --device cpu"};
-  return c10::Device(c10::kCUDA, 0);
 }
 
 // Refuses an output file whose folder does not exist or cannot be written, before any work is done.
@@ -163,7 +151,12 @@ int generate(Reporter& reporter, const GenerateOptions& o) {
   checkWritable("--out", o.out);
   if (!o.saveRaw.empty()) checkWritable("--save-raw", o.saveRaw);
 
-  const c10::Device device = pickDevice(o.device);
+  c10::Device device(c10::kCPU);
+  try {
+    device = runtime::resolveDevice(o.device, "--device " + o.device);
+  } catch (const runtime::DeviceUnavailable& e) {
+    throw Refusal{kExitInvalidInput, e.what(), e.hint};
+  }
   const c10::ScalarType dtype = runtime::scalarTypeOf(o.dtype).value_or(c10::kFloat);  // the option is checked
   if (device.is_cpu() && !runtime::cpuSupports(dtype)) {
     if (dtype == torch::kFloat16)

@@ -13,6 +13,7 @@
 #include "models/unet_flops.h"
 #include "runtime/gpu_memory.h"
 #include "runtime/gpu_tuning.h"
+#include "runtime/device.h"
 #include "runtime/precision.h"
 #include "runtime/kernel_profile.h"
 #include "train/adamw.h"
@@ -60,15 +61,19 @@ BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& o, const std::funct
     if (progress) progress(line);
   };
   const Architecture arch = architectureOf(o.model);
-  const bool cuda = o.device == "cuda";
-  if (!cuda && o.device != "cpu") throw std::invalid_argument("bench --device \"" + o.device + "\": expected cuda or cpu");
-  if (cuda && !torch::cuda::is_available()) throw std::invalid_argument("bench --device cuda: no CUDA GPU is available to this build");
+  if (o.device != "cuda" && o.device != "cpu") throw std::invalid_argument("bench --device \"" + o.device + "\": expected cuda or cpu");
+  c10::Device device(c10::kCPU);
+  try {
+    device = runtime::resolveDevice(o.device, "bench --device " + o.device);
+  } catch (const runtime::DeviceUnavailable& e) {
+    throw std::invalid_argument(std::string(e.what()) + "; " + e.hint);
+  }
+  const bool cuda = device.is_cuda();
   if (o.batch < 1 || o.steps < 1 || o.warmupSteps < 0) throw std::invalid_argument("bench: --batch and --steps must be positive");
   if (o.attention != "sdpa" && o.attention != "torch-sdpa" && o.attention != "math")
     throw std::invalid_argument("bench --attention \"" + o.attention + "\" is not known; expected sdpa, torch-sdpa or math");
   if (o.optimizer != "adamw" && o.optimizer != "adamw8bit")
     throw std::invalid_argument("bench --optimizer \"" + o.optimizer + "\" is not known; expected adamw or adamw8bit");
-  const c10::Device device = cuda ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
   runtime::applyGpuTrainingSettings(device, o.cudnnAutotune);
   const c10::ScalarType dtype = dtypeOf(o.precision, cuda);
   models::setAttentionImplementation(o.attention == "sdpa"         ? models::AttentionImplementation::Fused

@@ -7,6 +7,7 @@
 #include "models/lora.h"
 #include "models/model_loader.h"
 #include "models/scratch_model.h"
+#include "runtime/device.h"
 #include "runtime/precision.h"
 #include "util/log.h"
 
@@ -14,10 +15,12 @@ namespace sds::train {
 
 Placement choosePlacement(const TrainSettings& s) {
   Placement p;
-  const bool cuda = s.device == "cuda" || (s.device == "auto" && torch::cuda::is_available());
-  if (cuda && !torch::cuda::is_available())
-    throw std::runtime_error("training.device is \"cuda\" but no CUDA GPU is available to this build");
-  p.device = cuda ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+  try {
+    p.device = runtime::resolveDevice(s.device, "training.device = \"" + s.device + "\"");
+  } catch (const runtime::DeviceUnavailable& e) {
+    throw std::runtime_error(std::string(e.what()) + "; " + e.hint);
+  }
+  const bool cuda = p.device.is_cuda();
   if (!cuda) {
     if (s.precision != "fp32")
       log::info("training on the CPU in fp32 (training.precision = \"" + s.precision + "\" applies to GPUs)");
