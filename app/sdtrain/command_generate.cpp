@@ -22,10 +22,10 @@
 #include "image/png_writer.h"
 #include "io/safetensors.h"
 #include "models/io/torch_tensors.h"
-#include "models/lora_files.h"
+#include "models/io/lora_files.h"
 #include "runtime/device.h"
 #include "runtime/precision.h"
-#include "models/model_loader.h"
+#include "models/io/model_loader.h"
 #include "runtime/versions.h"
 #include "util/log.h"
 

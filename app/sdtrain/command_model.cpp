@@ -14,7 +14,7 @@
 
 #include "commands.h"
 #include "exit_codes.h"
-#include "models/model_inspect.h"
+#include "models/io/model_inspect.h"
 
 namespace sds::cli {
 

@@ -157,7 +157,7 @@ std::string clipTextParameterName(const std::string& fileKey) {
 }  // namespace sds::models
 
 #include "models/io/component_weights.h"
-#include "models/weights.h"
+#include "models/io/weights.h"
 
 namespace sds::models {
 

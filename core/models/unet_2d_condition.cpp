@@ -5,7 +5,7 @@
 #include "models/io/component_weights.h"
 #include "io/json_config.h"
 #include "models/unet_blocks.h"
-#include "models/weights.h"
+#include "models/io/weights.h"
 
 namespace sds::models {
 namespace {

@@ -4,9 +4,9 @@
 
 #include <filesystem>
 
-#include "models/diffusers_writer.h"
-#include "models/lora_files.h"
-#include "models/single_file_model.h"
+#include "models/io/diffusers_writer.h"
+#include "models/io/lora_files.h"
+#include "models/io/single_file_model.h"
 #include "runtime/precision.h"
 #include "train/batch_stream.h"
 #include "util/log.h"

@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "models/lora.h"
-#include "models/model_loader.h"
+#include "models/io/model_loader.h"
 #include "models/scratch_model.h"
 #include "runtime/device.h"
 #include "runtime/precision.h"

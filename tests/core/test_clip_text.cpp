@@ -10,7 +10,7 @@
 #include "io/config_error.h"
 #include "models/io/torch_tensors.h"
 #include "models/clip_text_model.h"
-#include "models/weights.h"
+#include "models/io/weights.h"
 
 using namespace sds;
 using namespace sds::models;

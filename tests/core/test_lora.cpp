@@ -9,10 +9,10 @@
 
 #include "models/clip_text_model.h"
 #include "models/lora.h"
-#include "models/lora_files.h"
+#include "models/io/lora_files.h"
 #include "io/safetensors.h"
 #include "models/io/torch_tensors.h"
-#include "models/weights.h"
+#include "models/io/weights.h"
 #include "models/unet_2d_condition.h"
 
 using namespace sds::models;

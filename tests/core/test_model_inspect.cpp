@@ -10,8 +10,8 @@
 #include <QtTest>
 
 #include "fixtures.h"
-#include "models/model_inspect.h"
-#include "models/diffusers_writer.h"
+#include "models/io/model_inspect.h"
+#include "models/io/diffusers_writer.h"
 #include "models/scratch_model.h"
 
 using namespace sds;

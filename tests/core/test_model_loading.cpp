@@ -15,7 +15,7 @@
 #include "tensor_compare.h"
 #include "test_files.h"
 #include "models/io/torch_tensors.h"
-#include "models/model_loader.h"
+#include "models/io/model_loader.h"
 
 using namespace sds;
 

@@ -10,7 +10,7 @@
 #include "tensor_compare.h"
 #include "diffusion/noise_schedule.h"
 #include "models/io/torch_tensors.h"
-#include "models/model_loader.h"
+#include "models/io/model_loader.h"
 #include "train/adamw.h"
 
 using namespace sds;

@@ -20,8 +20,8 @@
 #include "io/safetensors.h"
 #include "models/io/torch_tensors.h"
 #include "models/lora.h"
-#include "models/lora_files.h"
-#include "models/model_loader.h"
+#include "models/io/lora_files.h"
+#include "models/io/model_loader.h"
 
 using namespace sds;
 

@@ -1,4 +1,4 @@
-#include "models/model_inspect.h"
+#include "models/io/model_inspect.h"
 
 #include <filesystem>
 
@@ -6,8 +6,8 @@
 #include "io/config_error.h"
 #include "io/safetensors.h"
 #include "models/io/torch_tensors.h"
-#include "models/ldm_configs.h"
-#include "models/ldm_names.h"
+#include "models/io/ldm_configs.h"
+#include "models/io/ldm_names.h"
 
 namespace sds::models {
 namespace {

@@ -1,4 +1,4 @@
-#include "models/ldm_names.h"
+#include "models/io/ldm_names.h"
 
 #include <stdexcept>
 #include <utility>

@@ -1,4 +1,4 @@
-#include "models/diffusers_writer.h"
+#include "models/io/diffusers_writer.h"
 
 #include <torch/torch.h>
 

@@ -6,8 +6,8 @@
 #include <map>
 
 #include "models/io/torch_tensors.h"
-#include "models/ldm_names.h"
-#include "models/single_file_model.h"
+#include "models/io/ldm_names.h"
+#include "models/io/single_file_model.h"
 
 namespace sds::models {
 namespace {

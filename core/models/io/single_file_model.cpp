@@ -1,4 +1,4 @@
-#include "models/single_file_model.h"
+#include "models/io/single_file_model.h"
 #include "text/builtin_tokenizer.h"
 
 #include <torch/torch.h>
@@ -11,9 +11,9 @@
 #include "io/config_error.h"
 #include "io/safetensors.h"
 #include "models/io/torch_tensors.h"
-#include "models/ldm_configs.h"
-#include "models/ldm_names.h"
-#include "models/weights.h"
+#include "models/io/ldm_configs.h"
+#include "models/io/ldm_names.h"
+#include "models/io/weights.h"
 #include "util/log.h"
 
 namespace sds::models {

@@ -1,11 +1,11 @@
-#include "models/ldm_configs.h"
+#include "models/io/ldm_configs.h"
 
 #include <torch/torch.h>
 
 #include <set>
 
 #include "io/config_error.h"
-#include "models/ldm_names.h"
+#include "models/io/ldm_names.h"
 
 namespace sds::models::ldm {
 namespace {

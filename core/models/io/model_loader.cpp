@@ -1,4 +1,4 @@
-#include "models/model_loader.h"
+#include "models/io/model_loader.h"
 
 #include <torch/torch.h>
 
@@ -7,7 +7,7 @@
 #include "io/config_error.h"
 #include "io/safetensors.h"
 #include "models/autoencoder_kl.h"
-#include "models/single_file_model.h"
+#include "models/io/single_file_model.h"
 
 namespace sds::models {
 

@@ -1,4 +1,4 @@
-#include "models/lora_files.h"
+#include "models/io/lora_files.h"
 
 #include <torch/torch.h>
 
@@ -9,9 +9,9 @@
 
 #include "io/safetensors.h"
 #include "models/io/torch_tensors.h"
-#include "models/ldm_names.h"
+#include "models/io/ldm_names.h"
 #include "models/lora.h"
-#include "models/weights.h"
+#include "models/io/weights.h"
 
 namespace sds::models {
 namespace {
