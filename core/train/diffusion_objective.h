@@ -9,15 +9,9 @@
 #include <string>
 
 #include "diffusion/noise_schedule.h"
+#include "train/objective_options.h"
 
 namespace sds::train {
-
-struct ObjectiveOptions {
-  std::string predictionType = "epsilon";  // epsilon, v_prediction
-  double noiseOffset = 0;   // scale of per-channel constant noise added to the Gaussian noise
-  double minSnrGamma = 0;   // 0: plain MSE
-  int timestepMin = 0, timestepMax = 999;  // inclusive
-};
 
 struct NoisedBatch {
   at::Tensor noisy;      // the UNet's input

@@ -54,8 +54,8 @@ std::vector<WrittenSample> writeSamples(models::StableDiffusionModel& model, con
     p.steps = s.sampleSteps;
     p.guidance = s.guidance;
     p.sampler = s.sampler;
-    p.width = s.sampleWidth > 0 ? s.sampleWidth : s.resolution;
-    p.height = s.sampleHeight > 0 ? s.sampleHeight : s.resolution;
+    p.width = s.sampleWidth > 0 ? s.sampleWidth : s.plan.buckets.resolution;
+    p.height = s.sampleHeight > 0 ? s.sampleHeight : s.plan.buckets.resolution;
     p.seed = s.sampleSeed;
     const at::Tensor image = pipelines::txt2img(model, p)[0];
 

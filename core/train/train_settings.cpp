@@ -41,11 +41,11 @@ TrainSettings trainSettingsFrom(const config::Project& p, const std::string& pro
   s.trainUnet = p.getBool("training.train_unet");
   s.trainTextEncoder = p.getBool("training.train_text_encoder");
   s.maxGradNorm = p.getFloat("training.max_grad_norm");
-  s.noiseOffset = p.getFloat("training.noise_offset");
-  s.minSnrGamma = p.getFloat("training.min_snr_gamma");
+  s.objective.noiseOffset = p.getFloat("training.noise_offset");
+  s.objective.minSnrGamma = p.getFloat("training.min_snr_gamma");
   s.zeroTerminalSnr = p.getBool("training.zero_terminal_snr");
-  s.timestepMin = static_cast<int>(p.getInt("training.timestep_min"));
-  s.timestepMax = static_cast<int>(p.getInt("training.timestep_max"));
+  s.objective.timestepMin = static_cast<int>(p.getInt("training.timestep_min"));
+  s.objective.timestepMax = static_cast<int>(p.getInt("training.timestep_max"));
   s.vaeKlWeight = p.getFloat("training.vae_kl_weight");
 
   s.loraRank = static_cast<int>(p.getInt("lora.rank"));
@@ -53,27 +53,20 @@ TrainSettings trainSettingsFrom(const config::Project& p, const std::string& pro
   s.loraDropout = p.getFloat("lora.dropout");
   s.loraTargets = p.getList("lora.target_modules");
 
-  s.datasetPath = resolve(p.getString("dataset.path"), base);
-  s.datasetKind = p.getString("dataset.kind");
+  s.data = data::datasetSettings(p, base.string());
+  s.generatedShapes = p.getString("dataset.kind") == "shapes";
   s.shapesCount = static_cast<int>(p.getInt("dataset.shapes_count"));
-  s.captionExtension = p.getString("dataset.caption_extension");
-  s.defaultCaption = p.getString("dataset.default_caption");
-  s.repeats = static_cast<int>(p.getInt("dataset.repeats"));
-  s.shuffleTags = p.getBool("dataset.shuffle_tags");
-  s.keepTags = static_cast<int>(p.getInt("dataset.keep_tags"));
-  s.captionDropout = p.getFloat("dataset.caption_dropout");
-  s.minImageSize = static_cast<int>(p.getInt("dataset.min_image_size"));
-  s.filters = p.getList("dataset.filters");
   s.cacheLatents = p.getBool("dataset.cache_latents");
   s.cacheTextEmbeddings = p.getBool("dataset.cache_text_embeddings");
-  s.workers = static_cast<int>(p.getInt("dataset.workers"));
-
-  s.resolution = static_cast<int>(p.getInt("resolution.size"));
-  s.buckets = p.getBool("resolution.buckets");
-  s.minBucketSide = static_cast<int>(p.getInt("resolution.min_bucket_side"));
-  s.maxBucketSide = static_cast<int>(p.getInt("resolution.max_bucket_side"));
-  s.randomCrop = p.getBool("resolution.random_crop");
-  s.flip = p.getBool("resolution.flip");
+  s.plan.buckets = s.data.buckets;
+  s.plan.useBuckets = s.data.useBuckets;
+  s.plan.randomCrop = p.getBool("resolution.random_crop");
+  s.plan.flip = p.getBool("resolution.flip");
+  s.plan.shuffleTags = p.getBool("dataset.shuffle_tags");
+  s.plan.keepTags = static_cast<int>(p.getInt("dataset.keep_tags"));
+  s.plan.captionDropout = p.getFloat("dataset.caption_dropout");
+  s.plan.batchSize = static_cast<std::size_t>(s.batchSize);
+  s.plan.seed = s.seed;
 
   s.adamw.eightBit = p.getString("optimizer.type") == "adamw8bit";
   s.adamw.beta1 = p.getFloat("optimizer.beta1");

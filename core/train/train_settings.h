@@ -6,7 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "data/dataset_settings.h"
+#include "data/epoch_plan.h"
 #include "train/adamw_options.h"
+#include "train/objective_options.h"
 #include "train/lr_schedule.h"
 #include "train/run_layout.h"
 
@@ -39,10 +42,9 @@ struct TrainSettings {
   bool trainUnet = true;
   bool trainTextEncoder = false;
   double maxGradNorm = 1.0;
-  double noiseOffset = 0.0;
-  double minSnrGamma = 0.0;
   bool zeroTerminalSnr = false;
-  int timestepMin = 0, timestepMax = 999;
+  // noise offset, min-SNR γ and the timestep range; the prediction type comes from the model
+  ObjectiveOptions objective;
   double vaeKlWeight = 1e-6;
 
   // lora
@@ -51,28 +53,16 @@ struct TrainSettings {
   double loraDropout = 0;
   std::vector<std::string> loraTargets;
 
-  // dataset
-  std::string datasetPath;
-  std::string datasetKind;
+  // dataset and resolution: the scan's options and the buckets by the rule that `sdtrain dataset
+  // check` and the studio use (data/dataset_settings.h), and how epochs are planned from them
+  // (buckets, crops, flips, caption transforms, batch size, seed). The training resolution is
+  // plan.buckets.resolution.
+  data::DatasetSettings data;
+  data::PlanOptions plan;
+  bool generatedShapes = false;  // dataset.kind = "shapes": the demo's images are made first
   int shapesCount = 256;
-  std::string captionExtension;
-  std::string defaultCaption;
-  int repeats = 1;
-  bool shuffleTags = false;
-  int keepTags = 0;
-  double captionDropout = 0;
-  int minImageSize = 0;
-  std::vector<std::string> filters;
   bool cacheLatents = true;
   bool cacheTextEmbeddings = true;
-  int workers = 0;
-
-  // resolution
-  int resolution = 512;
-  bool buckets = true;
-  int minBucketSide = 256, maxBucketSide = 1024;
-  bool randomCrop = false;
-  bool flip = false;
 
   // optimizer and lr_schedule, as the components take them (the peak learning rate is
   // lrSchedule.learningRate, over lrSchedule.totalSteps = maxSteps)

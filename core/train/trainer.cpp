@@ -168,7 +168,7 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   state("loading", s_.fromScratch ? "creating a " + s_.architecture + " model" : "loading " + s_.modelPath);
   model_ = loadBaseModel(s_);
 
-  state("scanning", s_.datasetPath);
+  state("scanning", s_.data.dataset.path);
   data_ = loadTrainingData(s_, model_, [this](std::size_t done, std::size_t total) {
     emit(protocol::ProgressEvent{"scanning", static_cast<std::int64_t>(done), static_cast<std::int64_t>(total)});
   });
@@ -177,11 +177,9 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   runtime::applyGpuTrainingSettings(placement_.device);
   groups_ = prepareTraining(model_, s_);
   schedule_ = std::make_unique<diffusion::NoiseSchedule>(model_.scheduler);
+  objective_ = s_.objective;
   objective_.predictionType = model_.scheduler.predictionType;
-  objective_.noiseOffset = s_.noiseOffset;
-  objective_.minSnrGamma = s_.minSnrGamma;
-  objective_.timestepMin = s_.timestepMin;
-  objective_.timestepMax = std::min(s_.timestepMax, schedule_->numTrainTimesteps() - 1);
+  objective_.timestepMax = std::min(objective_.timestepMax, schedule_->numTrainTimesteps() - 1);
 
   std::int64_t trainable = 0;
   for (const TrainableGroup& g : groups_) {
@@ -209,7 +207,7 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
     latentCache_ = std::make_unique<data::LatentCache>(s_.cacheFolder() + "/latents", *model_.vae);
   }
   // Dropped captions are the empty caption, one more fixed text; shuffled tags make new texts each epoch.
-  if (s_.cacheTextEmbeddings && !s_.trainTextEncoder && !s_.shuffleTags && !vae)
+  if (s_.cacheTextEmbeddings && !s_.trainTextEncoder && !s_.plan.shuffleTags && !vae)
     textCache_ = std::make_unique<data::TextEmbeddingCache>(s_.cacheFolder() + "/text", model_);
 
   data::LoaderOptions loader;
@@ -403,8 +401,8 @@ void Run::sample() {
     result_.samples.push_back(w.path);
     if (board_) {
       const std::string png = readFile(w.path);
-      const int side = s_.sampleWidth > 0 ? s_.sampleWidth : s_.resolution;
-      const int height = s_.sampleHeight > 0 ? s_.sampleHeight : s_.resolution;
+      const int side = s_.sampleWidth > 0 ? s_.sampleWidth : s_.plan.buckets.resolution;
+      const int height = s_.sampleHeight > 0 ? s_.sampleHeight : s_.plan.buckets.resolution;
       board_->image("samples/" + w.prompt, std::vector<std::uint8_t>(png.begin(), png.end()), side, height,
                     progress_.step);
     }
@@ -565,7 +563,7 @@ TrainResult Run::run() {
 
 void Run::outOfMemory() {
   result_.message = c10::str("out of memory at step ", progress_.step + 1, " (batch size ", s_.batchSize, " at ",
-                             s_.resolution, " px)");
+                             s_.plan.buckets.resolution, " px)");
   result_.hint = "lower training.batch_size (raise gradient_accumulation to keep the effective batch), turn on "
                  "training.gradient_checkpointing, use optimizer.type = \"adamw8bit\" or method lora";
 }

@@ -50,30 +50,21 @@ void logIssues(const data::Dataset& dataset) {
 
 TrainingData loadTrainingData(const TrainSettings& s, const models::StableDiffusionModel& model,
                               const std::function<void(std::size_t, std::size_t)>& progress) {
-  if (s.datasetPath.empty()) throw std::runtime_error("dataset.path is empty: name the folder or shards to train on");
-  std::string kind = s.datasetKind;
-  if (kind == "shapes") {
+  const std::string& path = s.data.dataset.path;
+  if (path.empty()) throw std::runtime_error("dataset.path is empty: name the folder or shards to train on");
+  if (s.generatedShapes) {
     data::ShapesOptions shapes;
-    shapes.folder = s.datasetPath;
+    shapes.folder = path;
     shapes.count = s.shapesCount;
-    shapes.size = s.resolution;
+    shapes.size = s.plan.buckets.resolution;
     shapes.seed = s.seed;
     const data::ShapesResult made = data::generateShapesDataset(shapes);
     log::info((made.reused ? "using the generated shapes in " : "generated " + std::to_string(made.written) +
                                                                     " images of shapes in ") +
-              s.datasetPath);
-    kind = "folder";
+              path);
   }
-  data::DatasetOptions options;
-  options.path = s.datasetPath;
-  options.kind = kind;
-  options.captionExtension = s.captionExtension;
-  options.defaultCaption = s.defaultCaption;
-  options.repeats = s.repeats;
-  options.minImageSize = s.minImageSize;
-  options.filters = s.filters;
+  data::DatasetOptions options = s.data.dataset;
   if (model.tokenizer) options.tokenizer = &*model.tokenizer;
-  options.workers = s.workers;
   data::ScanCallbacks callbacks;
   callbacks.progress = progress;
 
@@ -81,32 +72,22 @@ TrainingData loadTrainingData(const TrainSettings& s, const models::StableDiffus
   d.train = data::scanDataset(options, callbacks);
   logIssues(d.train);
   if (d.train.samples.empty())
-    throw std::runtime_error(s.datasetPath + " holds no usable image (" + std::to_string(d.train.examined) +
-                             " examined); sdtrain dataset check " + s.datasetPath + " says why");
+    throw std::runtime_error(path + " holds no usable image (" + std::to_string(d.train.examined) +
+                             " examined); sdtrain dataset check " + path + " says why");
   d.validation = takeValidationSplit(d.train, s.validationSplit, s.seed);
   log::info(c10::str("dataset: ", d.train.samples.size(), " training images (", d.train.epochSize(),
                      " per epoch with repeats)", d.validation.samples.empty() ? "" : ", ",
                      d.validation.samples.empty() ? "" : std::to_string(d.validation.samples.size()) + " held out for validation"));
 
-  data::PlanOptions& p = d.plan;
-  p.buckets.resolution = s.resolution;
-  p.buckets.minSide = s.minBucketSide;
-  p.buckets.maxSide = s.maxBucketSide;
-  p.useBuckets = s.buckets;
-  p.randomCrop = s.randomCrop;
-  p.flip = s.flip;
-  p.shuffleTags = s.shuffleTags;
-  p.keepTags = s.keepTags;
-  p.captionDropout = s.captionDropout;
-  p.batchSize = static_cast<std::size_t>(s.batchSize);
-  p.seed = s.seed;
-  d.validationPlan = p;
+  d.plan = s.plan;
+  d.validationPlan = s.plan;
   d.validationPlan.randomCrop = false;
   d.validationPlan.flip = false;
   d.validationPlan.shuffleTags = false;
   d.validationPlan.captionDropout = 0;
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  d.workers = s.workers > 0 ? s.workers : static_cast<int>(std::min(cores, 8u));
+  const int workers = s.data.dataset.workers;
+  d.workers = workers > 0 ? workers : static_cast<int>(std::min(cores, 8u));
   return d;
 }
 
