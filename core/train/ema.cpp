@@ -7,12 +7,12 @@
 
 namespace sds::train {
 
-Ema::Ema(std::vector<std::pair<std::string, at::Tensor>> parameters, double decay, bool onCpu)
-    : parameters_(std::move(parameters)), decay_(decay) {
+Ema::Ema(std::vector<std::pair<std::string, at::Tensor>> parameters, const EmaOptions& options)
+    : parameters_(std::move(parameters)), decay_(options.decay) {
   torch::NoGradGuard noGrad;
   for (const auto& [name, p] : parameters_) {
     at::Tensor copy = p.detach().to(torch::kFloat32).clone();
-    shadow_.emplace(name, onCpu ? copy.cpu() : copy);
+    shadow_.emplace(name, options.onCpu ? copy.cpu() : copy);
   }
 }
 

@@ -10,11 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "train/ema_options.h"
+
 namespace sds::train {
 
 class Ema {
  public:
-  Ema(std::vector<std::pair<std::string, at::Tensor>> parameters, double decay, bool onCpu);
+  Ema(std::vector<std::pair<std::string, at::Tensor>> parameters, const EmaOptions& options);
 
   // The decay used by the n-th update (1-based).
   double decayAt(std::int64_t update) const;

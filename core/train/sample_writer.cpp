@@ -47,29 +47,29 @@ std::vector<WrittenSample> writeSamples(models::StableDiffusionModel& model, con
   EvalMode eval(model);
   torch::NoGradGuard noGrad;
   std::vector<WrittenSample> samples;
-  for (std::size_t i = 0; i < s.samplePrompts.size(); ++i) {
+  for (std::size_t i = 0; i < s.samples.prompts.size(); ++i) {
     pipelines::Txt2ImgParams p;
-    p.prompt = s.samplePrompts[i];
-    if (!s.negativePrompt.empty()) p.negativePrompt = s.negativePrompt;
-    p.steps = s.sampleSteps;
-    p.guidance = s.guidance;
-    p.sampler = s.sampler;
-    p.width = s.sampleWidth > 0 ? s.sampleWidth : s.plan.buckets.resolution;
-    p.height = s.sampleHeight > 0 ? s.sampleHeight : s.plan.buckets.resolution;
-    p.seed = s.sampleSeed;
+    p.prompt = s.samples.prompts[i];
+    if (!s.samples.negativePrompt.empty()) p.negativePrompt = s.samples.negativePrompt;
+    p.steps = s.samples.steps;
+    p.guidance = s.samples.guidance;
+    p.sampler = s.samples.sampler;
+    p.width = s.samples.width > 0 ? s.samples.width : s.plan.buckets.resolution;
+    p.height = s.samples.height > 0 ? s.samples.height : s.plan.buckets.resolution;
+    p.seed = s.samples.seed;
     const at::Tensor image = pipelines::txt2img(model, p)[0];
 
     WrittenSample sample{samplePath(s, step, i), p.prompt, p.seed};
     const std::map<std::string, std::string> text{
         {"prompt", p.prompt},
-        {"negative_prompt", s.negativePrompt},
+        {"negative_prompt", s.samples.negativePrompt},
         {"seed", std::to_string(p.seed)},
         {"step", std::to_string(step)},
         {"sampler", p.sampler},
         {"steps", std::to_string(p.steps)},
         {"guidance", c10::str(p.guidance)},
         {"model", s.name},
-        {"parameters", p.prompt + "\n" + (s.negativePrompt.empty() ? "" : "Negative prompt: " + s.negativePrompt + "\n") +
+        {"parameters", p.prompt + "\n" + (s.samples.negativePrompt.empty() ? "" : "Negative prompt: " + s.samples.negativePrompt + "\n") +
                            "Steps: " + std::to_string(p.steps) + ", Sampler: " + p.sampler +
                            ", CFG scale: " + c10::str(p.guidance) + ", Seed: " + std::to_string(p.seed) +
                            ", Size: " + std::to_string(p.width) + "x" + std::to_string(p.height) +

@@ -83,10 +83,10 @@ TrainSettings trainSettingsFrom(const config::Project& p, const std::string& pro
   s.lrSchedule.power = p.getFloat("lr_schedule.power");
   s.lrSchedule.endLearningRate = p.getFloat("lr_schedule.end_learning_rate");
 
-  s.ema = p.getBool("ema.enabled");
-  s.emaDecay = p.getFloat("ema.decay");
-  s.emaUpdateEvery = static_cast<int>(p.getInt("ema.update_every"));
-  s.emaOnCpu = p.getBool("ema.on_cpu");
+  s.ema.enabled = p.getBool("ema.enabled");
+  s.ema.decay = p.getFloat("ema.decay");
+  s.ema.updateEvery = static_cast<int>(p.getInt("ema.update_every"));
+  s.ema.onCpu = p.getBool("ema.on_cpu");
 
   s.checkpointEvery = p.getInt("checkpointing.every_n_steps");
   s.keepLast = static_cast<int>(p.getInt("checkpointing.keep_last"));
@@ -94,15 +94,15 @@ TrainSettings trainSettingsFrom(const config::Project& p, const std::string& pro
   const std::string resume = p.getString("checkpointing.resume_from");
   s.resumeFrom = resume == "latest" ? resume : resolve(resume, base);
 
-  s.sampleEvery = p.getInt("sampling.every_n_steps");
-  s.samplePrompts = p.getList("sampling.prompts");
-  s.negativePrompt = p.getString("sampling.negative_prompt");
-  s.sampleSeed = static_cast<std::uint64_t>(p.getInt("sampling.seed"));
-  s.sampleSteps = static_cast<int>(p.getInt("sampling.steps"));
-  s.guidance = p.getFloat("sampling.guidance");
-  s.sampler = p.getString("sampling.sampler");
-  s.sampleWidth = static_cast<int>(p.getInt("sampling.width"));
-  s.sampleHeight = static_cast<int>(p.getInt("sampling.height"));
+  s.samples.every = p.getInt("sampling.every_n_steps");
+  s.samples.prompts = p.getList("sampling.prompts");
+  s.samples.negativePrompt = p.getString("sampling.negative_prompt");
+  s.samples.seed = static_cast<std::uint64_t>(p.getInt("sampling.seed"));
+  s.samples.steps = static_cast<int>(p.getInt("sampling.steps"));
+  s.samples.guidance = p.getFloat("sampling.guidance");
+  s.samples.sampler = p.getString("sampling.sampler");
+  s.samples.width = static_cast<int>(p.getInt("sampling.width"));
+  s.samples.height = static_cast<int>(p.getInt("sampling.height"));
 
   s.validationSplit = p.getFloat("validation.split");
   s.validationEvery = p.getInt("validation.every_n_steps");

@@ -1,6 +1,8 @@
 #pragma once
 // What a training run does, read once from the project file: every setting the trainer uses, with
-// paths resolved against the project file's folder. Torch-free.
+// paths resolved against the project file's folder. Torch-free. Only trainSettingsFrom fills it, so the
+// defaults are the schema's (config/schema_project.cpp); the components' option structs keep the same
+// defaults for their other callers, and test_train_settings holds them equal.
 
 #include <cstdint>
 #include <string>
@@ -9,9 +11,11 @@
 #include "data/dataset_settings.h"
 #include "data/epoch_plan.h"
 #include "train/adamw_options.h"
-#include "train/objective_options.h"
+#include "train/ema_options.h"
 #include "train/lr_schedule.h"
+#include "train/objective_options.h"
 #include "train/run_layout.h"
+#include "train/sample_options.h"
 
 namespace sds::config {
 class Project;
@@ -25,32 +29,32 @@ struct TrainSettings {
 
   // model
   std::string modelPath;     // empty when starting from scratch
-  bool fromScratch = false;
+  bool fromScratch{};
   std::string architecture;  // auto, sd1, sd2, sd2-v, sdxl, tiny
   std::string predictionType;  // auto, epsilon, v_prediction
   std::string vaePath;
 
   // training
   std::string method;  // full, lora, vae
-  std::int64_t maxSteps = 1;
-  int batchSize = 1;
-  int gradientAccumulation = 1;
-  std::uint64_t seed = 0;
+  std::int64_t maxSteps{};
+  int batchSize{};
+  int gradientAccumulation{};
+  std::uint64_t seed{};
   std::string device;     // auto, cpu, cuda
   std::string precision;  // fp32, bf16, fp16
-  bool gradientCheckpointing = false;
-  bool trainUnet = true;
-  bool trainTextEncoder = false;
-  double maxGradNorm = 1.0;
-  bool zeroTerminalSnr = false;
+  bool gradientCheckpointing{};
+  bool trainUnet{};
+  bool trainTextEncoder{};
+  double maxGradNorm{};
+  bool zeroTerminalSnr{};
   // noise offset, min-SNR γ and the timestep range; the prediction type comes from the model
   ObjectiveOptions objective;
-  double vaeKlWeight = 1e-6;
+  double vaeKlWeight{};
 
   // lora
-  int loraRank = 16;
-  double loraAlpha = 16;
-  double loraDropout = 0;
+  int loraRank{};
+  double loraAlpha{};
+  double loraDropout{};
   std::vector<std::string> loraTargets;
 
   // dataset and resolution: the scan's options and the buckets by the rule that `sdtrain dataset
@@ -59,49 +63,37 @@ struct TrainSettings {
   // plan.buckets.resolution.
   data::DatasetSettings data;
   data::PlanOptions plan;
-  bool generatedShapes = false;  // dataset.kind = "shapes": the demo's images are made first
-  int shapesCount = 256;
-  bool cacheLatents = true;
-  bool cacheTextEmbeddings = true;
+  bool generatedShapes{};  // dataset.kind = "shapes": the demo's images are made first
+  int shapesCount{};
+  bool cacheLatents{};
+  bool cacheTextEmbeddings{};
 
   // optimizer and lr_schedule, as the components take them (the peak learning rate is
   // lrSchedule.learningRate, over lrSchedule.totalSteps = maxSteps)
   AdamWOptions adamw;
-  double textEncoderLearningRate = 0;  // 0: the same as the UNet's
+  double textEncoderLearningRate{};  // 0: the same as the UNet's
   LrScheduleOptions lrSchedule;
 
-  // ema
-  bool ema = false;
-  double emaDecay = 0.9999;
-  int emaUpdateEvery = 1;
-  bool emaOnCpu = false;
+  EmaOptions ema;
 
   // checkpointing
-  std::int64_t checkpointEvery = 0;
-  int keepLast = 3;
-  bool saveOnStop = true;
+  std::int64_t checkpointEvery{};
+  int keepLast{};
+  bool saveOnStop{};
   std::string resumeFrom;  // empty, "latest", or a checkpoint folder (absolute)
 
-  // sampling
-  std::int64_t sampleEvery = 0;
-  std::vector<std::string> samplePrompts;
-  std::string negativePrompt;
-  std::uint64_t sampleSeed = 0;
-  int sampleSteps = 25;
-  double guidance = 7.5;
-  std::string sampler;
-  int sampleWidth = 0, sampleHeight = 0;  // 0: the training resolution
+  SampleOptions samples;
 
   // validation
-  double validationSplit = 0;
-  std::int64_t validationEvery = 100;
+  double validationSplit{};
+  std::int64_t validationEvery{};
 
   // output
   std::string outputDirectory;  // absolute: the run folder
   std::string modelFormat;      // diffusers, single_file, both
   std::string loraFormat;       // kohya, peft, both
   std::string savePrecision;    // fp32, fp16, bf16
-  bool tensorboard = true;
+  bool tensorboard{};
 
   // Paths below the run folder (train/run_layout.h).
   std::string checkpointsFolder() const { return train::checkpointsFolder(outputDirectory); }

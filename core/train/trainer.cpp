@@ -78,7 +78,7 @@ bool isOutOfMemory(const std::exception& e) {
 std::string runIdentity(const TrainSettings& s) {
   std::string id = "method=" + s.method + ";model=" + (s.fromScratch ? "scratch:" + s.architecture : s.modelPath) +
                    ";optimizer=" + (s.adamw.eightBit ? "adamw8bit" : "adamw") + ";train_unet=" + std::to_string(s.trainUnet) +
-                   ";train_text_encoder=" + std::to_string(s.trainTextEncoder) + ";ema=" + std::to_string(s.ema);
+                   ";train_text_encoder=" + std::to_string(s.trainTextEncoder) + ";ema=" + std::to_string(s.ema.enabled);
   if (s.method == "lora") {
     id += ";lora_rank=" + std::to_string(s.loraRank) + ";lora_targets=";
     for (const std::string& t : s.loraTargets) id += t + ",";
@@ -193,10 +193,10 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
                      s_.adamw.eightBit ? "adamw8bit" : "adamw", ")"));
 
   lr_ = std::make_unique<LrSchedule>(s_.lrSchedule);
-  if (s_.ema) {
+  if (s_.ema.enabled) {
     NamedParameters all;
     for (const TrainableGroup& g : groups_) all.insert(all.end(), g.parameters.begin(), g.parameters.end());
-    ema_ = std::make_unique<Ema>(all, s_.emaDecay, s_.emaOnCpu);
+    ema_ = std::make_unique<Ema>(all, s_.ema);
   }
   scaler_ = std::make_unique<LossScaler>(placement_.lossScaling);
   if (checkpoint) restore(*checkpoint);
@@ -363,7 +363,7 @@ double Run::gradientStep(double lr) {
       const bool text = groups_[i].textEncoder && s_.textEncoderLearningRate > 0;
       optimizers_[i]->step(text ? lr * s_.textEncoderLearningRate / s_.lrSchedule.learningRate : lr);
     }
-    if (ema_ && (progress_.step + 1) % s_.emaUpdateEvery == 0) ema_->update();
+    if (ema_ && (progress_.step + 1) % s_.ema.updateEvery == 0) ema_->update();
   } else {
     log::warn(c10::str("step ", progress_.step + 1, ": gradients overflowed at loss scale ", scaler_->scale(),
                        "; step skipped and the scale halved"));
@@ -393,7 +393,7 @@ bool Run::handleRequests() {
 }
 
 void Run::sample() {
-  if (s_.method == "vae" || s_.samplePrompts.empty()) return;
+  if (s_.method == "vae" || s_.samples.prompts.empty()) return;
   state("sampling", "step " + std::to_string(progress_.step));
   for (const WrittenSample& w : writeSamples(model_, s_, progress_.step, [this](const WrittenSample& w) {
          emit(protocol::SampleEvent{progress_.step, w.path, w.prompt, static_cast<std::int64_t>(w.seed)});
@@ -401,8 +401,8 @@ void Run::sample() {
     result_.samples.push_back(w.path);
     if (board_) {
       const std::string png = readFile(w.path);
-      const int side = s_.sampleWidth > 0 ? s_.sampleWidth : s_.plan.buckets.resolution;
-      const int height = s_.sampleHeight > 0 ? s_.sampleHeight : s_.plan.buckets.resolution;
+      const int side = s_.samples.width > 0 ? s_.samples.width : s_.plan.buckets.resolution;
+      const int height = s_.samples.height > 0 ? s_.samples.height : s_.plan.buckets.resolution;
       board_->image("samples/" + w.prompt, std::vector<std::uint8_t>(png.begin(), png.end()), side, height,
                     progress_.step);
     }
@@ -496,7 +496,7 @@ void Run::trainLoop() {
       emit(protocol::ValidationEvent{progress_.step, v});
       if (board_) board_->scalar("validation_loss", v, progress_.step);
     }
-    if (s_.sampleEvery > 0 && (progress_.step % s_.sampleEvery == 0 || last)) sample();
+    if (s_.samples.every > 0 && (progress_.step % s_.samples.every == 0 || last)) sample();
     if (s_.checkpointEvery > 0 && progress_.step % s_.checkpointEvery == 0 && !last) {
       saveCheckpoint();
       state("training");

@@ -196,7 +196,10 @@ class TestOptim : public QObject {
   void emaArithmetic() {
     at::Tensor p = torch::full({3}, 1.0, torch::kFloat64);
     std::vector<std::pair<std::string, at::Tensor>> params{{"p", p}};
-    Ema ema(params, 0.9, true);
+    EmaOptions options;
+    options.decay = 0.9;
+    options.onCpu = true;
+    Ema ema(params, options);
     QCOMPARE(ema.decayAt(1), 0.0);
     QCOMPARE(ema.decayAt(2), 2.0 / 11.0);
     QCOMPARE(ema.decayAt(1000), 0.9);
@@ -206,7 +209,8 @@ class TestOptim : public QObject {
     p.fill_(14.0);
     ema.update();  // decay 2/11: 3 - (9/11)(3 - 14) = 12
     QVERIFY(std::abs(ema.weights().at("p")[1].item<float>() - 12.0f) < 1e-5);
-    Ema restored(params, 0.9, false);
+    options.onCpu = false;
+    Ema restored(params, options);
     restored.loadState(ema.state());
     QCOMPARE(restored.updates(), std::int64_t(2));
     at::Tensor target = torch::zeros({3}, torch::kFloat64);
