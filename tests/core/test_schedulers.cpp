@@ -1,6 +1,7 @@
 // Noise schedules and samplers against diffusers (golden/schedulers_sd15, made from
-// tiny-sd15/scheduler), plus the rules the goldens do not cover: v-prediction, zero terminal SNR,
-// Karras sigmas, Euler ancestral and config errors.
+// tiny-sd15/scheduler: ᾱ plain and zero-terminal-SNR, add_noise, velocity, DDIM, Euler, DPM++ 2M with
+// and without Karras sigmas), plus the rules the goldens do not cover: v-prediction, Euler ancestral and
+// config errors.
 
 // torch before Qt: Qt's `slots` keyword macro would otherwise rewrite a torch member function.
 #include <torch/torch.h>
@@ -98,9 +99,23 @@ class TestSchedulers : public QObject {
     QVERIFY2(error < 1e-6, qPrintable(QString("relative error %1").arg(error)));
   }
 
+  // DPM++ 2M with Karras sigmas (diffusers' use_karras_sigmas): the timesteps and the sample after 10
+  // steps match the golden.
+  void karrasSamplerMatches() {
+    auto s = makeSampler("dpmpp_2m_karras", sd15Config());
+    const at::Tensor result = runFakeModel(*s, 10);
+    const at::Tensor expectedTimesteps = golden_["dpmpp2m_karras_timesteps"];
+    QCOMPARE(int(s->timesteps().size()), int(expectedTimesteps.numel()));
+    for (std::size_t i = 0; i < s->timesteps().size(); ++i)
+      QCOMPARE(s->timesteps()[i], expectedTimesteps[int64_t(i)].item<double>());
+    // The golden's Karras entries differ from the plain ones, so this exercises Karras sigmas.
+    QVERIFY(!torch::equal(golden_["dpmpp2m_karras_final"], golden_["dpmpp2m_final"]));
+    const double error = relativeError(result, golden_["dpmpp2m_karras_final"]);
+    QVERIFY2(error < 1e-6, qPrintable(QString("relative error %1").arg(error)));
+  }
+
   // Karras sigmas run from the largest to the smallest training sigma with rho = 7 spacing, and the
-  // timesteps follow the sigmas. (golden/schedulers_sd15's dpmpp2m_karras entries equal the plain
-  // DPM++ 2M ones bit for bit, so they do not exercise Karras sigmas; these are checked from the formula.)
+  // timesteps follow the sigmas (the formula, beside the golden above).
   void karrasSigmas() {
     const SchedulerConfig config = sd15Config();
     DpmSolverSampler karras([&] {
@@ -133,13 +148,17 @@ class TestSchedulers : public QObject {
     QVERIFY(relativeError(result, runFakeModel(*plain, 10)) > 1e-3);
   }
 
-  // rescale_betas_zero_snr: the last timestep carries no signal, the first keeps its ᾱ.
-  // (golden/schedulers_sd15's zero_snr_alphas_cumprod equals the plain ᾱ, so it is checked from the rule.)
+  // rescale_betas_zero_snr: the last timestep carries no signal, the first keeps its ᾱ; ᾱ matches the
+  // golden (diffusers' rescale_zero_terminal_snr).
   void zeroTerminalSnr() {
     SchedulerConfig config = sd15Config();
     const NoiseSchedule plain(config);
     config.rescaleBetasZeroSnr = true;
     const NoiseSchedule rescaled(config);
+    const at::Tensor& golden = golden_["zero_snr_alphas_cumprod"];
+    QVERIFY(!torch::equal(golden, golden_["alphas_cumprod"]));
+    const double goldenError = (rescaled.alphasCumprod().to(torch::kFloat64) - golden.to(torch::kFloat64)).abs().max().item<double>();
+    QVERIFY2(goldenError < 1e-6, qPrintable(QString("max difference %1").arg(goldenError)));
     QCOMPARE(rescaled.alphaCumprod(999), 0.0);
     QVERIFY(std::abs(rescaled.alphaCumprod(0) - plain.alphaCumprod(0)) < 1e-6);
     // sqrt(ᾱ) is an affine map of the original sqrt(ᾱ): equal ratios of differences.
