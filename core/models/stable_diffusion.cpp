@@ -44,7 +44,7 @@ namespace {
   std::sort(pickles.begin(), pickles.end());
   std::string message = root.string() + ": no model_index.json, so this is not a diffusers model folder";
   if (fs::exists(root / "config.json") || fs::exists(root / "scheduler_config.json") ||
-      fs::exists(root / "vocab.json"))
+      fs::exists(root / "vocab.json") || fs::exists(root / "tokenizer.json"))
     message += ". It looks like one component of a model: give the folder above it, which holds model_index.json";
   else if (!safetensors.empty())
     message += ". It holds " + safetensors.front() + ": to load a single-file checkpoint, give that file";

@@ -135,6 +135,56 @@ Settings readSettings(const fs::path& folder) {
   return settings;
 }
 
+// The BPE vocabulary and merges of a tokenizers-library file (tokenizer.json, which transformers 5 saves
+// instead of vocab.json and merges.txt), as the texts of those two files. Its merges come as "a b"
+// strings or, from tokenizers 0.20 on, as ["a", "b"] pairs. Special tokens listed in its added_tokens
+// join the settings' added tokens.
+struct TokenizerJson {
+  std::string vocabText, mergesText;
+};
+
+TokenizerJson readTokenizerJson(const fs::path& path, Settings& settings) {
+  const Json json = readJson(path);
+  const auto model = json.is_object() ? json.find("model") : json.end();
+  if (model == json.end() || !model->is_object())
+    throw TokenizerError(path.string() + ": expected a JSON object with a \"model\" section");
+  if (model->value("type", std::string("BPE")) != "BPE")
+    throw TokenizerError(path.string() + ": model.type is " + model->at("type").dump() + ", expected \"BPE\"");
+  if (const auto suffix = model->find("end_of_word_suffix");
+      suffix != model->end() && !suffix->is_null() && *suffix != std::string(kEndOfWord))
+    throw TokenizerError(path.string() + ": model.end_of_word_suffix is " + suffix->dump() + ", expected \"</w>\" (CLIP's)");
+  const auto vocab = model->find("vocab");
+  const auto merges = model->find("merges");
+  if (vocab == model->end() || !vocab->is_object()) throw TokenizerError(path.string() + ": model.vocab must be an object");
+  if (merges == model->end() || !merges->is_array()) throw TokenizerError(path.string() + ": model.merges must be a list");
+  TokenizerJson out;
+  out.vocabText = vocab->dump();
+  for (std::size_t i = 0; i < merges->size(); ++i) {
+    const Json& merge = merges->at(i);
+    if (merge.is_string()) {
+      out.mergesText += merge.get<std::string>();
+    } else if (merge.is_array() && merge.size() == 2 && merge[0].is_string() && merge[1].is_string()) {
+      out.mergesText += merge[0].get<std::string>() + " " + merge[1].get<std::string>();
+    } else {
+      throw TokenizerError(path.string() + ": model.merges[" + std::to_string(i) +
+                           "] must be \"a b\" or [\"a\", \"b\"], got " + merge.dump());
+    }
+    out.mergesText += '\n';
+  }
+  if (const auto added = json.find("added_tokens"); added != json.end() && added->is_array()) {
+    for (const Json& token : *added) {
+      if (!token.is_object() || !token.value("special", false)) continue;
+      const auto content = token.find("content");
+      const auto id = token.find("id");
+      if (content == token.end() || !content->is_string() || id == token.end() || !id->is_number_integer() ||
+          id->get<std::int64_t>() < 0)
+        throw TokenizerError(path.string() + ": an added_tokens entry needs a non-negative \"id\" and a \"content\" string");
+      settings.addedTokens.emplace_back(content->get<std::string>(), id->get<std::int64_t>());
+    }
+  }
+  return out;
+}
+
 // A candidate merge of the symbol at `pos` with its right neighbour; the lowest rank goes first, then the
 // leftmost position.
 struct Candidate {
@@ -232,7 +282,7 @@ void ClipTokenizer::Impl::loadMerges(std::string_view text, const std::string& s
     }
     const auto idOf = [&](const std::string& token) {
       const auto it = vocab.find(token);
-      if (it == vocab.end()) throw TokenizerError(where + inQuotes(token) + " is not in vocab.json");
+      if (it == vocab.end()) throw TokenizerError(where + inQuotes(token) + " is not in the vocabulary");
       return it->second;
     };
     const std::string left(line.substr(0, space)), right(line.substr(space + 1));
@@ -419,8 +469,19 @@ ClipTokenizer ClipTokenizer::fromFolder(const std::string& folder) {
   const fs::path dir(folder);
   if (!fs::is_directory(dir)) throw TokenizerError(folder + ": tokenizer folder not found");
   auto impl = std::make_shared<Impl>();
-  const Settings settings = readSettings(dir);
-  const fs::path vocab = dir / "vocab.json", merges = dir / "merges.txt";
+  Settings settings = readSettings(dir);
+  const fs::path vocab = dir / "vocab.json", merges = dir / "merges.txt", tokenizerJson = dir / "tokenizer.json";
+  if (!fs::exists(vocab) && !fs::exists(merges) && fs::exists(tokenizerJson)) {
+    TokenizerJson data = readTokenizerJson(tokenizerJson, settings);
+    impl->vocabText = std::move(data.vocabText);
+    impl->mergesText = std::move(data.mergesText);
+    impl->loadVocab(impl->vocabText, tokenizerJson.string() + " model.vocab");
+    impl->loadMerges(impl->mergesText, tokenizerJson.string() + " model.merges");
+    impl->applySettings(settings, tokenizerJson.string() + " model.vocab");
+    return ClipTokenizer(std::move(impl));
+  }
+  if (!fs::exists(vocab) && !fs::exists(merges))
+    throw TokenizerError(folder + ": no tokenizer files (expected vocab.json and merges.txt, or tokenizer.json)");
   impl->vocabText = readFile(vocab);
   impl->mergesText = readFile(merges);
   impl->loadVocab(impl->vocabText, vocab.string());

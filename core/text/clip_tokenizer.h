@@ -1,6 +1,6 @@
 #pragma once
 // The CLIP byte-level BPE tokenizer of Stable Diffusion's text encoders, reading a Hugging Face tokenizer
-// folder (vocab.json, merges.txt, special_tokens_map.json / tokenizer_config.json). Its ids equal those of
+// folder (vocab.json and merges.txt or tokenizer.json, special_tokens_map.json / tokenizer_config.json). Its ids equal those of
 // transformers' CLIPTokenizer (tokenizers backend):
 //
 //  * special tokens (bos, eos, unk, pad and tokenizer_config's added_tokens_decoder) are cut out of the raw
@@ -33,7 +33,8 @@ class TokenizerError : public std::runtime_error {
 
 class ClipTokenizer {
  public:
-  // Loads a tokenizer folder. vocab.json and merges.txt are required; the special tokens and
+  // Loads a tokenizer folder: vocab.json and merges.txt, or where neither exists tokenizer.json (as
+  // transformers 5 saves it; its model section holds the same vocabulary and merges); the special tokens and
   // model_max_length come from tokenizer_config.json, overridden by special_tokens_map.json, and default
   // to CLIP's (<|startoftext|>, <|endoftext|> for eos, unk and pad; 77) when neither file sets them.
   // Throws TokenizerError.

@@ -56,6 +56,30 @@ void writeTinyTokenizer(const QString& dir) {
                 "pad_token": "!", "unk_token": "<|endoftext|>"})");
 }
 
+// `from`'s tokenizer as transformers 5 saves it: tokenizer.json (the tokenizers library's layout, merges
+// as "a b" strings or as pairs) and tokenizer_config.json, without vocab.json and merges.txt.
+void writeTokenizerJsonFolder(const QString& from, const QString& to, bool mergesAsPairs) {
+  QFile mergesFile(from + "/merges.txt");
+  QVERIFY(mergesFile.open(QIODevice::ReadOnly));
+  QJsonArray merges;
+  for (const QByteArray& line : mergesFile.readAll().split('\n')) {
+    if (line.isEmpty() || line.startsWith("#version")) continue;
+    const QString merge = QString::fromUtf8(line);
+    if (mergesAsPairs)
+      merges.append(QJsonArray::fromStringList(merge.split(' ')));
+    else
+      merges.append(merge);
+  }
+  const QJsonObject vocab = readJsonObject(from + "/vocab.json");
+  const QJsonArray added{QJsonObject{{"id", vocab.value("<|startoftext|>")}, {"content", "<|startoftext|>"}, {"special", true}},
+                         QJsonObject{{"id", vocab.value("<|endoftext|>")}, {"content", "<|endoftext|>"}, {"special", true}}};
+  const QJsonObject model{{"type", "BPE"}, {"vocab", vocab}, {"merges", merges}, {"end_of_word_suffix", "</w>"},
+                          {"continuing_subword_prefix", ""}, {"dropout", QJsonValue()}, {"unk_token", "<|endoftext|>"}};
+  const QJsonObject json{{"version", "1.0"}, {"added_tokens", added}, {"model", model}};
+  writeFile(to + "/tokenizer.json", QJsonDocument(json).toJson());
+  QVERIFY(QFile::copy(from + "/tokenizer_config.json", to + "/tokenizer_config.json"));
+}
+
 // The message of the TokenizerError that loading `dir` throws, or "" when it loads.
 QString loadError(const QString& dir) {
   try {
@@ -123,6 +147,54 @@ class TestTokenizer : public QObject {
       QCOMPARE(toIds(sd15().encode(text)), expected);
       QCOMPARE(sd15().tokenCount(text), std::size_t(expected.size() - 2));
     }
+  }
+
+  // transformers 5 saves only tokenizer.json: the same ids on every golden prompt.
+  void tokenizerJsonGivesTheSameIds() {
+    QTemporaryDir dir;
+    writeTokenizerJsonFolder(fixture("tokenizer"), dir.path(), false);
+    const ClipTokenizer fromJson = ClipTokenizer::fromFolder(dir.path().toStdString());
+    QCOMPARE(fromJson.vocabSize(), sd15().vocabSize());
+    QCOMPARE(fromJson.padId(), sd15().padId());
+    for (const QJsonValue& c : cases_) {
+      const std::string prompt = c.toObject().value("prompt").toString().toStdString();
+      QCOMPARE(toIds(fromJson.encodePadded(prompt)), toIds(sd15().encodePadded(prompt)));
+    }
+  }
+
+  // SDXL's second tokenizer, with merges as pairs (tokenizers 0.20 on) and its pad token "!".
+  void tokenizerJsonWithMergePairs() {
+    QTemporaryDir dir;
+    const QString second = fixture("tiny-sdxl/tokenizer_2");
+    writeTokenizerJsonFolder(second, dir.path(), true);
+    const ClipTokenizer fromJson = ClipTokenizer::fromFolder(dir.path().toStdString());
+    const ClipTokenizer fromFiles = ClipTokenizer::fromFolder(second.toStdString());
+    QCOMPARE(fromJson.padId(), fromFiles.padId());
+    for (const char* prompt : {"a photo of an astronaut riding a horse!", "Ünïcödé, numbers 1234 and don't"})
+      QCOMPARE(toIds(fromJson.encodePadded(prompt)), toIds(fromFiles.encodePadded(prompt)));
+  }
+
+  void tokenizerJsonErrors_data() {
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QStringList>("expected");
+    QTest::newRow("no model") << QByteArray(R"({"version": "1.0"})") << QStringList{"tokenizer.json", "\"model\""};
+    QTest::newRow("not BPE") << QByteArray(R"({"model": {"type": "WordPiece", "vocab": {}}})")
+                             << QStringList{"tokenizer.json", "model.type", "BPE"};
+    QTest::newRow("bad merge") << QByteArray(R"({"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2}, "merges": ["a b", 7]}})")
+                               << QStringList{"tokenizer.json", "model.merges[1]"};
+    QTest::newRow("merge unknown") << QByteArray(R"({"model": {"type": "BPE", "vocab": {"a": 0, "b": 1}, "merges": [["a", "x"]]}})")
+                                   << QStringList{"tokenizer.json model.merges line 1", "\"x\" is not in the vocabulary"};
+    QTest::newRow("other suffix") << QByteArray(R"({"model": {"type": "BPE", "vocab": {"a": 0}, "merges": [], "end_of_word_suffix": "##"}})")
+                                  << QStringList{"tokenizer.json", "end_of_word_suffix"};
+  }
+
+  void tokenizerJsonErrors() {
+    QFETCH(QByteArray, content);
+    QFETCH(QStringList, expected);
+    QTemporaryDir dir;
+    writeFile(dir.path() + "/tokenizer.json", content);
+    const QString message = loadError(dir.path());
+    for (const QString& part : expected) QVERIFY2(message.contains(part), qPrintable("message: " + message));
   }
 
   void truncationKeepsEos() {
@@ -280,9 +352,9 @@ class TestTokenizer : public QObject {
     QTest::newRow("merge two spaces") << "merges.txt" << QByteArray("#version: 0.2\na  b</w>\n")
                                       << QStringList{"merges.txt line 2", "two tokens"};
     QTest::newRow("merge unknown token") << "merges.txt" << QByteArray("#version: 0.2\na x\n")
-                                         << QStringList{"merges.txt line 2", "\"x\" is not in vocab.json"};
+                                         << QStringList{"merges.txt line 2", "\"x\" is not in the vocabulary"};
     QTest::newRow("merge result unknown") << "merges.txt" << QByteArray("#version: 0.2\nb c\n")
-                                          << QStringList{"merges.txt line 2", "\"bc\" is not in vocab.json"};
+                                          << QStringList{"merges.txt line 2", "\"bc\" is not in the vocabulary"};
     QTest::newRow("pad not in vocab") << "special_tokens_map.json" << QByteArray(R"({"pad_token": "<pad>"})")
                                       << QStringList{"special_tokens_map.json", "pad_token \"<pad>\"", "vocab.json"};
     QTest::newRow("pad wrong type") << "special_tokens_map.json" << QByteArray(R"({"pad_token": 3})")
@@ -305,6 +377,13 @@ class TestTokenizer : public QObject {
       writeFile(dir.path() + "/" + file, content);
     const QString message = loadError(dir.path());
     for (const QString& part : expected) QVERIFY2(message.contains(part), qPrintable("message: " + message));
+  }
+
+  void emptyFolder() {
+    QTemporaryDir dir;
+    const QString message = loadError(dir.path());
+    QVERIFY2(message.contains(dir.path()) && message.contains("tokenizer.json") && message.contains("vocab.json"),
+             qPrintable(message));
   }
 
   void missingFolder() {
