@@ -44,6 +44,7 @@ endfunction()
 
 sds_require_library(WebP::webp webp/decode.h webp DEBIAN libwebp-dev)
 sds_require_library(utf8proc::utf8proc utf8proc.h utf8proc DEBIAN libutf8proc-dev)
+sds_require_library(Nettle::nettle nettle/sha2.h nettle DEBIAN nettle-dev)
 
 set(_sds_qt_components Core)
 if(SDS_BUILD_GUI)

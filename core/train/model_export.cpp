@@ -9,11 +9,18 @@
 #include "models/io/single_file_model.h"
 #include "runtime/precision.h"
 #include "train/batch_stream.h"
+#include "train/export_metadata.h"
 #include "util/log.h"
 
 namespace sds::train {
 namespace {
 
+ExportedModel exportedModel(const models::StableDiffusionModel& model) {
+  ExportedModel m;
+  m.family = model.family == models::ModelFamily::SDXL ? "sdxl" : model.family == models::ModelFamily::SD2 ? "sd2" : "sd1";
+  m.vPrediction = model.scheduler.predictionType == "v_prediction";
+  return m;
+}
 
 }  // namespace
 
@@ -21,16 +28,19 @@ std::vector<std::string> exportTrainedModel(models::StableDiffusionModel& model,
   namespace fs = std::filesystem;
   const fs::path run(s.outputDirectory);
   const c10::ScalarType dtype = runtime::scalarTypeOf(s.savePrecision).value_or(c10::kFloat);
+  // Files that leave the machine name the project and the base model, never a local path.
   const std::map<std::string, std::string> metadata{{"sdstudio.project", s.name},
                                                     {"sdstudio.max_steps", std::to_string(s.maxSteps)}};
+  const ExportedModel exported = exportedModel(model);
+  const std::string date = isoDateNow();
   std::vector<std::string> written;
   if (s.method == "vae") {
     const std::string folder = (run / "vae").string();
     models::saveAutoencoderKl(*model.vae, folder, dtype);
     written.push_back(folder);
   } else if (s.method == "lora") {
-    std::map<std::string, std::string> loraMetadata = metadata;
-    loraMetadata["ss_base_model"] = s.fromScratch ? s.architecture : s.modelPath;
+    std::map<std::string, std::string> loraMetadata = loraFileMetadata(s, exported, identifyBaseModel(s), date);
+    loraMetadata.insert(metadata.begin(), metadata.end());
     if (s.loraFormat != "peft") {
       const std::string path = (run / (s.name + ".safetensors")).string();
       models::saveLora(model, path, models::LoraFormat::Kohya, dtype, loraMetadata);
@@ -49,7 +59,9 @@ std::vector<std::string> exportTrainedModel(models::StableDiffusionModel& model,
     }
     if (s.modelFormat != "diffusers") {
       const std::string path = (run / (s.name + ".safetensors")).string();
-      models::saveSingleFileModel(model, path, dtype, metadata);
+      std::map<std::string, std::string> fileMetadata = checkpointFileMetadata(s, exported, date);
+      fileMetadata.insert(metadata.begin(), metadata.end());
+      models::saveSingleFileModel(model, path, dtype, fileMetadata);
       written.push_back(path);
     }
   }

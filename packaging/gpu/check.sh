@@ -6,8 +6,9 @@
 # summary tables last; with the fixtures in .gpu-fixtures/, also the parity of `sdtrain generate` with
 # diffusers' golden images in fp32, bf16 and fp16 (packaging/gpu/parity.py). `check.sh kernels`,
 # `check.sh train`, `check.sh parity`, `check.sh bench [quick]` or `check.sh presets` (the memory of
-# every preset's step, packaging/gpu/presets.sh) runs one part after the build;
-# `check.sh build` only builds.
+# every preset's step, packaging/gpu/presets.sh) or
+# `check.sh interop` (our files in diffusers, PEFT and transformers and theirs in sdtrain,
+# packaging/gpu/interop.py) runs one part after the build; `check.sh build` only builds.
 #
 # Run from the repository root with .devdeps/ beside it: Debian -dev packages (and their runtime
 # libraries) fetched with `apt-get download` on a Debian 12 machine (see docs/development.md), since
@@ -104,6 +105,14 @@ fi
 fixtures=${SDS_FIXTURES_DIR:-$root/.gpu-fixtures}
 if [ "$part" = parity ]; then
   python3 "$root/packaging/gpu/parity.py" "$sdtrain" "$fixtures"
+  exit $?
+fi
+# Our files in diffusers/PEFT and theirs in sdtrain (packaging/gpu/interop.py); needs those packages.
+if [ "$part" = interop ]; then
+  if ! python3 -c "import diffusers, transformers, peft" 2>/dev/null; then
+    echo "check.sh interop: diffusers, transformers and peft must be importable by python3 here"; exit 1
+  fi
+  python3 "$root/packaging/gpu/interop.py" "$sdtrain" "$fixtures"
   exit $?
 fi
 

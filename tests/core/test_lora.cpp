@@ -4,12 +4,15 @@
 // torch before Qt: Qt's `slots` keyword macro would otherwise rewrite a torch member function.
 #include <torch/torch.h>
 
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "models/clip_text_model.h"
 #include "models/lora.h"
 #include "models/io/lora_files.h"
+#include "models/io/peft_adapter_config.h"
 #include "io/safetensors.h"
 #include "models/io/torch_tensors.h"
 #include "models/io/weights.h"
@@ -54,6 +57,13 @@ StableDiffusionModel smallModel(ModelFamily family, std::uint64_t seed) {
   m.textEncoder->to(torch::kFloat64);
   if (m.textEncoder2) m.textEncoder2->to(torch::kFloat64);
   return m;
+}
+
+// The adapter attached to the linear layer `name` of `module`.
+LoraAdapterImpl* adapterAt(torch::nn::Module& module, const std::string& name) {
+  for (const auto& item : module.named_modules("", false))
+    if (item.key() == name || item.key() == "text_model." + name) return adapterOf(*item.value());
+  return nullptr;
 }
 
 }  // namespace
@@ -177,7 +187,7 @@ class TestLora : public QObject {
     LoraOptions textTargets;
     textTargets.targets = {"q_proj", "v_proj"};
     textTargets.rank = 2;
-    textTargets.alpha = 6;  // one alpha per file for diffusers' layout (its metadata)
+    textTargets.alpha = 1;  // another scale than the UNet's: each component's in diffusers' metadata
     count += attachLora(*trained.textEncoder, textTargets).size();
     if (trained.textEncoder2) count += attachLora(*trained.textEncoder2, textTargets).size();
     for (torch::nn::Module* m : {static_cast<torch::nn::Module*>(trained.unet.get()),
@@ -195,6 +205,17 @@ class TestLora : public QObject {
     QVERIFY2(written.find(unetKey.toStdString()), qPrintable(unetKey));
     QVERIFY2(written.find(textKey.toStdString()), qPrintable(textKey));
     QCOMPARE(written.metadata().at("ss_network_alpha"), std::string("6"));
+    if (LoraFormat(format) == LoraFormat::Peft) {
+      // diffusers' adapter metadata: rank and alpha per component, the modules as PEFT matches them.
+      const auto configs = readPeftAdapterMetadata(written.metadata().at(kLoraAdapterMetadataKey), "test");
+      QCOMPARE(configs.at("unet").r, 3);
+      QCOMPARE(configs.at("unet").loraAlpha.value_or(0), 6.0);
+      QCOMPARE(configs.at("text_encoder").r, 2);
+      QCOMPARE(configs.at("text_encoder").loraAlpha.value_or(0), 1.0);
+      const auto& targets = configs.at("text_encoder").targetModules;
+      QVERIFY(std::find(targets.begin(), targets.end(), "encoder.layers.1.self_attn.q_proj") != targets.end());
+      QCOMPARE(configs.count("text_encoder_2"), std::size_t(trained.textEncoder2 ? 1 : 0));
+    }
 
     StableDiffusionModel loaded = smallModel(ModelFamily(family), 5);
     QCOMPARE(loadLora(loaded, file), count);
@@ -211,6 +232,71 @@ class TestLora : public QObject {
       QVERIFY(torch::allclose(loaded.textEncoder2->forward(ids).textEmbeds, trained.textEncoder2->forward(ids).textEmbeds,
                               1e-5, 1e-6));
     QVERIFY_THROWS_EXCEPTION(WeightsError, loadLora(loaded, file));  // adapters already attached
+  }
+
+  // Files diffusers and PEFT write in other shapes than ours: no scale at all (alpha = rank, scale 1),
+  // text encoder names without "text_model." (transformers 5.6 on), and PEFT's save_pretrained of one
+  // model (a "base_model.model." prefix, the scale in adapter_config.json beside the file, one module
+  // with its own alpha by alpha_pattern).
+  void diffusersAndPeftFilesLoadWithTheirScale() {
+    const std::string q = "down_blocks.1.attentions.0.transformer_blocks.0.attn1.to_q";
+    const std::string k = "down_blocks.1.attentions.0.transformer_blocks.0.attn1.to_k";
+    const std::string te = "encoder.layers.0.self_attn.q_proj";
+    const auto pair = [](std::map<std::string, at::Tensor>& t, const std::string& name, int64_t in, int64_t out) {
+      t[name + ".lora_A.weight"] = torch::randn({2, in});
+      t[name + ".lora_B.weight"] = torch::randn({out, 2});
+    };
+    QTemporaryDir dir;
+    {
+      std::map<std::string, at::Tensor> t;
+      pair(t, "unet." + q, 64, 64);
+      pair(t, "text_encoder." + te, 32, 32);  // flattened CLIPTextModel naming
+      const std::string file = dir.filePath("plain.safetensors").toStdString();
+      sds::io::saveTensors(file, t);
+      StableDiffusionModel m = smallModel(ModelFamily::SD1, 1);
+      QCOMPARE(loadLora(m, file), std::size_t(2));
+      QCOMPARE(adapterAt(*m.unet, q)->alpha, 2.0);
+      QCOMPARE(adapterAt(*m.textEncoder, te)->alpha, 2.0);
+    }
+    {
+      QDir().mkpath(dir.filePath("peft"));
+      std::map<std::string, at::Tensor> t;
+      pair(t, "base_model.model." + q, 64, 64);
+      pair(t, "base_model.model." + k, 64, 64);
+      const std::string file = dir.filePath("peft/adapter_model.safetensors").toStdString();
+      sds::io::saveTensors(file, t);
+      QFile config(dir.filePath("peft/adapter_config.json"));
+      QVERIFY(config.open(QIODevice::WriteOnly));
+      config.write(R"({"peft_type": "LORA", "r": 2, "lora_alpha": 1, "alpha_pattern": {"attn1.to_k": 8},
+                      "target_modules": ["to_q", "to_k"], "lora_dropout": 0.0})");
+      config.close();
+      StableDiffusionModel m = smallModel(ModelFamily::SD1, 1);
+      QCOMPARE(loadLora(m, file), std::size_t(2));
+      QCOMPARE(adapterAt(*m.unet, q)->alpha, 1.0);
+      QCOMPARE(adapterAt(*m.unet, k)->alpha, 8.0);
+    }
+    {  // one model's save_lora_adapter: unprefixed keys and metadata
+      std::map<std::string, at::Tensor> t;
+      pair(t, q, 64, 64);
+      const std::string file = dir.filePath("unet-adapter.safetensors").toStdString();
+      sds::io::saveTensors(file, t, {{kLoraAdapterMetadataKey, R"({"r": 2, "lora_alpha": 4, "target_modules": ["to_q"]})"}});
+      StableDiffusionModel m = smallModel(ModelFamily::SD1, 1);
+      QCOMPARE(loadLora(m, file), std::size_t(1));
+      QCOMPARE(adapterAt(*m.unet, q)->alpha, 4.0);
+    }
+    {
+      std::map<std::string, at::Tensor> t;
+      pair(t, "unet." + q, 64, 64);
+      const std::string file = dir.filePath("broken.safetensors").toStdString();
+      sds::io::saveTensors(file, t, {{kLoraAdapterMetadataKey, R"({"unet.r": 2, "unet.lora_alpha": "four"})"}});
+      StableDiffusionModel m = smallModel(ModelFamily::SD1, 1);
+      try {
+        loadLora(m, file);
+        QFAIL("loaded a file with a malformed lora_alpha");
+      } catch (const WeightsError& e) {
+        QVERIFY2(QString(e.what()).contains("unet.lora_alpha") && QString(e.what()).contains("positive number"), e.what());
+      }
+    }
   }
 
   void foreignLoraFilesAreRefused() {

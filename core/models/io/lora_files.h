@@ -5,7 +5,11 @@
 //    original layout's (input_blocks_4_1_…), text encoders "lora_te_" (SDXL: "lora_te1_", "lora_te2_")
 //    + "text_model_…";
 //  * diffusers/PEFT: "unet.<module>.lora_A.weight" and ".lora_B.weight", "text_encoder." (and
-//    "text_encoder_2.") + "text_model.<module>", with rank and alpha in the metadata.
+//    "text_encoder_2.") + "text_model.<module>", with r, lora_alpha and the target modules in the
+//    metadata key "lora_adapter_metadata" as diffusers writes and reads it (models/io/peft_adapter_config.h).
+//    Reading also takes text encoder names without "text_model." (transformers 5.6 on), files of one
+//    model without the component prefix (diffusers' save_lora_adapter, PEFT's save_pretrained with its
+//    "base_model.model." prefix and adapter_config.json beside it), and alpha = rank where no scale is given.
 // Both carry kohya's metadata keys ss_network_dim and ss_network_alpha.
 
 #include <map>
