@@ -81,4 +81,26 @@ std::vector<WrittenSample> writeSamples(models::StableDiffusionModel& model, con
   return samples;
 }
 
+Reconstruction writeReconstructions(models::StableDiffusionModel& model, const TrainSettings& s, std::int64_t step,
+                                    const at::Tensor& pixels) {
+  std::filesystem::create_directories(s.samplesFolder());
+  EvalMode eval(model);
+  torch::NoGradGuard noGrad;
+  const at::Tensor decoded = model.vae->decode(model.vae->encode(pixels).mean).clamp(-1, 1);
+  Reconstruction r;
+  r.meanSquaredError = torch::mse_loss(decoded.to(torch::kFloat32), pixels.to(torch::kFloat32)).item<double>();
+  // [N, 3, H, W] → [H, N·W, 3] in [0, 1]: the images side by side.
+  const auto row = [](const at::Tensor& images) {
+    const at::Tensor x = ((images.to(torch::kFloat32).cpu() + 1) / 2).permute({2, 0, 3, 1});  // [H, N, W, 3]
+    return x.reshape({x.size(0), x.size(1) * x.size(2), 3});
+  };
+  char name[64];
+  std::snprintf(name, sizeof name, "step-%08lld-recon.png", static_cast<long long>(step));
+  r.path = (std::filesystem::path(s.samplesFolder()) / name).string();
+  image::writePng(r.path, data::tensorToImage(torch::cat({row(pixels), row(decoded)}, 0)),
+                  {{"step", std::to_string(step)}, {"model", s.name},
+                   {"mse", c10::str(r.meanSquaredError)}});
+  return r;
+}
+
 }  // namespace sds::train

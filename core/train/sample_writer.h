@@ -27,4 +27,14 @@ std::vector<WrittenSample> writeSamples(models::StableDiffusionModel& model, con
                                         std::int64_t step,
                                         const std::function<void(const WrittenSample&)>& written = {});
 
+struct Reconstruction {
+  std::string path;
+  double meanSquaredError = 0;  // pixels in [-1, 1]
+};
+
+// A VAE run's sample: `pixels` ([N, 3, H, W] in [-1, 1]) encoded (the posterior's mean) and decoded,
+// written as one image with the inputs above their reconstructions: step-00000500-recon.png.
+Reconstruction writeReconstructions(models::StableDiffusionModel& model, const TrainSettings& settings, std::int64_t step,
+                                    const at::Tensor& pixels);
+
 }  // namespace sds::train

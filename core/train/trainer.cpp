@@ -53,6 +53,8 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
+constexpr std::size_t kReconstructionImages = 4;  // shown by a VAE run's samples
+
 // A problem that ends the run, with advice.
 struct TrainingFailure : std::runtime_error {
   TrainingFailure(const std::string& message, std::string hint) : std::runtime_error(message), hint(std::move(hint)) {}
@@ -110,6 +112,7 @@ class Run {
   double gradientStep(double lr);
   double validationLoss();
   void sample();
+  void sampleReconstructions();
   std::string saveCheckpoint();
   void finish();
   void outOfMemory();  // turns result_ into the out-of-memory report
@@ -393,7 +396,11 @@ bool Run::handleRequests() {
 }
 
 void Run::sample() {
-  if (s_.method == "vae" || s_.samples.prompts.empty()) return;
+  if (s_.method == "vae") {
+    sampleReconstructions();
+    return;
+  }
+  if (s_.samples.prompts.empty()) return;
   state("sampling", "step " + std::to_string(progress_.step));
   for (const WrittenSample& w : writeSamples(model_, s_, progress_.step, [this](const WrittenSample& w) {
          emit(protocol::SampleEvent{progress_.step, w.path, w.prompt, static_cast<std::int64_t>(w.seed)});
@@ -407,6 +414,28 @@ void Run::sample() {
                     progress_.step);
     }
   }
+  state(control_.pauseRequested() ? "paused" : "training");
+}
+
+// A VAE run's samples: a few fixed images (the validation set's, else the first training images) above
+// their reconstructions, so that colours and edges the decoder cannot reproduce show at a glance.
+void Run::sampleReconstructions() {
+  state("sampling", "reconstructions at step " + std::to_string(progress_.step));
+  data::Dataset shown = data_.validation.samples.empty() ? data_.train : data_.validation;
+  if (shown.samples.size() > kReconstructionImages) shown.samples.resize(kReconstructionImages);
+  data::PlanOptions plan = data_.validationPlan;
+  plan.batchSize = shown.samples.size();
+  data::LoaderOptions loader;
+  loader.workers = data_.workers;
+  BatchStream stream(shown, plan, loader, reader_, nullptr, nullptr, {});
+  const at::Tensor pixels = stream.next().pixels.to(placement_.device, placement_.dtype);
+  const Reconstruction r = writeReconstructions(model_, s_, progress_.step, pixels);
+  result_.samples.push_back(r.path);
+  log::info(c10::str("reconstructions at step ", progress_.step, ": mean squared error ", r.meanSquaredError,
+                     " (pixels in [-1, 1])"));
+  emit(protocol::SampleEvent{progress_.step, r.path, c10::str("reconstructions (top: input, bottom: decoded), MSE ",
+                                                              r.meanSquaredError), 0});
+  if (board_) board_->scalar("reconstruction_mse", r.meanSquaredError, progress_.step);
   state(control_.pauseRequested() ? "paused" : "training");
 }
 
