@@ -200,14 +200,15 @@ int generate(Reporter& reporter, const GenerateOptions& o) {
   p.steps = o.steps;
   p.guidance = o.guidance;
   p.sampler = o.sampler;
-  const int native = static_cast<int>(model.unet->config.sampleSize * 8);
+  const int native = static_cast<int>(model.unet->config.sampleSize * model.vae->config.scaleFactor());
   p.width = o.width > 0 ? o.width : native;
   p.height = o.height > 0 ? o.height : native;
   p.seed = o.seed ? *o.seed : std::random_device{}();  // 32 bits, as other tools' seeds, easy to type
   p.batch = o.batch;
   const std::string size = std::to_string(p.width) + "x" + std::to_string(p.height);
   if (!o.initLatents.empty()) {
-    const std::vector<std::int64_t> shape{p.batch, model.unet->config.inChannels, p.height / 8, p.width / 8};
+    const std::vector<std::int64_t> shape{p.batch, model.unet->config.inChannels, p.height / model.vae->config.scaleFactor(),
+                                        p.width / model.vae->config.scaleFactor()};
     p.initLatents = loadInitLatents(o.initLatents, shape,
                                     "--batch " + std::to_string(p.batch) + " at " + size);
   }

@@ -42,6 +42,9 @@ struct AutoencoderKlConfig {
   static AutoencoderKlConfig fromFile(const std::string& path);
   // "sd" (the SD 1.x/2.x VAE) and "sdxl" (same shapes, scaling 0.13025).
   static AutoencoderKlConfig preset(const std::string& name);
+
+  // Pixels per latent along each side: every level after the first halves the size (8 for SD's VAEs).
+  int scaleFactor() const { return 1 << (blockOutChannels.size() - 1); }
 };
 
 // The encoder's posterior, diffusers' DiagonalGaussianDistribution.

@@ -22,10 +22,11 @@ void check(bool ok, const std::string& message) {
 
 at::Tensor txt2img(models::StableDiffusionModel& m, const Txt2ImgParams& p, const Txt2ImgCallbacks& callbacks) {
   torch::NoGradGuard noGrad;
-  const int native = static_cast<int>(m.unet->config.sampleSize * 8);
+  const int f = m.vae->config.scaleFactor();
+  const int native = static_cast<int>(m.unet->config.sampleSize * f);
   const int width = p.width > 0 ? p.width : native, height = p.height > 0 ? p.height : native;
-  check(width % 8 == 0 && height % 8 == 0, "width and height must be multiples of 8, not " + std::to_string(width) +
-                                               "×" + std::to_string(height));
+  check(width % f == 0 && height % f == 0, "width and height must be multiples of " + std::to_string(f) + ", not " +
+                                               std::to_string(width) + "×" + std::to_string(height));
   check(p.steps >= 1, "steps must be at least 1");
   check(p.batch >= 1, "batch must be at least 1");
   const auto& weight = m.unet->conv_in->weight;
@@ -45,7 +46,7 @@ at::Tensor txt2img(models::StableDiffusionModel& m, const Txt2ImgParams& p, cons
 
   auto sampler = diffusion::makeSampler(p.sampler, m.scheduler);
   sampler->setTimesteps(p.steps);
-  const std::vector<int64_t> latentShape{p.batch, m.unet->config.inChannels, height / 8, width / 8};
+  const std::vector<int64_t> latentShape{p.batch, m.unet->config.inChannels, height / f, width / f};
   // One generator for the initial noise and any noise the sampler adds (Euler a), as diffusers uses it.
   at::Generator generator = at::detail::createCPUGenerator(p.seed);
   at::Tensor latents;

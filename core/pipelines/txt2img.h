@@ -22,7 +22,7 @@ struct Txt2ImgParams {
   int width = 0, height = 0;  // 0: the UNet's native size (sample_size × 8)
   std::uint64_t seed = 0;
   int batch = 1;
-  at::Tensor initLatents;  // [batch, 4, H/8, W/8] instead of drawn noise (reproducibility, debugging)
+  at::Tensor initLatents;  // [batch, C, H/f, W/f] (f: the VAE's scale factor) instead of drawn noise (reproducibility, debugging)
   // SDXL size conditioning; 0 means the output size / no crop.
   int originalWidth = 0, originalHeight = 0, cropTop = 0, cropLeft = 0;
 };

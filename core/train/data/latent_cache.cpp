@@ -34,7 +34,8 @@ io::SafetensorsFile LatentCache::openEntry(const LatentKey& key) const {
   io::SafetensorsFile file = io::SafetensorsFile::open(path);
   const io::TensorInfo* mean = file.find("mean");
   const io::TensorInfo* logvar = file.find("logvar");
-  const std::vector<int64_t> shape{vae_.config.latentChannels, key.bucket.height / 8, key.bucket.width / 8};
+  const int f = vae_.config.scaleFactor();
+  const std::vector<int64_t> shape{vae_.config.latentChannels, key.bucket.height / f, key.bucket.width / f};
   if (!mean || !logvar || mean->shape != shape || logvar->shape != shape)
     throw std::runtime_error(path + ": not a latent cache entry of this bucket (expected mean and logvar of shape " +
                              std::to_string(shape[0]) + "×" + std::to_string(shape[1]) + "×" + std::to_string(shape[2]) + ")");
