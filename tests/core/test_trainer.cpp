@@ -14,6 +14,7 @@
 
 #include "config/project.h"
 #include "diffusion/noise_schedule.h"
+#include "image/decode.h"
 #include "image/png_writer.h"
 #include "models/io/torch_tensors.h"
 #include "models/io/lora_files.h"
@@ -339,10 +340,21 @@ class TestTrainer : public QObject {
     p.set("optimizer.learning_rate", 2e-3);
     p.set("ema.enabled", false);
     p.set("dataset.cache_latents", false);
+    p.set("sampling.every_n_steps", std::int64_t{25});
     Recorder r;
     const train::TrainResult result = runFor(settingsIn(dir, p), r);
     QVERIFY2(result.outcome == train::TrainOutcome::Finished, describe(result).c_str());
     QVERIFY(!r.validations.empty());  // six training images are too few to expect it to fall
+    // Its samples are reconstructions: the two validation images above their decoded latents.
+    QCOMPARE(r.samples.size(), std::size_t(1));
+    QVERIFY2(QString::fromStdString(r.samples[0].path).endsWith("step-00000025-recon.png"), r.samples[0].path.c_str());
+    const image::DecodeResult grid = image::decodeImageFile(r.samples[0].path);
+    QVERIFY(grid.ok());
+    QCOMPARE(grid.value().image.width, 2 * 64);
+    QCOMPARE(grid.value().image.height, 2 * 64);
+    const double mse = std::stod(image::readPngText(r.samples[0].path).at("mse"));
+    QVERIFY2(mse > 0 && mse < 2, qPrintable(QString::number(mse)));
+    QVERIFY(r.samples[0].prompt.find("MSE") != std::string::npos);
     const std::vector<double> losses = r.losses();
     const double first = (losses[0] + losses[1] + losses[2]) / 3, last = (losses[22] + losses[23] + losses[24]) / 3;
     QVERIFY2(last < first * 0.8, qPrintable(QString("reconstruction loss %1 → %2").arg(first).arg(last)));
