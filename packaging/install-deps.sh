@@ -7,7 +7,7 @@ packages=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git
   # engine
-  libtorch-dev libspdlog-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libutf8proc-dev
+  libtorch-dev libgloo-dev libspdlog-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libutf8proc-dev
   # images, archives, hashes, networking
   libpng-dev libjpeg62-turbo-dev libwebp-dev libarchive-dev nettle-dev libminiupnpc-dev
   # desktop application
