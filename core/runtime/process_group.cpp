@@ -18,6 +18,12 @@ namespace sds::runtime {
 #if SDS_HAVE_GLOO
 namespace {
 
+// An exception's message without the C++ backtrace c10 appends to its own.
+std::string reason(const std::exception& e) {
+  if (const auto* c10Error = dynamic_cast<const c10::Error*>(&e)) return c10Error->what_without_backtrace();
+  return e.what();
+}
+
 class GlooGroup : public ProcessGroup {
  public:
   GlooGroup(c10::intrusive_ptr<c10d::TCPStore> store, c10::intrusive_ptr<c10d::ProcessGroupGloo> group, int rank,
@@ -66,12 +72,9 @@ class GlooGroup : public ProcessGroup {
   void run(const char* what, F&& collective) {
     try {
       collective();
-    } catch (const c10::Error& e) {
-      throw ProcessGroupError(std::string(what) + " on rank " + std::to_string(rank_) + " of " +
-                              std::to_string(worldSize_) + " failed: " + e.what_without_backtrace());
     } catch (const std::exception& e) {
       throw ProcessGroupError(std::string(what) + " on rank " + std::to_string(rank_) + " of " +
-                              std::to_string(worldSize_) + " failed: " + e.what());
+                              std::to_string(worldSize_) + " failed: " + reason(e));
     }
   }
 
@@ -118,13 +121,9 @@ std::unique_ptr<ProcessGroup> ProcessGroup::join(const GroupOptions& o) {
     so.waitWorkers = false;
     so.timeout = o.timeout;
     store = c10::make_intrusive<c10d::TCPStore>(o.masterAddress, so);
-  } catch (const c10::Error& e) {
-    throw ProcessGroupError(o.rank == 0 ? "cannot host the group's store at " + where + " (is the port in use?): " +
-                                              e.what_without_backtrace()
-                                        : "cannot reach the group's master at " + where + ": " + e.what_without_backtrace());
   } catch (const std::exception& e) {
-    throw ProcessGroupError(o.rank == 0 ? "cannot host the group's store at " + where + " (is the port in use?): " + e.what()
-                                        : "cannot reach the group's master at " + where + ": " + e.what());
+    throw ProcessGroupError(o.rank == 0 ? "cannot host the group's store at " + where + " (is the port in use?): " + reason(e)
+                                        : "cannot reach the group's master at " + where + ": " + reason(e));
   }
   try {
     auto options = c10d::ProcessGroupGloo::Options::create();
@@ -137,7 +136,7 @@ std::unique_ptr<ProcessGroup> ProcessGroup::join(const GroupOptions& o) {
     return std::make_unique<GlooGroup>(store, group, o.rank, o.worldSize);
   } catch (const std::exception& e) {
     throw ProcessGroupError("rank " + std::to_string(o.rank) + " could not join the group of " +
-                            std::to_string(o.worldSize) + " at " + where + ": " + e.what());
+                            std::to_string(o.worldSize) + " at " + where + ": " + reason(e));
   }
 #endif
 }

@@ -471,22 +471,22 @@ ClipTokenizer ClipTokenizer::fromFolder(const std::string& folder) {
   auto impl = std::make_shared<Impl>();
   Settings settings = readSettings(dir);
   const fs::path vocab = dir / "vocab.json", merges = dir / "merges.txt", tokenizerJson = dir / "tokenizer.json";
-  if (!fs::exists(vocab) && !fs::exists(merges) && fs::exists(tokenizerJson)) {
+  std::string vocabSource = vocab.string(), mergesSource = merges.string();
+  if (!fs::exists(vocab) && !fs::exists(merges)) {
+    if (!fs::exists(tokenizerJson))
+      throw TokenizerError(folder + ": no tokenizer files (expected vocab.json and merges.txt, or tokenizer.json)");
     TokenizerJson data = readTokenizerJson(tokenizerJson, settings);
     impl->vocabText = std::move(data.vocabText);
     impl->mergesText = std::move(data.mergesText);
-    impl->loadVocab(impl->vocabText, tokenizerJson.string() + " model.vocab");
-    impl->loadMerges(impl->mergesText, tokenizerJson.string() + " model.merges");
-    impl->applySettings(settings, tokenizerJson.string() + " model.vocab");
-    return ClipTokenizer(std::move(impl));
+    vocabSource = tokenizerJson.string() + " model.vocab";
+    mergesSource = tokenizerJson.string() + " model.merges";
+  } else {
+    impl->vocabText = readFile(vocab);
+    impl->mergesText = readFile(merges);
   }
-  if (!fs::exists(vocab) && !fs::exists(merges))
-    throw TokenizerError(folder + ": no tokenizer files (expected vocab.json and merges.txt, or tokenizer.json)");
-  impl->vocabText = readFile(vocab);
-  impl->mergesText = readFile(merges);
-  impl->loadVocab(impl->vocabText, vocab.string());
-  impl->loadMerges(impl->mergesText, merges.string());
-  impl->applySettings(settings, vocab.string());
+  impl->loadVocab(impl->vocabText, vocabSource);
+  impl->loadMerges(impl->mergesText, mergesSource);
+  impl->applySettings(settings, vocabSource);
   return ClipTokenizer(std::move(impl));
 }
 

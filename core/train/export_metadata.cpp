@@ -2,18 +2,15 @@
 
 #include <ctime>
 #include <filesystem>
-#include <sstream>
 
 #include "util/sha256.h"
+#include "util/text.h"
 
 namespace sds::train {
 namespace {
 
-std::string number(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
+// Python's repr of a float, as kohya's str() of its float settings writes them ("0.0001", "1.0").
+std::string number(double v) { return text::formatDouble(v); }
 
 // Python's str() of a bool, as kohya writes them.
 std::string pythonBool(bool b) { return b ? "True" : "False"; }

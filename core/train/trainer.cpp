@@ -421,8 +421,12 @@ void Run::sample() {
 // their reconstructions, so that colours and edges the decoder cannot reproduce show at a glance.
 void Run::sampleReconstructions() {
   state("sampling", "reconstructions at step " + std::to_string(progress_.step));
-  data::Dataset shown = data_.validation.samples.empty() ? data_.train : data_.validation;
-  if (shown.samples.size() > kReconstructionImages) shown.samples.resize(kReconstructionImages);
+  const data::Dataset& source = data_.validation.samples.empty() ? data_.train : data_.validation;
+  data::Dataset shown;  // the first few samples only, not a copy of the whole set every round
+  shown.root = source.root;
+  shown.concepts = source.concepts;
+  shown.samples.assign(source.samples.begin(),
+                       source.samples.begin() + std::min(source.samples.size(), kReconstructionImages));
   data::PlanOptions plan = data_.validationPlan;
   plan.batchSize = shown.samples.size();
   data::LoaderOptions loader;
