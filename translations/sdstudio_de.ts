@@ -1210,6 +1210,38 @@
         <source>Method vae only: weight of the KL term that keeps the latents close to a unit Gaussian, next to the reconstruction error.</source>
         <translation>Nur Methode vae: Gewicht des KL-Terms, der die Latents nahe an einer Standardnormalverteilung hält, neben dem Rekonstruktionsfehler.</translation>
     </message>
+    <message>
+        <source>Multi-GPU</source>
+        <translation>Mehrere GPUs</translation>
+    </message>
+    <message>
+        <source>Data-parallel training: one worker process per GPU (or CPU process), each training its share of every batch. See docs/distributed.md for clusters.</source>
+        <translation>Datenparalleles Training: ein Arbeitsprozess pro GPU (oder CPU-Prozess), jeder trainiert seinen Anteil an jedem Batch. Für Cluster siehe docs/distributed.md.</translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation>GPUs</translation>
+    </message>
+    <message>
+        <source>GPUs to train on when the device is auto or cuda: all, a count (2: the first two) or indices (0,2). Effective batch = batch size × accumulation × GPUs.</source>
+        <translation>GPUs, auf denen trainiert wird, wenn das Gerät auto oder cuda ist: all, eine Anzahl (2: die ersten zwei) oder Indizes (0,2). Effektiver Batch = Batchgröße × Akkumulation × GPUs.</translation>
+    </message>
+    <message>
+        <source>CPU processes</source>
+        <translation>CPU-Prozesse</translation>
+    </message>
+    <message>
+        <source>Worker processes when training on the CPU, each with its share of every batch. More than one is mainly for testing and CPU clusters.</source>
+        <translation>Arbeitsprozesse beim Training auf der CPU, jeder mit seinem Anteil an jedem Batch. Mehr als einer dient vor allem Tests und CPU-Clustern.</translation>
+    </message>
+    <message>
+        <source>Exchange timeout</source>
+        <translation>Zeitlimit für den Austausch</translation>
+    </message>
+    <message>
+        <source>Seconds a worker waits for the others at a step&apos;s exchange before the run ends with an error. A worker that dies is noticed at once.</source>
+        <translation>Sekunden, die ein Arbeitsprozess beim Austausch eines Schritts auf die anderen wartet, bevor der Lauf mit einem Fehler endet. Ein abgestürzter Arbeitsprozess wird sofort bemerkt.</translation>
+    </message>
 </context>
 <context>
     <name>sds::widgets::AboutDialog</name>

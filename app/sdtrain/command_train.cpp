@@ -11,13 +11,13 @@
 
 #include <CLI/CLI.hpp>
 
-#include <memory>
-
 #include "commands.h"
 #include "config/project.h"
 #include "exit_codes.h"
 #include "protocol/command_reader.h"
+#include "runtime/device.h"
 #include "train/trainer.h"
+#include "train_workers.h"
 #include "util/log.h"
 
 namespace sds::cli {
@@ -107,6 +107,30 @@ int runTrain(Reporter& reporter, const TrainOptions& options) {
   if (!options.outputDirectory.empty()) project.set("output.directory", options.outputDirectory);
   const train::TrainSettings settings = train::trainSettingsFrom(project, options.project);
 
+  TextProgress text(reporter);
+  const auto show = [&](const protocol::Event& e) {
+    if (reporter.mode() == Reporter::Mode::Jsonl)
+      reporter.emit(e);
+    else
+      text(e);
+  };
+  // A rank of a group that torchrun, SLURM or our own launcher started; or the launcher of local
+  // workers; or the only process.
+  std::optional<runtime::WorkerPlace> place;
+  LocalWorkers workers;
+  try {
+    place = runtime::workerPlaceFrom(runtime::processEnvironment());
+    if (!place) workers = localWorkersFor(settings, options);
+  } catch (const runtime::DeviceUnavailable& e) {
+    reporter.fail(e.what(), e.hint);
+    return kExitInvalidInput;
+  } catch (const std::invalid_argument& e) {
+    reporter.fail(e.what(), "see docs/distributed.md");
+    return kExitInvalidInput;
+  }
+  if (!place && (workers.count > 1 || (!workers.gpus.empty() && workers.gpus != std::vector<int>{0})))
+    return launchLocalWorkers(reporter, options, settings, workers, show);
+
   const auto control = std::make_shared<train::TrainerControl>();
   {
     std::lock_guard<std::mutex> lock(activeRunMutex);
@@ -117,21 +141,21 @@ int runTrain(Reporter& reporter, const TrainOptions& options) {
   std::signal(SIGTERM, onStopSignal);
   if (reporter.mode() == Reporter::Mode::Jsonl) readCommandsFromStdin();
 
-  TextProgress text(reporter);
   train::TrainerCallbacks callbacks;
-  callbacks.event = [&](const protocol::Event& e) {
-    if (reporter.mode() == Reporter::Mode::Jsonl)
-      reporter.emit(e);
-    else
-      text(e);
-  };
-  const train::TrainResult result = train::runTraining(settings, *control, callbacks);
+  callbacks.event = show;
+  const train::TrainResult result = place && place->worldSize > 1
+                                        ? trainAsRank(reporter, settings, *place, *control, callbacks)
+                                        : train::runTraining(settings, *control, callbacks);
   activeControl = nullptr;
   {
     std::lock_guard<std::mutex> lock(activeRunMutex);
     activeRun.reset();
   }
 
+  if (place && place->rank != 0)  // rank 0 reports the run's outcome
+    return result.outcome == train::TrainOutcome::Failed ? (result.groupLost ? kExitGroupLost : kExitFailure)
+           : result.outcome == train::TrainOutcome::Stopped ? kExitStopped
+                                                            : kExitOk;
   switch (result.outcome) {
     case train::TrainOutcome::Finished:
       for (const std::string& path : result.outputs) reporter.say("saved: " + path);
@@ -143,7 +167,7 @@ int runTrain(Reporter& reporter, const TrainOptions& options) {
                                                              " --resume latest"));
       return kExitStopped;
     case train::TrainOutcome::Failed:  // the error event has said what happened
-      return kExitFailure;
+      return result.groupLost ? kExitGroupLost : kExitFailure;
   }
   return kExitFailure;
 }
@@ -156,6 +180,12 @@ void addTrainCommand(CLI::App& app, Commands& commands) {
                     "Continue from a checkpoint folder, or latest for the run's newest checkpoint");
   train->add_option("--max-steps", options->maxSteps, "Train for this many steps instead")->check(CLI::PositiveNumber);
   train->add_option("--output", options->outputDirectory, "Run folder instead of output.directory");
+  train->add_option("--gpus", options->gpus,
+                    "GPUs to train on, one worker process each: all, a count, or indices such as 0,2 "
+                    "(instead of distributed.gpus)");
+  train->add_option("--cpu-processes", options->cpuProcesses,
+                    "Train on the CPU with this many worker processes (instead of distributed.cpu_processes)")
+      ->check(CLI::Range(1, 256));
   commands.push_back({train, [options](Reporter& r) { return runTrain(r, *options); }});
 }
 

@@ -60,6 +60,8 @@ struct TrainOptions {
   std::string resume;          // "latest" or a checkpoint folder; empty: the project's setting
   std::int64_t maxSteps = 0;   // 0: the project's
   std::string outputDirectory; // empty: the project's
+  std::string gpus;            // empty: distributed.gpus
+  int cpuProcesses = 0;        // 0: distributed.cpu_processes
 };
 int runTrain(Reporter& reporter, const TrainOptions& options);
 

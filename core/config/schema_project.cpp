@@ -192,6 +192,24 @@ std::vector<Section> projectSections() {
                                     "Method vae only: weight of the KL term that keeps the latents close to a "
                                     "unit Gaussian, next to the reconstruction error.")),
        }},
+      {"distributed", QT_TRANSLATE_NOOP("Schema", "Multi-GPU"),
+       QT_TRANSLATE_NOOP("Schema",
+                         "Data-parallel training: one worker process per GPU (or CPU process), each training "
+                         "its share of every batch. See docs/distributed.md for clusters."),
+       {
+           text("gpus", "all", QT_TRANSLATE_NOOP("Schema", "GPUs"),
+                QT_TRANSLATE_NOOP("Schema",
+                                  "GPUs to train on when the device is auto or cuda: all, a count (2: the first "
+                                  "two) or indices (0,2). Effective batch = batch size × accumulation × GPUs.")),
+           integer("cpu_processes", 1, 1, 256, QT_TRANSLATE_NOOP("Schema", "CPU processes"),
+                   QT_TRANSLATE_NOOP("Schema",
+                                     "Worker processes when training on the CPU, each with its share of every "
+                                     "batch. More than one is mainly for testing and CPU clusters.")),
+           number("timeout_s", 300.0, above(0), atMost(86400), QT_TRANSLATE_NOOP("Schema", "Exchange timeout"),
+                  QT_TRANSLATE_NOOP("Schema",
+                                    "Seconds a worker waits for the others at a step's exchange before the run "
+                                    "ends with an error. A worker that dies is noticed at once.")),
+       }},
       {"lora", QT_TRANSLATE_NOOP("Schema", "LoRA"),
        QT_TRANSLATE_NOOP("Schema", "Low-rank adapters, used when the training method is lora."),
        {

@@ -42,6 +42,7 @@ class GlooGroup : public ProcessGroup {
       std::vector<at::Tensor> flat;
       for (const at::Tensor* t : group) flat.push_back(t->reshape({-1}));
       std::vector<at::Tensor> buffer{at::cat(flat)};
+      if (!buffer[0].is_cpu()) buffer[0] = buffer[0].cpu();
       run("all-reduce", [&] { group_->allreduce(buffer)->wait(); });
       buffer[0].div_(worldSize_);
       std::int64_t offset = 0;
@@ -58,13 +59,24 @@ class GlooGroup : public ProcessGroup {
     options.rootRank = root;
     // Gloo broadcasts one tensor per call.
     for (at::Tensor& t : tensors) {
-      std::vector<at::Tensor> one{t};
+      std::vector<at::Tensor> one{t.is_cpu() && t.is_contiguous() ? t : t.cpu().contiguous()};
       run("broadcast", [&] { group_->broadcast(one, options)->wait(); });
+      if (!one[0].is_same(t)) t.copy_(one[0]);
     }
   }
 
   void barrier() override {
     run("barrier", [&] { group_->barrier()->wait(); });
+  }
+
+  // Through the store rather than Gloo: Gloo 1.13's barrier ignores a timeout of its own. The last
+  // rank to arrive marks the barrier done; every rank waits for that mark.
+  void barrier(std::chrono::milliseconds timeout) override {
+    const std::string key = "sds/barrier/" + std::to_string(barriers_++);
+    run("barrier", [&] {
+      if (store_->add(key, 1) == worldSize_) store_->set(key + "/done", std::vector<std::uint8_t>{1});
+      store_->wait({key + "/done"}, timeout);
+    });
   }
 
  private:
@@ -81,6 +93,7 @@ class GlooGroup : public ProcessGroup {
   c10::intrusive_ptr<c10d::TCPStore> store_;
   c10::intrusive_ptr<c10d::ProcessGroupGloo> group_;
   int rank_, worldSize_;
+  std::int64_t barriers_ = 0;
 };
 
 }  // namespace

@@ -43,11 +43,14 @@ class ProcessGroup {
   virtual int rank() const = 0;
   virtual int worldSize() const = 0;
 
-  // In place: each tensor becomes the mean of its values over the ranks (CPU tensors).
+  // In place: each tensor becomes the mean of its values over the ranks. Tensors on a GPU travel
+  // through host memory (Gloo's transport).
   virtual void allReduceMean(std::vector<at::Tensor>& tensors) = 0;
   // In place: each tensor becomes rank `root`'s.
   virtual void broadcast(std::vector<at::Tensor>& tensors, int root) = 0;
+  // Returns when every rank has arrived; the group's timeout, or `timeout`.
   virtual void barrier() = 0;
+  virtual void barrier(std::chrono::milliseconds timeout) = 0;
 };
 
 }  // namespace sds::runtime

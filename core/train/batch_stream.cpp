@@ -34,6 +34,11 @@ BatchStream::BatchStream(const data::Dataset& dataset, data::PlanOptions plan, d
 
 BatchStream::~BatchStream() = default;
 
+void BatchStream::shard(int rank, int ranks) {
+  rank_ = rank;
+  ranks_ = ranks;
+}
+
 void BatchStream::seek(std::int64_t epoch, std::int64_t batch) {
   loader_.reset();
   epoch_ = epoch;
@@ -50,6 +55,12 @@ void BatchStream::startEpoch() {
     planSize_ = plan.size();
   }
   plan.erase(plan.begin(), plan.begin() + batch_);
+  shares_.clear();
+  for (data::PlannedBatch& b : plan) {
+    const data::BatchShare share = data::shareOf(static_cast<std::int64_t>(b.size()), rank_, ranks_);
+    if (ranks_ > 1) b = data::PlannedBatch(b.begin() + share.begin, b.begin() + share.begin + share.rows);
+    shares_.push_back(share);
+  }
 
   // The first fill is announced (it may encode the whole dataset); later epochs only encode the crops and
   // flips not seen yet, which is logged.
@@ -64,7 +75,7 @@ void BatchStream::startEpoch() {
     data::LatentFillCallbacks callbacks;
     callbacks.progress = progress("latents");
     const data::LatentFillStats stats = latents_->fill(latentRequests(dataset_, plan), reader_,
-                                                       static_cast<int>(plan_.batchSize), loaderOptions_.workers,
+                                                       static_cast<int>(std::max<std::size_t>(1, plan_.batchSize / ranks_)), loaderOptions_.workers,
                                                        callbacks);
     if (!announce && stats.encoded > 0)
       log::info("epoch " + std::to_string(epoch_ + 1) + ": cached " + std::to_string(stats.encoded) +
@@ -74,7 +85,7 @@ void BatchStream::startEpoch() {
     std::vector<std::string> captions;
     for (const data::PlannedBatch& b : plan)
       for (const data::PlannedSample& s : b) captions.push_back(s.caption);
-    texts_->fill(captions, static_cast<int>(plan_.batchSize), progress("text embeddings"));
+    texts_->fill(captions, static_cast<int>(std::max<std::size_t>(1, plan_.batchSize / ranks_)), progress("text embeddings"));
   }
   if (announce && (latents_ || texts_) && hooks_.cached) hooks_.cached();
   loader_ = std::make_unique<data::BatchLoader>(dataset_, std::move(plan), reader_, latents_, loaderOptions_);
@@ -85,6 +96,8 @@ data::TrainingBatch BatchStream::next() {
     if (!loader_) startEpoch();
     if (std::optional<data::TrainingBatch> batch = loader_->next()) {
       ++batch_;
+      batch->share = shares_.front();
+      shares_.pop_front();
       return std::move(*batch);
     }
     loader_.reset();

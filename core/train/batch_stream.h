@@ -4,6 +4,7 @@
 // resumed run needs to continue with exactly the batches the interrupted one would have seen.
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -34,6 +35,10 @@ class BatchStream {
               data::LatentCache* latents, data::TextEmbeddingCache* texts, BatchStreamHooks hooks);
   ~BatchStream();
 
+  // Data-parallel training: this stream gives rank `rank` of `ranks` its rows of each planned batch
+  // (the plan's batch size is the global one). Call before the first batch.
+  void shard(int rank, int ranks);
+
   // Continues from batch `batch` of epoch `epoch`.
   void seek(std::int64_t epoch, std::int64_t batch);
   // The next batch, moving on to the next epoch after the last one. Rethrows the loader's errors.
@@ -56,6 +61,8 @@ class BatchStream {
   data::TextEmbeddingCache* texts_;
   BatchStreamHooks hooks_;
   std::unique_ptr<data::BatchLoader> loader_;
+  std::deque<data::BatchShare> shares_;  // of the batches the loader has yet to give
+  int rank_ = 0, ranks_ = 1;
   std::int64_t epoch_ = 0, batch_ = 0;
   std::size_t planSize_ = 0;
   bool filledOnce_ = false;

@@ -29,6 +29,8 @@ std::string progressJson(const TrainingProgress& p, const std::string& runIdenti
   j["loss_smoothed"] = p.lossSmoothed;  // written with 17 digits: read back exactly
   j["loss_scale"] = p.lossScale;
   j["loss_scale_clean_steps"] = p.lossScaleCleanSteps;
+  j["global_batch_size"] = p.globalBatchSize;
+  j["world_size"] = p.worldSize;
   j["run"] = runIdentity;
   return j.dump(2) + "\n";
 }
@@ -88,6 +90,9 @@ Checkpoint CheckpointStore::load(const std::string& path) {
     c.progress.lossSmoothed = j.at("loss_smoothed").get<double>();
     c.progress.lossScale = j.at("loss_scale").get<double>();
     c.progress.lossScaleCleanSteps = j.at("loss_scale_clean_steps").get<std::int64_t>();
+    // Checkpoints from before data-parallel training: one process, batches as planned.
+    c.progress.globalBatchSize = j.value("global_batch_size", std::int64_t{0});
+    c.progress.worldSize = j.value("world_size", 1);
     c.runIdentity = j.at("run").get<std::string>();
   } catch (const std::exception& e) {
     throw std::runtime_error(progressFile.string() + " is not a valid checkpoint record: " + e.what());

@@ -25,6 +25,8 @@ struct TrainingProgress {
   double lossSmoothed = 0;
   double lossScale = 1;
   std::int64_t lossScaleCleanSteps = 0;
+  std::int64_t globalBatchSize = 0;  // micro-batch rows of all ranks together (0: not recorded)
+  int worldSize = 1;                 // ranks of the run that wrote it
 };
 
 struct Checkpoint {

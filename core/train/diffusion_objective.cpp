@@ -4,16 +4,22 @@
 
 #include <stdexcept>
 
+#include "train/row_draws.h"
+
 namespace sds::train {
 
 NoisedBatch noiseBatch(const diffusion::NoiseSchedule& schedule, const at::Tensor& latents,
                        const ObjectiveOptions& options) {
+  return noiseBatch(schedule, latents, options, data::wholeBatch(latents.size(0)));
+}
+
+NoisedBatch noiseBatch(const diffusion::NoiseSchedule& schedule, const at::Tensor& latents,
+                       const ObjectiveOptions& options, const data::BatchShare& share) {
   const int64_t batch = latents.size(0);
-  const auto cpu = torch::TensorOptions().dtype(torch::kFloat32);
-  at::Tensor noise = torch::randn(latents.sizes(), cpu);
+  at::Tensor noise = randnRows(latents.sizes(), share);
   if (options.noiseOffset > 0)  // one constant per sample and channel (Guttenberg's offset noise)
-    noise = noise + options.noiseOffset * torch::randn({batch, latents.size(1), 1, 1}, cpu);
-  const at::Tensor timesteps = torch::randint(options.timestepMin, options.timestepMax + 1, {batch}, torch::kLong);
+    noise = noise + options.noiseOffset * randnRows({batch, latents.size(1), 1, 1}, share);
+  const at::Tensor timesteps = randintRows(options.timestepMin, options.timestepMax + 1, share);
   return noiseBatch(schedule, latents, noise.to(latents.device(), latents.scalar_type()), timesteps.to(latents.device()),
                     options);
 }

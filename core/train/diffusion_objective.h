@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "data/batch_share.h"
 #include "diffusion/noise_schedule.h"
 #include "train/objective_options.h"
 
@@ -23,6 +24,9 @@ struct NoisedBatch {
 // Draws from the global generator (the trainer seeds it per step, which makes runs resumable).
 NoisedBatch noiseBatch(const diffusion::NoiseSchedule& schedule, const at::Tensor& latents,
                        const ObjectiveOptions& options);
+// The rows `share` of a global batch (data-parallel ranks): the draws of the whole global batch, cut.
+NoisedBatch noiseBatch(const diffusion::NoiseSchedule& schedule, const at::Tensor& latents,
+                       const ObjectiveOptions& options, const data::BatchShare& share);
 
 // The same with given noise and timesteps (validation at fixed noise; parity tests).
 NoisedBatch noiseBatch(const diffusion::NoiseSchedule& schedule, const at::Tensor& latents, const at::Tensor& noise,

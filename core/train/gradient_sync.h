@@ -1,7 +1,9 @@
 #pragma once
-// The one point where the gradients of a step leave the process: after accumulation, before clipping
-// and the optimizer. A single process keeps them as they are; data-parallel training (NCCL ranks,
-// swarm averaging) plugs in here by averaging them across workers, without touching the loop.
+// The one point where a step's numbers leave the process: the gradients after accumulation (before
+// clipping and the optimizer), the few values every rank must agree on (requests, the loss for the
+// events), the starting weights, and the waits while the main rank writes samples and checkpoints.
+// A single process keeps everything as it is; data-parallel training (c10d ranks, swarm averaging)
+// plugs in here without touching the loop.
 
 #include <ATen/core/Tensor.h>
 
@@ -14,15 +16,27 @@ class GradientSync {
   virtual ~GradientSync() = default;
   // Workers taking part; their batches together make the effective batch.
   virtual int worldSize() const = 0;
+  // This worker's place; rank 0 writes checkpoints, samples, logs and the events.
+  virtual int rank() const = 0;
   // Replaces each gradient with its average over the workers (every worker passes the same list).
   virtual void average(std::vector<at::Tensor>& gradients) = 0;
+  // Replaces each value with its mean over the workers.
+  virtual void averageValues(std::vector<double>& values) = 0;
+  // Every worker takes the main worker's values of these tensors.
+  virtual void broadcastFromMain(std::vector<at::Tensor>& tensors) = 0;
+  // Returns when every worker has arrived, however long the main one took (samples, checkpoints).
+  virtual void waitForAll() = 0;
 };
 
 // One process, one device: nothing to exchange.
 class LocalGradientSync final : public GradientSync {
  public:
   int worldSize() const override { return 1; }
+  int rank() const override { return 0; }
   void average(std::vector<at::Tensor>&) override {}
+  void averageValues(std::vector<double>&) override {}
+  void broadcastFromMain(std::vector<at::Tensor>&) override {}
+  void waitForAll() override {}
 };
 
 }  // namespace sds::train

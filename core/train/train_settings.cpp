@@ -36,6 +36,9 @@ TrainSettings trainSettingsFrom(const config::Project& p, const std::string& pro
   s.gradientAccumulation = static_cast<int>(p.getInt("training.gradient_accumulation"));
   s.seed = static_cast<std::uint64_t>(p.getInt("training.seed"));
   s.device = p.getString("training.device");
+  s.gpus = p.getString("distributed.gpus");
+  s.cpuProcesses = static_cast<int>(p.getInt("distributed.cpu_processes"));
+  s.exchangeTimeoutSeconds = p.getFloat("distributed.timeout_s");
   s.precision = p.getString("training.precision");
   s.gradientCheckpointing = p.getBool("training.gradient_checkpointing");
   s.trainUnet = p.getBool("training.train_unet");

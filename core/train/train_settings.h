@@ -41,6 +41,10 @@ struct TrainSettings {
   int gradientAccumulation{};
   std::uint64_t seed{};
   std::string device;     // auto, cpu, cuda
+  // data parallelism (distributed section): which GPUs, how many CPU processes, the exchange timeout
+  std::string gpus;       // all, a count, or indices "0,2"
+  int cpuProcesses{};
+  double exchangeTimeoutSeconds{};
   std::string precision;  // fp32, bf16, fp16
   bool gradientCheckpointing{};
   bool trainUnet{};

@@ -24,10 +24,12 @@
 #include "runtime/gpu_memory.h"
 #include "runtime/gpu_tuning.h"
 #include "train/ema.h"
+#include "runtime/process_group.h"
 #include "train/gradient_sync.h"
 #include "train/loss_scaler.h"
 #include "train/lr_schedule.h"
 #include "train/model_export.h"
+#include "train/row_draws.h"
 #include "train/sample_writer.h"
 #include "train/tfevents.h"
 #include "train/training_data.h"
@@ -88,24 +90,40 @@ std::string runIdentity(const TrainSettings& s) {
   return id;
 }
 
+// What the ranks of a data-parallel run agree on before each step (any rank may stop the run; the
+// studio's and the user's other requests reach rank 0).
+struct Requests {
+  bool stop = false, save = false, sample = false, pause = false;
+};
+
 class Run {
  public:
-  Run(const TrainSettings& s, TrainerControl& control, const TrainerCallbacks& callbacks)
-      : s_(s), control_(control), callbacks_(callbacks), store_(s.checkpointsFolder(), s.keepLast) {}
+  Run(const TrainSettings& s, TrainerControl& control, const TrainerCallbacks& callbacks, GradientSync& sync)
+      : s_(s), control_(control), callbacks_(callbacks), store_(s.checkpointsFolder(), s.keepLast), sync_(sync) {}
 
   TrainResult run();
 
  private:
+  bool isMain() const { return sync_.rank() == 0; }
+  // Rank 0 reports; the others only their own errors (a launcher names the rank that failed).
   void emit(const protocol::Event& e) {
-    if (callbacks_.event) callbacks_.event(e);
+    if (callbacks_.event && (isMain() || std::holds_alternative<protocol::ErrorEvent>(e))) callbacks_.event(e);
   }
   void state(const std::string& name, const std::string& detail = {}) { emit(protocol::StateEvent{name, detail}); }
 
   std::optional<Checkpoint> findCheckpoint();
   void prepare(const std::optional<Checkpoint>& checkpoint);
   void restore(const Checkpoint& checkpoint);
+  void resumeOnThisGroup(const Checkpoint& checkpoint);
+  std::int64_t globalBatchSize() const {
+    return static_cast<std::int64_t>(data_.plan.batchSize) * sync_.worldSize();
+  }
   void trainLoop();
   bool handleRequests();  // false: stop
+  Requests agreeOnRequests();
+  void shareStartingWeights();
+  void checkpointTogether();  // rank 0 saves while the others wait
+  void sampleTogether();
   double microStep(const data::TrainingBatch& batch, int micro);
   at::Tensor latentsOf(const data::TrainingBatch& batch);
   models::UNetConditioning conditioningOf(const data::TrainingBatch& batch);
@@ -132,7 +150,7 @@ class Run {
   std::unique_ptr<LrSchedule> lr_;
   std::unique_ptr<Ema> ema_;
   std::unique_ptr<LossScaler> scaler_;
-  LocalGradientSync sync_;
+  GradientSync& sync_;
 
   TrainingData data_;
   data::ImageReader reader_;
@@ -179,6 +197,7 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   model_.to(placement_.device, placement_.dtype);
   runtime::applyGpuTrainingSettings(placement_.device);
   groups_ = prepareTraining(model_, s_);
+  shareStartingWeights();
   schedule_ = std::make_unique<diffusion::NoiseSchedule>(model_.scheduler);
   objective_ = s_.objective;
   objective_.predictionType = model_.scheduler.predictionType;
@@ -222,10 +241,30 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
     emit(protocol::ProgressEvent{"caching " + what, static_cast<std::int64_t>(done), static_cast<std::int64_t>(total)});
   };
   hooks.cached = [this] { state("training"); };
-  stream_ = std::make_unique<BatchStream>(data_.train, data_.plan, loader, reader_, latentCache_.get(),
-                                          textCache_.get(), hooks);
+  // Every rank plans the global batches (batch size × ranks) and trains its rows of each.
+  data::PlanOptions plan = data_.plan;
+  plan.batchSize *= static_cast<std::size_t>(sync_.worldSize());
+  stream_ = std::make_unique<BatchStream>(data_.train, plan, loader, reader_, latentCache_.get(), textCache_.get(),
+                                          hooks);
+  stream_->shard(sync_.rank(), sync_.worldSize());
   stream_->seek(progress_.epoch, progress_.batchInEpoch);
-  if (s_.tensorboard) board_ = std::make_unique<TfEventsWriter>(s_.logsFolder());
+  if (s_.tensorboard && isMain()) board_ = std::make_unique<TfEventsWriter>(s_.logsFolder());
+}
+
+// A checkpoint of a run with another global batch (another number of ranks) continues at the same
+// step and images seen; its position in the epoch is converted to this run's batches, whose order
+// differs: the rest of that epoch is re-sharded.
+void Run::resumeOnThisGroup(const Checkpoint& c) {
+  progress_.worldSize = sync_.worldSize();
+  progress_.globalBatchSize = globalBatchSize();
+  if (c.progress.globalBatchSize == 0 || c.progress.globalBatchSize == progress_.globalBatchSize) return;
+  const std::int64_t imagesIntoEpoch = c.progress.batchInEpoch * c.progress.globalBatchSize;
+  progress_.batchInEpoch = imagesIntoEpoch / progress_.globalBatchSize;
+  log::warn(c10::str(c.path, " was written by ", c.progress.worldSize, " rank(s) with ", c.progress.globalBatchSize,
+                     " images per batch; this run has ", sync_.worldSize(), " with ", progress_.globalBatchSize,
+                     ": it continues at step ", progress_.step, " (", progress_.imagesSeen,
+                     " images seen), and the data order of epoch ", progress_.epoch + 1, " is re-sharded from image ",
+                     imagesIntoEpoch, " on"));
 }
 
 void Run::restore(const Checkpoint& c) {
@@ -255,6 +294,7 @@ void Run::restore(const Checkpoint& c) {
   for (std::size_t i = 0; i < groups_.size(); ++i) optimizers_[i]->loadState(optimizerState[groups_[i].name]);
   if (ema_) ema_->loadState(emaState);
   progress_ = c.progress;
+  resumeOnThisGroup(c);
   scaler_->restore(c.progress.lossScale, c.progress.lossScaleCleanSteps);
   result_.lastCheckpoint = c.path;
   log::info(c10::str("resumed from ", c.path, " at step ", progress_.step, " (epoch ", progress_.epoch, ")"));
@@ -275,6 +315,8 @@ std::string Run::saveCheckpoint() {
   progress_.batchInEpoch = stream_->batchInEpoch();
   progress_.lossScale = scaler_->scale();
   progress_.lossScaleCleanSteps = scaler_->cleanSteps();
+  progress_.globalBatchSize = globalBatchSize();
+  progress_.worldSize = sync_.worldSize();
   const std::string path = store_.save(progress_, tensors, runIdentity(s_));
   result_.lastCheckpoint = path;
   if (board_) board_->flush();
@@ -288,13 +330,13 @@ at::Tensor Run::latentsOf(const data::TrainingBatch& batch) {
   at::Tensor z;
   if (batch.latentMean.defined()) {
     const models::LatentDistribution d{batch.latentMean.to(placement_.device), batch.latentLogvar.to(placement_.device)};
-    z = d.mean + torch::exp(0.5 * d.logvar) * torch::randn(d.mean.sizes()).to(placement_.device);
+    z = d.mean + torch::exp(0.5 * d.logvar) * randnRows(d.mean.sizes(), batch.share).to(placement_.device);
   } else {
     torch::NoGradGuard noGrad;
     const at::Tensor pixels = batch.pixels.to(placement_.device, vae->encoder->conv_in->weight.scalar_type());
     const models::LatentDistribution d = vae->encode(pixels);
     z = d.mean + torch::exp(0.5 * d.logvar.to(torch::kFloat32)).to(d.mean.scalar_type()) *
-                     torch::randn(d.mean.sizes()).to(placement_.device, d.mean.scalar_type());
+                     randnRows(d.mean.sizes(), batch.share).to(placement_.device, d.mean.scalar_type());
   }
   return (z.to(torch::kFloat32) * vae->config.scalingFactor).to(placement_.dtype);
 }
@@ -329,7 +371,8 @@ double Run::microStep(const data::TrainingBatch& batch, int micro) {
   if (s_.method == "vae") {
     const at::Tensor pixels = batch.pixels.to(placement_.device, placement_.dtype);
     const models::LatentDistribution d = model_.vae->encode(pixels);
-    const at::Tensor z = d.mean + torch::exp(0.5 * d.logvar) * torch::randn_like(d.mean);
+    const at::Tensor z =
+        d.mean + torch::exp(0.5 * d.logvar) * randnRows(d.mean.sizes(), batch.share).to(d.mean.device(), d.mean.scalar_type());
     const at::Tensor reconstruction = model_.vae->decode(z);
     const at::Tensor kl = 0.5 * (d.mean.pow(2) + d.logvar.exp() - 1 - d.logvar);
     loss = torch::mse_loss(reconstruction.to(torch::kFloat32), pixels.to(torch::kFloat32)) +
@@ -337,7 +380,7 @@ double Run::microStep(const data::TrainingBatch& batch, int micro) {
   } else {
     const at::Tensor latents = latentsOf(batch);
     const models::UNetConditioning conditioning = conditioningOf(batch);
-    const NoisedBatch noised = noiseBatch(*schedule_, latents, objective_);
+    const NoisedBatch noised = noiseBatch(*schedule_, latents, objective_, batch.share);
     const at::Tensor prediction = model_.unet->forward(noised.noisy, noised.timesteps, conditioning);
     loss = weightedMse(prediction, noised);
   }
@@ -347,18 +390,27 @@ double Run::microStep(const data::TrainingBatch& batch, int micro) {
                                    ": training diverged"),
                           "resume from the last checkpoint with a lower optimizer.learning_rate, a longer "
                           "warmup or gradient clipping (training.max_grad_norm)");
-  scaler_->scaled(loss / s_.gradientAccumulation).backward();
-  return value / s_.gradientAccumulation;
+  // A rank's mean loss counts for its share of the global batch, so that the mean over ranks of the
+  // gradients is the global batch's gradient (batch.share.weight is 1 for a single process).
+  const double weight = batch.share.weight / s_.gradientAccumulation;
+  scaler_->scaled(loss * weight).backward();
+  return value * weight;
 }
 
 // Synchronises, unscales, clips and applies the accumulated gradients at learning rate `lr`. Returns
 // the gradient norm.
 double Run::gradientStep(double lr) {
   std::vector<at::Tensor> gradients;
+  const bool distributed = sync_.worldSize() > 1;
   for (const TrainableGroup& g : groups_)
-    for (const auto& item : g.parameters)
+    for (const auto& item : g.parameters) {
+      // Every rank must pass the same list: a parameter this rank's batch left without a gradient
+      // takes part with zeros.
+      if (distributed && !item.second.grad().defined())
+        item.second.mutable_grad() = torch::zeros_like(item.second);
       if (item.second.grad().defined()) gradients.push_back(item.second.grad());
-  sync_.average(gradients);
+    }
+  if (distributed) sync_.average(gradients);
   const bool finite = scaler_->unscale(gradients);
   const double norm = clipGradientNorm(gradients, s_.maxGradNorm, finite);
   if (finite) {
@@ -375,16 +427,59 @@ double Run::gradientStep(double lr) {
   return norm;
 }
 
+Requests Run::agreeOnRequests() {
+  Requests r;
+  r.stop = control_.stopRequested();
+  if (isMain()) {
+    r.save = control_.takeSave();
+    r.sample = control_.takeSample();
+    r.pause = control_.pauseRequested();
+  }
+  if (sync_.worldSize() == 1) return r;
+  std::vector<double> flags{double(r.stop), double(r.save), double(r.sample), double(r.pause)};
+  sync_.averageValues(flags);
+  return {flags[0] > 0, flags[1] > 0, flags[2] > 0, flags[3] > 0};
+}
+
+void Run::shareStartingWeights() {
+  // Scratch initialisation and new adapters are random, and ranks that loaded different files would
+  // silently train different models: every rank starts from rank 0's weights.
+  if (sync_.worldSize() == 1) return;
+  torch::NoGradGuard noGrad;
+  std::vector<at::Tensor> tensors;
+  if (s_.fromScratch) {
+    for (const auto& [name, p] : allParameters(model_)) tensors.push_back(p);
+  } else {
+    for (const TrainableGroup& g : groups_)
+      for (const auto& [name, p] : g.parameters) tensors.push_back(p);
+  }
+  sync_.broadcastFromMain(tensors);
+}
+
+void Run::checkpointTogether() {
+  if (isMain()) saveCheckpoint();
+  sync_.waitForAll();
+}
+
+void Run::sampleTogether() {
+  if (isMain()) sample();
+  sync_.waitForAll();
+}
+
 bool Run::handleRequests() {
   bool paused = false;
   for (;;) {
-    if (control_.stopRequested()) return false;
-    if (control_.takeSave()) {
-      saveCheckpoint();
+    const Requests requests = agreeOnRequests();
+    if (requests.stop) {
+      control_.requestStop(control_.stopSaves());  // a stop another rank received holds here too
+      return false;
+    }
+    if (requests.save) {
+      checkpointTogether();
       state(paused ? "paused" : "training");
     }
-    if (control_.takeSample()) sample();
-    if (!control_.pauseRequested()) break;
+    if (requests.sample) sampleTogether();
+    if (!requests.pause) break;
     if (!paused) {
       state("paused", "at step " + std::to_string(progress_.step));
       paused = true;
@@ -487,6 +582,11 @@ void Run::trainLoop() {
     for (int micro = 0; micro < s_.gradientAccumulation; ++micro) loss += microStep(stream_->next(), micro);
     const double lr = lr_->at(progress_.step);
     const double gradNorm = gradientStep(lr);
+    if (sync_.worldSize() > 1) {  // the global batch's loss: each rank's counts for its share
+      std::vector<double> values{loss};
+      sync_.averageValues(values);
+      loss = values[0];
+    }
     ++progress_.step;
     progress_.imagesSeen += imagesPerStep;
     progress_.lossSmoothed = progress_.step == 1 ? loss : 0.95 * progress_.lossSmoothed + 0.05 * loss;
@@ -525,13 +625,16 @@ void Run::trainLoop() {
 
     const bool last = progress_.step == s_.maxSteps;
     if (!data_.validation.samples.empty() && (progress_.step % s_.validationEvery == 0 || last)) {
-      const double v = validationLoss();
-      emit(protocol::ValidationEvent{progress_.step, v});
-      if (board_) board_->scalar("validation_loss", v, progress_.step);
+      if (isMain()) {
+        const double v = validationLoss();
+        emit(protocol::ValidationEvent{progress_.step, v});
+        if (board_) board_->scalar("validation_loss", v, progress_.step);
+      }
+      sync_.waitForAll();
     }
-    if (s_.samples.every > 0 && (progress_.step % s_.samples.every == 0 || last)) sample();
+    if (s_.samples.every > 0 && (progress_.step % s_.samples.every == 0 || last)) sampleTogether();
     if (s_.checkpointEvery > 0 && progress_.step % s_.checkpointEvery == 0 && !last) {
-      saveCheckpoint();
+      checkpointTogether();
       state("training");
     }
   }
@@ -539,6 +642,7 @@ void Run::trainLoop() {
 }
 
 void Run::finish() {
+  if (!isMain()) return;  // rank 0 writes the checkpoint and the model
   saveCheckpoint();
   state("saving", "the trained model");
   if (ema_) {  // the average is the model to keep, as the diffusers scripts save it
@@ -561,7 +665,7 @@ TrainResult Run::run() {
     trainLoop();
     if (result_.outcome == TrainOutcome::Stopped) {
       state("stopping", "at step " + std::to_string(progress_.step));
-      if (control_.stopSaves() && s_.saveOnStop && progress_.step > 0) saveCheckpoint();
+      if (control_.stopSaves() && s_.saveOnStop && progress_.step > 0 && isMain()) saveCheckpoint();
     } else {
       finish();
     }
@@ -571,6 +675,10 @@ TrainResult Run::run() {
   } catch (const TrainingFailure& e) {
     result_.message = e.what();
     result_.hint = e.hint;
+  } catch (const runtime::ProcessGroupError& e) {
+    result_.message = e.what();
+    result_.hint = "another rank of the run has ended or stopped answering; its own error says why";
+    result_.groupLost = true;
   } catch (const c10::Error& e) {
     result_.message = e.what_without_backtrace();
     if (isOutOfMemory(e)) outOfMemory();
@@ -603,8 +711,10 @@ void Run::outOfMemory() {
 
 }  // namespace
 
-TrainResult runTraining(const TrainSettings& settings, TrainerControl& control, const TrainerCallbacks& callbacks) {
-  Run run(settings, control, callbacks);
+TrainResult runTraining(const TrainSettings& settings, TrainerControl& control, const TrainerCallbacks& callbacks,
+                        GradientSync* group) {
+  LocalGradientSync alone;
+  Run run(settings, control, callbacks, group ? *group : alone);
   return run.run();
 }
 

@@ -47,6 +47,7 @@ struct TrainResult {
   std::string lastCheckpoint;          // newest complete checkpoint, when there is one
   std::vector<std::string> outputs;    // saved models and LoRA files
   std::vector<std::string> samples;    // sample images of this run, newest last
+  bool groupLost = false;              // Failed because another rank of the group ended
 };
 
 struct TrainerCallbacks {
@@ -54,8 +55,13 @@ struct TrainerCallbacks {
   std::function<void(const protocol::Event&)> event;
 };
 
+class GradientSync;
+
 // Runs the whole training. Never throws for problems of the run (bad files, NaN loss, out of
 // memory): they end it with outcome Failed and an error event, the newest checkpoint intact.
-TrainResult runTraining(const TrainSettings& settings, TrainerControl& control, const TrainerCallbacks& callbacks);
+// `group` makes this process one rank of a data-parallel run (null: the only one). Only rank 0
+// reports events other than errors and writes checkpoints, samples, logs and the trained model.
+TrainResult runTraining(const TrainSettings& settings, TrainerControl& control, const TrainerCallbacks& callbacks,
+                        GradientSync* group = nullptr);
 
 }  // namespace sds::train

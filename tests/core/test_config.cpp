@@ -455,7 +455,7 @@ class TestConfig : public QObject {
                                      << "unknown section [optimiser] (did you mean [optimizer]?)" << true;
     QTest::newRow("unknown section, nothing close")
         << "\n[foo]\n" << 2 << 2 << "foo"
-        << "unknown section [foo]; the sections are project, model, training, lora, dataset, resolution, optimizer, "
+        << "unknown section [foo]; the sections are project, model, training, distributed, lora, dataset, resolution, optimizer, "
            "lr_schedule, ema, checkpointing, sampling, validation or output"
         << true;
     QTest::newRow("unknown key") << "[optimizer]\nlearnig_rate = 1e-4\n" << 2 << 1 << "optimizer.learnig_rate"

@@ -33,6 +33,7 @@ struct BatchLoader::State {
   TrainingBatch make(std::size_t index) const {
     TrainingBatch batch;
     batch.entries = plan[index];
+    batch.share = wholeBatch(static_cast<std::int64_t>(batch.entries.size()));
     std::vector<at::Tensor> images, means, logvars;
     std::vector<float> timeIds;
     for (const PlannedSample& p : batch.entries) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "data/batch_share.h"
 #include "data/epoch_plan.h"
 
 namespace sds::data {
@@ -24,6 +25,7 @@ struct TrainingBatch {
   at::Tensor latentMean, latentLogvar; // [B, C, H/8, W/8] float32; with cached latents only
   at::Tensor timeIds;                  // [B, 6] float32: original height, width, crop top, left, target height, width
   std::vector<std::string> captions;
+  BatchShare share;  // which rows of the global batch these are (set by the stream; all of it by default)
 };
 
 struct LoaderOptions {

@@ -1,0 +1,240 @@
+#include "train_workers.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <thread>
+
+#include <torch/cuda.h>
+
+#include "exit_codes.h"
+#include "runtime/device.h"
+#include "runtime/process_group.h"
+#include "runtime/worker_group.h"
+#include "train/checkpoint_store.h"
+#include "train/process_group_sync.h"
+#include "util/log.h"
+
+namespace sds::cli {
+namespace {
+
+std::string joined(const std::vector<int>& values) {
+  std::string out;
+  for (int v : values) out += (out.empty() ? "" : ",") + std::to_string(v);
+  return out;
+}
+
+// The running launcher's workers, for the signal handler.
+std::atomic<runtime::WorkerGroup*> activeWorkers{nullptr};
+
+// First Ctrl+C / SIGTERM: every worker stops after the current step and rank 0 writes a checkpoint
+// (a terminal's Ctrl+C reaches the workers too; a second signal to a worker changes nothing). A second
+// Ctrl+C ends all at once.
+extern "C" void onLauncherSignal(int signal) {
+  static volatile std::sig_atomic_t received = 0;
+  runtime::WorkerGroup* workers = activeWorkers.load();
+  if (received && signal == SIGINT) {
+    if (workers) workers->signalAll(SIGKILL);
+    std::_Exit(130);
+  }
+  received = 1;
+  if (workers) workers->signalAll(SIGTERM);
+}
+
+std::string selfExecutable() {
+  char path[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - 1);
+  if (n <= 0) throw std::runtime_error("cannot find sdtrain's own executable to start the workers");
+  return std::string(path, static_cast<std::size_t>(n));
+}
+
+std::vector<std::string> workerArguments(const TrainOptions& options) {
+  std::vector<std::string> args{selfExecutable(), "--events", "jsonl", "--log-level",
+                                std::string(log::levelName(log::level())), "train", options.project};
+  if (!options.resume.empty()) args.insert(args.end(), {"--resume", options.resume});
+  if (options.maxSteps > 0) args.insert(args.end(), {"--max-steps", std::to_string(options.maxSteps)});
+  if (!options.outputDirectory.empty()) args.insert(args.end(), {"--output", options.outputDirectory});
+  return args;
+}
+
+log::Level levelOf(const std::string& name) { return log::parseLevel(name).value_or(log::Level::Info); }
+
+// Only this rank's GPU stays visible, before anything initialises CUDA: a launcher's or a scheduler's
+// CUDA_VISIBLE_DEVICES lists the node's GPUs, and LOCAL_RANK picks one of them; a list of one is a
+// binding the scheduler made.
+void keepOnlyThisRanksGpu(int localRank) {
+  std::string visible;
+  if (const char* list = std::getenv("CUDA_VISIBLE_DEVICES")) {
+    std::vector<std::string> items;
+    std::string item;
+    for (const char c : std::string(list) + ",") {
+      if (c == ',') {
+        if (!item.empty()) items.push_back(item);
+        item.clear();
+      } else {
+        item += c;
+      }
+    }
+    if (items.size() == 1) {  // the scheduler bound this rank to one GPU already
+      localRank = 0;
+    } else if (static_cast<std::size_t>(localRank) >= items.size()) {
+      throw std::invalid_argument("LOCAL_RANK " + std::to_string(localRank) + " has no GPU in CUDA_VISIBLE_DEVICES=" + list);
+    }
+    visible = items[static_cast<std::size_t>(localRank)];
+  } else {
+    visible = std::to_string(localRank);
+  }
+  ::setenv("CUDA_VISIBLE_DEVICES", visible.c_str(), 1);
+}
+
+}  // namespace
+
+LocalWorkers localWorkersFor(const train::TrainSettings& settings, const TrainOptions& options) {
+  LocalWorkers w;
+  const c10::Device device = runtime::resolveDevice(settings.device, "training.device = \"" + settings.device + "\"");
+  if (device.is_cuda()) {
+    const std::string selection = options.gpus.empty() ? settings.gpus : options.gpus;
+    const std::string what = options.gpus.empty() ? "distributed.gpus" : "--gpus";
+    try {
+      w.gpus = runtime::parseGpuSelection(selection, static_cast<int>(torch::cuda::device_count()));
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(what + ": " + e.what());
+    }
+    if (w.gpus.empty()) throw std::invalid_argument(what + " selects no GPU");
+    w.count = static_cast<int>(w.gpus.size());
+  } else {
+    w.count = options.cpuProcesses > 0 ? options.cpuProcesses : settings.cpuProcesses;
+  }
+  return w;
+}
+
+train::TrainResult trainAsRank(Reporter& reporter, const train::TrainSettings& settings, const runtime::WorkerPlace& place,
+                               train::TrainerControl& control, const train::TrainerCallbacks& callbacks) {
+  train::TrainResult failed;
+  try {
+    if (settings.device != "cpu") keepOnlyThisRanksGpu(place.localRank);
+    runtime::GroupOptions o;
+    o.masterAddress = place.masterAddress;
+    o.masterPort = place.masterPort;
+    o.rank = place.rank;
+    o.worldSize = place.worldSize;
+    o.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(settings.exchangeTimeoutSeconds * 1000));
+    log::info("rank " + std::to_string(place.rank) + " of " + std::to_string(place.worldSize) + " (" + place.launcher +
+              "), joining the group at " + place.masterAddress + ":" + std::to_string(place.masterPort));
+    train::ProcessGroupGradientSync sync(runtime::ProcessGroup::join(o));
+    return train::runTraining(settings, control, callbacks, &sync);
+  } catch (const std::exception& e) {
+    failed.message = e.what();
+  }
+  failed.groupLost = true;
+  reporter.fail(failed.message, "check that every rank was started with the same MASTER_ADDR, MASTER_PORT and "
+                                "WORLD_SIZE, and that the master's port is free and reachable");
+  return failed;
+}
+
+int launchLocalWorkers(Reporter& reporter, const TrainOptions& options, const train::TrainSettings& settings,
+                       const LocalWorkers& workers, const std::function<void(const protocol::Event&)>& show) {
+  const int port = runtime::pickFreePort();
+  std::vector<runtime::WorkerSpec> specs;
+  for (int rank = 0; rank < workers.count; ++rank) {
+    runtime::WorkerSpec spec;
+    spec.arguments = workerArguments(options);
+    spec.environment = {{"RANK", std::to_string(rank)},
+                        {"WORLD_SIZE", std::to_string(workers.count)},
+                        {"LOCAL_RANK", std::to_string(rank)},
+                        {"LOCAL_WORLD_SIZE", std::to_string(workers.count)},
+                        {"MASTER_ADDR", "127.0.0.1"},
+                        {"MASTER_PORT", std::to_string(port)}};
+    if (!workers.gpus.empty()) spec.environment["CUDA_VISIBLE_DEVICES"] = joined(workers.gpus);
+    specs.push_back(std::move(spec));
+  }
+  log::info(workers.gpus.empty() ? "training with " + std::to_string(workers.count) + " CPU processes"
+                                 : "training on GPUs " + joined(workers.gpus) + ", one process each");
+
+  std::signal(SIGPIPE, SIG_IGN);  // a worker that has ended must not take the launcher with it
+  const auto grace = std::chrono::milliseconds(static_cast<std::int64_t>(settings.exchangeTimeoutSeconds * 1000));
+  auto group = std::make_shared<runtime::WorkerGroup>(specs, grace);
+  activeWorkers = group.get();
+  for (int rank = 0; rank < workers.count; ++rank)
+    log::debug("rank " + std::to_string(rank) + " is process " + std::to_string(group->pids()[static_cast<std::size_t>(rank)]));
+  std::signal(SIGINT, onLauncherSignal);
+  std::signal(SIGTERM, onLauncherSignal);
+  if (reporter.mode() == Reporter::Mode::Jsonl) {
+    // The studio's commands go to rank 0, which shares them with the others at the next step.
+    std::thread([group] {
+      std::string line;
+      while (std::getline(std::cin, line)) group->sendLine(line);
+    }).detach();
+  }
+
+  std::map<int, protocol::ErrorEvent> errors;  // each rank's own error, held until all have ended
+  std::vector<runtime::WorkerExit> order;
+  runtime::WorkerGroupCallbacks callbacks;
+  callbacks.line = [&](int rank, const std::string& line) {
+    const std::optional<protocol::Event> event = protocol::decodeEvent(line);
+    const std::string mark = "[rank " + std::to_string(rank) + "] ";
+    if (!event) {
+      log::info(mark + line);
+    } else if (const auto* logEvent = std::get_if<protocol::LogEvent>(&*event)) {
+      log::write(levelOf(logEvent->level), mark + logEvent->message);
+    } else if (const auto* error = std::get_if<protocol::ErrorEvent>(&*event)) {
+      errors[rank] = *error;
+    } else if (rank == 0) {
+      show(*event);
+    }
+  };
+  callbacks.exited = [&](const runtime::WorkerExit& e) { order.push_back(e); };
+  callbacks.isFailure = [](const runtime::WorkerExit& e) {
+    return e.signalled || (e.code != kExitOk && e.code != kExitStopped);
+  };
+  const std::vector<runtime::WorkerExit> exits = group->run(callbacks);
+  activeWorkers = nullptr;
+
+  // The rank that failed first for a reason of its own (not because another rank had gone).
+  std::optional<runtime::WorkerExit> culprit;
+  for (const runtime::WorkerExit& e : order)
+    if (e.signalled || (e.code != kExitOk && e.code != kExitStopped && e.code != kExitGroupLost)) {
+      culprit = e;
+      break;
+    }
+  if (!culprit) {
+    if (errors.count(0)) {
+      reporter.emit(errors[0]);
+      return exits[0].signalled ? kExitFailure : exits[0].code;
+    }
+    for (const runtime::WorkerExit& e : exits)
+      if (e.signalled || (e.code != kExitOk && e.code != kExitStopped)) {
+        reporter.emit(errors.count(e.rank) ? errors[e.rank]
+                                           : protocol::ErrorEvent{"rank " + std::to_string(e.rank) + " " + e.describe(), {}, false, {}});
+        return kExitFailure;
+      }
+    return exits[0].code;
+  }
+
+  protocol::ErrorEvent error;
+  const std::string rank = "rank " + std::to_string(culprit->rank);
+  if (errors.count(culprit->rank)) {
+    error = errors[culprit->rank];
+    error.message = rank + ": " + error.message;
+  } else {
+    error.message = rank + " " + culprit->describe() + "; the other ranks were stopped";
+  }
+  if (errors.count(0) && !errors[0].checkpoint.empty()) {
+    error.checkpoint = errors[0].checkpoint;
+  } else if (const std::optional<std::string> latest = train::CheckpointStore(settings.checkpointsFolder(), 0).latest()) {
+    error.checkpoint = *latest;
+  }
+  error.resumable = !error.checkpoint.empty();
+  if (error.resumable && error.hint.find(error.checkpoint) == std::string::npos)
+    error.hint += std::string(error.hint.empty() ? "" : "; then ") + "resume from " + error.checkpoint +
+                  " (sdtrain train " + options.project + " --resume latest)";
+  reporter.emit(error);
+  return kExitFailure;
+}
+
+}  // namespace sds::cli
