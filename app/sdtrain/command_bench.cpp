@@ -12,6 +12,7 @@
 
 #include <memory>
 
+#include "bench_workers.h"
 #include "commands.h"
 #include "config/presets.h"
 #include "exit_codes.h"
@@ -33,10 +34,10 @@ bool applyBenchPreset(Reporter& reporter, const std::string& id, train::Benchmar
   return true;
 }
 
-int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool json) {
+int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool json, train::GradientSync* sync) {
   train::BenchmarkResult r;
   try {
-    r = train::runTrainingBenchmark(options, [](const std::string& line) { log::info("bench: " + line); });
+    r = train::runTrainingBenchmark(options, [](const std::string& line) { log::info("bench: " + line); }, sync);
   } catch (const std::invalid_argument& e) {
     reporter.fail(e.what(), "sdtrain bench --help lists the options");
     return kExitUsage;
@@ -110,6 +111,7 @@ void addBenchCommand(CLI::App& app, Commands& commands) {
     train::BenchmarkOptions options;
     bool json = false, full = false;
     std::string preset;
+    int ranks = 0, cpuProcesses = 0;
   };
   auto g = std::make_shared<Given>();
   train::BenchmarkOptions& o = g->options;
@@ -140,10 +142,29 @@ void addBenchCommand(CLI::App& app, Commands& commands) {
   for (const char* setByPreset : {"--model", "--batch", "--resolution", "--precision", "--checkpointing",
                                   "--optimizer", "--lora-rank"})
     preset->excludes(bench->get_option(setByPreset));
+  bench->add_option("--gpus", g->ranks,
+                    "Also measure the step with gradients averaged over the first N GPUs, one process each: "
+                    "images/s per GPU, scaling efficiency, the distributed path's overhead")
+      ->check(CLI::Range(1, 1024));
+  bench->add_option("--cpu-processes", g->cpuProcesses, "The same over N CPU processes (with --device cpu)")
+      ->check(CLI::Range(1, 256));
   commands.push_back({bench, [g](Reporter& r) {
                         g->options.cachedLatents = !g->full;
                         if (!g->preset.empty() && !applyBenchPreset(r, g->preset, g->options)) return kExitUsage;
-                        return runBench(r, g->options, g->json);
+                        try {
+                          // A worker of a distributed benchmark, or its launcher, or one process.
+                          if (const auto place = runtime::workerPlaceFrom(runtime::processEnvironment()))
+                            return runBenchAsRank(r, g->options, *place, g->json, runBench);
+                          const int ranks = g->ranks > 0 ? g->ranks : g->cpuProcesses;
+                          if (ranks > 0) return runDistributedBench(r, g->options, ranks, g->json);
+                        } catch (const std::invalid_argument& e) {
+                          r.fail(e.what(), "sdtrain bench --help lists the options");
+                          return kExitUsage;
+                        } catch (const std::exception& e) {
+                          r.fail(std::string("the benchmark failed: ") + e.what());
+                          return kExitFailure;
+                        }
+                        return runBench(r, g->options, g->json, nullptr);
                       }});
 }
 

@@ -143,8 +143,8 @@ int runTrain(Reporter& reporter, const TrainOptions& options) {
 
   train::TrainerCallbacks callbacks;
   callbacks.event = show;
-  const train::TrainResult result = place && place->worldSize > 1
-                                        ? trainAsRank(reporter, settings, *place, *control, callbacks)
+  // A launcher's group of one still trains through it (the distributed path, measured on one GPU).
+  const train::TrainResult result = place ? trainAsRank(reporter, settings, *place, *control, callbacks)
                                         : train::runTraining(settings, *control, callbacks);
   activeControl = nullptr;
   {

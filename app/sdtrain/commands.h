@@ -20,6 +20,9 @@ class App;
 namespace sds::config {
 struct Preset;
 }
+namespace sds::train {
+class GradientSync;
+}
 
 namespace sds::cli {
 
@@ -45,8 +48,9 @@ int runConfigPresets(bool json);
 const config::Preset* findPresetOrReport(Reporter& reporter, const std::string& id);
 int runConfigDocs(Reporter& reporter, const std::string& outFile);
 int runVersion(bool json);
-// sdtrain bench: the training step's images/s, TFLOP/s and peak memory.
-int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool json);
+// sdtrain bench: the training step's images/s, TFLOP/s and peak memory; with `sync`, each step's
+// gradients averaged over its ranks.
+int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool json, train::GradientSync* sync);
 // `sdtrain bench --preset ID`: the preset's model shape, batch, resolution, precision and memory
 // savers; false (after reporting) for an unknown preset.
 bool applyBenchPreset(Reporter& reporter, const std::string& id, train::BenchmarkOptions& options);

@@ -46,13 +46,6 @@ extern "C" void onLauncherSignal(int signal) {
   if (workers) workers->signalAll(SIGTERM);
 }
 
-std::string selfExecutable() {
-  char path[4096];
-  const ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - 1);
-  if (n <= 0) throw std::runtime_error("cannot find sdtrain's own executable to start the workers");
-  return std::string(path, static_cast<std::size_t>(n));
-}
-
 std::vector<std::string> workerArguments(const TrainOptions& options) {
   std::vector<std::string> args{selfExecutable(), "--events", "jsonl", "--log-level",
                                 std::string(log::levelName(log::level())), "train", options.project};
@@ -64,9 +57,15 @@ std::vector<std::string> workerArguments(const TrainOptions& options) {
 
 log::Level levelOf(const std::string& name) { return log::parseLevel(name).value_or(log::Level::Info); }
 
-// Only this rank's GPU stays visible, before anything initialises CUDA: a launcher's or a scheduler's
-// CUDA_VISIBLE_DEVICES lists the node's GPUs, and LOCAL_RANK picks one of them; a list of one is a
-// binding the scheduler made.
+}  // namespace
+
+std::string selfExecutable() {
+  char path[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - 1);
+  if (n <= 0) throw std::runtime_error("cannot find sdtrain's own executable to start the workers");
+  return std::string(path, static_cast<std::size_t>(n));
+}
+
 void keepOnlyThisRanksGpu(int localRank) {
   std::string visible;
   if (const char* list = std::getenv("CUDA_VISIBLE_DEVICES")) {
@@ -92,7 +91,16 @@ void keepOnlyThisRanksGpu(int localRank) {
   ::setenv("CUDA_VISIBLE_DEVICES", visible.c_str(), 1);
 }
 
-}  // namespace
+std::map<std::string, std::string> localWorkerEnvironment(int rank, int count, int port, const std::vector<int>& gpus) {
+  std::map<std::string, std::string> env{{"RANK", std::to_string(rank)},
+                                         {"WORLD_SIZE", std::to_string(count)},
+                                         {"LOCAL_RANK", std::to_string(rank)},
+                                         {"LOCAL_WORLD_SIZE", std::to_string(count)},
+                                         {"MASTER_ADDR", "127.0.0.1"},
+                                         {"MASTER_PORT", std::to_string(port)}};
+  if (!gpus.empty()) env["CUDA_VISIBLE_DEVICES"] = joined(gpus);
+  return env;
+}
 
 LocalWorkers localWorkersFor(const train::TrainSettings& settings, const TrainOptions& options) {
   LocalWorkers w;
@@ -124,8 +132,12 @@ train::TrainResult trainAsRank(Reporter& reporter, const train::TrainSettings& s
     o.rank = place.rank;
     o.worldSize = place.worldSize;
     o.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(settings.exchangeTimeoutSeconds * 1000));
+    // GPUs exchange through NCCL; CPU ranks through Gloo.
+    const c10::Device device = runtime::resolveDevice(settings.device, "training.device = \"" + settings.device + "\"");
+    o.backend = device.is_cuda() ? runtime::Backend::Nccl : runtime::Backend::Gloo;
     log::info("rank " + std::to_string(place.rank) + " of " + std::to_string(place.worldSize) + " (" + place.launcher +
-              "), joining the group at " + place.masterAddress + ":" + std::to_string(place.masterPort));
+              "), joining the " + (device.is_cuda() ? "NCCL" : "Gloo") + " group at " + place.masterAddress + ":" +
+              std::to_string(place.masterPort));
     train::ProcessGroupGradientSync sync(runtime::ProcessGroup::join(o));
     return train::runTraining(settings, control, callbacks, &sync);
   } catch (const std::exception& e) {
@@ -144,13 +156,7 @@ int launchLocalWorkers(Reporter& reporter, const TrainOptions& options, const tr
   for (int rank = 0; rank < workers.count; ++rank) {
     runtime::WorkerSpec spec;
     spec.arguments = workerArguments(options);
-    spec.environment = {{"RANK", std::to_string(rank)},
-                        {"WORLD_SIZE", std::to_string(workers.count)},
-                        {"LOCAL_RANK", std::to_string(rank)},
-                        {"LOCAL_WORLD_SIZE", std::to_string(workers.count)},
-                        {"MASTER_ADDR", "127.0.0.1"},
-                        {"MASTER_PORT", std::to_string(port)}};
-    if (!workers.gpus.empty()) spec.environment["CUDA_VISIBLE_DEVICES"] = joined(workers.gpus);
+    spec.environment = localWorkerEnvironment(rank, workers.count, port, workers.gpus);
     specs.push_back(std::move(spec));
   }
   log::info(workers.gpus.empty() ? "training with " + std::to_string(workers.count) + " CPU processes"

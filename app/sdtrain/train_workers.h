@@ -3,6 +3,7 @@
 // our own launcher), or the launcher of one worker per local GPU or CPU process. docs/distributed.md.
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,18 @@ LocalWorkers localWorkersFor(const train::TrainSettings& settings, const TrainOp
 // Returns the exit code; a failure gives one error event naming the rank and the checkpoint.
 int launchLocalWorkers(Reporter& reporter, const TrainOptions& options, const train::TrainSettings& settings,
                        const LocalWorkers& workers, const std::function<void(const protocol::Event&)>& show);
+
+// Before anything initialises CUDA: only the GPU this local rank names stays visible (among
+// CUDA_VISIBLE_DEVICES, or the one GPU a scheduler bound the process to). Throws std::invalid_argument
+// when there is none for it.
+void keepOnlyThisRanksGpu(int localRank);
+
+// The torchrun variables of local worker `rank` of `count`, meeting at 127.0.0.1:`port`, on `gpus`
+// (empty: CPU workers).
+std::map<std::string, std::string> localWorkerEnvironment(int rank, int count, int port, const std::vector<int>& gpus);
+
+// This program, to start as a worker.
+std::string selfExecutable();
 
 // Joins the group `place` describes and trains as its rank; returns what runTraining returned, or a
 // failed result when the group cannot be formed (the error event already given).

@@ -1,7 +1,7 @@
 #pragma once
 // A group of training processes on PyTorch's distributed runtime (c10d): a TCPStore for the
-// rendezvous, hosted by rank 0, and Gloo's collectives over TCP (the CPU backend; every LibTorch that
-// SD Studio builds against ships it). This is the layer data-parallel training and the launcher build
+// rendezvous, hosted by rank 0, and Gloo's collectives over TCP (the CPU backend) or NCCL's between
+// GPUs. This is the layer data-parallel training and the launcher build
 // on; it hides c10d's types from everything above it.
 
 #include <ATen/core/Tensor.h>
@@ -20,7 +20,11 @@ class ProcessGroupError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Gloo: TCP between hosts' memory (CPU ranks; every build). NCCL: GPU to GPU (CUDA builds).
+enum class Backend { Gloo, Nccl };
+
 struct GroupOptions {
+  Backend backend = Backend::Gloo;
   std::string masterAddress = "127.0.0.1";  // where rank 0 hosts the store
   int masterPort = 0;  // every rank the same; see pickFreePort
   int rank = 0;

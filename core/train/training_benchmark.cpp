@@ -1,5 +1,7 @@
 #include "train/training_benchmark.h"
 
+#include "train/gradient_sync.h"
+
 #include <torch/torch.h>
 
 #include <chrono>
@@ -56,7 +58,8 @@ void toChannelsLast(torch::nn::Module& module) {
 
 }  // namespace
 
-BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& o, const std::function<void(const std::string&)>& progress) {
+BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& o, const std::function<void(const std::string&)>& progress,
+                                     GradientSync* sync) {
   auto say = [&](const std::string& line) {
     if (progress) progress(line);
   };
@@ -173,6 +176,7 @@ BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& o, const std::funct
     std::vector<at::Tensor> gradients;
     for (const auto& [name, p] : trainable)
       if (p.grad().defined()) gradients.push_back(p.grad());
+    if (sync) sync->average(gradients);
     const bool finite = scaler.unscale(gradients);
     clipGradientNorm(gradients, 1.0, finite);
     if (finite) optimizer.step(1e-5);

@@ -45,8 +45,12 @@ struct BenchmarkResult {
   std::int64_t latentSize = 0;
 };
 
-// Throws std::invalid_argument for options it cannot run, naming the option.
+class GradientSync;
+
+// Throws std::invalid_argument for options it cannot run, naming the option. With `sync`, each step's
+// gradients are averaged over its ranks as data-parallel training does (each rank its own batch).
 BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& options,
-                                     const std::function<void(const std::string&)>& progress = {});
+                                     const std::function<void(const std::string&)>& progress = {},
+                                     GradientSync* sync = nullptr);
 
 }  // namespace sds::train

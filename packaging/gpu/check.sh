@@ -8,7 +8,10 @@
 # `check.sh train`, `check.sh parity`, `check.sh bench [quick]` or `check.sh presets` (the memory of
 # every preset's step, packaging/gpu/presets.sh) or
 # `check.sh interop` (our files in diffusers, PEFT and transformers and theirs in sdtrain,
-# packaging/gpu/interop.py) runs one part after the build; `check.sh build` only builds.
+# packaging/gpu/interop.py) or `check.sh distributed` (data-parallel training over NCCL: one rank
+# through torchrun's variables beside the plain run, the distributed path's overhead in `sdtrain
+# bench --gpus`, and several GPUs where there are) runs one part after the build; `check.sh build`
+# only builds.
 #
 # Run from the repository root with .devdeps/ beside it: Debian -dev packages (and their runtime
 # libraries) fetched with `apt-get download` on a Debian 12 machine (see docs/development.md), since
@@ -114,6 +117,39 @@ if [ "$part" = interop ]; then
   fi
   python3 "$root/packaging/gpu/interop.py" "$sdtrain" "$fixtures"
   exit $?
+fi
+
+if [ "$part" = distributed ]; then
+  rm -rf "$work" && mkdir -p "$work" && cd "$work"
+  gpus=$(nvidia-smi --list-gpus | wc -l)
+  project bf16 40 adamw > bf16.toml
+  sed 's/out-bf16/out-nccl1/' bf16.toml > nccl1.toml
+  "$sdtrain" --events jsonl train bf16.toml > plain.jsonl
+  # One rank through NCCL, as torchrun would start it.
+  RANK=0 WORLD_SIZE=1 LOCAL_RANK=0 MASTER_ADDR=127.0.0.1 MASTER_PORT=29561 \
+    "$sdtrain" --events jsonl train nccl1.toml > nccl1.jsonl
+  grep -h '"joining' nccl1.jsonl | head -1
+  runs=(plain.jsonl nccl1.jsonl)
+  if [ "$gpus" -ge 2 ]; then
+    sed 's/out-bf16/out-gpus2/; s/batch_size = 16/batch_size = 8/' bf16.toml > gpus2.toml
+    "$sdtrain" --events jsonl train gpus2.toml --gpus 2 > gpus2.jsonl
+    runs+=(gpus2.jsonl)
+  fi
+  python3 - "${runs[@]}" <<'PY'
+import json, sys
+print("| run | first loss | last loss | images/s | checkpoints | errors |")
+print("|---|---|---|---|---|---|")
+for f in sys.argv[1:]:
+    events = [json.loads(l) for l in open(f)]
+    steps = [e for e in events if e["event"] == "step"]
+    print(f"| {f[:-6]} | {steps[0]['loss']:.6f} | {steps[-1]['loss']:.6f} | {steps[-1]['images_per_s']:.1f} | "
+          f"{sum(e['event'] == 'checkpoint' for e in events)} | {sum(e['event'] == 'error' for e in events)} |")
+PY
+  for args in "--model sd15 --batch 32" "--model sd15 --batch 1 --checkpointing"; do
+    # shellcheck disable=SC2086
+    "$sdtrain" bench $args --gpus "$gpus"
+  done
+  exit 0
 fi
 
 rm -rf "$work" && mkdir -p "$work"
