@@ -17,6 +17,13 @@ class NcclGroup : public StoreBackedGroup {
   NcclGroup(c10::intrusive_ptr<c10d::TCPStore> store, c10::intrusive_ptr<c10d::ProcessGroupNCCL> group, int rank,
             int worldSize)
       : StoreBackedGroup(std::move(store), rank, worldSize), group_(std::move(group)) {}
+  // Ends NCCL's communicators and watchdog before the group goes, as destroy_process_group() does.
+  ~NcclGroup() override {
+    try {
+      group_->shutdown();
+    } catch (const std::exception&) {  // a peer already gone: nothing left to end cleanly
+    }
+  }
 
   // One collective per dtype over a flat GPU buffer; host tensors (the step's few values) go through
   // the GPU too.
