@@ -3,7 +3,6 @@
 
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 
-#include <map>
 
 #include "runtime/process_group_c10d.h"
 
@@ -25,25 +24,20 @@ class NcclGroup : public StoreBackedGroup {
     }
   }
 
-  // One collective per dtype over a flat GPU buffer; host tensors (the step's few values) go through
-  // the GPU too.
+  // In place, no packing: NCCL averages the tensors as one group of operations (one launch, no copies
+  // into a flat buffer and back). Tensors NCCL cannot read where they are (host tensors: the step's
+  // few values; strided views) go through a dense GPU copy.
   void allReduceMean(std::vector<at::Tensor>& tensors) override {
-    std::map<c10::ScalarType, std::vector<at::Tensor*>> byType;
-    for (at::Tensor& t : tensors) byType[t.scalar_type()].push_back(&t);
-    for (auto& [type, group] : byType) {
-      std::vector<at::Tensor> flat;
-      for (const at::Tensor* t : group) flat.push_back(onGpu(*t).reshape({-1}));
-      std::vector<at::Tensor> buffer{flat.size() == 1 ? flat[0].clone() : at::cat(flat)};
-      c10d::AllreduceOptions options;
-      options.reduceOp = c10d::ReduceOp::SUM;
-      run("all-reduce", [&] { group_->allreduce(buffer, options)->wait(); });
-      buffer[0].div_(worldSize_);
-      std::int64_t offset = 0;
-      for (at::Tensor* t : group) {
-        t->copy_(buffer[0].narrow(0, offset, t->numel()).view(t->sizes()));
-        offset += t->numel();
-      }
-    }
+    if (tensors.empty()) return;
+    std::vector<at::Tensor> dense;
+    dense.reserve(tensors.size());
+    for (const at::Tensor& t : tensors)
+      dense.push_back(t.is_cuda() && t.is_non_overlapping_and_dense() ? t : t.to(at::kCUDA).contiguous());
+    c10d::AllreduceCoalescedOptions options;
+    options.reduceOp = c10d::ReduceOp::AVG;
+    run("all-reduce", [&] { group_->allreduce_coalesced(dense, options)->wait(); });
+    for (std::size_t i = 0; i < tensors.size(); ++i)
+      if (!dense[i].is_same(tensors[i])) tensors[i].copy_(dense[i]);
   }
 
   void broadcast(std::vector<at::Tensor>& tensors, int root) override {
