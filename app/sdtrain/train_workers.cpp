@@ -10,6 +10,7 @@
 #include <memory>
 #include <thread>
 
+#include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
 #include "exit_codes.h"
@@ -135,6 +136,9 @@ train::TrainResult trainAsRank(Reporter& reporter, const train::TrainSettings& s
     // GPUs exchange through NCCL; CPU ranks through Gloo.
     const c10::Device device = runtime::resolveDevice(settings.device, "training.device = \"" + settings.device + "\"");
     o.backend = device.is_cuda() ? runtime::Backend::Nccl : runtime::Backend::Gloo;
+    // CPU ranks of one machine share its cores rather than each taking all of them.
+    if (!device.is_cuda())
+      at::set_num_threads(std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / place.localWorldSize));
     log::info("rank " + std::to_string(place.rank) + " of " + std::to_string(place.worldSize) + " (" + place.launcher +
               "), joining the " + (device.is_cuda() ? "NCCL" : "Gloo") + " group at " + place.masterAddress + ":" +
               std::to_string(place.masterPort));
