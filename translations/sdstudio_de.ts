@@ -2667,5 +2667,13 @@ Schritt %2 · Seed %3</translation>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
+    <message>
+        <source>rank %1: %2 images/s, %3 GiB</source>
+        <translation>Rang %1: %2 Bilder/s, %3 GiB</translation>
+    </message>
+    <message>
+        <source>rank %1: %2 images/s</source>
+        <translation>Rang %1: %2 Bilder/s</translation>
+    </message>
 </context>
 </TS>

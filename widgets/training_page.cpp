@@ -243,7 +243,16 @@ void TrainingPage::onStep(const protocol::StepEvent& step) {
   parts << tr("loss %1").arg(locale.toString(step.loss_smoothed, 'g', 4));
   parts << tr("epoch %1").arg(step.epoch);
   if (step.memory_gib) parts << tr("GPU memory %1 GiB").arg(locale.toString(*step.memory_gib, 'f', 1));
-  rates_->setText(parts.join(QStringLiteral("   ·   ")));
+  // Several ranks (data-parallel training): each one's pace and GPU memory, on a line of their own.
+  QStringList ranks;
+  for (std::size_t r = 0; r < step.rank_images_per_s.size(); ++r) {
+    const QString rate = locale.toString(step.rank_images_per_s[r], 'f', 1);
+    ranks << (r < step.rank_memory_gib.size()
+                  ? tr("rank %1: %2 images/s, %3 GiB").arg(r).arg(rate, locale.toString(step.rank_memory_gib[r], 'f', 1))
+                  : tr("rank %1: %2 images/s").arg(r).arg(rate));
+  }
+  rates_->setText(parts.join(QStringLiteral("   ·   ")) +
+                  (ranks.isEmpty() ? QString() : "\n" + ranks.join(QStringLiteral("   ·   "))));
 }
 
 void TrainingPage::onError(const QString& message, const QString& hint, bool resumable, const QString& checkpoint) {

@@ -11,6 +11,9 @@ namespace {
 
 using nlohmann::json;
 
+// Longest list a message may carry (one entry per rank of a run).
+constexpr std::size_t kMaxListLength = 65536;
+
 // Reads named fields of one JSON object, with messages that say which field of which message is wrong.
 class Fields {
  public:
@@ -52,6 +55,14 @@ class Fields {
       // JSON has no NaN or infinity, so encode() writes them as null; a diverged loss must still arrive.
       if (value.is_null()) return std::numeric_limits<T>::quiet_NaN();
       throw wrongType(name, "a number", value);
+    } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+      if (!value.is_array() || value.size() > kMaxListLength) throw wrongType(name, "a list of numbers", value);
+      T out;
+      for (const json& item : value) {
+        if (!item.is_number()) throw wrongType(name, "a list of numbers", value);
+        out.push_back(item.get<double>());
+      }
+      return out;
     } else if constexpr (std::is_same_v<T, json>) {
       if (value.is_object()) return value;
       throw wrongType(name, "an object", value);
@@ -124,6 +135,8 @@ void put(json& j, const StepEvent& e) {
   j["images_per_s"] = e.images_per_s;
   j["eta_s"] = e.eta_s;
   if (e.memory_gib) j["memory_gib"] = *e.memory_gib;
+  if (!e.rank_images_per_s.empty()) j["rank_images_per_s"] = e.rank_images_per_s;
+  if (!e.rank_memory_gib.empty()) j["rank_memory_gib"] = e.rank_memory_gib;
 }
 void put(json& j, const ValidationEvent& e) {
   j["step"] = e.step;
@@ -206,6 +219,8 @@ std::optional<Event> decodeEvent(std::string_view line) {
     e.images_per_s = f.optional<double>("images_per_s", 0);
     e.eta_s = f.optional<double>("eta_s", 0);
     e.memory_gib = f.maybe<double>("memory_gib");
+    e.rank_images_per_s = f.optional<std::vector<double>>("rank_images_per_s", {});
+    e.rank_memory_gib = f.optional<std::vector<double>>("rank_memory_gib", {});
     return e;
   }
   if (type == "validation") return ValidationEvent{f.required<std::int64_t>("step"), f.required<double>("loss")};

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace sds::protocol {
 
@@ -45,6 +46,9 @@ struct StepEvent {
   double images_per_s = 0;
   double eta_s = 0;
   std::optional<double> memory_gib;  // GPU memory in use, when on a GPU
+  // With several ranks (data-parallel training): each rank's images/s and GPU memory, by rank.
+  std::vector<double> rank_images_per_s;
+  std::vector<double> rank_memory_gib;
 };
 struct ValidationEvent {
   std::int64_t step = 0;

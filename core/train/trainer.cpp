@@ -582,22 +582,37 @@ void Run::trainLoop() {
     for (int micro = 0; micro < s_.gradientAccumulation; ++micro) loss += microStep(stream_->next(), micro);
     const double lr = lr_->at(progress_.step);
     const double gradNorm = gradientStep(lr);
-    if (sync_.worldSize() > 1) {  // the global batch's loss: each rank's counts for its share
-      std::vector<double> values{loss};
+    stepSeconds_.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+    if (stepSeconds_.size() > 20) stepSeconds_.pop_front();
+    double mean = 0;
+    for (double t : stepSeconds_) mean += t;
+    mean /= static_cast<double>(stepSeconds_.size());
+    // The most the step's tensors held on the GPU (the peak since the previous step).
+    std::optional<double> memoryGiB;
+    if (placement_.device.is_cuda()) {
+      if (const auto memory = runtime::gpuMemory(placement_.device.index())) memoryGiB = memory->peakAllocatedGiB;
+      runtime::resetGpuMemoryPeak(placement_.device.index());
+    }
+    const int ranks = sync_.worldSize();
+    std::vector<double> rankRates, rankMemory;
+    if (ranks > 1) {
+      // One exchange: the global batch's loss (each rank's counts for its share) and every rank's
+      // throughput and memory, each rank filling its own slot of a mean.
+      std::vector<double> values(1 + 2 * static_cast<std::size_t>(ranks), 0.0);
+      values[0] = loss;
+      const std::size_t rank = static_cast<std::size_t>(sync_.rank());
+      values[1 + rank] = mean > 0 ? static_cast<double>(imagesPerStep) / mean : 0;  // ranks × its own rate
+      values[1 + ranks + rank] = ranks * memoryGiB.value_or(0);
       sync_.averageValues(values);
       loss = values[0];
+      rankRates.assign(values.begin() + 1, values.begin() + 1 + ranks);
+      if (memoryGiB) rankMemory.assign(values.begin() + 1 + ranks, values.end());
     }
     ++progress_.step;
     progress_.imagesSeen += imagesPerStep;
     progress_.lossSmoothed = progress_.step == 1 ? loss : 0.95 * progress_.lossSmoothed + 0.05 * loss;
     progress_.epoch = stream_->epoch();
     progress_.batchInEpoch = stream_->batchInEpoch();
-
-    stepSeconds_.push_back(std::chrono::duration<double>(Clock::now() - start).count());
-    if (stepSeconds_.size() > 20) stepSeconds_.pop_front();
-    double mean = 0;
-    for (double t : stepSeconds_) mean += t;
-    mean /= static_cast<double>(stepSeconds_.size());
 
     protocol::StepEvent e;
     e.step = progress_.step;
@@ -607,13 +622,12 @@ void Run::trainLoop() {
     e.loss_smoothed = progress_.lossSmoothed;
     e.lr = lr;
     e.grad_norm = gradNorm;
+    // The run's pace is the slowest rank's, which every rank waits for at the exchange.
     e.images_per_s = mean > 0 ? static_cast<double>(imagesPerStep) / mean : 0;
     e.eta_s = mean * static_cast<double>(s_.maxSteps - progress_.step);
-    // The most the step's tensors held on the GPU (the peak since the previous step).
-    if (placement_.device.is_cuda()) {
-      if (const auto memory = runtime::gpuMemory(placement_.device.index())) e.memory_gib = memory->peakAllocatedGiB;
-      runtime::resetGpuMemoryPeak(placement_.device.index());
-    }
+    e.memory_gib = memoryGiB;
+    e.rank_images_per_s = rankRates;
+    e.rank_memory_gib = rankMemory;
     emit(e);
     if (board_) {
       board_->scalar("loss", loss, progress_.step);

@@ -30,6 +30,12 @@ namespace {
 
 QString num(double v) { return QString::number(v, 'g', 17); }
 QString num(std::int64_t v) { return QString::number(v); }
+QString numbers(const std::vector<double>& values) {
+  QStringList out;
+  for (double v : values) out << num(v);
+  return "[" + out.join(',') + "]";
+}
+
 
 // Every field of an event as "name=value", written independently of the encoder so that a field the
 // encoder or decoder drops shows up as a difference.
@@ -51,7 +57,9 @@ QStringList fields(const StepEvent& e) {
           "grad_norm=" + num(e.grad_norm),
           "images_per_s=" + num(e.images_per_s),
           "eta_s=" + num(e.eta_s),
-          "memory_gib=" + (e.memory_gib ? num(*e.memory_gib) : QString("none"))};
+          "memory_gib=" + (e.memory_gib ? num(*e.memory_gib) : QString("none")),
+          "rank_images_per_s=" + numbers(e.rank_images_per_s),
+          "rank_memory_gib=" + numbers(e.rank_memory_gib)};
 }
 QStringList fields(const ValidationEvent& e) { return {"step=" + num(e.step), "loss=" + num(e.loss)}; }
 QStringList fields(const SampleEvent& e) {
@@ -90,6 +98,9 @@ std::vector<std::pair<const char*, Event>> sampleEvents() {
   noMemory.memory_gib.reset();
   StepEvent zeroMemory = fullStep();
   zeroMemory.memory_gib = 0.0;
+  StepEvent ranks = fullStep();
+  ranks.rank_images_per_s = {52.5, 51.25, 0.0};
+  ranks.rank_memory_gib = {11.25, 11.5, 12.0};
   return {
       {"hello", HelloEvent{1, "sdtrain", "0.1.0"}},
       {"log", LogEvent{"warn", "quotes \" backslash \\ newline\n tab\t ünïcødé 漢字 🎉 \x01"}},
@@ -98,6 +109,7 @@ std::vector<std::pair<const char*, Event>> sampleEvents() {
       {"progress", ProgressEvent{"caching", 17, 256}},
       {"progress of unknown total", ProgressEvent{"scanning", 3, 0}},
       {"step", fullStep()},
+      {"step of three ranks", ranks},
       {"step without memory", noMemory},
       {"step with zero memory", zeroMemory},
       {"validation", ValidationEvent{500, 0.0625}},
@@ -287,6 +299,9 @@ class TestProtocol : public QObject {
                                      << R"(error event: field "resumable" is "yes", expected true or false)";
     QTest::newRow("optional field of wrong type") << R"({"event":"state","state":"idle","detail":[1]})"
                                                   << R"(state event: field "detail" is [1], expected a string)";
+    QTest::newRow("rank list of strings")
+        << R"({"event":"step","step":1,"total_steps":2,"loss":1,"lr":1,"rank_images_per_s":["fast"]})"
+        << R"(step event: field "rank_images_per_s" is ["fast"], expected a list of numbers)";
     QTest::newRow("dataset report without report") << R"({"event":"dataset_report"})"
                                                    << R"(dataset_report event: missing field "report")";
     QTest::newRow("dataset report not an object") << R"({"event":"dataset_report","report":[1]})"

@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
@@ -232,6 +233,14 @@ class TestDistributedTraining : public QObject {
     qInfo("weights: relative difference %g (most in %s)", error, qPrintable(worst));
     QVERIFY2(error <= 1e-6, qPrintable(QString("weights differ by %1 (relative), most in %2").arg(error).arg(worst)));
 
+    // Every step reports each rank's own pace.
+    QString eventProblem;
+    for (const QJsonObject& e : events(group.out, &eventProblem))
+      if (e.value("event") == "step") {
+        const QJsonArray rates = e.value("rank_images_per_s").toArray();
+        QCOMPARE(rates.size(), ranks);
+        for (const QJsonValue& rate : rates) QVERIFY(rate.toDouble() > 0);
+      }
     // Rank 0 alone wrote the outputs, once.
     QCOMPARE(QDir(many.filePath("out/checkpoints")).entryList({"step-*"}, QDir::Dirs).size(), 1);
     QString problem;
