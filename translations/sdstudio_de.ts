@@ -1733,6 +1733,25 @@
     </message>
 </context>
 <context>
+    <name>sds::widgets::GpuPicker</name>
+    <message>
+        <source>Looking for GPUs…</source>
+        <translation>Suche nach GPUs …</translation>
+    </message>
+    <message>
+        <source>No GPU found: training runs on the CPU.</source>
+        <translation>Keine GPU gefunden: Das Training läuft auf der CPU.</translation>
+    </message>
+    <message>
+        <source>Train on:</source>
+        <translation>Trainieren auf:</translation>
+    </message>
+    <message>
+        <source>GPU %1: %2, %3 GiB</source>
+        <translation>GPU %1: %2, %3 GiB</translation>
+    </message>
+</context>
+<context>
     <name>sds::widgets::LogTerminal</name>
     <message>
         <source>Trainer log</source>

@@ -25,6 +25,7 @@
 #include "config/presets.h"
 #include "getting_started.h"
 #include "dataset_page.h"
+#include "gpu_picker.h"
 #include "model_picker.h"
 #include "run_folder.h"
 #include "samples_page.h"
@@ -63,6 +64,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(datasetPage_, &DatasetPage::datasetPathChosen, this, &MainWindow::useDataset);
   connect(trainingPage_->modelPicker(), &ModelPicker::modelChosen, this,
           [this](const QString& path) { setProjectValue("model.path", path); });
+  connect(trainingPage_->gpuPicker(), &GpuPicker::selectionChanged, this,
+          [this](const QString& gpus) { setProjectValue("distributed.gpus", gpus); });
   connect(trainingPage_, &TrainingPage::startRequested, this, [this] { startTraining(); });
   connect(trainingPage_, &TrainingPage::resumeRequested, this, [this](const QString& checkpoint) {
     if (isDemoProject()) {
@@ -339,6 +342,7 @@ void MainWindow::projectChanged() {
   const QString folder = document_->path().isEmpty() ? QDir::currentPath() : QFileInfo(document_->path()).absolutePath();
   datasetPage_->setProject(project, folder);
   const bool scratch = project.getString("model.init") == "scratch";
+  trainingPage_->gpuPicker()->setSelection(QString::fromStdString(project.getString("distributed.gpus")));
   trainingPage_->modelPicker()->setModel(QString::fromStdString(project.getString("model.path")), folder,
                                           scratch ? QString::fromStdString(project.getString("model.architecture"))
                                                   : QString());

@@ -17,6 +17,7 @@
 #include "symbol_icon.h"
 #include "log_terminal.h"
 #include "loss_chart.h"
+#include "gpu_picker.h"
 #include "model_picker.h"
 #include "run_folder.h"
 #include "trainer_process.h"
@@ -36,6 +37,8 @@ QString duration(double seconds) {
 TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
   trainer_ = new TrainerProcess(this);
   modelPicker_ = new ModelPicker(this);
+  gpuPicker_ = new GpuPicker(this);
+  gpuPicker_->refresh();
 
   start_ = new QPushButton(symbolIcon(Symbol::Start), tr("&Start"), this);
   start_->setToolTip(tr("Save the project and start training (continues the run when it has checkpoints)"));
@@ -126,6 +129,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
 
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(modelPicker_);
+  layout->addWidget(gpuPicker_);
   layout->addLayout(buttons);
   layout->addWidget(status_);
   layout->addWidget(progress_);

@@ -19,6 +19,7 @@ class QToolButton;
 
 namespace sds::widgets {
 
+class GpuPicker;
 class LogTerminal;
 class LossChart;
 class ModelPicker;
@@ -37,6 +38,7 @@ class TrainingPage : public QWidget {
 
   TrainerProcess* trainer() const { return trainer_; }
   ModelPicker* modelPicker() const { return modelPicker_; }
+  GpuPicker* gpuPicker() const { return gpuPicker_; }
   LossChart* chart() const { return chart_; }
   LogTerminal* terminal() const { return terminal_; }
   bool isRunning() const;
@@ -66,6 +68,7 @@ class TrainingPage : public QWidget {
 
   TrainerProcess* trainer_ = nullptr;
   ModelPicker* modelPicker_ = nullptr;
+  GpuPicker* gpuPicker_ = nullptr;
   LossChart* chart_ = nullptr;
   LogTerminal* terminal_ = nullptr;
   QPushButton* start_ = nullptr;

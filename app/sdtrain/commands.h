@@ -40,6 +40,7 @@ void addTrainCommand(CLI::App& app, Commands& commands);
 void addModelCommands(CLI::App& app, Commands& commands);    // model info
 void addBenchCommand(CLI::App& app, Commands& commands);
 void addGenerateCommand(CLI::App& app, Commands& commands);
+void addGpusCommand(CLI::App& app, Commands& commands);     // gpus
 
 int runConfigCheck(Reporter& reporter, const std::string& file);
 int runConfigDefaults(Reporter& reporter, const std::string& outFile, const std::string& preset = {});

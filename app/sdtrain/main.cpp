@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   addTrainCommand(app, commands);
   addModelCommands(app, commands);
   addBenchCommand(app, commands);
+  addGpusCommand(app, commands);
   addGenerateCommand(app, commands);
 
   try {

@@ -121,6 +121,7 @@ std::vector<int> parseGpuSelection(const std::string& text, int available) {
   for (;;) {
     const std::size_t comma = text.find(',', start);
     std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (comma == std::string::npos && start > 0 && item.empty() && !indices.empty()) break;  // "2,": one index
     item.erase(0, item.find_first_not_of(' '));
     item.erase(item.find_last_not_of(' ') + 1);
     if (!allDigits(item) || item.size() > 5)

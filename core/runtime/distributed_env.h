@@ -36,7 +36,7 @@ std::optional<WorkerPlace> workerPlaceFrom(const Environment& environment);
 std::string firstSlurmHost(const std::string& nodeList);
 
 // The GPUs a `--gpus` value or the `distributed.gpus` setting names, of `available` GPUs: "all",
-// a count ("2": the first two) or indices ("0,2"). Throws std::invalid_argument saying what is wrong
+// a count ("2": the first two) or indices ("0,2"; one index with a comma, "2,", or "0"). Throws std::invalid_argument saying what is wrong
 // (an index not on this machine, a repeated index, more GPUs than there are, not a number).
 std::vector<int> parseGpuSelection(const std::string& text, int available);
 

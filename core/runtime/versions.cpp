@@ -4,6 +4,7 @@
 #include <torch/version.h>
 
 #include "config/project.h"
+#include "runtime/gpu_list.h"
 #include "util/i18n.h"
 
 #if SDS_HAVE_CUDA
@@ -60,15 +61,9 @@ std::vector<Component> engineComponents() {
                  torchCuda ? SDS_TR("Engine", "available") : SDS_TR("Engine", "not available")});
   std::string gpus;
   if (torchCuda) {
-    const auto count = torch::cuda::device_count();
-    gpus = std::to_string(count);
-#if SDS_HAVE_CUDA
-    for (std::size_t i = 0; i < count; ++i) {
-      cudaDeviceProp props{};
-      if (cudaGetDeviceProperties(&props, static_cast<int>(i)) == cudaSuccess)
-        gpus += std::string(i == 0 ? ": " : ", ") + props.name;
-    }
-#endif
+    const std::vector<GpuInfo> list = listGpus();
+    gpus = std::to_string(list.size());
+    for (const GpuInfo& g : list) gpus += std::string(g.index == 0 ? ": " : ", ") + g.name;
   }
   out.push_back({SDS_TR("Engine", "GPUs"), torchCuda ? gpus : SDS_TR("Engine", "none (training runs on the CPU)")});
   return out;

@@ -111,7 +111,9 @@ class TestLaunch : public QObject {
     QVERIFY(errorOf([] { parseGpuSelection("0,4", 4); }).contains("GPUs 0 to 3"));
     QVERIFY(errorOf([] { parseGpuSelection("1,1", 4); }).contains("twice"));
     QVERIFY(errorOf([] { parseGpuSelection("fast", 4); }).contains("\"all\", a count"));
-    QVERIFY(errorOf([] { parseGpuSelection("0,", 4); }).contains("\"all\", a count"));
+    QCOMPARE(parseGpuSelection("2,", 4), (std::vector<int>{2}));  // one index, not a count
+    QVERIFY(errorOf([] { parseGpuSelection(",", 4); }).contains("\"all\", a count"));
+    QVERIFY(errorOf([] { parseGpuSelection("0,,1", 4); }).contains("\"all\", a count"));
   }
 
   void workersReportLinesAndExits() {
