@@ -1242,6 +1242,14 @@
         <source>Seconds a worker waits for the others at a step&apos;s exchange before the run ends with an error. A worker that dies is noticed at once.</source>
         <translation>Sekunden, die ein Arbeitsprozess beim Austausch eines Schritts auf die anderen wartet, bevor der Lauf mit einem Fehler endet. Ein abgestürzter Arbeitsprozess wird sofort bemerkt.</translation>
     </message>
+    <message>
+        <source>Shard the optimizer state</source>
+        <translation>Optimiererzustand aufteilen</translation>
+    </message>
+    <message>
+        <source>ZeRO-1: each GPU keeps the optimizer state (fp32 master weights and moments) of its share of the parameters only and sends its updated weights to the others. Less memory per GPU, the same results.</source>
+        <translation>ZeRO-1: Jede GPU hält den Optimiererzustand (fp32-Mastergewichte und Momente) nur für ihren Anteil der Parameter und sendet ihre aktualisierten Gewichte an die anderen. Weniger Speicher pro GPU, dieselben Ergebnisse.</translation>
+    </message>
 </context>
 <context>
     <name>sds::widgets::AboutDialog</name>

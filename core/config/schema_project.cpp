@@ -157,6 +157,11 @@ std::vector<Section> projectSections() {
                   QT_TRANSLATE_NOOP("Schema",
                                     "Number format of weights and activations. bf16 keeps fp32 master weights in "
                                     "the optimizer; fp16 adds dynamic loss scaling; on the CPU fp32 is used.")),
+           boolean("shard_optimizer", false, QT_TRANSLATE_NOOP("Schema", "Shard the optimizer state"),
+                   QT_TRANSLATE_NOOP("Schema",
+                                     "ZeRO-1: each GPU keeps the optimizer state (fp32 master weights and moments) "
+                                     "of its share of the parameters only and sends its updated weights to the "
+                                     "others. Less memory per GPU, the same results.")),
            boolean("gradient_checkpointing", false, QT_TRANSLATE_NOOP("Schema", "Gradient checkpointing"),
                    QT_TRANSLATE_NOOP("Schema",
                                      "Recompute activations in the backward pass instead of storing them: much "

@@ -43,14 +43,33 @@ std::string CheckpointStore::folderName(std::int64_t step) { return checkpointFo
 
 std::string CheckpointStore::save(const TrainingProgress& progress, const std::map<std::string, at::Tensor>& tensors,
                                   const std::string& runIdentity) {
-  const fs::path target = fs::path(folder_) / folderName(progress.step);
-  const fs::path temporary = fs::path(folder_) / (folderName(progress.step) + ".partial");
+  beginSave(progress.step);
+  return finishSave(progress, tensors, runIdentity);
+}
+
+std::string CheckpointStore::partialFolder(std::int64_t step) const {
+  return (fs::path(folder_) / (folderName(step) + ".partial")).string();
+}
+
+std::string CheckpointStore::beginSave(std::int64_t step) {
+  const std::string temporary = partialFolder(step);
   std::string reason;
-  if (!removeTree(temporary.string(), &reason))
-    throw std::runtime_error("cannot clear " + temporary.string() + ": " + reason);
+  if (!removeTree(temporary, &reason)) throw std::runtime_error("cannot clear " + temporary + ": " + reason);
   std::error_code ec;
   fs::create_directories(temporary, ec);
-  if (ec) throw std::runtime_error("cannot create the checkpoint folder " + temporary.string() + ": " + ec.message());
+  if (ec) throw std::runtime_error("cannot create the checkpoint folder " + temporary + ": " + ec.message());
+  return temporary;
+}
+
+void CheckpointStore::writeShard(std::int64_t step, int rank, const std::map<std::string, at::Tensor>& tensors) const {
+  const fs::path file = fs::path(partialFolder(step)) / ("optimizer-shard-" + std::to_string(rank) + ".safetensors");
+  io::saveTensors(file.string(), tensors, {{"format", "sdstudio-checkpoint-shard"}});
+}
+
+std::string CheckpointStore::finishSave(const TrainingProgress& progress, const std::map<std::string, at::Tensor>& tensors,
+                                        const std::string& runIdentity) {
+  const fs::path target = fs::path(folder_) / folderName(progress.step);
+  const fs::path temporary = partialFolder(progress.step);
   io::saveTensors((temporary / kTensors).string(), tensors, {{"format", "sdstudio-checkpoint"}});
   writeFileAtomically((temporary / kProgress).string(), progressJson(progress, runIdentity));
   // A checkpoint of the same step (saved again after a resume) goes only once the new one is complete.
@@ -99,6 +118,12 @@ Checkpoint CheckpointStore::load(const std::string& path) {
   }
   // Clones: the checkpoint outlives the file mapping, and training modifies these tensors.
   for (auto& [name, tensor] : io::loadTensors((fs::path(path) / kTensors).string())) c.tensors[name] = tensor.clone();
+  // Optimizer state that sharded ranks wrote beside it: together with the main file, the whole state.
+  for (const auto& entry : fs::directory_iterator(path)) {
+    const std::string file = entry.path().filename().string();
+    if (file.rfind("optimizer-shard-", 0) != 0 || entry.path().extension() != ".safetensors") continue;
+    for (auto& [name, tensor] : io::loadTensors(entry.path().string())) c.tensors[name] = tensor.clone();
+  }
   return c;
 }
 

@@ -47,6 +47,14 @@ class CheckpointStore {
   std::string save(const TrainingProgress& progress, const std::map<std::string, at::Tensor>& tensors,
                    const std::string& runIdentity);
 
+  // The same in steps, for ranks that each hold part of the optimizer state (ZeRO-1): rank 0 begins
+  // (an empty partial folder), every other rank writes its shard into it, rank 0 finishes (its own
+  // tensors, the progress record, the rename). load() reads the shards back with the main file.
+  std::string beginSave(std::int64_t step);
+  void writeShard(std::int64_t step, int rank, const std::map<std::string, at::Tensor>& tensors) const;
+  std::string finishSave(const TrainingProgress& progress, const std::map<std::string, at::Tensor>& tensors,
+                         const std::string& runIdentity);
+
   // Complete checkpoints, oldest first.
   std::vector<std::string> list() const;
   std::optional<std::string> latest() const;
@@ -57,6 +65,8 @@ class CheckpointStore {
   static std::string folderName(std::int64_t step);
 
  private:
+  std::string partialFolder(std::int64_t step) const;
+
   std::string folder_;
   int keepLast_;
 };

@@ -24,6 +24,8 @@ class GradientSync {
   virtual void averageValues(std::vector<double>& values) = 0;
   // Every worker takes the main worker's values of these tensors.
   virtual void broadcastFromMain(std::vector<at::Tensor>& tensors) = 0;
+  // Every worker takes worker `root`'s values (the weights it updated, with a sharded optimizer).
+  virtual void broadcastFrom(std::vector<at::Tensor>& tensors, int root) = 0;
   // Returns when every worker has arrived, however long the main one took (samples, checkpoints).
   virtual void waitForAll() = 0;
 };
@@ -36,6 +38,7 @@ class LocalGradientSync final : public GradientSync {
   void average(std::vector<at::Tensor>&) override {}
   void averageValues(std::vector<double>&) override {}
   void broadcastFromMain(std::vector<at::Tensor>&) override {}
+  void broadcastFrom(std::vector<at::Tensor>&, int) override {}
   void waitForAll() override {}
 };
 

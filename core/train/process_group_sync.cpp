@@ -36,6 +36,10 @@ void ProcessGroupGradientSync::broadcastFromMain(std::vector<at::Tensor>& tensor
   group_->broadcast(tensors, 0);
 }
 
+void ProcessGroupGradientSync::broadcastFrom(std::vector<at::Tensor>& tensors, int root) {
+  group_->broadcast(tensors, root);
+}
+
 void ProcessGroupGradientSync::waitForAll() { group_->barrier(mainWorkTimeout_); }
 
 }  // namespace sds::train

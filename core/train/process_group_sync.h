@@ -25,6 +25,7 @@ class ProcessGroupGradientSync final : public GradientSync {
   void average(std::vector<at::Tensor>& gradients) override;
   void averageValues(std::vector<double>& values) override;
   void broadcastFromMain(std::vector<at::Tensor>& tensors) override;
+  void broadcastFrom(std::vector<at::Tensor>& tensors, int root) override;
   void waitForAll() override;
 
  private:

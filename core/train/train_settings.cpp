@@ -38,6 +38,7 @@ TrainSettings trainSettingsFrom(const config::Project& p, const std::string& pro
   s.device = p.getString("training.device");
   s.gpus = p.getString("distributed.gpus");
   s.cpuProcesses = static_cast<int>(p.getInt("distributed.cpu_processes"));
+  s.shardOptimizer = p.getBool("training.shard_optimizer");
   s.exchangeTimeoutSeconds = p.getFloat("distributed.timeout_s");
   s.precision = p.getString("training.precision");
   s.gradientCheckpointing = p.getBool("training.gradient_checkpointing");

@@ -44,6 +44,7 @@ struct TrainSettings {
   // data parallelism (distributed section): which GPUs, how many CPU processes, the exchange timeout
   std::string gpus;       // all, a count, or indices "0,2"
   int cpuProcesses{};
+  bool shardOptimizer{};  // ZeRO-1: each rank holds the optimizer state of its share of the parameters
   double exchangeTimeoutSeconds{};
   std::string precision;  // fp32, bf16, fp16
   bool gradientCheckpointing{};

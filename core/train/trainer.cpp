@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <deque>
@@ -94,6 +95,7 @@ std::string runIdentity(const TrainSettings& s) {
 // studio's and the user's other requests reach rank 0).
 struct Requests {
   bool stop = false, save = false, sample = false, pause = false;
+  bool stopWithoutSaving = false;  // the studio's "cancel without a checkpoint", as rank 0 received it
 };
 
 class Run {
@@ -115,6 +117,9 @@ class Run {
   void prepare(const std::optional<Checkpoint>& checkpoint);
   void restore(const Checkpoint& checkpoint);
   void resumeOnThisGroup(const Checkpoint& checkpoint);
+  bool sharded() const { return s_.shardOptimizer && sync_.worldSize() > 1; }
+  void assignOwners();
+  void shareUpdatedWeights();
   std::int64_t globalBatchSize() const {
     return static_cast<std::int64_t>(data_.plan.batchSize) * sync_.worldSize();
   }
@@ -147,6 +152,7 @@ class Run {
   ObjectiveOptions objective_;
   std::vector<TrainableGroup> groups_;
   std::vector<std::unique_ptr<AdamW>> optimizers_;
+  std::vector<std::vector<int>> owners_;  // [group][parameter]: the rank whose optimizer updates it
   std::unique_ptr<LrSchedule> lr_;
   std::unique_ptr<Ema> ema_;
   std::unique_ptr<LossScaler> scaler_;
@@ -204,9 +210,13 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   objective_.timestepMax = std::min(objective_.timestepMax, schedule_->numTrainTimesteps() - 1);
 
   std::int64_t trainable = 0;
-  for (const TrainableGroup& g : groups_) {
-    optimizers_.push_back(std::make_unique<AdamW>(g.parameters, s_.adamw));
-    for (const auto& p : g.parameters) trainable += p.second.numel();
+  assignOwners();
+  for (std::size_t i = 0; i < groups_.size(); ++i) {
+    NamedParameters owned;  // with a sharded optimizer, this rank's share; otherwise all
+    for (std::size_t j = 0; j < groups_[i].parameters.size(); ++j)
+      if (!sharded() || owners_[i][j] == sync_.rank()) owned.push_back(groups_[i].parameters[j]);
+    optimizers_.push_back(std::make_unique<AdamW>(owned, s_.adamw));
+    for (const auto& p : groups_[i].parameters) trainable += p.second.numel();
   }
   std::size_t stateBytes = 0;
   for (const auto& o : optimizers_) stateBytes += o->stateBytes();
@@ -317,7 +327,8 @@ std::string Run::saveCheckpoint() {
   progress_.lossScaleCleanSteps = scaler_->cleanSteps();
   progress_.globalBatchSize = globalBatchSize();
   progress_.worldSize = sync_.worldSize();
-  const std::string path = store_.save(progress_, tensors, runIdentity(s_));
+  const std::string path = sharded() ? store_.finishSave(progress_, tensors, runIdentity(s_))
+                                     : store_.save(progress_, tensors, runIdentity(s_));
   result_.lastCheckpoint = path;
   if (board_) board_->flush();
   emit(protocol::CheckpointEvent{progress_.step, path});
@@ -418,6 +429,7 @@ double Run::gradientStep(double lr) {
       const bool text = groups_[i].textEncoder && s_.textEncoderLearningRate > 0;
       optimizers_[i]->step(text ? lr * s_.textEncoderLearningRate / s_.lrSchedule.learningRate : lr);
     }
+    if (sharded()) shareUpdatedWeights();
     if (ema_ && (progress_.step + 1) % s_.ema.updateEvery == 0) ema_->update();
   } else {
     log::warn(c10::str("step ", progress_.step + 1, ": gradients overflowed at loss scale ", scaler_->scale(),
@@ -434,11 +446,13 @@ Requests Run::agreeOnRequests() {
     r.save = control_.takeSave();
     r.sample = control_.takeSample();
     r.pause = control_.pauseRequested();
+    r.stopWithoutSaving = r.stop && !control_.stopSaves();
   }
   if (sync_.worldSize() == 1) return r;
-  std::vector<double> flags{double(r.stop), double(r.save), double(r.sample), double(r.pause)};
+  std::vector<double> flags{double(r.stop), double(r.save), double(r.sample), double(r.pause),
+                            double(r.stopWithoutSaving)};
   sync_.averageValues(flags);
-  return {flags[0] > 0, flags[1] > 0, flags[2] > 0, flags[3] > 0};
+  return {flags[0] > 0, flags[1] > 0, flags[2] > 0, flags[3] > 0, flags[4] > 0};
 }
 
 void Run::shareStartingWeights() {
@@ -457,8 +471,49 @@ void Run::shareStartingWeights() {
 }
 
 void Run::checkpointTogether() {
+  if (!sharded()) {
+    if (isMain()) saveCheckpoint();
+    sync_.waitForAll();
+    return;
+  }
+  // Rank 0 opens the checkpoint, every other rank adds its share of the optimizer state, rank 0
+  // completes it: the folder holds the whole state, which any number of ranks can resume from.
+  if (isMain()) store_.beginSave(progress_.step);
+  sync_.waitForAll();
+  if (!isMain()) {
+    std::map<std::string, at::Tensor> shard;
+    for (std::size_t i = 0; i < groups_.size(); ++i)
+      for (const auto& [name, t] : optimizers_[i]->state()) shard["optimizer/" + groups_[i].name + "/" + name] = t;
+    store_.writeShard(progress_.step, sync_.rank(), shard);
+  }
+  sync_.waitForAll();
   if (isMain()) saveCheckpoint();
   sync_.waitForAll();
+}
+
+// Parameters go to the rank with the fewest elements so far, in order: every rank computes the same
+// split, each holding about 1/ranks of the optimizer state.
+void Run::assignOwners() {
+  owners_.assign(groups_.size(), {});
+  std::vector<std::int64_t> load(static_cast<std::size_t>(sync_.worldSize()), 0);
+  for (std::size_t i = 0; i < groups_.size(); ++i)
+    for (const auto& item : groups_[i].parameters) {
+      const auto least = std::min_element(load.begin(), load.end()) - load.begin();
+      load[static_cast<std::size_t>(least)] += item.second.numel();
+      owners_[i].push_back(static_cast<int>(least));
+    }
+}
+
+// After a sharded step each rank has updated its own parameters; the others take them from it.
+void Run::shareUpdatedWeights() {
+  torch::NoGradGuard noGrad;
+  for (int owner = 0; owner < sync_.worldSize(); ++owner) {
+    std::vector<at::Tensor> tensors;
+    for (std::size_t i = 0; i < groups_.size(); ++i)
+      for (std::size_t j = 0; j < groups_[i].parameters.size(); ++j)
+        if (owners_[i][j] == owner) tensors.push_back(groups_[i].parameters[j].second);
+    sync_.broadcastFrom(tensors, owner);
+  }
 }
 
 void Run::sampleTogether() {
@@ -471,7 +526,8 @@ bool Run::handleRequests() {
   for (;;) {
     const Requests requests = agreeOnRequests();
     if (requests.stop) {
-      control_.requestStop(control_.stopSaves());  // a stop another rank received holds here too
+      // A stop another rank received holds here too, and every rank saves (its share) or none does.
+      control_.requestStop(!requests.stopWithoutSaving);
       return false;
     }
     if (requests.save) {
@@ -577,7 +633,10 @@ void Run::trainLoop() {
       return;
     }
     const Clock::time_point start = Clock::now();
-    for (auto& o : optimizers_) o->zeroGrad();
+    // Every trained parameter's, not only those this rank's (sharded) optimizers update.
+    for (TrainableGroup& g : groups_)
+      for (auto& [name, p] : g.parameters)
+        if (p.grad().defined()) p.mutable_grad() = at::Tensor();
     double loss = 0;
     for (int micro = 0; micro < s_.gradientAccumulation; ++micro) loss += microStep(stream_->next(), micro);
     const double lr = lr_->at(progress_.step);
@@ -656,8 +715,9 @@ void Run::trainLoop() {
 }
 
 void Run::finish() {
-  if (!isMain()) return;  // rank 0 writes the checkpoint and the model
-  saveCheckpoint();
+  if (sharded()) checkpointTogether();  // every rank adds its share of the optimizer state
+  if (!isMain()) return;                // rank 0 writes the checkpoint and the model
+  if (!sharded()) saveCheckpoint();
   state("saving", "the trained model");
   if (ema_) {  // the average is the model to keep, as the diffusers scripts save it
     NamedParameters all;
@@ -679,7 +739,12 @@ TrainResult Run::run() {
     trainLoop();
     if (result_.outcome == TrainOutcome::Stopped) {
       state("stopping", "at step " + std::to_string(progress_.step));
-      if (control_.stopSaves() && s_.saveOnStop && progress_.step > 0 && isMain()) saveCheckpoint();
+      if (control_.stopSaves() && s_.saveOnStop && progress_.step > 0) {
+        if (sharded())
+          checkpointTogether();
+        else if (isMain())
+          saveCheckpoint();
+      }
     } else {
       finish();
     }

@@ -32,6 +32,7 @@ struct Run {
   QString optimizer = "adamw";
   bool ema = false;
   int checkpointEvery = 0;
+  bool shard = false;  // training.shard_optimizer
 };
 
 // A from-scratch run on generated shapes, small enough for seconds per run.
@@ -48,6 +49,7 @@ batch_size = %3
 gradient_accumulation = %4
 seed = 11
 device = "cpu"
+shard_optimizer = %8
 precision = "fp32"
 [dataset]
 path = "data"
@@ -87,6 +89,7 @@ tensorboard = false
       .arg(r.optimizer)
       .arg(r.ema ? "true" : "false")
       .arg(r.checkpointEvery)
+      .arg(r.shard ? "true" : "false")
       .toUtf8();
 }
 
@@ -103,12 +106,12 @@ QString newestCheckpoint(const QString& runFolder) {
   return names.isEmpty() ? QString() : runFolder + "/checkpoints/" + names.back();
 }
 
-// The checkpoint's tensors as float64 vectors, by name.
-std::map<std::string, std::vector<double>> checkpointTensors(const QString& checkpoint) {
-  const auto file = sds::io::SafetensorsFile::open((checkpoint + "/state.safetensors").toStdString());
-  std::map<std::string, std::vector<double>> out;
+// Adds a safetensors file's tensors to `out` as float64 vectors (other dtypes as their bytes).
+void addTensors(const QString& path, std::map<std::string, std::vector<double>>& out) {
+  const auto file = sds::io::SafetensorsFile::open(path.toStdString());
   for (const sds::io::TensorInfo& t : file.tensors()) {
     std::vector<double>& values = out[t.name];
+    values.clear();  // shards repeat the optimizer's step count: the same value
     const std::uint8_t* data = file.data(t);
     if (t.dtype == sds::io::DType::F32) {
       for (std::int64_t i = 0; i < t.numel(); ++i) {
@@ -120,7 +123,31 @@ std::map<std::string, std::vector<double>> checkpointTensors(const QString& chec
       for (std::uint64_t i = 0; i < t.bytes(); ++i) values.push_back(data[i]);
     }
   }
+}
+
+// The checkpoint's tensors as float64 vectors, by name: the main file and the optimizer shards of a
+// sharded run together.
+std::map<std::string, std::vector<double>> checkpointTensors(const QString& checkpoint) {
+  std::map<std::string, std::vector<double>> out;
+  for (const QString& name : QDir(checkpoint).entryList({"*.safetensors"}, QDir::Files))
+    addTensors(checkpoint + "/" + name, out);
   return out;
+}
+
+// Largest difference between two checkpoints' tensors of every kind (weights, optimizer, EMA).
+double largestDifference(const QString& a, const QString& b, QString* problem) {
+  const auto ta = checkpointTensors(a), tb = checkpointTensors(b);
+  if (ta.size() != tb.size()) *problem = QString("%1 tensors against %2").arg(ta.size()).arg(tb.size());
+  double largest = 0;
+  for (const auto& [name, values] : ta) {
+    const auto other = tb.find(name);
+    if (other == tb.end() || other->second.size() != values.size()) {
+      *problem = QString::fromStdString(name) + " is missing or has another size";
+      return 1e9;
+    }
+    for (std::size_t i = 0; i < values.size(); ++i) largest = std::max(largest, std::abs(values[i] - other->second[i]));
+  }
+  return largest;
 }
 
 // How far the model weights of two checkpoints are apart: the norm of the difference over the norm of
@@ -250,13 +277,97 @@ class TestDistributedTraining : public QObject {
     QCOMPARE(finished, 1);
   }
 
+  void shardedOptimizerEqualsUnsharded_data() {
+    QTest::addColumn<int>("ranks");
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<QString>("optimizer");
+    QTest::addColumn<bool>("ema");
+    QTest::newRow("2 ranks") << 2 << "full" << "adamw" << false;
+    QTest::newRow("3 ranks, 8-bit AdamW, EMA") << 3 << "full" << "adamw8bit" << true;
+    QTest::newRow("2 ranks, LoRA") << 2 << "lora" << "adamw" << false;
+  }
+
+  // ZeRO-1: each rank steps its share of the parameters; weights, optimizer state and EMA end
+  // bitwise equal to the unsharded run's, and rank 0 holds about 1/ranks of the optimizer state.
+  void shardedOptimizerEqualsUnsharded() {
+    QFETCH(int, ranks);
+    QFETCH(QString, method);
+    QFETCH(QString, optimizer);
+    QFETCH(bool, ema);
+    QTemporaryDir plain, sharded;
+    Run r;
+    r.method = method;
+    r.optimizer = optimizer;
+    r.ema = ema;
+    r.steps = 4;
+    r.checkpointEvery = 2;
+    writeFile(plain.filePath("p.toml"), project(r));
+    r.shard = true;
+    writeFile(sharded.filePath("p.toml"), project(r));
+    const QString n = QString::number(ranks);
+    RUN(unsharded, kExitOk, {"--events", "jsonl", "train", plain.filePath("p.toml"), "--cpu-processes", n});
+    RUN(zero, kExitOk, {"--events", "jsonl", "train", sharded.filePath("p.toml"), "--cpu-processes", n});
+
+    const QString a = newestCheckpoint(plain.filePath("out")), b = newestCheckpoint(sharded.filePath("out"));
+    QCOMPARE(QDir(b).entryList({"optimizer-shard-*.safetensors"}, QDir::Files).size(), ranks - 1);
+    QString problem;
+    const double difference = largestDifference(a, b, &problem);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QCOMPARE(difference, 0.0);
+
+    // The optimizer state rank 0 reports holding.
+    auto stateMiB = [](const QByteArray& out) {
+      QString p;
+      const QRegularExpression re("\\[rank 0\\] training .* optimizer state ([0-9.]+) MiB");
+      for (const QJsonObject& e : events(out, &p)) {
+        const QRegularExpressionMatch m = re.match(e.value("message").toString());
+        if (m.hasMatch()) return m.captured(1).toDouble();
+      }
+      return -1.0;
+    };
+    const double whole = stateMiB(unsharded.out), share = stateMiB(zero.out);
+    qInfo("optimizer state on rank 0: %.3f MiB unsharded, %.3f MiB sharded over %d ranks", whole, share, ranks);
+    QVERIFY(whole > 0 && share > 0);
+    QVERIFY2(share < whole / ranks * 1.25, "rank 0 holds more than its share of the optimizer state");
+  }
+
+  // A sharded checkpoint is the whole state: it resumes on another number of ranks, sharded or not.
+  void shardedCheckpointResumesAnywhere() {
+    QTemporaryDir dir;
+    Run r;
+    r.steps = 6;
+    r.checkpointEvery = 2;
+    r.shard = true;
+    writeFile(dir.filePath("p.toml"), project(r));
+    RUN(first, kExitOk,
+        {"--events", "jsonl", "train", dir.filePath("p.toml"), "--cpu-processes", "2", "--max-steps", "2"});
+    RUN(second, kExitOk, {"--events", "jsonl", "train", dir.filePath("p.toml"), "--cpu-processes", "3", "--resume",
+                          "latest", "--max-steps", "4"});
+    RUN(third, kExitOk, {"--events", "jsonl", "train", dir.filePath("p.toml"), "--resume", "latest"});
+    for (const auto& [out, expected] : {std::pair{second.out, 3}, std::pair{third.out, 5}}) {
+      QString problem;
+      qint64 firstStep = -1;
+      for (const QJsonObject& e : events(out, &problem))
+        if (e.value("event") == "step" && firstStep < 0) firstStep = e.value("step").toInteger();
+      QCOMPARE(firstStep, qint64(expected));
+    }
+    QVERIFY(newestCheckpoint(dir.filePath("out")).endsWith("step-00000006"));
+  }
+
   // A run killed outright (the launcher and its workers, SIGKILL) and resumed on as many ranks ends
   // bitwise equal to a run that was never interrupted.
+  void resumeAfterSigkillIsBitwise_data() {
+    QTest::addColumn<bool>("shard");
+    QTest::newRow("optimizer on every rank") << false;
+    QTest::newRow("sharded optimizer") << true;
+  }
   void resumeAfterSigkillIsBitwise() {
+    QFETCH(bool, shard);
     QTemporaryDir whole, killed;
     Run r;
     r.steps = 8;
     r.checkpointEvery = 2;
+    r.shard = shard;
     writeFile(whole.filePath("p.toml"), project(r));
     writeFile(killed.filePath("p.toml"), project(r));
     RUN(reference, kExitOk, {"--events", "jsonl", "train", whole.filePath("p.toml"), "--cpu-processes", "2"});
@@ -278,6 +389,9 @@ class TestDistributedTraining : public QObject {
     const QString a = newestCheckpoint(whole.filePath("out")), b = newestCheckpoint(killed.filePath("out"));
     QVERIFY(a.endsWith("step-00000008"));
     QVERIFY(b.endsWith("step-00000008"));
+    QString problem;
+    QCOMPARE(largestDifference(a, b, &problem), 0.0);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QVERIFY2(fileBytes(a + "/state.safetensors") == fileBytes(b + "/state.safetensors"),
              "the resumed run's final state differs from the uninterrupted run's");
   }
@@ -301,6 +415,44 @@ class TestDistributedTraining : public QObject {
     }
     QVERIFY2(said, second.out.constData());
     QCOMPARE(firstStep, 3);
+  }
+
+  // The studio's commands reach every rank through rank 0, and SIGTERM stops all ranks at one step
+  // with one checkpoint.
+  void commandsAndSigtermReachEveryRank() {
+    QTemporaryDir dir;
+    Run r;
+    r.steps = 100000;
+    writeFile(dir.filePath("p.toml"), project(r));
+    QProcess process;
+    process.setProgram(QStringLiteral(SDS_SDTRAIN));
+    process.setArguments({"--events", "jsonl", "train", dir.filePath("p.toml"), "--cpu-processes", "2"});
+    process.start();
+    QVERIFY(process.waitForStarted());
+    QList<QJsonObject> seen;
+    QVERIFY2(waitForEvent(process, seen, [](const QJsonObject& e) { return e.value("event") == "step"; }), "no step");
+    process.write("{\"cmd\":\"sample\"}\n");
+    QVERIFY2(waitForEvent(process, seen, [](const QJsonObject& e) { return e.value("event") == "sample"; }),
+             "no sample event");
+    process.terminate();  // SIGTERM to the launcher
+    QVERIFY(process.waitForFinished(60000));
+    while (process.canReadLine()) seen.append(QJsonDocument::fromJson(process.readLine()).object());
+    QCOMPARE(process.exitCode(), kExitStopped);
+    int samples = 0, checkpoints = 0, stopped = 0;
+    qint64 lastStep = -1, checkpointStep = -2;
+    for (const QJsonObject& e : seen) {
+      if (e.value("event") == "sample") ++samples;
+      if (e.value("event") == "checkpoint") {
+        ++checkpoints;
+        checkpointStep = e.value("step").toInteger();
+      }
+      if (e.value("event") == "state" && e.value("state") == "stopped") ++stopped;
+      if (e.value("event") == "step") lastStep = e.value("step").toInteger();
+    }
+    QCOMPARE(samples, 1);
+    QCOMPARE(checkpoints, 1);
+    QCOMPARE(stopped, 1);
+    QCOMPARE(checkpointStep, lastStep);
   }
 
   // A rank that dies ends the others promptly; one error event names it and the checkpoint.
