@@ -70,12 +70,8 @@ int runBenchAsRank(Reporter& reporter, const train::BenchmarkOptions& options, c
                                                       train::GradientSync*)>& bench) {
   try {
     if (options.device != "cpu") keepOnlyThisRanksGpu(place.localRank);
-    runtime::GroupOptions o;
-    o.masterAddress = place.masterAddress;
-    o.masterPort = place.masterPort;
-    o.rank = place.rank;
-    o.worldSize = place.worldSize;
-    o.backend = options.device == "cpu" ? runtime::Backend::Gloo : runtime::Backend::Nccl;
+    const runtime::GroupOptions o = groupOptionsFor(
+        place, options.device == "cpu" ? runtime::Backend::Gloo : runtime::Backend::Nccl, std::chrono::seconds(300));
     train::ProcessGroupGradientSync sync(runtime::ProcessGroup::join(o));
     return bench(reporter, options, json, &sync);
   } catch (const std::exception& e) {

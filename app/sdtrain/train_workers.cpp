@@ -103,6 +103,18 @@ std::map<std::string, std::string> localWorkerEnvironment(int rank, int count, i
   return env;
 }
 
+runtime::GroupOptions groupOptionsFor(const runtime::WorkerPlace& place, runtime::Backend backend,
+                                      std::chrono::milliseconds timeout) {
+  runtime::GroupOptions o;
+  o.backend = backend;
+  o.masterAddress = place.masterAddress;
+  o.masterPort = place.masterPort;
+  o.rank = place.rank;
+  o.worldSize = place.worldSize;
+  o.timeout = timeout;
+  return o;
+}
+
 LocalWorkers localWorkersFor(const train::TrainSettings& settings, const TrainOptions& options) {
   LocalWorkers w;
   const c10::Device device = runtime::resolveDevice(settings.device, "training.device = \"" + settings.device + "\"");
@@ -127,15 +139,11 @@ train::TrainResult trainAsRank(Reporter& reporter, const train::TrainSettings& s
   train::TrainResult failed;
   try {
     if (settings.device != "cpu") keepOnlyThisRanksGpu(place.localRank);
-    runtime::GroupOptions o;
-    o.masterAddress = place.masterAddress;
-    o.masterPort = place.masterPort;
-    o.rank = place.rank;
-    o.worldSize = place.worldSize;
-    o.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(settings.exchangeTimeoutSeconds * 1000));
     // GPUs exchange through NCCL; CPU ranks through Gloo.
     const c10::Device device = runtime::resolveDevice(settings.device, "training.device = \"" + settings.device + "\"");
-    o.backend = device.is_cuda() ? runtime::Backend::Nccl : runtime::Backend::Gloo;
+    const runtime::GroupOptions o =
+        groupOptionsFor(place, device.is_cuda() ? runtime::Backend::Nccl : runtime::Backend::Gloo,
+                        std::chrono::milliseconds(static_cast<std::int64_t>(settings.exchangeTimeoutSeconds * 1000)));
     // CPU ranks of one machine share its cores rather than each taking all of them.
     if (!device.is_cuda())
       at::set_num_threads(std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / place.localWorldSize));

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "protocol/events.h"
 #include "runtime/distributed_env.h"
+#include "runtime/process_group.h"
 #include "train/train_settings.h"
 #include "train/trainer.h"
 
@@ -38,6 +39,10 @@ void keepOnlyThisRanksGpu(int localRank);
 // The torchrun variables of local worker `rank` of `count`, meeting at 127.0.0.1:`port`, on `gpus`
 // (empty: CPU workers).
 std::map<std::string, std::string> localWorkerEnvironment(int rank, int count, int port, const std::vector<int>& gpus);
+
+// The group options for the place a launcher's variables name.
+runtime::GroupOptions groupOptionsFor(const runtime::WorkerPlace& place, runtime::Backend backend,
+                                      std::chrono::milliseconds timeout);
 
 // This program, to start as a worker.
 std::string selfExecutable();

@@ -184,23 +184,6 @@ QByteArray fileBytes(const QString& path) {
   return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-// Reads JSON-lines events of a running process until `until` accepts one.
-bool waitForEvent(QProcess& process, QList<QJsonObject>& seen, const std::function<bool(const QJsonObject&)>& until,
-                  int timeoutMs = 120000) {
-  QElapsedTimer timer;
-  timer.start();
-  while (timer.elapsed() < timeoutMs) {
-    while (process.canReadLine()) {
-      const QJsonObject e = QJsonDocument::fromJson(process.readLine()).object();
-      seen.append(e);
-      if (until(e)) return true;
-    }
-    if (process.state() == QProcess::NotRunning) return false;
-    process.waitForReadyRead(200);
-  }
-  return false;
-}
-
 }  // namespace
 
 class TestDistributedTraining : public QObject {
@@ -377,9 +360,9 @@ class TestDistributedTraining : public QObject {
     process.setArguments({"--events", "jsonl", "train", killed.filePath("p.toml"), "--cpu-processes", "2"});
     process.start();
     QVERIFY(process.waitForStarted());
-    QList<QJsonObject> seen;
-    QVERIFY2(waitForEvent(process, seen,
-                          [](const QJsonObject& e) { return e.value("event") == "checkpoint" && e.value("step") == 4; }),
+    EventStream stream(process);
+    QVERIFY2(stream.waitFor([](const QJsonObject& e) { return e.value("event") == "checkpoint" && e.value("step") == 4; },
+                            120000),
              "no checkpoint at step 4");
     ::kill(static_cast<pid_t>(process.processId()), SIGKILL);
     process.waitForFinished();
@@ -429,14 +412,13 @@ class TestDistributedTraining : public QObject {
     process.setArguments({"--events", "jsonl", "train", dir.filePath("p.toml"), "--cpu-processes", "2"});
     process.start();
     QVERIFY(process.waitForStarted());
-    QList<QJsonObject> seen;
-    QVERIFY2(waitForEvent(process, seen, [](const QJsonObject& e) { return e.value("event") == "step"; }), "no step");
+    EventStream stream(process);
+    QVERIFY2(stream.waitFor([](const QJsonObject& e) { return e.value("event") == "step"; }, 120000), "no step");
     process.write("{\"cmd\":\"sample\"}\n");
-    QVERIFY2(waitForEvent(process, seen, [](const QJsonObject& e) { return e.value("event") == "sample"; }),
-             "no sample event");
+    QVERIFY2(stream.waitFor([](const QJsonObject& e) { return e.value("event") == "sample"; }), "no sample event");
     process.terminate();  // SIGTERM to the launcher
-    QVERIFY(process.waitForFinished(60000));
-    while (process.canReadLine()) seen.append(QJsonDocument::fromJson(process.readLine()).object());
+    stream.drain();
+    const QList<QJsonObject>& seen = stream.all;
     QCOMPARE(process.exitCode(), kExitStopped);
     int samples = 0, checkpoints = 0, stopped = 0;
     qint64 lastStep = -1, checkpointStep = -2;
@@ -468,9 +450,10 @@ class TestDistributedTraining : public QObject {
                           "--cpu-processes", "2"});
     process.start();
     QVERIFY(process.waitForStarted());
-    QList<QJsonObject> seen;
-    QVERIFY2(waitForEvent(process, seen, [](const QJsonObject& e) { return e.value("event") == "checkpoint"; }),
+    EventStream stream(process);
+    QVERIFY2(stream.waitFor([](const QJsonObject& e) { return e.value("event") == "checkpoint"; }, 120000),
              "no checkpoint");
+    const QList<QJsonObject>& seen = stream.all;
     qint64 rank1 = -1;
     const QRegularExpression pidLine("rank 1 is process (\\d+)");
     for (const QJsonObject& e : seen) {
@@ -481,9 +464,8 @@ class TestDistributedTraining : public QObject {
     QElapsedTimer timer;
     timer.start();
     ::kill(static_cast<pid_t>(rank1), SIGKILL);
-    QVERIFY(process.waitForFinished(60000));
+    stream.drain();
     const qint64 tookMs = timer.elapsed();
-    while (process.canReadLine()) seen.append(QJsonDocument::fromJson(process.readLine()).object());
     QCOMPARE(process.exitCode(), kExitFailure);
     QList<QJsonObject> errors;
     for (const QJsonObject& e : seen)

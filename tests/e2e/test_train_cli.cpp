@@ -62,34 +62,6 @@ save_precision = "fp32"
       .toUtf8();
 }
 
-// Reads JSON-lines events from a running process until `until` accepts one (or `timeoutMs` passes).
-class EventStream {
- public:
-  explicit EventStream(QProcess& process) : process_(process) {}
-  bool waitFor(const std::function<bool(const QJsonObject&)>& until, int timeoutMs = 60000) {
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < timeoutMs) {
-      while (process_.canReadLine()) {
-        const QJsonObject e = QJsonDocument::fromJson(process_.readLine()).object();
-        all.append(e);
-        if (until(e)) return true;
-      }
-      if (process_.state() == QProcess::NotRunning) return false;
-      process_.waitForReadyRead(200);
-    }
-    return false;
-  }
-  void drain() {
-    process_.waitForFinished(60000);
-    while (process_.canReadLine()) all.append(QJsonDocument::fromJson(process_.readLine()).object());
-  }
-  QList<QJsonObject> all;
-
- private:
-  QProcess& process_;
-};
-
 bool isEvent(const QJsonObject& e, const char* name) { return e.value("event").toString() == name; }
 
 // The palette colour most pixels of a sample have.

@@ -3,6 +3,7 @@
 // stderr, and the JSON-lines events it printed.
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QList>
@@ -10,6 +11,8 @@
 #include <QString>
 #include <QStringList>
 #include <QtTest>
+
+#include <functional>
 
 // sdtrain's exit codes (app/sdtrain/exit_codes.h, docs/cli.md).
 constexpr int kExitOk = 0;
@@ -90,3 +93,30 @@ inline QList<QJsonObject> events(const QByteArray& out, QString* problem) {
   return list;
 }
 
+// Reads JSON-lines events from a running process until `until` accepts one (or `timeoutMs` passes).
+class EventStream {
+ public:
+  explicit EventStream(QProcess& process) : process_(process) {}
+  bool waitFor(const std::function<bool(const QJsonObject&)>& until, int timeoutMs = 60000) {
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < timeoutMs) {
+      while (process_.canReadLine()) {
+        const QJsonObject e = QJsonDocument::fromJson(process_.readLine()).object();
+        all.append(e);
+        if (until(e)) return true;
+      }
+      if (process_.state() == QProcess::NotRunning) return false;
+      process_.waitForReadyRead(200);
+    }
+    return false;
+  }
+  void drain() {
+    process_.waitForFinished(60000);
+    while (process_.canReadLine()) all.append(QJsonDocument::fromJson(process_.readLine()).object());
+  }
+  QList<QJsonObject> all;
+
+ private:
+  QProcess& process_;
+};
