@@ -47,9 +47,18 @@ class ProcessGroup {
   virtual int rank() const = 0;
   virtual int worldSize() const = 0;
 
-  // In place: each tensor becomes the mean of its values over the ranks. Tensors on a GPU travel
-  // through host memory (Gloo's transport).
-  virtual void allReduceMean(std::vector<at::Tensor>& tensors) = 0;
+  // An all-reduce on its way: wait() returns once the tensors hold the mean (rethrowing a failure as
+  // ProcessGroupError).
+  class Pending {
+   public:
+    virtual ~Pending() = default;
+    virtual void wait() = 0;
+  };
+
+  // Starts averaging the tensors over the ranks, in place; every rank starts its all-reduces in the
+  // same order. Tensors on a GPU travel through host memory with Gloo.
+  virtual std::unique_ptr<Pending> startAllReduceMean(std::vector<at::Tensor> tensors) = 0;
+  void allReduceMean(std::vector<at::Tensor>& tensors) { startAllReduceMean(tensors)->wait(); }
   // In place: each tensor becomes rank `root`'s.
   virtual void broadcast(std::vector<at::Tensor>& tensors, int root) = 0;
   // Returns when every rank has arrived; the group's timeout, or `timeout`.

@@ -10,29 +10,51 @@ namespace sds::runtime::detail {
 namespace {
 
 class GlooGroup : public StoreBackedGroup {
+  struct GlooPending : Pending {
+    struct Part {
+      std::vector<at::Tensor> buffer;   // the packed tensors of one dtype
+      std::vector<at::Tensor> targets;  // where the mean goes back to
+      c10::intrusive_ptr<c10d::Work> work;
+    };
+    explicit GlooPending(GlooGroup& group) : group(group) {}
+    void wait() override {
+      for (Part& part : parts) {
+        group.run("all-reduce", [&] { part.work->wait(); });
+        part.buffer[0].div_(group.worldSize_);
+        std::int64_t offset = 0;
+        for (at::Tensor& t : part.targets) {
+          t.copy_(part.buffer[0].narrow(0, offset, t.numel()).view(t.sizes()));
+          offset += t.numel();
+        }
+      }
+      parts.clear();
+    }
+    GlooGroup& group;
+    std::vector<Part> parts;
+  };
+
  public:
   GlooGroup(c10::intrusive_ptr<c10d::TCPStore> store, c10::intrusive_ptr<c10d::ProcessGroupGloo> group, int rank,
             int worldSize)
       : StoreBackedGroup(std::move(store), rank, worldSize), group_(std::move(group)) {}
 
   // One collective per dtype: the tensors are packed into one flat buffer (Gloo reduces a list of
-  // tensors only when they share dtype and shape) and unpacked after.
-  void allReduceMean(std::vector<at::Tensor>& tensors) override {
-    std::map<c10::ScalarType, std::vector<at::Tensor*>> byType;
-    for (at::Tensor& t : tensors) byType[t.scalar_type()].push_back(&t);
+  // tensors only when they share dtype and shape) and unpacked when waited for.
+  std::unique_ptr<Pending> startAllReduceMean(std::vector<at::Tensor> tensors) override {
+    auto pending = std::make_unique<GlooPending>(*this);
+    std::map<c10::ScalarType, std::vector<at::Tensor>> byType;
+    for (at::Tensor& t : tensors) byType[t.scalar_type()].push_back(t);
     for (auto& [type, group] : byType) {
       std::vector<at::Tensor> flat;
-      for (const at::Tensor* t : group) flat.push_back(t->reshape({-1}));
-      std::vector<at::Tensor> buffer{at::cat(flat)};
-      if (!buffer[0].is_cpu()) buffer[0] = buffer[0].cpu();
-      run("all-reduce", [&] { group_->allreduce(buffer)->wait(); });
-      buffer[0].div_(worldSize_);
-      std::int64_t offset = 0;
-      for (at::Tensor* t : group) {
-        t->copy_(buffer[0].narrow(0, offset, t->numel()).view(t->sizes()));
-        offset += t->numel();
-      }
+      for (const at::Tensor& t : group) flat.push_back(t.reshape({-1}));
+      GlooPending::Part part;
+      part.buffer = {at::cat(flat)};
+      if (!part.buffer[0].is_cpu()) part.buffer[0] = part.buffer[0].cpu();
+      run("all-reduce", [&] { part.work = group_->allreduce(part.buffer); });
+      part.targets = std::move(group);
+      pending->parts.push_back(std::move(part));
     }
+    return pending;
   }
 
   void broadcast(std::vector<at::Tensor>& tensors, int root) override {

@@ -12,6 +12,21 @@ namespace {
 at::Tensor onGpu(const at::Tensor& t) { return t.is_cuda() && t.is_contiguous() ? t : t.to(at::kCUDA).contiguous(); }
 
 class NcclGroup : public StoreBackedGroup {
+  struct NcclPending : Pending {
+    explicit NcclPending(NcclGroup& group) : group(group) {}
+    // Makes the current stream wait for NCCL's; copies back what went through a dense GPU copy.
+    void wait() override {
+      if (!work) return;
+      group.run("all-reduce", [&] { work->wait(); });
+      work.reset();
+      for (std::size_t i = 0; i < targets.size(); ++i)
+        if (!dense[i].is_same(targets[i])) targets[i].copy_(dense[i]);
+    }
+    NcclGroup& group;
+    std::vector<at::Tensor> targets, dense;
+    c10::intrusive_ptr<c10d::Work> work;
+  };
+
  public:
   NcclGroup(c10::intrusive_ptr<c10d::TCPStore> store, c10::intrusive_ptr<c10d::ProcessGroupNCCL> group, int rank,
             int worldSize)
@@ -27,17 +42,16 @@ class NcclGroup : public StoreBackedGroup {
   // In place, no packing: NCCL averages the tensors as one group of operations (one launch, no copies
   // into a flat buffer and back). Tensors NCCL cannot read where they are (host tensors: the step's
   // few values; strided views) go through a dense GPU copy.
-  void allReduceMean(std::vector<at::Tensor>& tensors) override {
-    if (tensors.empty()) return;
-    std::vector<at::Tensor> dense;
-    dense.reserve(tensors.size());
-    for (const at::Tensor& t : tensors)
-      dense.push_back(t.is_cuda() && t.is_non_overlapping_and_dense() ? t : t.to(at::kCUDA).contiguous());
+  std::unique_ptr<Pending> startAllReduceMean(std::vector<at::Tensor> tensors) override {
+    auto pending = std::make_unique<NcclPending>(*this);
+    pending->targets = std::move(tensors);
+    for (const at::Tensor& t : pending->targets)
+      pending->dense.push_back(t.is_cuda() && t.is_non_overlapping_and_dense() ? t : t.to(at::kCUDA).contiguous());
+    if (pending->dense.empty()) return pending;
     c10d::AllreduceCoalescedOptions options;
     options.reduceOp = c10d::ReduceOp::AVG;
-    run("all-reduce", [&] { group_->allreduce_coalesced(dense, options)->wait(); });
-    for (std::size_t i = 0; i < tensors.size(); ++i)
-      if (!dense[i].is_same(tensors[i])) tensors[i].copy_(dense[i]);
+    run("all-reduce", [&] { pending->work = group_->allreduce_coalesced(pending->dense, options); });
+    return pending;
   }
 
   void broadcast(std::vector<at::Tensor>& tensors, int root) override {

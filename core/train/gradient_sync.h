@@ -18,8 +18,16 @@ class GradientSync {
   virtual int worldSize() const = 0;
   // This worker's place; rank 0 writes checkpoints, samples, logs and the events.
   virtual int rank() const = 0;
+  // Whether gradients go through a process group, also one of a single rank (the distributed path).
+  virtual bool isGroup() const = 0;
   // Replaces each gradient with its average over the workers (every worker passes the same list).
+  // After watch() and beforeLastBackward(), the trained parameters' gradients were already on their
+  // way during that backward pass: this waits for them (and sends those not sent yet).
   virtual void average(std::vector<at::Tensor>& gradients) = 0;
+  // The trained parameters, once: their gradients may then be sent as backward completes them.
+  virtual void watch(const std::vector<at::Tensor>& parameters) {}
+  // The next backward pass is the step's last (after gradient accumulation).
+  virtual void beforeLastBackward() {}
   // Replaces each value with its mean over the workers.
   virtual void averageValues(std::vector<double>& values) = 0;
   // Every worker takes the main worker's values of these tensors.
@@ -35,6 +43,7 @@ class LocalGradientSync final : public GradientSync {
  public:
   int worldSize() const override { return 1; }
   int rank() const override { return 0; }
+  bool isGroup() const override { return false; }
   void average(std::vector<at::Tensor>&) override {}
   void averageValues(std::vector<double>&) override {}
   void broadcastFromMain(std::vector<at::Tensor>&) override {}

@@ -8,7 +8,19 @@ ProcessGroupGradientSync::ProcessGroupGradientSync(std::unique_ptr<runtime::Proc
                                                    std::chrono::milliseconds mainWorkTimeout, std::size_t bucketBytes)
     : group_(std::move(group)), mainWorkTimeout_(mainWorkTimeout), bucketBytes_(bucketBytes) {}
 
+void ProcessGroupGradientSync::watch(const std::vector<at::Tensor>& parameters) {
+  buckets_ = std::make_unique<GradientBuckets>(*group_, parameters, bucketBytes_);
+}
+
+void ProcessGroupGradientSync::beforeLastBackward() {
+  if (buckets_) buckets_->arm();
+}
+
 void ProcessGroupGradientSync::average(std::vector<at::Tensor>& gradients) {
+  if (buckets_ && buckets_->armed()) {
+    buckets_->finish();
+    return;
+  }
   // Buckets in parameter order, each one collective; a bucket closes once it holds bucketBytes_.
   std::vector<at::Tensor> bucket;
   std::size_t bytes = 0;

@@ -1,13 +1,15 @@
 #pragma once
 // Data-parallel exchange over a c10d process group: gradients averaged in buckets of about 25 MB (one
-// collective per bucket instead of one per tensor or one buffer the size of the model), values and
-// requests in one small collective.
+// collective per bucket instead of one per tensor or one buffer the size of the model), started while
+// backward still runs once the trainer has named its parameters (watch); values and requests in one
+// small collective.
 
 #include <chrono>
 #include <cstddef>
 #include <memory>
 
 #include "runtime/process_group.h"
+#include "train/gradient_buckets.h"
 #include "train/gradient_sync.h"
 
 namespace sds::train {
@@ -22,7 +24,10 @@ class ProcessGroupGradientSync final : public GradientSync {
 
   int worldSize() const override { return group_->worldSize(); }
   int rank() const override { return group_->rank(); }
+  bool isGroup() const override { return true; }
   void average(std::vector<at::Tensor>& gradients) override;
+  void watch(const std::vector<at::Tensor>& parameters) override;
+  void beforeLastBackward() override;
   void averageValues(std::vector<double>& values) override;
   void broadcastFromMain(std::vector<at::Tensor>& tensors) override;
   void broadcastFrom(std::vector<at::Tensor>& tensors, int root) override;
@@ -30,6 +35,7 @@ class ProcessGroupGradientSync final : public GradientSync {
 
  private:
   std::unique_ptr<runtime::ProcessGroup> group_;
+  std::unique_ptr<GradientBuckets> buckets_;  // after watch(): averaging overlapped with backward
   std::chrono::milliseconds mainWorkTimeout_;
   std::size_t bucketBytes_;
 };

@@ -218,6 +218,12 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
     optimizers_.push_back(std::make_unique<AdamW>(owned, s_.adamw));
     for (const auto& p : groups_[i].parameters) trainable += p.second.numel();
   }
+  if (sync_.isGroup()) {
+    std::vector<at::Tensor> trained;
+    for (const TrainableGroup& g : groups_)
+      for (const auto& [name, p] : g.parameters) trained.push_back(p);
+    sync_.watch(trained);
+  }
   std::size_t stateBytes = 0;
   for (const auto& o : optimizers_) stateBytes += o->stateBytes();
   log::info(c10::str("training ", trainable, " parameters (", s_.method, ") on ", placement_.device, " in ",
@@ -412,7 +418,7 @@ double Run::microStep(const data::TrainingBatch& batch, int micro) {
 // the gradient norm.
 double Run::gradientStep(double lr) {
   std::vector<at::Tensor> gradients;
-  const bool distributed = sync_.worldSize() > 1;
+  const bool distributed = sync_.isGroup();
   for (const TrainableGroup& g : groups_)
     for (const auto& item : g.parameters) {
       // Every rank must pass the same list: a parameter this rank's batch left without a gradient
@@ -638,7 +644,11 @@ void Run::trainLoop() {
       for (auto& [name, p] : g.parameters)
         if (p.grad().defined()) p.mutable_grad() = at::Tensor();
     double loss = 0;
-    for (int micro = 0; micro < s_.gradientAccumulation; ++micro) loss += microStep(stream_->next(), micro);
+    for (int micro = 0; micro < s_.gradientAccumulation; ++micro) {
+      // The last backward pass completes the gradients: their averaging may start while it runs.
+      if (micro == s_.gradientAccumulation - 1) sync_.beforeLastBackward();
+      loss += microStep(stream_->next(), micro);
+    }
     const double lr = lr_->at(progress_.step);
     const double gradNorm = gradientStep(lr);
     stepSeconds_.push_back(std::chrono::duration<double>(Clock::now() - start).count());

@@ -126,6 +126,11 @@ BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& o, const std::funct
   AdamWOptions adamw;
   adamw.eightBit = o.optimizer == "adamw8bit";
   AdamW optimizer(trainable, adamw);
+  if (sync) {  // as the trainer does: gradients sent bucket by bucket while backward runs
+    std::vector<at::Tensor> parameters;
+    for (const auto& [name, p] : trainable) parameters.push_back(p);
+    sync->watch(parameters);
+  }
   LossScaler scaler(dtype == torch::kHalf);
 
   const diffusion::NoiseSchedule schedule(diffusion::stableDiffusionSchedule(arch.prediction));
@@ -172,6 +177,7 @@ BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& o, const std::funct
     if (o.channelsLast) latents = latents.contiguous(at::MemoryFormat::ChannelsLast);
     const NoisedBatch noised = noiseBatch(schedule, latents, objective);
     const at::Tensor loss = weightedMse(unet->forward(noised.noisy, noised.timesteps, conditioning), noised);
+    if (sync) sync->beforeLastBackward();
     scaler.scaled(loss).backward();
     std::vector<at::Tensor> gradients;
     for (const auto& [name, p] : trainable)

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "runtime/process_group.h"
+#include "train/gradient_buckets.h"
 
 using namespace sds::runtime;
 
@@ -85,6 +86,40 @@ class TestProcessGroup : public QObject {
       QVERIFY(torch::equal(means[r], means[0]));  // bit for bit the same on every rank
       QVERIFY(torch::equal(broadcasts[r], torch::full({3}, 10.0 * (world - 1), torch::kFloat64)));
     }
+  }
+
+  // Gradient buckets start their all-reduce from the backward pass, as each fills, in order; finish()
+  // leaves every gradient the mean over the ranks, also for a parameter the pass did not reach.
+  void bucketsStartDuringBackward() {
+    std::mutex mutex;
+    std::vector<std::size_t> early(2), earlyWithUnused(2);
+    const QString error = onRanks(2, [&](ProcessGroup& g) {
+      std::vector<at::Tensor> parameters;
+      for (int k = 0; k < 6; ++k) parameters.push_back(torch::ones({1000}).requires_grad_());
+      sds::train::GradientBuckets buckets(g, parameters, 4000);  // one parameter per bucket
+      const double scale = g.rank() + 1;  // rank 0's gradients 1·(k+1), rank 1's 2·(k+1): mean 1.5·(k+1)
+      for (int step = 0; step < 2; ++step) {
+        for (at::Tensor& p : parameters) p.mutable_grad() = at::Tensor();
+        buckets.arm();
+        // Step 1 leaves the last parameter out: its bucket (the first to be sent) waits for finish().
+        const int used = step == 0 ? 6 : 5;
+        at::Tensor loss = torch::zeros({});
+        for (int k = 0; k < used; ++k) loss = loss + (parameters[k] * scale * (k + 1)).sum();
+        loss.backward();
+        const std::size_t started = buckets.startedDuringBackward();
+        buckets.finish();
+        for (int k = 0; k < 6; ++k) {
+          const double expected = k < used ? 1.5 * (k + 1) : 0.0;
+          if (!torch::allclose(parameters[k].grad(), torch::full({1000}, expected)))
+            throw std::runtime_error("parameter " + std::to_string(k) + " has another mean at step " + std::to_string(step));
+        }
+        std::lock_guard<std::mutex> lock(mutex);
+        (step == 0 ? early : earlyWithUnused)[g.rank()] = started;
+      }
+    });
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(early, (std::vector<std::size_t>{6, 6}));
+    QCOMPARE(earlyWithUnused, (std::vector<std::size_t>{0, 0}));
   }
 
   void unreachableMasterIsAnErrorWithinTheTimeout() {
