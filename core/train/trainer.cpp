@@ -196,9 +196,13 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   model_ = loadBaseModel(s_);
 
   state("scanning", s_.data.dataset.path);
+  // Generated images (the demo's shapes) are made once, by rank 0, before the other ranks read them.
+  const bool generateFirst = s_.generatedShapes && sync_.worldSize() > 1;
+  if (generateFirst && !isMain()) sync_.waitForAll();
   data_ = loadTrainingData(s_, model_, [this](std::size_t done, std::size_t total) {
     emit(protocol::ProgressEvent{"scanning", static_cast<std::int64_t>(done), static_cast<std::int64_t>(total)});
   });
+  if (generateFirst && isMain()) sync_.waitForAll();
 
   model_.to(placement_.device, placement_.dtype);
   runtime::applyGpuTrainingSettings(placement_.device);
