@@ -112,6 +112,7 @@ runtime::GroupOptions groupOptionsFor(const runtime::WorkerPlace& place, runtime
   o.rank = place.rank;
   o.worldSize = place.worldSize;
   o.timeout = timeout;
+  o.storeHostedElsewhere = place.storeHostedByLauncher;
   return o;
 }
 

@@ -80,6 +80,8 @@ std::optional<WorkerPlace> workerPlaceFrom(const Environment& env) {
       throw std::invalid_argument("LOCAL_RANK " + std::to_string(p.localRank) + " is not below LOCAL_WORLD_SIZE " +
                                   std::to_string(p.localWorldSize));
     if (const auto address = env("MASTER_ADDR")) p.masterAddress = *address;
+    const std::optional<std::string> agentStore = env("TORCHELASTIC_USE_AGENT_STORE");
+    p.storeHostedByLauncher = agentStore && (*agentStore == "True" || *agentStore == "true" || *agentStore == "1");
   } else if (env("SLURM_PROCID") && env("SLURM_NTASKS")) {
     p.launcher = "slurm";
     p.worldSize = required(env, "SLURM_NTASKS", 1, kMaxRanks, "SLURM_PROCID");

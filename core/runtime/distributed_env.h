@@ -20,6 +20,9 @@ struct WorkerPlace {
   std::string masterAddress = "127.0.0.1";
   int masterPort = 29500;  // torchrun's default
   std::string launcher;    // "torchrun" or "slurm": named in messages
+  // torchrun's agent already hosts the rendezvous store at the master's address and port
+  // (TORCHELASTIC_USE_AGENT_STORE): every rank connects to it, rank 0 included.
+  bool storeHostedByLauncher = false;
 };
 
 // The variables that name a place, in the order they are read.

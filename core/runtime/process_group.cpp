@@ -51,7 +51,7 @@ std::unique_ptr<ProcessGroup> ProcessGroup::join(const GroupOptions& o) {
   try {
     c10d::TCPStoreOptions so;
     so.port = static_cast<std::uint16_t>(o.masterPort);
-    so.isServer = o.rank == 0;
+    so.isServer = o.rank == 0 && !o.storeHostedElsewhere;
     so.numWorkers = static_cast<std::size_t>(o.worldSize);
     so.waitWorkers = false;
     so.timeout = o.timeout;

@@ -29,6 +29,7 @@ struct GroupOptions {
   int masterPort = 0;  // every rank the same; see pickFreePort
   int rank = 0;
   int worldSize = 1;
+  bool storeHostedElsewhere = false;  // a launcher hosts the store: rank 0 connects like the others
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};  // joining, and each collective
 };
 

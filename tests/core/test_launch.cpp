@@ -52,6 +52,10 @@ class TestLaunch : public QObject {
     QCOMPARE(p->masterAddress, std::string("node7"));
     QCOMPARE(p->masterPort, 1234);
     QCOMPARE(p->launcher, std::string("torchrun"));
+    QVERIFY(!p->storeHostedByLauncher);
+    // torchrun's agent hosting the store itself.
+    const auto agent = workerPlaceFrom(fake({{"RANK", "0"}, {"WORLD_SIZE", "2"}, {"TORCHELASTIC_USE_AGENT_STORE", "True"}}));
+    QVERIFY(agent->storeHostedByLauncher);
     // Defaults: local rank = rank on one machine, 127.0.0.1, torchrun's port.
     const auto d = workerPlaceFrom(fake({{"RANK", "1"}, {"WORLD_SIZE", "2"}}));
     QCOMPARE(d->localRank, 1);

@@ -17,6 +17,8 @@
 #include <mutex>
 #include <thread>
 
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+
 #include "runtime/process_group.h"
 #include "train/gradient_buckets.h"
 
@@ -25,8 +27,8 @@ using namespace sds::runtime;
 namespace {
 
 // Runs `body` on `world` ranks, each in its own thread with its own group; returns the first error.
-QString onRanks(int world, const std::function<void(ProcessGroup&)>& body) {
-  const int port = pickFreePort();
+QString onRanks(int world, const std::function<void(ProcessGroup&)>& body, int hostedPort = 0) {
+  const int port = hostedPort ? hostedPort : pickFreePort();
   std::mutex mutex;
   QString error;
   std::vector<std::thread> threads;
@@ -38,6 +40,7 @@ QString onRanks(int world, const std::function<void(ProcessGroup&)>& body) {
         o.rank = rank;
         o.worldSize = world;
         o.timeout = std::chrono::seconds(30);
+        o.storeHostedElsewhere = hostedPort != 0;
         std::unique_ptr<ProcessGroup> group = ProcessGroup::join(o);
         body(*group);
       } catch (const std::exception& e) {
@@ -120,6 +123,29 @@ class TestProcessGroup : public QObject {
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(early, (std::vector<std::size_t>{6, 6}));
     QCOMPARE(earlyWithUnused, (std::vector<std::size_t>{0, 0}));
+  }
+
+  // Under torchrun's agent the store is the launcher's: rank 0 connects to it like the other ranks.
+  void storeHostedByTheLauncher() {
+    c10d::TCPStoreOptions so;
+    so.port = static_cast<std::uint16_t>(pickFreePort());
+    so.isServer = true;
+    so.waitWorkers = false;
+    so.timeout = std::chrono::seconds(30);
+    c10d::TCPStore agentStore("127.0.0.1", so);
+    std::mutex mutex;
+    std::vector<double> means;
+    const QString error = onRanks(
+        2,
+        [&](ProcessGroup& g) {
+          std::vector<at::Tensor> t{torch::full({2}, double(g.rank()), torch::kFloat64)};
+          g.allReduceMean(t);
+          std::lock_guard<std::mutex> lock(mutex);
+          means.push_back(t[0][0].item<double>());
+        },
+        so.port);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(means, (std::vector<double>{0.5, 0.5}));
   }
 
   void unreachableMasterIsAnErrorWithinTheTimeout() {
