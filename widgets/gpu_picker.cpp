@@ -10,6 +10,7 @@
 #include <QProcess>
 #include <QSet>
 
+#include "runtime/distributed_env.h"
 #include "studio/trainer_location.h"
 
 namespace sds::widgets {
@@ -89,21 +90,15 @@ void GpuPicker::setSelection(const QString& setting) {
   applySelection();
 }
 
-// Checks the boxes the setting names, as sdtrain reads it (runtime::parseGpuSelection).
+// Checks the boxes the setting names, by sdtrain's own rule; a setting sdtrain would refuse checks
+// none.
 void GpuPicker::applySelection() {
   QSet<int> chosen;
-  bool isCount = false;
-  const int count = setting_.toInt(&isCount);
-  for (int i = 0; i < gpus_.size(); ++i) {
-    const int index = gpus_[i].index;
-    if (setting_ == "all" || (isCount && !setting_.contains(',') && setting_ != "0" && index < count)) chosen.insert(index);
+  try {
+    for (const int index : runtime::parseGpuSelection(setting_.toStdString(), static_cast<int>(gpus_.size())))
+      chosen.insert(index);
+  } catch (const std::invalid_argument&) {
   }
-  if (setting_ != "all" && (!isCount || setting_.contains(',') || setting_ == "0"))
-    for (const QString& item : setting_.split(',', Qt::SkipEmptyParts)) {
-      bool ok = false;
-      const int index = item.trimmed().toInt(&ok);
-      if (ok) chosen.insert(index);
-    }
   for (int i = 0; i < boxes_.size(); ++i) {
     const QSignalBlocker block(boxes_[i]);
     boxes_[i]->setChecked(chosen.contains(gpus_[i].index));

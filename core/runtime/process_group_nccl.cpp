@@ -3,7 +3,6 @@
 
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 
-
 #include "runtime/process_group_c10d.h"
 
 namespace sds::runtime::detail {

@@ -1,5 +1,6 @@
 #include "train/batch_stream.h"
 
+#include <algorithm>
 #include <set>
 
 #include "train/data/latent_cache.h"
@@ -65,6 +66,7 @@ void BatchStream::startEpoch() {
   // The first fill is announced (it may encode the whole dataset); later epochs only encode the crops and
   // flips not seen yet, which is logged.
   const bool announce = !filledOnce_;
+  const int encodeBatch = static_cast<int>(std::max<std::size_t>(1, plan_.batchSize / ranks_));  // this rank's rows
   filledOnce_ = true;
   auto progress = [&](const char* what) {
     return [this, announce, what](std::size_t done, std::size_t total) {
@@ -75,7 +77,7 @@ void BatchStream::startEpoch() {
     data::LatentFillCallbacks callbacks;
     callbacks.progress = progress("latents");
     const data::LatentFillStats stats = latents_->fill(latentRequests(dataset_, plan), reader_,
-                                                       static_cast<int>(std::max<std::size_t>(1, plan_.batchSize / ranks_)), loaderOptions_.workers,
+                                                       encodeBatch, loaderOptions_.workers,
                                                        callbacks);
     if (!announce && stats.encoded > 0)
       log::info("epoch " + std::to_string(epoch_ + 1) + ": cached " + std::to_string(stats.encoded) +
@@ -85,7 +87,7 @@ void BatchStream::startEpoch() {
     std::vector<std::string> captions;
     for (const data::PlannedBatch& b : plan)
       for (const data::PlannedSample& s : b) captions.push_back(s.caption);
-    texts_->fill(captions, static_cast<int>(std::max<std::size_t>(1, plan_.batchSize / ranks_)), progress("text embeddings"));
+    texts_->fill(captions, encodeBatch, progress("text embeddings"));
   }
   if (announce && (latents_ || texts_) && hooks_.cached) hooks_.cached();
   loader_ = std::make_unique<data::BatchLoader>(dataset_, std::move(plan), reader_, latents_, loaderOptions_);

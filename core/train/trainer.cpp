@@ -263,7 +263,7 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   hooks.cached = [this] { state("training"); };
   // Every rank plans the global batches (batch size × ranks) and trains its rows of each.
   data::PlanOptions plan = data_.plan;
-  plan.batchSize *= static_cast<std::size_t>(sync_.worldSize());
+  plan.batchSize = static_cast<std::size_t>(globalBatchSize());
   stream_ = std::make_unique<BatchStream>(data_.train, plan, loader, reader_, latentCache_.get(), textCache_.get(),
                                           hooks);
   stream_->shard(sync_.rank(), sync_.worldSize());
