@@ -2285,6 +2285,10 @@ Beim Speichern wird die Datei neu geschrieben, mit allen Einstellungen samt Erkl
         <source>Resuming the run from its checkpoint at step %1</source>
         <translation>Der Lauf wird an seinem Checkpoint bei Schritt %1 fortgesetzt</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;What the demo learns.&lt;/b&gt; A tiny text-to-image model, trained from nothing on this computer, learns to draw the shape (circle, square or triangle), the shape&apos;s colour and the background&apos;s colour that a prompt names. Each column is one prompt; read it downwards to see its image turn from blurs into the named shape and colours. The first four prompts are in the training set; the last four are combinations the training set leaves out, so getting them right shows the model follows the words instead of recalling pictures. While the autoencoder trains first, its reconstructions show here too: inputs above, what it gives back below.</source>
+        <translation>&lt;b&gt;Was die Demo lernt.&lt;/b&gt; Ein winziges Text-zu-Bild-Modell, von Grund auf auf diesem Computer trainiert, lernt die Form (Kreis, Quadrat oder Dreieck), die Farbe der Form und die Farbe des Hintergrunds zu zeichnen, die ein Prompt nennt. Jede Spalte ist ein Prompt; von oben nach unten gelesen wird sein Bild aus Flecken zur genannten Form in den genannten Farben. Die ersten vier Prompts kommen im Trainingsdatensatz vor; die letzten vier sind Kombinationen, die er auslässt – stimmen sie, folgt das Modell den Wörtern, statt sich an Bilder zu erinnern. Während zuerst der Autoencoder trainiert, erscheinen hier auch seine Rekonstruktionen: oben die Eingaben, unten was er daraus zurückgibt.</translation>
+    </message>
 </context>
 <context>
     <name>sds::widgets::ModelPicker</name>
@@ -2372,6 +2376,27 @@ Beim Speichern wird die Datei neu geschrieben, mit allen Einstellungen samt Erkl
     </message>
 </context>
 <context>
+    <name>sds::widgets::SamplesGrid</name>
+    <message>
+        <source>Samples by prompt and step</source>
+        <translation>Beispielbilder nach Prompt und Schritt</translation>
+    </message>
+    <message>
+        <source>Step %1</source>
+        <translation>Schritt %1</translation>
+    </message>
+    <message>
+        <source>(no prompt)</source>
+        <translation>(kein Prompt)</translation>
+    </message>
+    <message>
+        <source>%1
+Step %2 · seed %3</source>
+        <translation>%1
+Schritt %2 · Seed %3</translation>
+    </message>
+</context>
+<context>
     <name>sds::widgets::SamplesPage</name>
     <message>
         <source>%1 cannot be read: %2</source>
@@ -2440,6 +2465,30 @@ Schritt %2 · Seed %3</translation>
     <message>
         <source>Step %1 and step %2</source>
         <translation>Schritt %1 und Schritt %2</translation>
+    </message>
+    <message>
+        <source>Samples view</source>
+        <translation>Ansicht der Beispielbilder</translation>
+    </message>
+    <message>
+        <source>Gallery, newest first</source>
+        <translation>Galerie, neueste zuerst</translation>
+    </message>
+    <message>
+        <source>Grid: prompts × steps</source>
+        <translation>Raster: Prompts × Schritte</translation>
+    </message>
+    <message>
+        <source>The grid shows one column per prompt and one row per sampled step, so each column shows how that prompt improved</source>
+        <translation>Das Raster zeigt eine Spalte je Prompt und eine Zeile je Schritt mit Beispielbildern; so zeigt jede Spalte, wie sich dieser Prompt verbessert hat</translation>
+    </message>
+    <message>
+        <source>&amp;View:</source>
+        <translation>&amp;Ansicht:</translation>
+    </message>
+    <message>
+        <source>%1 of %2 samples shown: %3 prompts, %4 steps. Double-click one to see it at full size.</source>
+        <translation>%1 von %2 Beispielbildern angezeigt: %3 Prompts, %4 Schritte. Doppelklick zeigt eines in voller Größe.</translation>
     </message>
 </context>
 <context>

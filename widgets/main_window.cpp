@@ -332,6 +332,16 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 QString MainWindow::runFolder() const { return runFolderOf(document_->project(), document_->path()); }
 
+QString MainWindow::demoSamplesIntroduction() {
+  return tr("<b>What the demo learns.</b> A tiny text-to-image model, trained from nothing on this computer, "
+            "learns to draw the shape (circle, square or triangle), the shape's colour and the background's "
+            "colour that a prompt names. Each column is one prompt; read it downwards to see its image turn from "
+            "blurs into the named shape and colours. The first four prompts are in the training set; the last "
+            "four are combinations the training set leaves out, so getting them right shows the model follows "
+            "the words instead of recalling pictures. While the autoencoder trains first, its reconstructions "
+            "show here too: inputs above, what it gives back below.");
+}
+
 bool MainWindow::isDemoProject() const {
   const QString demo = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/demo/demo.toml";
   return !document_->path().isEmpty() && QFileInfo(document_->path()) == QFileInfo(demo);
@@ -351,6 +361,12 @@ void MainWindow::projectChanged() {
   if (samplesPage_->property("runFolder").toString() != run) {
     samplesPage_->setProperty("runFolder", run);
     samplesPage_->setRunFolder(run);
+  }
+  const bool demo = isDemoProject();
+  if (demo != samplesPage_->property("demo").toBool()) {
+    samplesPage_->setProperty("demo", demo);
+    samplesPage_->setIntroduction(demo ? demoSamplesIntroduction() : QString());
+    samplesPage_->setView(demo ? SamplesPage::View::Grid : SamplesPage::View::Gallery);
   }
   refreshGettingStarted();
 }

@@ -71,6 +71,7 @@ class MainWindow : public QMainWindow {
   void projectChanged();
   void setProjectValue(const char* key, const QString& value);
   bool isDemoProject() const;
+  static QString demoSamplesIntroduction();
   // A picked or dropped dataset: a folder or shards ("auto" tells them apart).
   void useDataset(const QString& path);
   // The getting-started steps follow the project, its model, its images and its run.

@@ -13,9 +13,12 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QScrollArea>
+#include <QStackedWidget>
 #include <QTimer>
 #include <QUrl>
 #include <QVBoxLayout>
+
+#include "samples_grid.h"
 
 namespace sds::widgets {
 namespace {
@@ -109,6 +112,28 @@ SamplesPage::SamplesPage(QWidget* parent) : QWidget(parent) {
   connect(gallery_, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) { openSample(gallery_->row(item)); });
   connect(gallery_, &QListWidget::itemSelectionChanged, this, &SamplesPage::refreshActions);
 
+  grid_ = new SamplesGrid(this);
+  connect(grid_, &SamplesGrid::sampleActivated, this, [this](const QString& path) {
+    if (QListWidgetItem* item = byPath_.value(path)) openSample(gallery_->row(item));
+  });
+  views_ = new QStackedWidget(this);
+  views_->addWidget(gallery_);
+  views_->addWidget(grid_);
+  viewChoice_ = new QComboBox(this);
+  viewChoice_->setAccessibleName(tr("Samples view"));
+  viewChoice_->addItem(tr("Gallery, newest first"));
+  viewChoice_->addItem(tr("Grid: prompts × steps"));
+  viewChoice_->setToolTip(tr("The grid shows one column per prompt and one row per sampled step, so each "
+                             "column shows how that prompt improved"));
+  connect(viewChoice_, &QComboBox::currentIndexChanged, this, [this](int index) {
+    views_->setCurrentIndex(index);
+    refreshActions();
+  });
+  introduction_ = new QLabel(this);
+  introduction_->setWordWrap(true);
+  introduction_->setTextFormat(Qt::RichText);
+  introduction_->hide();
+
   promptFilter_ = new QComboBox(this);
   promptFilter_->setAccessibleName(tr("Prompt filter"));
   promptFilter_->addItem(tr("All prompts"));
@@ -125,6 +150,10 @@ SamplesPage::SamplesPage(QWidget* parent) : QWidget(parent) {
   summary_ = new QLabel(this);
 
   auto* top = new QHBoxLayout;
+  auto* viewLabel = new QLabel(tr("&View:"), this);
+  viewLabel->setBuddy(viewChoice_);
+  top->addWidget(viewLabel);
+  top->addWidget(viewChoice_);
   auto* filterLabel = new QLabel(tr("&Prompt:"), this);
   filterLabel->setBuddy(promptFilter_);
   top->addWidget(filterLabel);
@@ -132,9 +161,10 @@ SamplesPage::SamplesPage(QWidget* parent) : QWidget(parent) {
   top->addWidget(compare_);
   top->addWidget(openFolder_);
   auto* layout = new QVBoxLayout(this);
+  layout->addWidget(introduction_);
   layout->addLayout(top);
   layout->addWidget(summary_);
-  layout->addWidget(gallery_, 1);
+  layout->addWidget(views_, 1);
 
   // Thumbnails are decoded a few at a time so that a folder of many samples never blocks the window.
   thumbnailTimer_ = new QTimer(this);
@@ -145,9 +175,19 @@ SamplesPage::SamplesPage(QWidget* parent) : QWidget(parent) {
 
 int SamplesPage::sampleCount() const { return gallery_->count(); }
 
+void SamplesPage::setIntroduction(const QString& text) {
+  introduction_->setText(text);
+  introduction_->setVisible(!text.isEmpty());
+}
+
+void SamplesPage::setView(View view) { viewChoice_->setCurrentIndex(view == View::Grid ? 1 : 0); }
+
+SamplesPage::View SamplesPage::view() const { return viewChoice_->currentIndex() == 1 ? View::Grid : View::Gallery; }
+
 void SamplesPage::setRunFolder(const QString& runFolder) {
   runFolder_ = runFolder;
   gallery_->clear();
+  grid_->clearSamples();
   byPath_.clear();
   thumbnailQueue_.clear();
   while (promptFilter_->count() > 1) promptFilter_->removeItem(1);
@@ -179,12 +219,12 @@ void SamplesPage::add(const SampleInfo& info) {
   item->setData(kPromptRole, info.prompt);
   item->setData(kSeedRole, info.seed);
   gallery_->insertItem(row, item);
+  grid_->addSample({path, info.step, info.prompt, info.seed});
   byPath_.insert(path, item);
   thumbnailQueue_ << item;
   thumbnailTimer_->start();
   if (!info.prompt.isEmpty() && promptFilter_->findText(info.prompt) < 0) promptFilter_->addItem(info.prompt);
-  const QString filter = promptFilter_->currentIndex() > 0 ? promptFilter_->currentText() : QString();
-  item->setHidden(!filter.isEmpty() && info.prompt != filter);
+  applyFilter();
 }
 
 void SamplesPage::loadThumbnails() {
@@ -194,7 +234,10 @@ void SamplesPage::loadThumbnails() {
     const QSize size = reader.size();
     if (size.isValid()) reader.setScaledSize(size.scaled(kThumbnail, kThumbnail, Qt::KeepAspectRatio));
     const QImage image = reader.read();
-    if (!image.isNull()) item->setIcon(QIcon(QPixmap::fromImage(image)));
+    if (image.isNull()) continue;
+    const QIcon icon(QPixmap::fromImage(image));
+    item->setIcon(icon);
+    grid_->setThumbnail(item->data(kPathRole).toString(), icon);
   }
   if (thumbnailQueue_.isEmpty()) thumbnailTimer_->stop();
 }
@@ -205,18 +248,28 @@ void SamplesPage::applyFilter() {
     QListWidgetItem* item = gallery_->item(row);
     item->setHidden(!filter.isEmpty() && item->data(kPromptRole).toString() != filter);
   }
+  // The grid keeps its rows and hides the other prompts' columns.
+  const QStringList prompts = grid_->prompts();
+  for (int column = 0; column < prompts.size(); ++column)
+    grid_->setColumnHidden(column, !filter.isEmpty() && prompts[column] != filter);
   refreshActions();
 }
 
 void SamplesPage::refreshActions() {
   const QList<QListWidgetItem*> selected = gallery_->selectedItems();
-  compare_->setEnabled(selected.size() == 2);
+  compare_->setEnabled(view() == View::Gallery && selected.size() == 2);
   openFolder_->setEnabled(!runFolder_.isEmpty() && QFileInfo::exists(runFolder_));
   int visible = 0;
   for (int row = 0; row < gallery_->count(); ++row) visible += gallery_->item(row)->isHidden() ? 0 : 1;
   summary_->setText(gallery_->count() == 0
                         ? tr("No samples yet. They appear here as the trainer makes them (see the Samples "
                              "section of the Project page for prompts and interval).")
+                    : view() == View::Grid
+                        ? tr("%1 of %2 samples shown: %3 prompts, %4 steps. Double-click one to see it at full size.")
+                              .arg(visible)
+                              .arg(gallery_->count())
+                              .arg(grid_->prompts().size())
+                              .arg(grid_->steps().size())
                         : tr("%1 of %2 samples shown. Double-click one to see it at full size; select two "
                              "to compare them.")
                               .arg(visible)

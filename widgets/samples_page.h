@@ -1,7 +1,8 @@
 #pragma once
-// The Samples page: the sample images of the run, newest first, by step and prompt. Activating one
-// opens it at full size with its prompt, seed and step; two selected ones can be compared side by
-// side. Images already in the run folder are listed when a project opens; new ones arrive live.
+// The Samples page: the sample images of the run, either as a gallery (newest first) or as a grid of
+// prompts × steps that shows each prompt improving. Activating one opens it at full size with its
+// prompt, seed and step; two selected ones can be compared side by side. Images already in the run
+// folder are listed when a project opens; new ones arrive live.
 
 #include <QHash>
 #include <QStringList>
@@ -12,9 +13,12 @@ class QLabel;
 class QListWidget;
 class QListWidgetItem;
 class QPushButton;
+class QStackedWidget;
 class QTimer;
 
 namespace sds::widgets {
+
+class SamplesGrid;
 
 struct SampleInfo {
   QString path;
@@ -37,7 +41,16 @@ class SamplesPage : public QWidget {
   // A sample the trainer just wrote.
   void addSample(qint64 step, const QString& path, const QString& prompt, qint64 seed);
 
+  // A paragraph above the samples saying what they should show (the demo's explains what it learns);
+  // empty hides it.
+  void setIntroduction(const QString& text);
+
+  enum class View { Gallery, Grid };
+  void setView(View view);
+  View view() const;
+
   QListWidget* gallery() const { return gallery_; }
+  SamplesGrid* grid() const { return grid_; }
   int sampleCount() const;
   // The full-size viewer for the item in row `row`; the compare view for the two selected.
   void openSample(int row);
@@ -51,6 +64,10 @@ class SamplesPage : public QWidget {
 
   QString runFolder_;
   QListWidget* gallery_ = nullptr;
+  SamplesGrid* grid_ = nullptr;
+  QStackedWidget* views_ = nullptr;
+  QComboBox* viewChoice_ = nullptr;
+  QLabel* introduction_ = nullptr;
   QComboBox* promptFilter_ = nullptr;
   QPushButton* compare_ = nullptr;
   QPushButton* openFolder_ = nullptr;

@@ -37,6 +37,7 @@
 #include "project_document.h"
 #include "project_page.h"
 #include "recent_files.h"
+#include "samples_page.h"
 #include "setting_editor.h"
 #include "theme.h"
 #include "test_files.h"
@@ -322,6 +323,12 @@ class TestMainWindow : public QObject {
     QCOMPARE(window.projectPage()->errorCount(), 0);
     QCOMPARE(window.projectPage()->project().getString("model.init"), std::string("scratch"));
     QVERIFY(window.windowTitle().contains("demo.toml"));
+    // Its samples open as the grid of prompts × steps, under a paragraph on what the demo learns.
+    QCOMPARE(window.samplesPage()->view(), sds::widgets::SamplesPage::View::Grid);
+    bool told = false;
+    for (const QLabel* label : window.samplesPage()->findChildren<QLabel*>())
+      told = told || (label->text().contains("What the demo learns") && !label->isHidden());
+    QVERIFY(told);
   }
 
   void closingWithUnsavedChangesAsks() {
