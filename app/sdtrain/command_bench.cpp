@@ -49,7 +49,7 @@ int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool js
     reporter.fail(std::string("the benchmark failed: ") + e.what(), "--profile needs a LibTorch built with Kineto");
     return kExitFailure;
   }
-  const std::string settings = options.model + " " + std::to_string(options.resolution > 0 ? options.resolution : r.latentSize * 8) +
+  const std::string settings = options.model + " " + std::to_string(r.resolution) +
                                " px, batch " + std::to_string(options.batch) + ", " + options.precision + ", " +
                                options.attention + (options.checkpointing ? ", checkpointing" : "") +
                                (options.cachedLatents ? ", cached latents" : ", VAE and text encoder in the step") +
@@ -60,7 +60,7 @@ int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool js
     nlohmann::json out = {{"settings", settings},
                           {"model", options.model},
                           {"batch", options.batch},
-                          {"resolution", r.latentSize * 8},
+                          {"resolution", r.resolution},
                           {"precision", options.precision},
                           {"attention", options.attention},
                           {"checkpointing", options.checkpointing},

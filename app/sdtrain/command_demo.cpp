@@ -8,22 +8,68 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 
 #include "commands.h"
+#include "data/demo_judgement.h"
 #include "data/shapes_dataset.h"
 #include "data/shapes_reading.h"
+#include "demo_autoencoder_check.h"
 #include "embedded.h"
 #include "exit_codes.h"
 #include "image/decode.h"
+#include "image/image_grid.h"
 #include "image/png_writer.h"
 #include "util/atomic_file.h"
 #include "util/log.h"
 
 namespace sds::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The samples of one folder by step (ascending) and prompt number: step-00000200-p03.png.
+std::map<std::string, std::map<std::string, fs::path>> samplesByStep(const fs::path& folder) {
+  std::map<std::string, std::map<std::string, fs::path>> steps;
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(folder, ec)) {
+    const std::string name = e.path().filename().string();
+    const std::size_t dash = name.find("-p", 5);
+    if (name.rfind("step-", 0) != 0 || dash == std::string::npos || e.path().extension() != ".png") continue;
+    steps[name.substr(5, dash - 5)][name.substr(dash + 2)] = e.path();
+  }
+  return steps;
+}
+
+// Every sampled step as a row, every prompt as a column, twice the size: the demo's story in one
+// picture. Returns false (with a warning in the log) where a sample cannot be read.
+bool writeProgressGrid(const fs::path& samples, const fs::path& out) {
+  std::vector<std::vector<image::Rgb8Image>> rows;
+  for (const auto& [step, prompts] : samplesByStep(samples)) {
+    rows.emplace_back();
+    for (const auto& [number, path] : prompts) {
+      image::DecodeResult decoded = image::decodeImageFile(path.string());
+      if (!decoded) {
+        log::warn("cannot read the sample " + path.string() + " for the progress grid");
+        return false;
+      }
+      rows.back().push_back(decoded.take().image);
+    }
+  }
+  if (rows.empty()) return false;
+  try {
+    image::writePng(out.string(), image::tileImages(rows, 2, 4));
+  } catch (const std::exception& e) {
+    log::warn(std::string("cannot write the progress grid: ") + e.what());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 int runDemo(Reporter& reporter, const std::string& outDir, std::int64_t maxSteps) {
-  namespace fs = std::filesystem;
   const fs::path folder = fs::absolute(outDir);
   const fs::path vaeProject = folder / "demo_vae.toml";
   const fs::path project = folder / "demo.toml";
@@ -59,30 +105,43 @@ int runDemo(Reporter& reporter, const std::string& outDir, std::int64_t maxSteps
 
   const fs::path samples = folder / "output" / "samples";
   reporter.say("Samples: " + samples.string());
+  const fs::path grid = folder / "output" / "demo-progress.png";
+  if (writeProgressGrid(samples, grid))
+    reporter.say("Progress (a row per sampled step, a column per prompt): " + grid.string());
   return kExitOk;
 }
 
 // Reads each sample of the newest sampled step back (object colour, background colour, shape) and
-// compares it with its prompt. Succeeds when at least three in four samples get all three right.
+// compares it with its prompt (data::DemoJudgement says what passes).
 int checkDemo(Reporter& reporter, const std::string& outDir) {
-  namespace fs = std::filesystem;
-  const fs::path samples = fs::absolute(outDir) / "output" / "samples";
-  std::vector<fs::path> newest;
-  std::string newestStep;
-  std::error_code ec;
-  for (const fs::directory_entry& e : fs::directory_iterator(samples, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind("step-", 0) != 0 || e.path().extension() != ".png") continue;
-    const std::string step = name.substr(5, name.find('-', 5) - 5);
-    if (step > newestStep) newestStep = step, newest.clear();
-    if (step == newestStep) newest.push_back(e.path());
+  const fs::path folder = fs::absolute(outDir);
+  // The autoencoder first: the samples cannot be better than its reconstructions.
+  if (fs::exists(folder / "output-vae" / "vae" / "config.json")) {
+    try {
+      const data::DemoJudgement vae =
+          judgeDemoAutoencoder((folder / "dataset").string(), (folder / "output-vae" / "vae").string(), 120);
+      reporter.say("autoencoder, reconstructions of " + std::to_string(vae.samples.size()) +
+                   " training images: " + vae.summary());
+      int shown = 0;
+      for (const data::JudgedSample& s : vae.samples)
+        if ((!s.coloursRight || !s.shapeRight) && shown++ < 10)
+          reporter.say("  \"" + s.prompt + "\" reconstructed as " + s.reading.colour + " " + s.reading.shape + " on " +
+                       s.reading.background);
+    } catch (const std::exception& e) {
+      reporter.say(std::string("autoencoder not judged: ") + e.what());
+    }
   }
-  if (newest.empty()) {
+  const fs::path samples = folder / "output" / "samples";
+  const auto steps = samplesByStep(samples);
+  if (steps.empty()) {
     reporter.fail("no samples in " + samples.string(), "run `sdtrain demo --out " + outDir + "` first");
     return kExitFailure;
   }
-  std::sort(newest.begin(), newest.end());
-  int colours = 0, backgrounds = 0, shapes = 0, all = 0, judged = 0;
+  const std::string newestStep = steps.rbegin()->first;
+  std::vector<fs::path> newest;
+  for (const auto& [number, path] : steps.rbegin()->second) newest.push_back(path);
+  std::vector<std::pair<std::string, data::ShapesReading>> readings;
+  std::vector<std::string> names;
   for (const fs::path& path : newest) {
     std::string prompt;
     try {
@@ -90,26 +149,24 @@ int checkDemo(Reporter& reporter, const std::string& outDir) {
     } catch (const std::exception&) {
       continue;  // not one of the trainer's samples
     }
-    const auto parsed = data::parseShapesCaption(prompt);
     image::DecodeResult decoded = image::decodeImageFile(path.string());
-    if (!parsed || !decoded) continue;
-    const data::ShapesReading r = data::readShapesImage(decoded.value().image);
-    ++judged;
-    colours += r.colour == parsed->colour;
-    backgrounds += r.background == parsed->background;
-    shapes += r.shape == parsed->shape;
-    all += data::shapesAgreement(r, prompt) == 3;
-    reporter.say(path.filename().string() + ": \"" + prompt + "\" → " + r.colour + " " + r.shape + " on " +
-                 r.background + (data::shapesAgreement(r, prompt) == 3 ? "  ✓" : ""));
+    if (!decoded) continue;
+    readings.emplace_back(prompt, data::readShapesImage(decoded.value().image));
+    names.push_back(path.filename().string());
   }
-  if (judged == 0) {
+  const data::DemoJudgement judged = data::judgeDemoSamples(readings);
+  if (judged.samples.empty()) {
     reporter.fail("no sample in " + samples.string() + " has a prompt of the demo's form");
     return kExitFailure;
   }
-  const auto of = [&](int n) { return std::to_string(n) + "/" + std::to_string(judged); };
-  reporter.say("step " + std::to_string(std::stoll(newestStep)) + ": object colour " + of(colours) + ", background " +
-               of(backgrounds) + ", shape " + of(shapes) + ", all three " + of(all));
-  return 4 * all >= 3 * judged ? kExitOk : kExitFailure;
+  for (const data::JudgedSample& s : judged.samples) {
+    reporter.say(names[s.index] + ": \"" + s.prompt + "\"" + (s.heldOut ? " (held out)" : "") + " → " + s.reading.colour +
+                 " " + s.reading.shape + " on " + s.reading.background + (s.coloursRight ? "  colours ✓" : "") +
+                 (s.shapeRight ? "  shape ✓" : ""));
+  }
+  reporter.say("step " + std::to_string(std::stoll(newestStep)) + ": " + judged.summary() +
+               (judged.learned() ? " — learned" : " — not learned yet"));
+  return judged.learned() ? kExitOk : kExitFailure;
 }
 
 void addDemoCommand(CLI::App& app, Commands& commands) {

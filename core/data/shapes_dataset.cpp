@@ -16,7 +16,7 @@ namespace sds::data {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr int kGeneratorVersion = 1;
+constexpr int kGeneratorVersion = 2;  // 2: shapes near the centre, held-out combinations left out
 constexpr int kSupersampling = 4;  // 4×4 sub-pixels per pixel smooth the edges
 
 std::string fileStem(std::size_t index) {
@@ -83,13 +83,32 @@ std::string ShapeSpec::caption() const {
          shapesPalette()[background].name + " background";
 }
 
+const std::vector<ShapeSpec>& heldOutShapes() {
+  // One combination per object colour, each with another shape and background, none of them a demo
+  // prompt: every colour, shape and background is still seen, only these pairings are not.
+  static const std::vector<ShapeSpec> heldOut = [] {
+    std::vector<ShapeSpec> list;
+    const std::size_t colours = shapesPalette().size(), shapes = shapeNames().size();
+    for (std::size_t c = 0; c < colours; ++c) list.push_back({c, (c + 3) % colours, (c + 1) % shapes, 0, 0, 0});
+    return list;
+  }();
+  return heldOut;
+}
+
+bool isHeldOut(const ShapeSpec& s) {
+  for (const ShapeSpec& h : heldOutShapes())
+    if (h.colour == s.colour && h.background == s.background && h.shape == s.shape) return true;
+  return false;
+}
+
 std::vector<ShapeSpec> planShapes(const ShapesOptions& o) {
   const std::size_t colours = shapesPalette().size(), shapes = shapeNames().size();
   std::vector<ShapeSpec> combinations;
   for (std::size_t c = 0; c < colours; ++c)
     for (std::size_t b = 0; b < colours; ++b)
       if (b != c)
-        for (std::size_t s = 0; s < shapes; ++s) combinations.push_back({c, b, s, 0, 0, 0});
+        for (std::size_t s = 0; s < shapes; ++s)
+          if (!isHeldOut({c, b, s, 0, 0, 0})) combinations.push_back({c, b, s, 0, 0, 0});
   Rng rng = Rng::derive(o.seed, 0x5A4E5);
   std::vector<ShapeSpec> plan;
   plan.reserve(static_cast<std::size_t>(std::max(0, o.count)));
@@ -98,10 +117,13 @@ std::vector<ShapeSpec> planShapes(const ShapesOptions& o) {
     rng.shuffle(round);
     for (ShapeSpec& s : round) {
       if (plan.size() == static_cast<std::size_t>(o.count)) break;
+      // Near the centre, at a similar size: where the object is then follows from the prompt, so even
+      // at high noise the text predicts the object's colour and outline. Anywhere in the image, the
+      // object's colour was spread over every place it might be and taught the model little.
       const double size = o.size;
-      s.radius = size * (0.22 + 0.13 * rng.uniform());
-      s.centreX = s.radius + (size - 2 * s.radius) * rng.uniform();
-      s.centreY = s.radius + (size - 2 * s.radius) * rng.uniform();
+      s.radius = size * (0.25 + 0.08 * rng.uniform());
+      s.centreX = size * (0.5 + 0.08 * (2 * rng.uniform() - 1));
+      s.centreY = size * (0.5 + 0.08 * (2 * rng.uniform() - 1));
       plan.push_back(s);
     }
   }

@@ -33,8 +33,13 @@ struct ShapesOptions {
   std::uint64_t seed = 0;
 };
 
-// What generateShapesDataset draws: every (colour, shape, background) combination equally often, in a
-// seeded order, each shape at a seeded size and place.
+// Combinations the generator never draws, to show that a model trained on the others follows the text
+// rather than recalling images: none is one of the demo's training prompts.
+const std::vector<ShapeSpec>& heldOutShapes();
+bool isHeldOut(const ShapeSpec& spec);
+
+// What generateShapesDataset draws: every (colour, shape, background) combination that is not held
+// out equally often, in a seeded order, each shape near the centre at a seeded size and place.
 std::vector<ShapeSpec> planShapes(const ShapesOptions& options);
 
 struct ShapesResult {

@@ -4,9 +4,9 @@
 
 namespace sds::text {
 
-ClipTokenizer builtInClipTokenizer(const std::string& padToken) {
+ClipTokenizer builtInClipTokenizer(const std::string& padToken, int maxLength) {
   return ClipTokenizer::fromData(resources::clipVocab(), resources::clipMerges(), padToken,
-                                       "the built-in CLIP tokenizer");
+                                       "the built-in CLIP tokenizer", maxLength);
 }
 
 }  // namespace sds::text

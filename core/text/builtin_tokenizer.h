@@ -9,7 +9,7 @@
 namespace sds::text {
 
 // With `padToken` for padding: SD 1.x and SDXL's first tokenizer pad with "<|endoftext|>", OpenCLIP's
-// (SD 2.x, SDXL's second) with "!".
-ClipTokenizer builtInClipTokenizer(const std::string& padToken);
+// (SD 2.x, SDXL's second) with "!". `maxLength` is CLIP's 77 except for models made for short prompts.
+ClipTokenizer builtInClipTokenizer(const std::string& padToken, int maxLength = 77);
 
 }  // namespace sds::text

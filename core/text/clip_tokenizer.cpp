@@ -491,10 +491,12 @@ ClipTokenizer ClipTokenizer::fromFolder(const std::string& folder) {
 }
 
 ClipTokenizer ClipTokenizer::fromData(std::string_view vocabJson, std::string_view merges, const std::string& padToken,
-                                      const std::string& source) {
+                                      const std::string& source, int maxLength) {
+  if (maxLength < 2) throw TokenizerError(source + ": the sequence length must be at least 2, got " + std::to_string(maxLength));
   auto impl = std::make_shared<Impl>();
   Settings settings;
   settings.pad = {padToken, source};
+  settings.maxLength = maxLength;
   impl->vocabText = std::string(vocabJson);
   impl->mergesText = std::string(merges);
   impl->loadVocab(vocabJson, source + " vocab.json");

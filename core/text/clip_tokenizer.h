@@ -40,9 +40,10 @@ class ClipTokenizer {
   // Throws TokenizerError.
   static ClipTokenizer fromFolder(const std::string& folder);
   // The same from vocab.json and merges.txt contents, with CLIP's special tokens, `padToken` for padding
-  // and a length of 77. `source` names the data in messages. Throws TokenizerError.
+  // and a length of `maxLength` (CLIP's 77 unless a model was made for shorter prompts). `source` names
+  // the data in messages. Throws TokenizerError.
   static ClipTokenizer fromData(std::string_view vocabJson, std::string_view merges, const std::string& padToken,
-                                const std::string& source);
+                                const std::string& source, int maxLength = 77);
 
   // Writes vocab.json, merges.txt, tokenizer_config.json and special_tokens_map.json into `folder` (which
   // must exist), so that fromFolder — and transformers' CLIPTokenizer — load the same tokenizer.

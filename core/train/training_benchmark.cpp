@@ -138,9 +138,11 @@ BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& o, const std::funct
   objective.predictionType = arch.prediction;
   const std::int64_t vaeFactor = model.vae ? (std::int64_t{1} << (model.vae->config.blockOutChannels.size() - 1)) : 8;
   const std::int64_t resolution = o.resolution > 0 ? o.resolution : config.sampleSize * vaeFactor;
-  if (resolution % vaeFactor != 0) throw std::invalid_argument("bench --resolution must be a multiple of 8");
+  if (resolution % vaeFactor != 0)
+    throw std::invalid_argument("bench --resolution must be a multiple of " + std::to_string(vaeFactor));
   const std::int64_t side = resolution / vaeFactor;
   result.latentSize = side;
+  result.resolution = resolution;
   const std::int64_t crossDim = models::UNetConfig::perBlock(config.crossAttentionDim, 0);
   const auto options = torch::TensorOptions().device(device).dtype(dtype);
   const std::vector<std::string> captions(static_cast<std::size_t>(o.batch), "a photograph of a red fox in the snow");
@@ -151,7 +153,8 @@ BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& o, const std::funct
     models::UNetConditioning conditioning;
     if (o.cachedLatents) {
       latents = torch::randn({o.batch, config.inChannels, side, side}, options);
-      conditioning.encoderHiddenStates = torch::randn({o.batch, 77, crossDim}, options);
+      const std::int64_t tokens = model.tokenizer ? model.tokenizer->maxLength() : 77;
+      conditioning.encoderHiddenStates = torch::randn({o.batch, tokens, crossDim}, options);
     } else {
       // As the trainer does without caches: encode the images (sampling the posterior) and captions.
       torch::NoGradGuard noGrad;

@@ -43,6 +43,7 @@ struct BenchmarkResult {
   std::int64_t trainableParameters = 0;
   std::optional<double> peakGiB;    // the caching allocator's peak; only with a CUDA LibTorch
   std::int64_t latentSize = 0;
+  std::int64_t resolution = 0;  // pixels a side (latentSize × the VAE's scale factor)
 };
 
 class GradientSync;

@@ -60,7 +60,7 @@ class TestModelInspect : public QObject {
     QCOMPARE(summary.predictionType, std::string("v_prediction"));
     QVERIFY(summary.zeroTerminalSnr);
     QCOMPARE(summary.weightsDtype, std::string("F16"));
-    QCOMPARE(summary.resolution, model.unet->config.sampleSize * 8);
+    QCOMPARE(summary.resolution, model.unet->config.sampleSize * model.vae->config.scaleFactor());
     QVERIFY(models::describeFamily(summary).find("v-prediction") != std::string::npos);
 
     // A missing weights file is named.

@@ -1,11 +1,12 @@
 // PNG writing: text metadata survives, the file is a PNG of the right size, and failures name the
-// file and leave nothing behind.
+// file and leave nothing behind. Images tiled into one (the demo's progress grid).
 
 #include <QtTest>
 
 #include <QDir>
 #include <QImage>
 
+#include "image/image_grid.h"
 #include "image/png_writer.h"
 
 using sds::image::Rgb8Image;
@@ -51,6 +52,30 @@ class TestPng : public QObject {
     f.write("not a png at all");
     f.close();
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, sds::image::readPngText(notPng.toStdString()));
+  }
+
+  // Rows of unequal length, an empty cell and a smaller image: cells as large as the largest image
+  // times the scale, gaps in the background grey, each image's pixels repeated scale × scale times.
+  void tilesImagesIntoCells() {
+    const auto plain = [](int w, int h, std::uint8_t r) {
+      Rgb8Image img(w, h);
+      for (std::size_t i = 0; i < img.pixels.size(); i += 3) img.pixels[i] = r, img.pixels[i + 1] = 1, img.pixels[i + 2] = 2;
+      return img;
+    };
+    Rgb8Image two = plain(2, 2, 100);
+    two.at(1, 0)[0] = 200;
+    const Rgb8Image tiled = sds::image::tileImages({{two, plain(1, 1, 50)}, {Rgb8Image{}}}, 2, 1);
+    QCOMPARE(tiled.width, 1 + 2 * (4 + 1));
+    QCOMPARE(tiled.height, 1 + 2 * (4 + 1));
+    QCOMPARE(int(tiled.at(0, 0)[0]), 40);                                // gap
+    QCOMPARE(int(tiled.at(1, 1)[0]), 100);                               // first image, pixel (0, 0)
+    QCOMPARE(int(tiled.at(3, 2)[0]), 200);                               // its pixel (1, 0), enlarged
+    QCOMPARE(int(tiled.at(4, 2)[0]), 200);
+    QCOMPARE(int(tiled.at(6, 1)[0]), 50);                                // second image
+    QCOMPARE(int(tiled.at(8, 1)[0]), 40);                                // beyond the 1×1 image: blank
+    QCOMPARE(int(tiled.at(1, 6)[0]), 40);                                // the empty cell
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, sds::image::tileImages({{Rgb8Image{}}}, 1, 0));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, sds::image::tileImages({{two}}, 0, 0));
   }
 };
 

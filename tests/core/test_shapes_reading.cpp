@@ -5,9 +5,14 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <QFile>
+#include <QRegularExpression>
+
 #include <cmath>
 #include <random>
+#include <set>
 
+#include "data/demo_judgement.h"
 #include "data/shapes_dataset.h"
 #include "data/shapes_reading.h"
 #include "image/decode.h"
@@ -46,7 +51,7 @@ class TestShapesReading : public QObject {
     QTemporaryDir dir;
     data::ShapesOptions o;
     o.folder = dir.path().toStdString();
-    o.count = 270;  // every combination three times
+    o.count = 252;  // every combination three times
     o.seed = 7;
     data::generateShapesDataset(o);
     const std::vector<data::ShapeSpec> plan = data::planShapes(o);
@@ -72,6 +77,77 @@ class TestShapesReading : public QObject {
     qInfo("exact %d/%zu, blurred and noisy %d/%zu", exact, plan.size(), degraded, plan.size());
     QVERIFY2(exact == int(plan.size()), qPrintable(misses));
     QVERIFY2(degraded >= int(plan.size()) * 98 / 100, qPrintable(misses));
+  }
+
+  // The held-out combinations are never drawn, while every colour, shape and background still is; the
+  // demo's sample prompts are four of the training set and four held out.
+  void heldOutCombinationsStayOut() {
+    data::ShapesOptions o;
+    o.count = 1000;
+    o.seed = 7;
+    std::set<std::string> captions, colours, backgrounds, shapes;
+    for (const data::ShapeSpec& s : data::planShapes(o)) {
+      QVERIFY2(!data::isHeldOut(s), s.caption().c_str());
+      captions.insert(s.caption());
+      colours.insert(data::shapesPalette()[s.colour].name);
+      backgrounds.insert(data::shapesPalette()[s.background].name);
+      shapes.insert(data::shapeNames()[s.shape]);
+    }
+    const std::size_t palette = data::shapesPalette().size();
+    QCOMPARE(captions.size(), palette * (palette - 1) * 3 - data::heldOutShapes().size());
+    QCOMPARE(colours.size(), palette);
+    QCOMPARE(backgrounds.size(), palette);
+    QCOMPARE(shapes.size(), std::size_t(3));
+    QCOMPARE(data::heldOutShapes().size(), palette);
+
+    QFile demo(QString(SDS_SOURCE_DIR) + "/resources/demo/demo.toml");
+    QVERIFY(demo.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(demo.readAll());
+    const QRegularExpressionMatch list = QRegularExpression("\\nprompts = \\[([^\\]]*)\\]").match(text);
+    QVERIFY(list.hasMatch());
+    QStringList prompts;
+    for (const QRegularExpressionMatch& m : QRegularExpression("\"([^\"]*)\"").globalMatch(list.captured(1)))
+      prompts << m.captured(1);
+    QCOMPARE(prompts.size(), 8);
+    for (int i = 0; i < prompts.size(); ++i) {
+      const std::string prompt = prompts[i].toStdString();
+      QVERIFY2(data::parseShapesCaption(prompt).has_value(), prompt.c_str());
+      QVERIFY2((captions.count(prompt) == 1) == (i < 4), prompt.c_str());  // the last four are held out
+    }
+  }
+
+  // The verdict counts the training set's prompts and the held-out ones apart and asks for three in four
+  // of each with both colours, and most shapes.
+  void judgementCountsBothGroups() {
+    const auto reading = [](const char* colour, const char* shape, const char* background) {
+      return data::ShapesReading{colour, background, shape};
+    };
+    std::vector<std::pair<std::string, data::ShapesReading>> samples{
+        {"a red circle on a blue background", reading("red", "circle", "blue")},
+        {"a green square on a yellow background", reading("green", "square", "yellow")},
+        {"a blue triangle on a white background", reading("blue", "circle", "white")},
+        {"a yellow circle on a black background", reading("red", "circle", "black")},
+        {"reconstructions", reading("red", "circle", "black")},
+        {"a red square on a yellow background", reading("red", "square", "yellow")},
+        {"a black circle on a blue background", reading("black", "none", "blue")},
+    };
+    data::DemoJudgement j = data::judgeDemoSamples(samples);
+    QCOMPARE(j.samples.size(), std::size_t(6));
+    QCOMPARE(j.samples[4].index, std::size_t(5));
+    QVERIFY(j.samples[4].heldOut && !j.samples[0].heldOut);
+    QCOMPARE(j.trained, 4);
+    QCOMPARE(j.trainedColoursRight, 3);
+    QCOMPARE(j.heldOut, 2);
+    QCOMPARE(j.heldOutColoursRight, 2);
+    QCOMPARE(j.shapesRight, 4);
+    QCOMPARE(j.summary(), std::string("training prompts: both colours 3/4; held-out prompts: both colours 2/2; shape 4/6"));
+    QVERIFY(j.learned());
+    samples[5].second.background = "white";  // one held-out sample wrong: 1/2 is under three in four
+    QVERIFY(!data::judgeDemoSamples(samples).learned());
+    samples[5].second.background = "yellow";
+    samples[1].second.shape = samples[5].second.shape = "none";  // shapes 2/6: not most
+    QVERIFY(!data::judgeDemoSamples(samples).learned());
+    QVERIFY(!data::judgeDemoSamples({}).learned());
   }
 
   void plainImageHasNoObject() {

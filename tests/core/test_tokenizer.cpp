@@ -332,6 +332,24 @@ class TestTokenizer : public QObject {
     QCOMPARE(ClipTokenizer::fromFolder(dir.path().toStdString()).maxLength(), 77);
   }
 
+  // A tokenizer made for short prompts (the demo's model) pads to its own length, and a saved copy reads
+  // back with that length.
+  void shortSequenceFromDataIsSaved() {
+    QTemporaryDir dir;
+    writeTinyTokenizer(dir.path());
+    const ClipTokenizer shortOne = ClipTokenizer::fromData(readFile(dir.path() + "/vocab.json").toStdString(),
+                                                           readFile(dir.path() + "/merges.txt").toStdString(), "!",
+                                                           "test data", 6);
+    QCOMPARE(shortOne.maxLength(), 6);
+    QCOMPARE(toIds(shortOne.encodePadded("a")), Ids({7, 3, 8, 9, 9, 9}));
+    QTemporaryDir saved;
+    shortOne.save(saved.path().toStdString());
+    const ClipTokenizer back = ClipTokenizer::fromFolder(saved.path().toStdString());
+    QCOMPARE(back.maxLength(), 6);
+    QCOMPARE(toIds(back.encodePadded("a a a a a a")), Ids({7, 3, 3, 3, 3, 8}));
+    QVERIFY_THROWS_EXCEPTION(TokenizerError, ClipTokenizer::fromData("{}", "", "!", "test data", 1));
+  }
+
   void loadErrors_data() {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QByteArray>("content");  // empty: the file is removed

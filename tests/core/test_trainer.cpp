@@ -302,8 +302,8 @@ class TestTrainer : public QObject {
     }
     // The checkpoint holds the adapters and their optimizer state.
     const train::Checkpoint c = train::CheckpointStore::load(result.lastCheckpoint);
-    QVERIFY(c.tensors.count("model/unet.down_blocks.0.attentions.0.transformer_blocks.0.attn1.to_q.lora.up.weight"));
-    QVERIFY(c.tensors.count("optimizer/unet/unet.down_blocks.0.attentions.0.transformer_blocks.0.attn1.to_q.lora.up.weight.m"));
+    QVERIFY(c.tensors.count("model/unet.down_blocks.1.attentions.0.transformer_blocks.0.attn1.to_q.lora.up.weight"));
+    QVERIFY(c.tensors.count("optimizer/unet/unet.down_blocks.1.attentions.0.transformer_blocks.0.attn1.to_q.lora.up.weight.m"));
   }
 
   void fullModelExportsLoadBack() {
