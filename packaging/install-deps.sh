@@ -15,6 +15,8 @@ packages=(
   libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev qt6-qpa-plugins qt6-translations-l10n
   # headless GUI runs and screenshots
   xvfb xauth x11-apps imagemagick
+  # fuzzing under sanitizers (packaging/fuzz.sh)
+  clang libclang-rt-14-dev
 )
 
 missing=()
