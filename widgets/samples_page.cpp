@@ -224,7 +224,11 @@ void SamplesPage::add(const SampleInfo& info) {
   thumbnailQueue_ << item;
   thumbnailTimer_->start();
   if (!info.prompt.isEmpty() && promptFilter_->findText(info.prompt) < 0) promptFilter_->addItem(info.prompt);
-  applyFilter();
+  // Only the new item and its grid column: filtering everything again per sample would make listing a
+  // large folder quadratic.
+  const QString filter = promptFilter_->currentIndex() > 0 ? promptFilter_->currentText() : QString();
+  item->setHidden(!filter.isEmpty() && info.prompt != filter);
+  grid_->setColumnHidden(int(grid_->prompts().indexOf(info.prompt)), !filter.isEmpty() && info.prompt != filter);
 }
 
 void SamplesPage::loadThumbnails() {
