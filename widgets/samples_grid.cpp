@@ -15,6 +15,19 @@ constexpr int kPathRole = Qt::UserRole;
 
 }  // namespace
 
+// Header views do not wrap: the prompt is broken into lines at spaces to fit the column's width.
+QString SamplesGrid::wrapped(const QString& prompt) const {
+  const int width = horizontalHeader()->defaultSectionSize() - 8;
+  QStringList lines;
+  for (const QString& word : prompt.split(' ', Qt::SkipEmptyParts)) {
+    if (!lines.isEmpty() && fontMetrics().horizontalAdvance(lines.last() + ' ' + word) <= width)
+      lines.last() += ' ' + word;
+    else
+      lines << word;
+  }
+  return lines.join('\n');
+}
+
 SamplesGrid::SamplesGrid(QWidget* parent) : QTableWidget(parent) {
   setEditTriggers(QAbstractItemView::NoEditTriggers);
   setSelectionMode(QAbstractItemView::SingleSelection);
@@ -56,7 +69,7 @@ int SamplesGrid::columnFor(const QString& prompt) {
   prompts_ << prompt;
   const int column = columnCount();
   insertColumn(column);
-  auto* header = new QTableWidgetItem(prompt.isEmpty() ? tr("(no prompt)") : prompt);
+  auto* header = new QTableWidgetItem(prompt.isEmpty() ? tr("(no prompt)") : wrapped(prompt));
   header->setToolTip(prompt);
   setHorizontalHeaderItem(column, header);
   return column;

@@ -30,6 +30,7 @@ class SamplesGrid : public QTableWidget {
  private:
   int rowFor(qint64 step);
   int columnFor(const QString& prompt);
+  QString wrapped(const QString& prompt) const;
 
   QList<qint64> steps_;   // ascending, one per row
   QStringList prompts_;   // in order of first appearance, one per column
