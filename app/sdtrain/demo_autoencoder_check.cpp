@@ -2,10 +2,10 @@
 
 #include <torch/torch.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 
+#include "data/shapes_dataset.h"
 #include "data/shapes_reading.h"
 #include "image/decode.h"
 #include "models/autoencoder_kl.h"
@@ -21,11 +21,10 @@ data::DemoJudgement judgeDemoAutoencoder(const std::string& datasetFolder, const
   vae->eval();
   std::vector<std::pair<std::string, data::ShapesReading>> readings;
   for (int i = 0; i < count; ++i) {
-    char stem[32];
-    std::snprintf(stem, sizeof stem, "shape-%05d", i);
-    const fs::path png = fs::path(datasetFolder) / (std::string(stem) + ".png");
+    const fs::path stem = fs::path(datasetFolder) / data::shapesFileStem(static_cast<std::size_t>(i));
+    const fs::path png = stem.string() + ".png";
     if (!fs::exists(png)) break;
-    std::string caption = readFile((fs::path(datasetFolder) / (std::string(stem) + ".txt")).string());
+    std::string caption = readFile(stem.string() + ".txt");
     while (!caption.empty() && (caption.back() == '\n' || caption.back() == '\r')) caption.pop_back();
     image::DecodeResult decoded = image::decodeImageFile(png.string());
     if (!decoded) throw std::runtime_error(decoded.message());

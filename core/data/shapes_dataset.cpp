@@ -19,12 +19,6 @@ namespace fs = std::filesystem;
 constexpr int kGeneratorVersion = 2;  // 2: shapes near the centre, held-out combinations left out
 constexpr int kSupersampling = 4;  // 4×4 sub-pixels per pixel smooth the edges
 
-std::string fileStem(std::size_t index) {
-  char name[32];
-  std::snprintf(name, sizeof name, "shape-%05zu", index);
-  return name;
-}
-
 std::string manifest(const ShapesOptions& o) {
   std::ostringstream out;
   out << "{\"generator\": \"sdstudio-shapes\", \"version\": " << kGeneratorVersion << ", \"count\": " << o.count
@@ -64,6 +58,12 @@ image::Rgb8Image draw(const ShapeSpec& s, int size) {
 }
 
 }  // namespace
+
+std::string shapesFileStem(std::size_t index) {
+  char name[32];
+  std::snprintf(name, sizeof name, "shape-%05zu", index);
+  return name;
+}
 
 const std::vector<PaletteColour>& shapesPalette() {
   static const std::vector<PaletteColour> palette{
@@ -143,7 +143,8 @@ ShapesResult generateShapesDataset(const ShapesOptions& o) {
     } catch (const std::exception&) {
     }
     for (std::size_t i = 0; complete && i < static_cast<std::size_t>(o.count); ++i)
-      complete = fs::exists(folder / (fileStem(i) + ".png"), ec) && fs::exists(folder / (fileStem(i) + ".txt"), ec);
+      complete = fs::exists(folder / (shapesFileStem(i) + ".png"), ec) &&
+                 fs::exists(folder / (shapesFileStem(i) + ".txt"), ec);
     if (complete) return {0, true};
   }
   fs::create_directories(folder, ec);
@@ -154,7 +155,7 @@ ShapesResult generateShapesDataset(const ShapesOptions& o) {
   ShapesResult result;
   const std::vector<ShapeSpec> plan = planShapes(o);
   for (std::size_t i = 0; i < plan.size(); ++i) {
-    const std::string stem = (folder / fileStem(i)).string();
+    const std::string stem = (folder / shapesFileStem(i)).string();
     image::writePng(stem + ".png", draw(plan[i], o.size));
     writeFileAtomically(stem + ".txt", plan[i].caption() + "\n");
     ++result.written;

@@ -47,6 +47,9 @@ struct ShapesResult {
   bool reused = false;  // the folder already held this exact dataset
 };
 
+// The name of the index-th image and caption without extension: shape-00000.
+std::string shapesFileStem(std::size_t index);
+
 // Writes shape-00000.png + shape-00000.txt, … and last a manifest (shapes.json). A folder whose
 // manifest and files match the options is left as it is. Throws std::runtime_error naming the folder.
 ShapesResult generateShapesDataset(const ShapesOptions& options);
