@@ -45,6 +45,18 @@ endfunction()
 sds_require_library(WebP::webp webp/decode.h webp DEBIAN libwebp-dev)
 sds_require_library(utf8proc::utf8proc utf8proc.h utf8proc DEBIAN libutf8proc-dev)
 sds_require_library(Nettle::nettle nettle/sha2.h nettle DEBIAN nettle-dev)
+sds_require_library(Sodium::sodium sodium.h sodium DEBIAN libsodium-dev)
+
+# Standalone asio: headers only.
+find_path(SDS_ASIO_INCLUDE_DIR asio.hpp)
+if(NOT SDS_ASIO_INCLUDE_DIR)
+  message(FATAL_ERROR "SD Studio needs standalone asio, which was not found.\n"
+    "On Debian/Ubuntu install it with:  sudo apt-get install libasio-dev\n"
+    "or run packaging/install-deps.sh, which installs everything the build needs.")
+endif()
+add_library(Asio::asio INTERFACE IMPORTED GLOBAL)
+set_target_properties(Asio::asio PROPERTIES INTERFACE_INCLUDE_DIRECTORIES ${SDS_ASIO_INCLUDE_DIR}
+  INTERFACE_COMPILE_DEFINITIONS "ASIO_STANDALONE;ASIO_NO_DEPRECATED")
 
 set(_sds_qt_components Core)
 if(SDS_BUILD_GUI)

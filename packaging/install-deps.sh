@@ -10,6 +10,8 @@ packages=(
   libtorch-dev libgloo-dev libspdlog-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libutf8proc-dev
   # images, archives, hashes, networking
   libpng-dev libjpeg62-turbo-dev libwebp-dev libarchive-dev nettle-dev libminiupnpc-dev
+  # the swarm: discovery, transport, cryptography
+  libopendht-dev libasio-dev libsodium-dev
   # desktop application
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools linguist-qt6
   libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev qt6-qpa-plugins qt6-translations-l10n

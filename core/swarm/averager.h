@@ -1,0 +1,110 @@
+#pragma once
+// One peer's side of butterfly all-reduce (docs/swarm-protocol.md, "Averaging"). Each member of a
+// group sends part k of its values to the member that reduces part k, that member combines what
+// arrived (weighted by samples, or with CenteredClip) and sends the result back. Faults cost no more
+// than the round's timeout: a sender that does not deliver is left out of the part, a reducer that
+// does not answer leaves its part at this peer's own values, and a sender of bad values (NaN, wrong
+// shape, another run) is refused and left out.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "swarm/aggregation.h"
+#include "swarm/averaging_group.h"
+#include "swarm/compression.h"
+#include "swarm/identity.h"
+#include "swarm/run_key.h"
+
+namespace sds::swarm {
+
+struct ReductionRound;
+class TcpListener;
+class TcpStream;
+
+struct AveragerOptions {
+  std::string listenHost = "127.0.0.1";
+  std::uint16_t listenPort = 0;  // 0: any free port
+  bool clientMode = false;       // no listener: this peer sends its parts and reduces none
+  std::chrono::milliseconds handshakeTimeout{10'000};
+  // How long a part that arrives before this peer has begun the round waits for it.
+  std::chrono::milliseconds earlyPartWait{10'000};
+};
+
+enum class Aggregation { Mean, CenteredClip };
+
+struct RoundOptions {
+  std::chrono::milliseconds timeout{30'000};  // every member returns by then
+  // A reducer reduces what has arrived at this share of the timeout, so that its results still reach
+  // the senders in time.
+  double collectShare = 0.6;
+  Compression compression = Compression::None;
+  Aggregation aggregation = Aggregation::Mean;
+  CenteredClipOptions clip;
+};
+
+struct PartOutcome {
+  PeerId reducer{};
+  std::size_t offset = 0;
+  std::size_t length = 0;
+  bool averaged = false;          // false: left at this peer's own values
+  std::uint32_t contributors = 0; // members whose values the result holds
+  std::string error;              // why not averaged
+};
+
+struct RoundReport {
+  std::vector<PartOutcome> parts;
+  std::vector<std::string> excluded;  // senders left out of this peer's part, and why
+  std::uint64_t bytesSent = 0;
+  std::uint64_t bytesReceived = 0;
+  double seconds = 0;
+  bool allAveraged() const;
+};
+
+class Averager {
+ public:
+  Averager(Identity identity, RunKey run, AveragerOptions options = {});
+  ~Averager();
+  Averager(const Averager&) = delete;
+  Averager& operator=(const Averager&) = delete;
+
+  const PeerId& id() const { return identity_.id(); }
+  std::uint16_t port() const { return port_; }
+  const AveragerOptions& options() const { return options_; }
+  // This peer as a group member.
+  GroupMember member(double bandwidth = 1.0) const;
+
+  // Averages `values` (finite) with the group's other members, `weight` being this peer's samples.
+  // Returns within the round's timeout (and the handshakes' time) whatever the others do.
+  RoundReport average(const Group& group, std::vector<float>& values, double weight, const RoundOptions& options);
+
+ private:
+  void listen();
+  void serve(TcpStream stream);
+  std::shared_ptr<ReductionRound> waitForRound(const Key32& hash, std::chrono::milliseconds wait);
+  void reapHandlers(bool all);
+
+  Identity identity_;
+  RunKey run_;
+  AveragerOptions options_;
+  std::unique_ptr<TcpListener> listener_;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::thread listenThread_;
+
+  std::mutex handlersMutex_;
+  std::vector<std::pair<std::thread, std::shared_ptr<std::atomic<bool>>>> handlers_;
+
+  std::mutex roundsMutex_;
+  std::condition_variable roundsChanged_;
+  std::map<Key32, std::shared_ptr<ReductionRound>> rounds_;
+};
+
+}  // namespace sds::swarm

@@ -1,0 +1,48 @@
+#pragma once
+// A group of peers averaging together in one round, and how the flat vector of values is cut into
+// parts: one part per member that accepts connections (client-mode members reduce none), sized by
+// the members' bandwidth. Every member computes the same plan from the same group.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "swarm/identity.h"
+
+namespace sds::swarm {
+
+struct GroupMember {
+  PeerId id{};
+  std::string host;
+  std::uint16_t port = 0;
+  bool clientMode = false;
+  double bandwidth = 1.0;  // relative; parts are sized in proportion
+};
+
+struct Group {
+  Key32 roundId{};                    // agreed by matchmaking; unique per round
+  std::vector<GroupMember> members;   // any order; the plan sorts by id
+};
+
+struct PartRange {
+  PeerId reducer{};
+  std::size_t offset = 0;
+  std::size_t length = 0;
+};
+
+struct GroupPlan {
+  std::vector<GroupMember> members;  // sorted by id
+  std::vector<PartRange> parts;      // in member order, reducers only
+  Key32 hash{};                      // round id, members and total length: both ends of a part must agree
+  std::size_t total = 0;
+
+  const GroupMember* member(const PeerId& id) const;
+  // The part this peer reduces, or nullptr for a client-mode member.
+  const PartRange* partOf(const PeerId& id) const;
+};
+
+// Throws std::invalid_argument for an empty group, duplicate members, a group without a reducer, or a
+// bandwidth that is not a positive finite number.
+GroupPlan planGroup(const Group& group, std::size_t totalValues);
+
+}  // namespace sds::swarm
