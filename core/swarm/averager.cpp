@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "swarm/averaging_messages.h"
+#include "swarm/peer_server.h"
 #include "swarm/reduction_round.h"
 #include "swarm/secure_channel.h"
 #include "swarm/tcp_stream.h"
@@ -19,57 +20,31 @@ bool RoundReport::allAveraged() const {
   return true;
 }
 
-Averager::Averager(Identity identity, RunKey run, AveragerOptions options)
-    : identity_(std::move(identity)), run_(std::move(run)), options_(std::move(options)) {
-  if (!options_.clientMode) {
-    listener_ = std::make_unique<TcpListener>(options_.listenHost, options_.listenPort);
-    port_ = listener_->port();
-    listenThread_ = std::thread([this] { listen(); });
+Averager::Averager(const Identity& identity, const RunKey& run, PeerServer* server, AveragerOptions options)
+    : identity_(identity), run_(run), server_(server), options_(options) {
+  if (server_) {
+    server_->setHandler(kPartMessage, [this](SecureChannel& channel, const Bytes& first) { serveParts(channel, first); });
   }
 }
 
 Averager::~Averager() {
   stopping_ = true;
+  {
+    std::lock_guard<std::mutex> lock(roundsMutex_);
+    for (auto& [hash, round] : rounds_) round->changed.notify_all();
+  }
   roundsChanged_.notify_all();
-  if (listenThread_.joinable()) listenThread_.join();
-  reapHandlers(true);
+  if (server_) server_->removeHandler(kPartMessage);
 }
 
 GroupMember Averager::member(double bandwidth) const {
   GroupMember m;
   m.id = identity_.id();
-  m.host = options_.clientMode ? std::string() : options_.listenHost;
-  m.port = port_;
-  m.clientMode = options_.clientMode;
+  m.host = server_ ? server_->host() : std::string();
+  m.port = server_ ? server_->port() : 0;
+  m.clientMode = server_ == nullptr;
   m.bandwidth = bandwidth;
   return m;
-}
-
-void Averager::listen() {
-  while (!stopping_) {
-    std::optional<TcpStream> stream = listener_->accept(std::chrono::milliseconds(100));
-    reapHandlers(false);
-    if (!stream) continue;
-    auto done = std::make_shared<std::atomic<bool>>(false);
-    std::thread handler([this, s = std::move(*stream), done]() mutable {
-      serve(std::move(s));
-      *done = true;
-    });
-    std::lock_guard<std::mutex> lock(handlersMutex_);
-    handlers_.emplace_back(std::move(handler), done);
-  }
-}
-
-void Averager::reapHandlers(bool all) {
-  std::lock_guard<std::mutex> lock(handlersMutex_);
-  for (auto it = handlers_.begin(); it != handlers_.end();) {
-    if (all || *it->second) {
-      it->first.join();
-      it = handlers_.erase(it);
-    } else {
-      ++it;
-    }
-  }
 }
 
 std::shared_ptr<ReductionRound> Averager::waitForRound(const Key32& hash, std::chrono::milliseconds wait) {
@@ -84,27 +59,18 @@ std::shared_ptr<ReductionRound> Averager::waitForRound(const Key32& hash, std::c
 }
 
 // One incoming connection: a sender delivering its values for the part this peer reduces.
-void Averager::serve(TcpStream stream) {
-  const std::string from = stream.remoteAddress();
-  std::unique_ptr<SecureChannel> channel;
-  try {
-    channel = SecureChannel::accept(std::move(stream), identity_, run_, Clock::now() + options_.handshakeTimeout);
-  } catch (const std::exception& e) {
-    log::warn("swarm: refused a connection from " + from + ": " + e.what());
-    return;
-  }
-  const PeerId sender = channel->peer();
-  const std::string who = "peer " + shortName(sender) + " (" + from + ")";
+void Averager::serveParts(SecureChannel& channel, const Bytes& first) {
+  const PeerId sender = channel.peer();
+  const std::string who = "peer " + shortName(sender) + " (" + channel.remoteAddress() + ")";
   std::shared_ptr<ReductionRound> round;
   try {
     const Deadline firstDeadline = Clock::now() + options_.earlyPartWait;
-    Bytes first = channel->receive(kMaxAveragingMessageBytes, firstDeadline);
     const std::optional<Key32> group = peekGroup(first);
     if (!group) throw WireError("a message too short to be a part");
     round = waitForRound(*group, std::chrono::duration_cast<std::chrono::milliseconds>(
                                      std::max(Clock::duration::zero(), firstDeadline - Clock::now())));
     if (!round) {
-      channel->send(asView(encodeRefusal(*group, "this peer is not in that round")), Clock::now() + std::chrono::seconds(2));
+      channel.send(asView(encodeRefusal(*group, "this peer is not in that round")), Clock::now() + std::chrono::seconds(2));
       return;
     }
     AveragingMessage message = decodeAveragingMessage(first);
@@ -142,7 +108,7 @@ void Averager::serve(TcpStream stream) {
       }
       const Deadline collect = r.collectDeadline;
       lock.unlock();
-      Bytes next = channel->receive(kMaxAveragingMessageBytes, collect);
+      Bytes next = channel.receive(kMaxAveragingMessageBytes, collect);
       message = decodeAveragingMessage(next);
       chunk = std::get_if<PartChunk>(&message);
       if (!chunk) throw WireError("expected the next chunk of the part");
@@ -161,11 +127,11 @@ void Averager::serve(TcpStream stream) {
     lock.unlock();
     try {
       if (!included) {
-        channel->send(asView(encodeRefusal(hash, "your part came too late")), deadline);
+        channel.send(asView(encodeRefusal(hash, "your part came too late")), deadline);
       } else {
         for (std::size_t at = 0; at < result.size(); at += kChunkValues) {
           const auto count = static_cast<std::uint32_t>(std::min<std::size_t>(kChunkValues, result.size() - at));
-          channel->send(asView(encodeResult(hash, offset + at, contributors, result.data() + at, count,
+          channel.send(asView(encodeResult(hash, offset + at, contributors, result.data() + at, count,
                                             r.options.compression)),
                         deadline);
         }
@@ -175,8 +141,8 @@ void Averager::serve(TcpStream stream) {
     }
     std::lock_guard<std::mutex> stats(r.mutex);
     --r.answering;
-    r.bytesSent += channel->bytesSent();
-    r.bytesReceived += channel->bytesReceived();
+    r.bytesSent += channel.bytesSent();
+    r.bytesReceived += channel.bytesReceived();
     r.changed.notify_all();
   } catch (const std::exception& e) {
     log::warn("swarm: " + who + " is left out of this round: " + e.what());
@@ -192,7 +158,7 @@ void Averager::serve(TcpStream stream) {
       round->exclude(sender, who + ": " + e.what());
       round->changed.notify_all();
       try {
-        channel->send(asView(encodeRefusal(round->plan.hash, e.what())), Clock::now() + std::chrono::seconds(2));
+        channel.send(asView(encodeRefusal(round->plan.hash, e.what())), Clock::now() + std::chrono::seconds(2));
       } catch (const std::exception&) {
       }
     }

@@ -14,7 +14,6 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "swarm/aggregation.h"
@@ -26,14 +25,10 @@
 namespace sds::swarm {
 
 struct ReductionRound;
-class TcpListener;
-class TcpStream;
+class PeerServer;
+class SecureChannel;
 
 struct AveragerOptions {
-  std::string listenHost = "127.0.0.1";
-  std::uint16_t listenPort = 0;  // 0: any free port
-  bool clientMode = false;       // no listener: this peer sends its parts and reduces none
-  std::chrono::milliseconds handshakeTimeout{10'000};
   // How long a part that arrives before this peer has begun the round waits for it.
   std::chrono::milliseconds earlyPartWait{10'000};
 };
@@ -70,14 +65,15 @@ struct RoundReport {
 
 class Averager {
  public:
-  Averager(Identity identity, RunKey run, AveragerOptions options = {});
+  // `server` receives the parts this peer reduces; without one the peer is in client mode (it sends
+  // its parts and reduces none). Identity, run key and server must outlive the averager.
+  Averager(const Identity& identity, const RunKey& run, PeerServer* server, AveragerOptions options = {});
   ~Averager();
   Averager(const Averager&) = delete;
   Averager& operator=(const Averager&) = delete;
 
   const PeerId& id() const { return identity_.id(); }
-  std::uint16_t port() const { return port_; }
-  const AveragerOptions& options() const { return options_; }
+  bool clientMode() const { return server_ == nullptr; }
   // This peer as a group member.
   GroupMember member(double bandwidth = 1.0) const;
 
@@ -86,21 +82,14 @@ class Averager {
   RoundReport average(const Group& group, std::vector<float>& values, double weight, const RoundOptions& options);
 
  private:
-  void listen();
-  void serve(TcpStream stream);
+  void serveParts(SecureChannel& channel, const Bytes& first);
   std::shared_ptr<ReductionRound> waitForRound(const Key32& hash, std::chrono::milliseconds wait);
-  void reapHandlers(bool all);
 
-  Identity identity_;
-  RunKey run_;
+  const Identity& identity_;
+  const RunKey& run_;
+  PeerServer* server_;
   AveragerOptions options_;
-  std::unique_ptr<TcpListener> listener_;
-  std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
-  std::thread listenThread_;
-
-  std::mutex handlersMutex_;
-  std::vector<std::pair<std::thread, std::shared_ptr<std::atomic<bool>>>> handlers_;
 
   std::mutex roundsMutex_;
   std::condition_variable roundsChanged_;

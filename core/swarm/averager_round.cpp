@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <thread>
 
 #include "swarm/averager.h"
 #include "swarm/averaging_messages.h"
@@ -78,7 +79,7 @@ RoundReport Averager::average(const Group& group, std::vector<float>& values, do
   const GroupPlan plan = planGroup(group, values.size());
   const GroupMember* me = plan.member(identity_.id());
   if (!me) throw std::invalid_argument("this peer is not a member of the group");
-  if (me->clientMode != options_.clientMode) {
+  if (me->clientMode != clientMode()) {
     throw std::invalid_argument("the group lists this peer's client mode wrongly");
   }
   const PartRange* myPart = plan.partOf(identity_.id());

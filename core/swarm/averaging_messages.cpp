@@ -8,7 +8,6 @@ namespace sds::swarm {
 
 namespace {
 
-enum : std::uint8_t { kPart = 1, kResult = 2, kRefusal = 3 };
 
 void writeValues(ByteWriter& w, const float* values, std::uint32_t count, Compression compression) {
   const Compressed c = compress(values, count, compression);
@@ -42,7 +41,7 @@ std::vector<float> readValues(ByteReader& r) {
 Bytes encodePart(const Key32& group, std::uint64_t offset, double weight, const float* values, std::uint32_t count,
                  Compression compression) {
   ByteWriter w;
-  w.u8(kPart);
+  w.u8(kPartMessage);
   w.raw(group);
   w.u64(offset);
   w.f64(weight);
@@ -53,7 +52,7 @@ Bytes encodePart(const Key32& group, std::uint64_t offset, double weight, const 
 Bytes encodeResult(const Key32& group, std::uint64_t offset, std::uint32_t contributors, const float* values,
                    std::uint32_t count, Compression compression) {
   ByteWriter w;
-  w.u8(kResult);
+  w.u8(kResultMessage);
   w.raw(group);
   w.u64(offset);
   w.u32(contributors);
@@ -63,7 +62,7 @@ Bytes encodeResult(const Key32& group, std::uint64_t offset, std::uint32_t contr
 
 Bytes encodeRefusal(const Key32& group, const std::string& reason) {
   ByteWriter w;
-  w.u8(kRefusal);
+  w.u8(kRefusalMessage);
   w.raw(group);
   w.bytes(std::string_view(reason).substr(0, kMaxReasonBytes));
   return w.take();
@@ -80,7 +79,7 @@ AveragingMessage decodeAveragingMessage(const Bytes& message) {
   ByteReader r(message);
   const std::uint8_t type = r.u8("message type");
   switch (type) {
-    case kPart: {
+    case kPartMessage: {
       PartChunk part;
       part.group = r.fixed<32>("group");
       part.offset = r.u64("offset");
@@ -90,7 +89,7 @@ AveragingMessage decodeAveragingMessage(const Bytes& message) {
       r.expectEnd("part");
       return part;
     }
-    case kResult: {
+    case kResultMessage: {
       ResultChunk result;
       result.group = r.fixed<32>("group");
       result.offset = r.u64("offset");
@@ -99,7 +98,7 @@ AveragingMessage decodeAveragingMessage(const Bytes& message) {
       r.expectEnd("result");
       return result;
     }
-    case kRefusal: {
+    case kRefusalMessage: {
       Refusal refusal;
       refusal.group = r.fixed<32>("group");
       refusal.reason = std::string(r.bytes(kMaxReasonBytes, "reason"));

@@ -14,6 +14,11 @@
 
 namespace sds::swarm {
 
+// The first byte of every averaging message (docs/swarm-protocol.md lists all services' types).
+constexpr std::uint8_t kPartMessage = 1;
+constexpr std::uint8_t kResultMessage = 2;
+constexpr std::uint8_t kRefusalMessage = 3;
+
 // Values per chunk: 4 MiB of fp32.
 constexpr std::uint32_t kChunkValues = 1u << 20;
 constexpr std::size_t kMaxReasonBytes = 512;

@@ -11,6 +11,7 @@
 
 #include "swarm/averager.h"
 #include "swarm/averaging_messages.h"
+#include "swarm/peer_server.h"
 #include "swarm/secure_channel.h"
 #include "swarm/wire.h"
 
@@ -36,12 +37,11 @@ Key32 roundId(const char* name) { return hash32({name}); }
 
 struct Peer {
   explicit Peer(bool clientMode = false, const RunKey& key = run())
-      : averager(Identity::generate(), key, [&] {
-          AveragerOptions o;
-          o.clientMode = clientMode;
-          o.earlyPartWait = 3s;
-          return o;
-        }()) {}
+      : identity(Identity::generate()),
+        server(clientMode ? nullptr : std::make_unique<PeerServer>(identity, key)),
+        averager(identity, key, server.get(), AveragerOptions{3s}) {}
+  Identity identity;
+  std::unique_ptr<PeerServer> server;
   Averager averager;
 };
 
@@ -321,7 +321,7 @@ class TestSwarmAveraging : public QObject {
     std::thread attacker([&] {
       const PartRange* part = plan.partOf(a.averager.id());
       std::vector<float> poison(part->length, std::nanf(""));
-      auto channel = SecureChannel::connect("127.0.0.1", a.averager.port(), evil, run(), Clock::now() + 5s);
+      auto channel = SecureChannel::connect("127.0.0.1", a.server->port(), evil, run(), Clock::now() + 5s);
       channel->send(asView(encodePart(plan.hash, part->offset, 1.0, poison.data(),
                                       static_cast<std::uint32_t>(poison.size()), Compression::None)),
                     Clock::now() + 5s);
