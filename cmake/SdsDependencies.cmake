@@ -46,6 +46,8 @@ sds_require_library(WebP::webp webp/decode.h webp DEBIAN libwebp-dev)
 sds_require_library(utf8proc::utf8proc utf8proc.h utf8proc DEBIAN libutf8proc-dev)
 sds_require_library(Nettle::nettle nettle/sha2.h nettle DEBIAN nettle-dev)
 sds_require_library(Sodium::sodium sodium.h sodium DEBIAN libsodium-dev)
+# Debian's opendhtConfig.cmake names targets it does not define; the library and its header suffice.
+sds_require_library(OpenDHT::opendht opendht.h opendht DEBIAN libopendht-dev)
 
 # Standalone asio: headers only.
 find_path(SDS_ASIO_INCLUDE_DIR asio.hpp)

@@ -1,0 +1,212 @@
+#include "swarm/discovery.h"
+
+#include <opendht.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "util/log.h"
+
+namespace sds::swarm {
+
+namespace {
+
+// Records replace their peer's previous one (one value id per peer) and expire after two minutes
+// unless refreshed.
+const dht::ValueType kRecordType(0x5d5, "sds-swarm-peer", std::chrono::minutes(2),
+                                 [](dht::InfoHash, const std::shared_ptr<dht::Value>& v, const dht::InfoHash&,
+                                    const dht::SockAddr&) { return v->data.size() <= kMaxRecordBytes; },
+                                 [](dht::InfoHash, const std::shared_ptr<dht::Value>&, std::shared_ptr<dht::Value>& v,
+                                    const dht::InfoHash&, const dht::SockAddr&) { return v->data.size() <= kMaxRecordBytes; });
+
+dht::InfoHash infoHashOf(const Key32& key) { return dht::InfoHash(key.data(), 20); }
+
+std::uint64_t valueIdOf(const PeerId& peer) {
+  std::uint64_t id = 0;
+  for (int i = 0; i < 8; ++i) id = (id << 8) | peer[static_cast<std::size_t>(i)];
+  return id == 0 ? 1 : id;  // 0 is OpenDHT's "no id"
+}
+
+std::pair<std::string, std::string> splitHostPort(const std::string& hostPort) {
+  const auto colon = hostPort.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == hostPort.size()) {
+    throw std::invalid_argument("'" + hostPort + "' is not host:port");
+  }
+  std::string host = hostPort.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return {host, hostPort.substr(colon + 1)};
+}
+
+}  // namespace
+
+struct Discovery::Impl {
+  const Identity& identity;
+  const RunKey& run;
+  DiscoveryOptions options;
+  dht::DhtRunner node;
+  dht::InfoHash key;
+
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool stopping = false;
+  std::optional<PeerRecord> mine;
+  std::uint64_t lastSequence = 0;
+  std::map<PeerId, PeerRecord> newest;
+  DiscoveryStats stats;
+  std::thread refresher;
+
+  Impl(const Identity& i, const RunKey& r, DiscoveryOptions o) : identity(i), run(r), options(std::move(o)) {}
+
+  void put(PeerRecord record) {
+    const Bytes sealed = sealRecord(record, identity, run);
+    auto value = std::make_shared<dht::Value>(kRecordType.id, sealed.data(), sealed.size(), valueIdOf(identity.id()));
+    node.put(key, value, [](bool ok) {
+      if (!ok) log::debug("swarm: publishing this peer's record found no DHT node yet");
+    });
+  }
+
+  void refreshLoop() {
+    std::unique_lock<std::mutex> lock(mutex);
+    while (!stopping) {
+      const auto period = std::chrono::milliseconds(options.recordLifetime) / 3;
+      wake.wait_for(lock, period, [&] { return stopping; });
+      if (stopping || !mine) continue;
+      PeerRecord record = *mine;
+      record.sequence = lastSequence = std::max(lastSequence + 1, unixTimeMs());
+      record.issuedAtMs = unixTimeMs();
+      mine = record;
+      lock.unlock();
+      put(record);
+      lock.lock();
+    }
+  }
+};
+
+Discovery::Discovery(const Identity& identity, const RunKey& run, DiscoveryOptions options)
+    : impl_(std::make_unique<Impl>(identity, run, std::move(options))) {
+  Impl& d = *impl_;
+  d.key = infoHashOf(run.dhtKey());
+  dht::DhtRunner::Config config;
+  config.threaded = true;
+  // Not a security boundary (it travels in plain text), only a way to keep other DHTs' traffic out.
+  config.dht_config.node_config.network = static_cast<dht::NetId>(run.dhtKey()[20]) << 24 |
+                                          static_cast<dht::NetId>(run.dhtKey()[21]) << 16 |
+                                          static_cast<dht::NetId>(run.dhtKey()[22]) << 8 | run.dhtKey()[23];
+  if (d.options.perAddressRequestLimit != 0) {
+    config.dht_config.node_config.max_peer_req_per_sec = d.options.perAddressRequestLimit;
+    config.dht_config.node_config.max_req_per_sec = d.options.perAddressRequestLimit;
+  }
+  try {
+    d.node.run(d.options.port, config);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot start the DHT node on UDP port " + std::to_string(d.options.port) + ": " + e.what());
+  }
+  d.node.registerType(kRecordType);
+  for (const std::string& b : d.options.bootstrap) addBootstrap(b);
+  d.refresher = std::thread([&d] { d.refreshLoop(); });
+}
+
+Discovery::~Discovery() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->stopping = true;
+  }
+  impl_->wake.notify_all();
+  if (impl_->refresher.joinable()) impl_->refresher.join();
+  impl_->node.shutdown({}, true);
+  impl_->node.join();
+}
+
+std::uint16_t Discovery::port() const { return impl_->node.getBoundPort(); }
+
+void Discovery::addBootstrap(const std::string& hostPort) {
+  const auto [host, port] = splitHostPort(hostPort);
+  impl_->node.bootstrap(host, port);
+}
+
+void Discovery::publish(PeerRecord record) {
+  Impl& d = *impl_;
+  std::unique_lock<std::mutex> lock(d.mutex);
+  record.peer = d.identity.id();
+  record.sequence = d.lastSequence = std::max(d.lastSequence + 1, unixTimeMs());
+  record.issuedAtMs = unixTimeMs();
+  record.lifetimeS = static_cast<std::uint32_t>(std::min<long long>(d.options.recordLifetime.count(), kMaxRecordLifetimeS));
+  d.mine = record;
+  lock.unlock();
+  d.put(record);
+}
+
+void Discovery::withdraw() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->mine.reset();
+}
+
+std::vector<PeerRecord> Discovery::peers(std::chrono::milliseconds wait) {
+  Impl& d = *impl_;
+  auto done = std::make_shared<std::promise<void>>();
+  auto future = done->get_future();
+  auto values = std::make_shared<std::vector<std::string>>();
+  auto valuesMutex = std::make_shared<std::mutex>();
+  d.node.get(
+      d.key,
+      [values, valuesMutex](const std::vector<std::shared_ptr<dht::Value>>& found) {
+        std::lock_guard<std::mutex> lock(*valuesMutex);
+        for (const auto& v : found) values->emplace_back(v->data.begin(), v->data.end());
+        return true;
+      },
+      [done, once = std::make_shared<std::atomic<bool>>(false)](bool) {
+        if (!once->exchange(true)) done->set_value();
+      });
+  future.wait_for(wait);
+
+  std::vector<std::string> found;
+  {
+    std::lock_guard<std::mutex> lock(*valuesMutex);
+    found = *values;
+  }
+  const std::uint64_t now = unixTimeMs();
+  std::lock_guard<std::mutex> lock(d.mutex);
+  if (d.mine) d.newest[d.identity.id()] = *d.mine;
+  for (const std::string& bytes : found) {
+    const OpenedRecord opened = openRecord(bytes, d.run, now);
+    if (!opened.record) {
+      ++d.stats.rejected;
+      log::debug("swarm: dropped a DHT record: " + opened.rejection);
+      continue;
+    }
+    auto [it, fresh] = d.newest.emplace(opened.record->peer, *opened.record);
+    if (fresh || opened.record->sequence > it->second.sequence) {
+      it->second = *opened.record;
+      ++d.stats.accepted;
+    } else if (opened.record->sequence < it->second.sequence) {
+      ++d.stats.replayed;
+    }
+  }
+  std::vector<PeerRecord> out;
+  for (auto it = d.newest.begin(); it != d.newest.end();) {
+    if (now > it->second.issuedAtMs + std::uint64_t{it->second.lifetimeS} * 1000) {
+      it = d.newest.erase(it);
+    } else {
+      out.push_back(it->second);
+      ++it;
+    }
+  }
+  return out;
+}
+
+DiscoveryStats Discovery::stats() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->stats;
+}
+
+void Discovery::putRaw(const std::string& bytes) {
+  auto value = std::make_shared<dht::Value>(kRecordType.id, reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                            bytes.size());
+  impl_->node.put(impl_->key, value);
+}
+
+}  // namespace sds::swarm

@@ -1,0 +1,126 @@
+// Discovery over a real OpenDHT network on loopback: peers find each other under the run's key,
+// never a peer of another run, and whatever an attacker writes under the key is dropped.
+
+#include <QtTest>
+
+#include <thread>
+
+#include "swarm/discovery.h"
+
+using namespace sds::swarm;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+const RunKey& run() {
+  static const RunKey key = RunKey::fromSecret("discovery test run key");
+  return key;
+}
+
+DiscoveryOptions loopbackOptions(std::vector<std::string> bootstrap = {}) {
+  DiscoveryOptions o;
+  o.bootstrap = std::move(bootstrap);
+  o.perAddressRequestLimit = -1;  // every node here shares 127.0.0.1
+  return o;
+}
+
+PeerRecord reachableAt(std::uint16_t port, std::uint64_t epoch) {
+  PeerRecord r;
+  r.host = "127.0.0.1";
+  r.port = port;
+  r.epoch = epoch;
+  r.samplesPerSecond = 10;
+  return r;
+}
+
+// Polls until `discovery` knows `count` peers or 15 s have passed.
+std::vector<PeerRecord> waitForPeers(Discovery& discovery, std::size_t count) {
+  std::vector<PeerRecord> peers;
+  const auto until = Clock::now() + 15s;
+  while (Clock::now() < until) {
+    peers = discovery.peers(1s);
+    if (peers.size() >= count) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  return peers;
+}
+
+}  // namespace
+
+class TestSwarmDiscovery : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void peersFindEachOtherAndNoStrangers() {
+    const Identity ia = Identity::generate(), ib = Identity::generate(), ic = Identity::generate();
+    const Identity is = Identity::generate();
+    const RunKey other = RunKey::fromSecret("another run's key");
+    Discovery a(ia, run(), loopbackOptions());
+    const std::string boot = "127.0.0.1:" + std::to_string(a.port());
+    Discovery b(ib, run(), loopbackOptions({boot}));
+    Discovery c(ic, run(), loopbackOptions({boot}));
+    Discovery stranger(is, other, loopbackOptions({boot}));
+    a.publish(reachableAt(1001, 3));
+    b.publish(reachableAt(1002, 3));
+    c.publish(reachableAt(1003, 4));
+    stranger.publish(reachableAt(1004, 3));
+
+    const std::vector<PeerRecord> seen = waitForPeers(c, 3);
+    QCOMPARE(seen.size(), std::size_t{3});
+    std::map<PeerId, PeerRecord> byId;
+    for (const PeerRecord& r : seen) byId[r.peer] = r;
+    QVERIFY(byId.count(ia.id()) && byId.count(ib.id()) && byId.count(ic.id()));
+    QVERIFY(!byId.count(is.id()));
+    QCOMPARE(byId[ib.id()].port, std::uint16_t{1002});
+    QCOMPARE(byId[ic.id()].epoch, std::uint64_t{4});
+
+    // The stranger sees only itself under its own run's key.
+    const std::vector<PeerRecord> strangerSees = stranger.peers(2s);
+    QCOMPARE(strangerSees.size(), std::size_t{1});
+
+    // A newer record replaces the older one.
+    b.publish(reachableAt(1002, 5));
+    std::uint64_t epoch = 0;
+    for (const auto until = Clock::now() + 10s; Clock::now() < until && epoch != 5;) {
+      for (const PeerRecord& r : a.peers(1s)) {
+        if (r.peer == ib.id()) epoch = r.epoch;
+      }
+    }
+    QCOMPARE(epoch, std::uint64_t{5});
+  }
+
+  void whatAnAttackerWritesIsDropped() {
+    const Identity ia = Identity::generate(), ib = Identity::generate(), victim = Identity::generate();
+    Discovery a(ia, run(), loopbackOptions());
+    Discovery b(ib, run(), loopbackOptions({"127.0.0.1:" + std::to_string(a.port())}));
+    a.publish(reachableAt(2001, 1));
+    b.publish(reachableAt(2003, 1));
+    QCOMPARE(waitForPeers(b, 2).size(), std::size_t{2});
+    // Garbage, a record of another run, and a tampered record, written under the run's DHT key.
+    b.putRaw("not a record at all");
+    const RunKey other = RunKey::fromSecret("another run's key");
+    PeerRecord foreign = reachableAt(2002, 1);
+    foreign.peer = victim.id();
+    foreign.issuedAtMs = unixTimeMs();
+    b.putRaw(std::string(asView(sealRecord(foreign, victim, other))));
+    Bytes tampered = sealRecord(foreign, victim, run());
+    tampered[60] ^= 1;
+    b.putRaw(std::string(asView(tampered)));
+    for (const auto until = Clock::now() + 10s; Clock::now() < until && a.stats().rejected < 3;) {
+      for (const PeerRecord& r : a.peers(1s)) QVERIFY(r.peer != victim.id());
+    }
+    QVERIFY(a.stats().rejected >= 3);
+    QCOMPARE(a.peers(1s).size(), std::size_t{2});
+  }
+
+  void bootstrapAddressesAreChecked() {
+    const Identity ia = Identity::generate();
+    Discovery a(ia, run(), loopbackOptions());
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, a.addBootstrap("no-port-here"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, a.addBootstrap(":4222"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestSwarmDiscovery)
+#include "test_swarm_discovery.moc"
