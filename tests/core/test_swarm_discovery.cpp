@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "swarm/discovery.h"
+#include "swarm/progress.h"
 
 using namespace sds::swarm;
 using namespace std::chrono_literals;
@@ -112,6 +113,28 @@ class TestSwarmDiscovery : public QObject {
     }
     QVERIFY(a.stats().rejected >= 3);
     QCOMPARE(a.peers(1s).size(), std::size_t{2});
+  }
+
+  void progressIsComputedFromTheRecords() {
+    std::vector<PeerRecord> records(4);
+    const std::uint64_t now = 1'000'000;
+    records[0].epoch = 7, records[0].samples = 100, records[0].samplesPerSecond = 10, records[0].issuedAtMs = now - 2000;
+    records[1].epoch = 7, records[1].samples = 50, records[1].samplesPerSecond = 5, records[1].issuedAtMs = now;
+    records[2].epoch = 6, records[2].samples = 900, records[2].samplesPerSecond = 5, records[2].issuedAtMs = now;
+    records[3].epoch = 7, records[3].samples = 0, records[3].samplesPerSecond = 0, records[3].issuedAtMs = now;
+    SwarmProgress p = computeProgress(records, 400, now);
+    QCOMPARE(p.epoch, std::uint64_t{7});
+    QCOMPARE(p.peersOnEpoch, std::size_t{3});
+    QCOMPARE(p.peersBehind, std::size_t{1});
+    QCOMPARE(p.samplesAccumulated, 170.0);  // 100 + 2 s × 10 + 50; the peer behind does not count
+    QCOMPARE(p.samplesPerSecond, 20.0);
+    QVERIFY(!p.targetReached);
+    QCOMPARE(p.secondsToTarget, 230.0 / 20.0);
+    p = computeProgress(records, 170, now);
+    QVERIFY(p.targetReached);
+    QCOMPARE(p.secondsToTarget, 0.0);
+    QVERIFY(std::isinf(computeProgress({records[3]}, 10, now).secondsToTarget));
+    QVERIFY(!computeProgress({}, 0, now).targetReached);
   }
 
   void bootstrapAddressesAreChecked() {

@@ -1,0 +1,35 @@
+#include "swarm/progress.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace sds::swarm {
+
+SwarmProgress computeProgress(const std::vector<PeerRecord>& records, std::uint64_t targetBatchSize,
+                              std::uint64_t nowMs) {
+  SwarmProgress progress;
+  for (const PeerRecord& r : records) progress.epoch = std::max(progress.epoch, r.epoch);
+  for (const PeerRecord& r : records) {
+    progress.samplesPerSecond += r.samplesPerSecond;
+    if (r.epoch != progress.epoch) {
+      ++progress.peersBehind;
+      continue;
+    }
+    ++progress.peersOnEpoch;
+    // A peer goes on accumulating after it published: count what it has added since, at its rate.
+    const double since = nowMs > r.issuedAtMs ? static_cast<double>(nowMs - r.issuedAtMs) / 1000.0 : 0.0;
+    progress.samplesAccumulated += static_cast<double>(r.samples) + since * r.samplesPerSecond;
+  }
+  const double missing = static_cast<double>(targetBatchSize) - progress.samplesAccumulated;
+  progress.targetReached = missing <= 0 && !records.empty();
+  if (progress.targetReached) {
+    progress.secondsToTarget = 0;
+  } else if (progress.samplesPerSecond > 0) {
+    progress.secondsToTarget = missing / progress.samplesPerSecond;
+  } else {
+    progress.secondsToTarget = std::numeric_limits<double>::infinity();
+  }
+  return progress;
+}
+
+}  // namespace sds::swarm
