@@ -45,20 +45,24 @@ endfunction()
 sds_require_library(WebP::webp webp/decode.h webp DEBIAN libwebp-dev)
 sds_require_library(utf8proc::utf8proc utf8proc.h utf8proc DEBIAN libutf8proc-dev)
 sds_require_library(Nettle::nettle nettle/sha2.h nettle DEBIAN nettle-dev)
-sds_require_library(Sodium::sodium sodium.h sodium DEBIAN libsodium-dev)
-# Debian's opendhtConfig.cmake names targets it does not define; the library and its header suffice.
-sds_require_library(OpenDHT::opendht opendht.h opendht DEBIAN libopendht-dev)
-
-# Standalone asio: headers only.
-find_path(SDS_ASIO_INCLUDE_DIR asio.hpp)
-if(NOT SDS_ASIO_INCLUDE_DIR)
-  message(FATAL_ERROR "SD Studio needs standalone asio, which was not found.\n"
-    "On Debian/Ubuntu install it with:  sudo apt-get install libasio-dev\n"
-    "or run packaging/install-deps.sh, which installs everything the build needs.")
+# The swarm (core/swarm). A build may leave it out (-DSDS_WITH_SWARM=OFF), as the GPU check does where
+# these packages are not at hand.
+option(SDS_WITH_SWARM "Build the swarm: peers training together over the internet" ON)
+if(SDS_WITH_SWARM)
+  sds_require_library(Sodium::sodium sodium.h sodium DEBIAN libsodium-dev)
+  # Debian's opendhtConfig.cmake names targets it does not define; the library and its header suffice.
+  sds_require_library(OpenDHT::opendht opendht.h opendht DEBIAN libopendht-dev)
+  # Standalone asio: headers only.
+  find_path(SDS_ASIO_INCLUDE_DIR asio.hpp)
+  if(NOT SDS_ASIO_INCLUDE_DIR)
+    message(FATAL_ERROR "SD Studio needs standalone asio, which was not found.\n"
+      "On Debian/Ubuntu install it with:  sudo apt-get install libasio-dev\n"
+      "or run packaging/install-deps.sh, which installs everything the build needs.")
+  endif()
+  add_library(Asio::asio INTERFACE IMPORTED GLOBAL)
+  set_target_properties(Asio::asio PROPERTIES INTERFACE_INCLUDE_DIRECTORIES ${SDS_ASIO_INCLUDE_DIR}
+    INTERFACE_COMPILE_DEFINITIONS "ASIO_STANDALONE;ASIO_NO_DEPRECATED")
 endif()
-add_library(Asio::asio INTERFACE IMPORTED GLOBAL)
-set_target_properties(Asio::asio PROPERTIES INTERFACE_INCLUDE_DIRECTORIES ${SDS_ASIO_INCLUDE_DIR}
-  INTERFACE_COMPILE_DEFINITIONS "ASIO_STANDALONE;ASIO_NO_DEPRECATED")
 
 set(_sds_qt_components Core)
 if(SDS_BUILD_GUI)

@@ -41,6 +41,9 @@ void addModelCommands(CLI::App& app, Commands& commands);    // model info
 void addBenchCommand(CLI::App& app, Commands& commands);
 void addGenerateCommand(CLI::App& app, Commands& commands);
 void addGpusCommand(CLI::App& app, Commands& commands);     // gpus
+#ifdef SDS_HAVE_SWARM
+void addSwarmCommands(CLI::App& app, Commands& commands);   // swarm new-key | bootstrap
+#endif
 
 int runConfigCheck(Reporter& reporter, const std::string& file);
 int runConfigDefaults(Reporter& reporter, const std::string& outFile, const std::string& preset = {});

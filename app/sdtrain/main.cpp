@@ -69,6 +69,9 @@ int main(int argc, char** argv) {
   addBenchCommand(app, commands);
   addGpusCommand(app, commands);
   addGenerateCommand(app, commands);
+#ifdef SDS_HAVE_SWARM
+  addSwarmCommands(app, commands);
+#endif
 
   try {
     app.parse(argc, argv);

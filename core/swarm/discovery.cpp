@@ -1,7 +1,5 @@
 #include "swarm/discovery.h"
 
-#include <opendht.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <future>
@@ -9,19 +7,12 @@
 #include <mutex>
 #include <thread>
 
+#include "swarm/dht_node.h"
 #include "util/log.h"
 
 namespace sds::swarm {
 
 namespace {
-
-// Records replace their peer's previous one (one value id per peer) and expire after two minutes
-// unless refreshed.
-const dht::ValueType kRecordType(0x5d5, "sds-swarm-peer", std::chrono::minutes(2),
-                                 [](dht::InfoHash, const std::shared_ptr<dht::Value>& v, const dht::InfoHash&,
-                                    const dht::SockAddr&) { return v->data.size() <= kMaxRecordBytes; },
-                                 [](dht::InfoHash, const std::shared_ptr<dht::Value>&, std::shared_ptr<dht::Value>& v,
-                                    const dht::InfoHash&, const dht::SockAddr&) { return v->data.size() <= kMaxRecordBytes; });
 
 dht::InfoHash infoHashOf(const Key32& key) { return dht::InfoHash(key.data(), 20); }
 
@@ -29,16 +20,6 @@ std::uint64_t valueIdOf(const PeerId& peer) {
   std::uint64_t id = 0;
   for (int i = 0; i < 8; ++i) id = (id << 8) | peer[static_cast<std::size_t>(i)];
   return id == 0 ? 1 : id;  // 0 is OpenDHT's "no id"
-}
-
-std::pair<std::string, std::string> splitHostPort(const std::string& hostPort) {
-  const auto colon = hostPort.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == hostPort.size()) {
-    throw std::invalid_argument("'" + hostPort + "' is not host:port");
-  }
-  std::string host = hostPort.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  return {host, hostPort.substr(colon + 1)};
 }
 
 }  // namespace
@@ -63,7 +44,7 @@ struct Discovery::Impl {
 
   void put(PeerRecord record) {
     const Bytes sealed = sealRecord(record, identity, run);
-    auto value = std::make_shared<dht::Value>(kRecordType.id, sealed.data(), sealed.size(), valueIdOf(identity.id()));
+    auto value = std::make_shared<dht::Value>(dht_node::recordType().id, sealed.data(), sealed.size(), valueIdOf(identity.id()));
     node.put(key, value, [](bool ok) {
       if (!ok) log::debug("swarm: publishing this peer's record found no DHT node yet");
     });
@@ -90,22 +71,7 @@ Discovery::Discovery(const Identity& identity, const RunKey& run, DiscoveryOptio
     : impl_(std::make_unique<Impl>(identity, run, std::move(options))) {
   Impl& d = *impl_;
   d.key = infoHashOf(run.dhtKey());
-  dht::DhtRunner::Config config;
-  config.threaded = true;
-  // Not a security boundary (it travels in plain text), only a way to keep other DHTs' traffic out.
-  config.dht_config.node_config.network = static_cast<dht::NetId>(run.dhtKey()[20]) << 24 |
-                                          static_cast<dht::NetId>(run.dhtKey()[21]) << 16 |
-                                          static_cast<dht::NetId>(run.dhtKey()[22]) << 8 | run.dhtKey()[23];
-  if (d.options.perAddressRequestLimit != 0) {
-    config.dht_config.node_config.max_peer_req_per_sec = d.options.perAddressRequestLimit;
-    config.dht_config.node_config.max_req_per_sec = d.options.perAddressRequestLimit;
-  }
-  try {
-    d.node.run(d.options.port, config);
-  } catch (const std::exception& e) {
-    throw std::runtime_error("cannot start the DHT node on UDP port " + std::to_string(d.options.port) + ": " + e.what());
-  }
-  d.node.registerType(kRecordType);
+  dht_node::start(d.node, d.options.port, d.options.perAddressRequestLimit);
   for (const std::string& b : d.options.bootstrap) addBootstrap(b);
   d.refresher = std::thread([&d] { d.refreshLoop(); });
 }
@@ -124,7 +90,7 @@ Discovery::~Discovery() {
 std::uint16_t Discovery::port() const { return impl_->node.getBoundPort(); }
 
 void Discovery::addBootstrap(const std::string& hostPort) {
-  const auto [host, port] = splitHostPort(hostPort);
+  const auto [host, port] = dht_node::splitHostPort(hostPort);
   impl_->node.bootstrap(host, port);
 }
 
@@ -204,7 +170,7 @@ DiscoveryStats Discovery::stats() const {
 }
 
 void Discovery::putRaw(const std::string& bytes) {
-  auto value = std::make_shared<dht::Value>(kRecordType.id, reinterpret_cast<const std::uint8_t*>(bytes.data()),
+  auto value = std::make_shared<dht::Value>(dht_node::recordType().id, reinterpret_cast<const std::uint8_t*>(bytes.data()),
                                             bytes.size());
   impl_->node.put(impl_->key, value);
 }

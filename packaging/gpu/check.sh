@@ -33,7 +33,7 @@ fi
 # Our kernels for this machine's GPU (compute capability 9.0 → 90), or Hopper when none answers.
 cuda_arch=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -1 | tr -d ' .' || true)
 cuda_arch=${cuda_arch:-90}
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSDS_BUILD_GUI=OFF -DSDS_BUILD_TESTS=OFF \
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSDS_BUILD_GUI=OFF -DSDS_BUILD_TESTS=OFF -DSDS_WITH_SWARM=OFF \
   -DCMAKE_PREFIX_PATH="$torch_prefix;$deps/usr;$deps/usr/lib/x86_64-linux-gnu/cmake" \
   -DCMAKE_CUDA_ARCHITECTURES="$cuda_arch" "${nccl_args[@]}" > "$build.configure.log" 2>&1 || { tail -30 "$build.configure.log"; exit 1; }
 start=$(date +%s)

@@ -1,0 +1,100 @@
+// sdtrain swarm new-key | bootstrap: the run key a swarm is named by, and the DHT node new peers
+// start from (docs/swarm.md).
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <memory>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+#include "exit_codes.h"
+#include "swarm/bootstrap_node.h"
+#include "swarm/run_key.h"
+#include "util/atomic_file.h"
+
+namespace sds::cli {
+
+namespace {
+
+std::atomic<bool> bootstrapStop{false};
+
+extern "C" void onBootstrapStop(int) { bootstrapStop = true; }
+
+int runNewKey(Reporter& reporter, const std::string& outFile) {
+  const std::string key = swarm::RunKey::generateSecret();
+  if (outFile.empty()) {
+    reporter.say(key);
+    return kExitOk;
+  }
+  try {
+    writeFileAtomically(outFile, key + "\n");
+    ::chmod(outFile.c_str(), 0600);
+  } catch (const std::exception& e) {
+    reporter.fail(e.what());
+    return kExitFailure;
+  }
+  reporter.say("wrote a new run key to " + outFile + " (readable only by you); give it to the peers of this run");
+  return kExitOk;
+}
+
+int runBootstrap(Reporter& reporter, int port, const std::vector<std::string>& peers) {
+  std::unique_ptr<swarm::BootstrapNode> node;
+  try {
+    node = std::make_unique<swarm::BootstrapNode>(static_cast<std::uint16_t>(port), peers);
+  } catch (const std::invalid_argument& e) {
+    reporter.fail(e.what(), "give other nodes as HOST:PORT");
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    reporter.fail(e.what(), "another program may use that port; choose another with --port");
+    return kExitFailure;
+  }
+  std::signal(SIGINT, onBootstrapStop);
+  std::signal(SIGTERM, onBootstrapStop);
+  reporter.say("swarm bootstrap node on UDP port " + std::to_string(node->port()) +
+               "; peers start from it with --swarm-peer ADDRESS:" + std::to_string(node->port()) +
+               " (this machine's address). Ctrl+C ends it.");
+  auto lastReport = std::chrono::steady_clock::now();
+  unsigned lastGood = 0;
+  while (!bootstrapStop) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const auto now = std::chrono::steady_clock::now();
+    const swarm::DhtNodeCounts counts = node->counts();
+    if (counts.good != lastGood || now - lastReport > std::chrono::minutes(10)) {
+      reporter.say("DHT nodes known: " + std::to_string(counts.good) + " answering, " +
+                   std::to_string(counts.dubious) + " not heard from lately");
+      lastGood = counts.good;
+      lastReport = now;
+    }
+  }
+  reporter.say("bootstrap node stopped");
+  return kExitOk;
+}
+
+}  // namespace
+
+void addSwarmCommands(CLI::App& app, Commands& commands) {
+  CLI::App* swarmApp = app.add_subcommand("swarm", "The swarm: run keys and the bootstrap node");
+  swarmApp->require_subcommand(1);
+
+  auto keyOut = std::make_shared<std::string>();
+  CLI::App* newKey = swarmApp->add_subcommand("new-key", "Print a new random run key (or write it to a file)");
+  newKey->add_option("--out", *keyOut, "Write it to this file, readable only by you, instead of printing it");
+  commands.push_back({newKey, [keyOut](Reporter& r) { return runNewKey(r, *keyOut); }});
+
+  auto port = std::make_shared<int>(4222);
+  auto peers = std::make_shared<std::vector<std::string>>();
+  CLI::App* bootstrap = swarmApp->add_subcommand(
+      "bootstrap", "Run a DHT node that trains nothing, for peers of any run to start from");
+  bootstrap->add_option("--port", *port, "UDP port to listen on (0: any free one)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  bootstrap->add_option("--peer", *peers, "Another bootstrap node or peer, HOST:PORT (repeatable)");
+  commands.push_back({bootstrap, [port, peers](Reporter& r) { return runBootstrap(r, *port, *peers); }});
+}
+
+}  // namespace sds::cli

@@ -1,0 +1,49 @@
+#include "swarm/dht_node.h"
+
+#include <stdexcept>
+
+namespace sds::swarm::dht_node {
+
+const dht::ValueType& recordType() {
+  static const dht::ValueType type(
+      0x5d5, "sds-swarm-peer", std::chrono::minutes(2),
+      [](dht::InfoHash, const std::shared_ptr<dht::Value>& v, const dht::InfoHash&, const dht::SockAddr&) {
+        return v->data.size() <= kMaxRecordBytes;
+      },
+      [](dht::InfoHash, const std::shared_ptr<dht::Value>&, std::shared_ptr<dht::Value>& v, const dht::InfoHash&,
+         const dht::SockAddr&) { return v->data.size() <= kMaxRecordBytes; });
+  return type;
+}
+
+void start(dht::DhtRunner& node, std::uint16_t port, long perAddressRequestLimit) {
+  dht::DhtRunner::Config config;
+  config.threaded = true;
+  config.dht_config.node_config.network = 0x5d5d0001;  // "SD Studio swarm, protocol 1"
+  if (perAddressRequestLimit != 0) {
+    config.dht_config.node_config.max_peer_req_per_sec = perAddressRequestLimit;
+    config.dht_config.node_config.max_req_per_sec = perAddressRequestLimit;
+  }
+  try {
+    node.run(port, config);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot start the DHT node on UDP port " + std::to_string(port) + ": " + e.what());
+  }
+  node.registerType(recordType());
+}
+
+std::pair<std::string, std::string> splitHostPort(const std::string& hostPort) {
+  const auto colon = hostPort.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == hostPort.size()) {
+    throw std::invalid_argument("'" + hostPort + "' is not host:port");
+  }
+  std::string host = hostPort.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::string port = hostPort.substr(colon + 1);
+  if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 || std::stoi(port) > 65535 ||
+      std::stoi(port) == 0) {
+    throw std::invalid_argument("'" + hostPort + "' does not end in a port number (1 to 65535)");
+  }
+  return {host, port};
+}
+
+}  // namespace sds::swarm::dht_node

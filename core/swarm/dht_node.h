@@ -1,0 +1,25 @@
+#pragma once
+// Internal to core/swarm (includes OpenDHT): how every SD Studio DHT node is started, so that peers
+// and bootstrap nodes speak the same network id and know the record type.
+
+#include <opendht.h>
+
+#include <cstdint>
+
+#include "swarm/peer_record.h"
+
+namespace sds::swarm::dht_node {
+
+// Records replace their peer's previous one (one value id per peer) and expire after two minutes
+// unless refreshed; storing nodes refuse values larger than a record can be.
+const dht::ValueType& recordType();
+
+// Starts `node` on UDP `port` (0: any free one) on SD Studio's network id — which keeps other DHTs'
+// traffic out but is no security boundary: runs are told apart by their key, and records are
+// authenticated. `perAddressRequestLimit`: 0 for OpenDHT's default, -1 for none.
+void start(dht::DhtRunner& node, std::uint16_t port, long perAddressRequestLimit);
+
+// "host:port" (or "[v6]:port") split; std::invalid_argument naming the text otherwise.
+std::pair<std::string, std::string> splitHostPort(const std::string& hostPort);
+
+}  // namespace sds::swarm::dht_node
