@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,6 +36,13 @@ struct AveragerOptions {
 
 enum class Aggregation { Mean, CenteredClip };
 
+// Moments of a round, reported to RoundOptions::onStage (from the round's threads): for a studio's
+// round timeline, and for tests that end a peer at an exact moment.
+enum class RoundStage {
+  FirstPartSent,  // this peer has delivered its values of one part to that part's reducer
+  Reducing,       // this peer stopped collecting and combines its own part
+};
+
 struct RoundOptions {
   std::chrono::milliseconds timeout{30'000};  // every member returns by then
   // A reducer reduces what has arrived at this share of the timeout, so that its results still reach
@@ -43,6 +51,7 @@ struct RoundOptions {
   Compression compression = Compression::None;
   Aggregation aggregation = Aggregation::Mean;
   CenteredClipOptions clip;
+  std::function<void(RoundStage)> onStage;  // optional; called once per stage and round
 };
 
 struct PartOutcome {

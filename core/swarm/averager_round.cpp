@@ -1,5 +1,6 @@
 // Averager::average: this peer's round, as a sender of its parts and as the reducer of its own.
 
+#include <atomic>
 #include <cmath>
 #include <stdexcept>
 #include <thread>
@@ -25,7 +26,7 @@ struct SentPart {
 // Sends this peer's values of one part to its reducer and takes the result back.
 void exchangePart(const GroupPlan& plan, const GroupMember& reducer, const std::vector<float>& values, double weight,
                   const Identity& self, const RunKey& run, const RoundOptions& options, Deadline deadline,
-                  SentPart& out) {
+                  std::atomic<bool>& firstSent, SentPart& out) {
   const PartRange& part = *plan.partOf(reducer.id);
   std::unique_ptr<SecureChannel> channel;
   try {
@@ -36,6 +37,7 @@ void exchangePart(const GroupPlan& plan, const GroupMember& reducer, const std::
                                       options.compression)),
                     deadline);
     }
+    if (options.onStage && !firstSent.exchange(true)) options.onStage(RoundStage::FirstPartSent);
     out.result.resize(part.length);
     std::size_t filled = 0;
     while (filled < part.length) {
@@ -112,6 +114,7 @@ RoundReport Averager::average(const Group& group, std::vector<float>& values, do
     sent.push_back(std::move(s));
   }
   std::vector<std::thread> senders;
+  std::atomic<bool> firstSent{false};
   for (SentPart& s : sent) {
     if (s.outcome.length == 0) {
       s.outcome.averaged = true;
@@ -119,7 +122,7 @@ RoundReport Averager::average(const Group& group, std::vector<float>& values, do
     }
     const GroupMember* reducer = plan.member(s.outcome.reducer);
     senders.emplace_back([&, reducer] {
-      exchangePart(plan, *reducer, values, weight, identity_, run_, options, deadline, s);
+      exchangePart(plan, *reducer, values, weight, identity_, run_, options, deadline, firstSent, s);
     });
   }
 
@@ -130,6 +133,7 @@ RoundReport Averager::average(const Group& group, std::vector<float>& values, do
     const std::size_t expected = plan.members.size() - 1;
     round->changed.wait_until(lock, round->collectDeadline,
                               [&] { return round->completeSenders() == expected || stopping_; });
+    if (options.onStage) options.onStage(RoundStage::Reducing);
     std::vector<Contribution> contributions{{round->own.data(), weight}};
     for (auto& [id, delivery] : round->deliveries) {
       if (delivery.filled == round->part.length && delivery.weight > 0 && !delivery.busy) {
