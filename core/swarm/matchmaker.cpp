@@ -17,6 +17,12 @@ constexpr std::chrono::seconds kHandshakeTime{2};
 
 }  // namespace
 
+Key32 rankOf(std::uint64_t epoch, const PeerId& peer) {
+  ByteWriter w;
+  w.u64(epoch);
+  return hash32({"sds-swarm/v1/rank", asView(w.data()), asView(peer)});
+}
+
 Matchmaker::Matchmaker(const Identity& identity, const RunKey& run, PeerServer* server)
     : identity_(identity), run_(run), server_(server) {
   if (server_) {
@@ -46,20 +52,18 @@ GroupMember Matchmaker::self(const MatchmakingOptions& options) const {
 std::optional<Group> Matchmaker::formGroup(std::uint64_t epoch, const std::vector<GroupMember>& candidates,
                                            const MatchmakingOptions& options) {
   const auto deadline = Clock::now() + options.matchmakingTime;
-  std::vector<GroupMember> leaders;
+  // Candidates are ordered by a rank drawn afresh each epoch, so that groups mix from round to round.
+  const Key32 myRank = rankOf(epoch, identity_.id());
+  std::vector<std::pair<Key32, GroupMember>> leaders;
   std::size_t others = 0;
   for (const GroupMember& c : candidates) {
     if (c.id == identity_.id()) continue;
     ++others;
-    if (!c.clientMode && c.id < identity_.id()) leaders.push_back(c);
+    const Key32 rank = rankOf(epoch, c.id);
+    // A client follows anyone who accepts connections; others ask only those ranked before them.
+    if (!c.clientMode && (server_ == nullptr || rank < myRank)) leaders.emplace_back(rank, c);
   }
-  if (server_ == nullptr) {  // a client follows anyone who accepts connections
-    leaders.clear();
-    for (const GroupMember& c : candidates) {
-      if (c.id != identity_.id() && !c.clientMode) leaders.push_back(c);
-    }
-  }
-  std::sort(leaders.begin(), leaders.end(), [](const GroupMember& a, const GroupMember& b) { return a.id < b.id; });
+  std::sort(leaders.begin(), leaders.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   {
     std::lock_guard<std::mutex> lock(mutex_);
     state_ = State::Undecided;
@@ -71,7 +75,7 @@ std::optional<Group> Matchmaker::formGroup(std::uint64_t epoch, const std::vecto
   }
   changed_.notify_all();
 
-  for (const GroupMember& leader : leaders) {
+  for (const auto& [rank, leader] : leaders) {
     if (Clock::now() >= deadline) break;
     bool declined = false;
     std::optional<Group> group = follow(leader, epoch, options, deadline, declined);

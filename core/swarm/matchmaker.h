@@ -1,10 +1,11 @@
 #pragma once
 // Matchmaking: peers ready to average for an epoch form groups (docs/swarm-protocol.md,
-// "Matchmaking"). Among the peers known to be looking, each asks the candidate leaders with smaller
-// ids than its own, smallest first, to take it in; the first that accepts is its leader. A peer that
-// every smaller candidate declines leads a group itself. A leader takes followers until its group is
-// full, every known candidate has joined, or the matchmaking time is up, then tells each follower the
-// group and a fresh round id. Waits only go towards smaller ids, so no two peers wait on each other.
+// "Matchmaking"). Peers are ranked afresh each epoch (rankOf). Among the peers known to be looking,
+// each asks the candidate leaders ranked before it, first first, to take it in; the first that
+// accepts is its leader. A peer that every earlier candidate declines leads a group itself. A leader
+// takes followers until its group is full, every known candidate has joined, or the matchmaking time
+// is up, then tells each follower the group and a fresh round id. Waits only go towards earlier
+// ranks, so no two peers wait on each other; new ranks each epoch make groups mix over rounds.
 
 #include <chrono>
 #include <condition_variable>
@@ -21,6 +22,9 @@ namespace sds::swarm {
 
 class PeerServer;
 class SecureChannel;
+
+// A peer's place in the order of matchmaking for an epoch: BLAKE2b("sds-swarm/v1/rank" ‖ epoch ‖ id).
+Key32 rankOf(std::uint64_t epoch, const PeerId& peer);
 
 struct MatchmakingOptions {
   std::chrono::milliseconds matchmakingTime{5'000};

@@ -184,6 +184,59 @@ class TestSwarmMatchmaking : public QObject {
     }
   }
 
+  void groupsSmallerThanTheSwarmConvergeOverRounds() {
+    const auto peers = makePeers(6, 0);
+    std::vector<GroupMember> candidates;
+    for (const auto& p : peers) candidates.push_back(p->member());
+    std::vector<std::vector<float>> values(6);
+    for (std::size_t i = 0; i < 6; ++i) {
+      std::mt19937 rng(static_cast<unsigned>(100 + i));
+      std::normal_distribution<float> normal;
+      for (int k = 0; k < 2000; ++k) values[i].push_back(normal(rng));
+    }
+    const auto spreadAndMean = [&](std::vector<double>& mean) {
+      double spread = 0;
+      mean.assign(2000, 0.0);
+      for (std::size_t k = 0; k < 2000; ++k) {
+        float lo = values[0][k], hi = values[0][k];
+        for (std::size_t i = 0; i < 6; ++i) {
+          lo = std::min(lo, values[i][k]);
+          hi = std::max(hi, values[i][k]);
+          mean[k] += values[i][k] / 6.0;
+        }
+        spread = std::max(spread, double(hi) - lo);
+      }
+      return spread;
+    };
+    std::vector<double> mean0, mean;
+    const double spread0 = spreadAndMean(mean0);
+    MatchmakingOptions options;
+    options.matchmakingTime = 3s;
+    options.maxGroupSize = 3;
+    std::set<std::set<PeerId>> distinctGroups;
+    for (std::uint64_t epoch = 1; epoch <= 6; ++epoch) {
+      std::vector<std::future<std::optional<Group>>> running;
+      for (std::size_t i = 0; i < 6; ++i) {
+        running.push_back(std::async(std::launch::async, [&, i] {
+          std::optional<Group> group = peers[i]->matchmaker.formGroup(epoch, candidates, options);
+          if (group) peers[i]->averager.average(*group, values[i], 1.0, RoundOptions{});
+          return group;
+        }));
+      }
+      for (auto& f : running) {
+        if (const auto g = f.get()) distinctGroups.insert(idsOf(*g));
+      }
+    }
+    const double spread = spreadAndMean(mean);
+    // Equal weights: averaging within groups keeps the swarm's mean; new ranks each epoch mix the
+    // groups, so the peers converge although no group ever holds all of them.
+    for (std::size_t k = 0; k < 2000; ++k) QVERIFY(std::fabs(mean[k] - mean0[k]) < 1e-5);
+    qInfo("spread of the values across peers: %.4f before, %.6f after 6 rounds, %zu distinct groups", spread0, spread,
+          distinctGroups.size());
+    QVERIFY2(spread < spread0 / 20, qPrintable(QString("spread %1 → %2").arg(spread0).arg(spread)));
+    QVERIFY2(distinctGroups.size() > 2, qPrintable(QString("%1 distinct groups").arg(distinctGroups.size())));
+  }
+
   void theGroupThatFormedAverages() {
     const auto peers = makePeers(4, 1);
     std::vector<GroupMember> candidates;
