@@ -129,11 +129,12 @@ void Averager::serveParts(SecureChannel& channel, const Bytes& first) {
       if (!included) {
         channel.send(asView(encodeRefusal(hash, "your part came too late")), deadline);
       } else {
-        for (std::size_t at = 0; at < result.size(); at += kChunkValues) {
-          const auto count = static_cast<std::uint32_t>(std::min<std::size_t>(kChunkValues, result.size() - at));
-          channel.send(asView(encodeResult(hash, offset + at, contributors, result.data() + at, count,
-                                            r.options.compression)),
-                        deadline);
+        for (std::size_t at = 0; at < result.size();) {
+          const ChunkPlan chunk = planChunk(r.options, offset + at, offset + result.size());
+          channel.send(asView(encodeResult(hash, offset + at, contributors, result.data() + at,
+                                           static_cast<std::uint32_t>(chunk.count), chunk.compression)),
+                       deadline);
+          at += chunk.count;
         }
       }
     } catch (const std::exception& e) {

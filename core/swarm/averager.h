@@ -49,10 +49,23 @@ struct RoundOptions {
   // the senders in time.
   double collectShare = 0.6;
   Compression compression = Compression::None;
+  // The tensors the flat values are made of, in order (optional; their sizes add up to the values'
+  // count). Chunks never span two tensors, and tensors smaller than compressAbove values (biases,
+  // norms: little to gain, much to lose) travel uncompressed. Every member must pass the same.
+  std::vector<std::size_t> tensorSizes;
+  std::size_t compressAbove = 65'536;
   Aggregation aggregation = Aggregation::Mean;
   CenteredClipOptions clip;
   std::function<void(RoundStage)> onStage;  // optional; called once per stage and round
 };
+
+// How values [at, end) of the flat vector go on the wire: the next chunk's length (within one tensor
+// and at most kChunkValues) and its compression.
+struct ChunkPlan {
+  std::size_t count = 0;
+  Compression compression = Compression::None;
+};
+ChunkPlan planChunk(const RoundOptions& options, std::size_t at, std::size_t end);
 
 struct PartOutcome {
   PeerId reducer{};

@@ -31,11 +31,12 @@ void exchangePart(const GroupPlan& plan, const GroupMember& reducer, const std::
   std::unique_ptr<SecureChannel> channel;
   try {
     channel = SecureChannel::connect(reducer.host, reducer.port, self, run, deadline, reducer.id);
-    for (std::size_t at = 0; at < part.length; at += kChunkValues) {
-      const auto count = static_cast<std::uint32_t>(std::min<std::size_t>(kChunkValues, part.length - at));
-      channel->send(asView(encodePart(plan.hash, part.offset + at, weight, values.data() + part.offset + at, count,
-                                      options.compression)),
+    for (std::size_t at = part.offset; at < part.offset + part.length;) {
+      const ChunkPlan chunk = planChunk(options, at, part.offset + part.length);
+      channel->send(asView(encodePart(plan.hash, at, weight, values.data() + at, static_cast<std::uint32_t>(chunk.count),
+                                      chunk.compression)),
                     deadline);
+      at += chunk.count;
     }
     if (options.onStage && !firstSent.exchange(true)) options.onStage(RoundStage::FirstPartSent);
     out.result.resize(part.length);
@@ -70,6 +71,23 @@ void exchangePart(const GroupPlan& plan, const GroupMember& reducer, const std::
 
 }  // namespace
 
+ChunkPlan planChunk(const RoundOptions& options, std::size_t at, std::size_t end) {
+  ChunkPlan chunk;
+  chunk.count = std::min<std::size_t>(end - at, kChunkValues);
+  chunk.compression = options.compression;
+  if (options.tensorSizes.empty()) return chunk;
+  std::size_t tensorStart = 0;
+  for (std::size_t size : options.tensorSizes) {
+    if (at < tensorStart + size) {
+      chunk.count = std::min(chunk.count, tensorStart + size - at);
+      if (size < options.compressAbove) chunk.compression = Compression::None;
+      return chunk;
+    }
+    tensorStart += size;
+  }
+  return chunk;  // beyond the listed tensors: as if they were one
+}
+
 RoundReport Averager::average(const Group& group, std::vector<float>& values, double weight,
                               const RoundOptions& options) {
   const Clock::time_point start = Clock::now();
@@ -77,6 +95,14 @@ RoundReport Averager::average(const Group& group, std::vector<float>& values, do
   if (!std::isfinite(weight) || weight <= 0) throw std::invalid_argument("the weight must be a positive number");
   for (float v : values) {
     if (!std::isfinite(v)) throw std::invalid_argument("the values to average include NaN or infinity");
+  }
+  if (!options.tensorSizes.empty()) {
+    std::size_t total = 0;
+    for (std::size_t size : options.tensorSizes) total += size;
+    if (total != values.size()) {
+      throw std::invalid_argument("the tensor sizes add up to " + std::to_string(total) + " values, not " +
+                                  std::to_string(values.size()));
+    }
   }
   const GroupPlan plan = planGroup(group, values.size());
   const GroupMember* me = plan.member(identity_.id());

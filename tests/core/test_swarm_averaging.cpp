@@ -265,6 +265,36 @@ class TestSwarmAveraging : public QObject {
     }
   }
 
+  void smallTensorsTravelUncompressed() {
+    Peer a, b, c;
+    Group group{roundId("tensors"), {a.averager.member(), b.averager.member(), c.averager.member()}};
+    const std::vector<std::size_t> sizes{10, 100'000, 5, 200'000, 7};
+    std::vector<std::vector<float>> values{randomValues(300'022, 1), randomValues(300'022, 2), randomValues(300'022, 3)};
+    const std::vector<double> weights{1, 1, 1};
+    const std::vector<double> mean = exactMean(values, weights, {0, 1, 2});
+    RoundOptions options;
+    options.compression = Compression::Uniform8;
+    options.tensorSizes = sizes;
+    options.compressAbove = 1000;
+    QCOMPARE(planChunk(options, 5, 300'022).count, std::size_t{5});  // to the end of the first tensor
+    QCOMPARE(int(planChunk(options, 5, 300'022).compression), int(Compression::None));
+    QCOMPARE(int(planChunk(options, 10, 300'022).compression), int(Compression::Uniform8));
+    const std::vector<RoundReport> reports = averageAll({&a, &b, &c}, group, values, weights, options);
+    std::size_t start = 0;
+    for (std::size_t size : sizes) {
+      for (std::size_t p = 0; p < 3; ++p) {
+        QVERIFY(reports[p].allAveraged());
+        double worst = 0;
+        for (std::size_t k = start; k < start + size; ++k) worst = std::max(worst, std::fabs(values[p][k] - mean[k]));
+        if (size < 1000) QVERIFY2(worst < 1e-6, qPrintable(QString("tensor at %1: %2").arg(start).arg(worst)));
+        else QVERIFY2(worst > 1e-6 && worst < 0.05, qPrintable(QString("tensor at %1: %2").arg(start).arg(worst)));
+      }
+      start += size;
+    }
+    options.tensorSizes = {1, 2};
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, a.averager.average(group, values[0], 1.0, options));
+  }
+
   void anAbsentPeerCostsOnlyItsPartsAndTheTimeout() {
     Peer a, b, c, absent;
     Group group{roundId("absent"), {a.averager.member(), b.averager.member(), c.averager.member(), absent.averager.member()}};
