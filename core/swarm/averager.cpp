@@ -22,6 +22,7 @@ bool RoundReport::allAveraged() const {
 
 Averager::Averager(const Identity& identity, const RunKey& run, PeerServer* server, AveragerOptions options)
     : identity_(identity), run_(run), server_(server), options_(options) {
+  if (options_.auxiliary && !server_) throw std::invalid_argument("an auxiliary peer must accept connections");
   if (server_) {
     server_->setHandler(kPartMessage, [this](SecureChannel& channel, const Bytes& first) { serveParts(channel, first); });
   }
@@ -43,6 +44,7 @@ GroupMember Averager::member(double bandwidth) const {
   m.host = server_ ? server_->host() : std::string();
   m.port = server_ ? server_->port() : 0;
   m.clientMode = server_ == nullptr;
+  m.auxiliary = options_.auxiliary;
   m.bandwidth = bandwidth;
   return m;
 }
@@ -79,7 +81,9 @@ void Averager::serveParts(SecureChannel& channel, const Bytes& first) {
     ReductionRound& r = *round;
     {
       std::lock_guard<std::mutex> lock(r.mutex);
-      if (!r.plan.member(sender) || sender == identity_.id()) throw WireError("the sender is not a member of the group");
+      const GroupMember* member = r.plan.member(sender);
+      if (!member || sender == identity_.id()) throw WireError("the sender is not a member of the group");
+      if (member->auxiliary) throw WireError("an auxiliary member has no values to send");
       auto& delivery = r.deliveries[sender];
       if (delivery.busy || delivery.filled > 0 || r.reduced) throw WireError("a second delivery of the same part");
       delivery.busy = true;
@@ -117,6 +121,11 @@ void Averager::serveParts(SecureChannel& channel, const Bytes& first) {
     std::unique_lock<std::mutex> lock(r.mutex);
     r.changed.wait_until(lock, r.deadline, [&] { return r.reduced || stopping_; });
     if (!r.reduced) return;
+    if (r.contributors == 0) {
+      lock.unlock();
+      channel.send(asView(encodeRefusal(r.plan.hash, "no values reached this reducer")), r.deadline);
+      return;
+    }
     const bool included = r.deliveries[sender].filled == r.part.length && r.deliveries[sender].weight > 0;
     const std::vector<float> result = r.result;
     const std::uint32_t contributors = r.contributors;

@@ -30,6 +30,9 @@ class PeerServer;
 class SecureChannel;
 
 struct AveragerOptions {
+  // An auxiliary peer trains nothing: it reduces the others' parts and contributes no values (it
+  // needs a server).
+  bool auxiliary = false;
   // How long a part that arrives before this peer has begun the round waits for it.
   std::chrono::milliseconds earlyPartWait{10'000};
 };
@@ -96,6 +99,7 @@ class Averager {
 
   const PeerId& id() const { return identity_.id(); }
   bool clientMode() const { return server_ == nullptr; }
+  bool auxiliary() const { return options_.auxiliary; }
   // This peer as a group member.
   GroupMember member(double bandwidth = 1.0) const;
 

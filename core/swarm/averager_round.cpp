@@ -92,7 +92,7 @@ RoundReport Averager::average(const Group& group, std::vector<float>& values, do
                               const RoundOptions& options) {
   const Clock::time_point start = Clock::now();
   const Deadline deadline = start + options.timeout;
-  if (!std::isfinite(weight) || weight <= 0) throw std::invalid_argument("the weight must be a positive number");
+  if (!auxiliary() && (!std::isfinite(weight) || weight <= 0)) throw std::invalid_argument("the weight must be a positive number");
   for (float v : values) {
     if (!std::isfinite(v)) throw std::invalid_argument("the values to average include NaN or infinity");
   }
@@ -107,8 +107,8 @@ RoundReport Averager::average(const Group& group, std::vector<float>& values, do
   const GroupPlan plan = planGroup(group, values.size());
   const GroupMember* me = plan.member(identity_.id());
   if (!me) throw std::invalid_argument("this peer is not a member of the group");
-  if (me->clientMode != clientMode()) {
-    throw std::invalid_argument("the group lists this peer's client mode wrongly");
+  if (me->clientMode != clientMode() || me->auxiliary != auxiliary()) {
+    throw std::invalid_argument("the group lists this peer's mode wrongly");
   }
   const PartRange* myPart = plan.partOf(identity_.id());
 
@@ -142,6 +142,10 @@ RoundReport Averager::average(const Group& group, std::vector<float>& values, do
   std::vector<std::thread> senders;
   std::atomic<bool> firstSent{false};
   for (SentPart& s : sent) {
+    if (auxiliary()) {  // nothing to contribute, nothing to receive
+      s.outcome.error = "an auxiliary peer sends no values";
+      continue;
+    }
     if (s.outcome.length == 0) {
       s.outcome.averaged = true;
       continue;
@@ -156,11 +160,13 @@ RoundReport Averager::average(const Group& group, std::vector<float>& values, do
   if (round) {
     // Reduce what arrived from the others (all of them, or what there is at the collect deadline).
     std::unique_lock<std::mutex> lock(round->mutex);
-    const std::size_t expected = plan.members.size() - 1;
+    std::size_t expected = 0;
+    for (const GroupMember& m : plan.members) expected += (m.id != identity_.id() && !m.auxiliary) ? 1 : 0;
     round->changed.wait_until(lock, round->collectDeadline,
                               [&] { return round->completeSenders() == expected || stopping_; });
     if (options.onStage) options.onStage(RoundStage::Reducing);
-    std::vector<Contribution> contributions{{round->own.data(), weight}};
+    std::vector<Contribution> contributions;
+    if (!auxiliary()) contributions.push_back({round->own.data(), weight});
     for (auto& [id, delivery] : round->deliveries) {
       if (delivery.filled == round->part.length && delivery.weight > 0 && !delivery.busy) {
         contributions.push_back({delivery.values.data(), delivery.weight});
@@ -170,12 +176,14 @@ RoundReport Averager::average(const Group& group, std::vector<float>& values, do
       }
     }
     for (const GroupMember& m : plan.members) {
-      if (m.id != identity_.id() && !round->deliveries.count(m.id)) {
+      if (m.id != identity_.id() && !m.auxiliary && !round->deliveries.count(m.id)) {
         round->exclude(m.id, "peer " + shortName(m.id) + ": sent nothing");
       }
     }
     round->result.resize(round->part.length);
-    if (options.aggregation == Aggregation::CenteredClip) {
+    if (contributions.empty()) {
+      round->result.clear();
+    } else if (options.aggregation == Aggregation::CenteredClip) {
       centeredClip(contributions, round->part.length, round->result.data(), options.clip);
     } else {
       weightedMean(contributions, round->part.length, round->result.data());
@@ -187,8 +195,9 @@ RoundReport Averager::average(const Group& group, std::vector<float>& values, do
     own.reducer = identity_.id();
     own.offset = round->part.offset;
     own.length = round->part.length;
-    own.averaged = true;
+    own.averaged = !contributions.empty() && !auxiliary();
     own.contributors = round->contributors;
+    if (auxiliary()) own.error = "an auxiliary peer keeps no values";
     report.parts.push_back(own);
   }
   for (std::thread& t : senders) t.join();
@@ -202,7 +211,9 @@ RoundReport Averager::average(const Group& group, std::vector<float>& values, do
       }
       return round->answering == 0;
     });
-    std::copy(round->result.begin(), round->result.end(), values.begin() + static_cast<long>(round->part.offset));
+    if (!auxiliary() && !round->result.empty()) {
+      std::copy(round->result.begin(), round->result.end(), values.begin() + static_cast<long>(round->part.offset));
+    }
     report.excluded = round->excluded;
     report.bytesSent += round->bytesSent;
     report.bytesReceived += round->bytesReceived;

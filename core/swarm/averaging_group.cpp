@@ -8,6 +8,8 @@
 
 namespace sds::swarm {
 
+std::uint8_t memberMode(const GroupMember& m) { return m.clientMode ? 1 : m.auxiliary ? 2 : 0; }
+
 const GroupMember* GroupPlan::member(const PeerId& id) const {
   for (const GroupMember& m : members) {
     if (m.id == id) return &m;
@@ -37,6 +39,9 @@ GroupPlan planGroup(const Group& group, std::size_t totalValues) {
     }
     if (!std::isfinite(m.bandwidth) || m.bandwidth <= 0) {
       throw std::invalid_argument("peer " + shortName(m.id) + " has a bandwidth that is not a positive number");
+    }
+    if (m.clientMode && m.auxiliary) {
+      throw std::invalid_argument("peer " + shortName(m.id) + " cannot be both client-mode and auxiliary");
     }
     if (!m.clientMode) bandwidth += m.bandwidth;
   }
@@ -71,7 +76,7 @@ GroupPlan planGroup(const Group& group, std::size_t totalValues) {
   w.u64(totalValues);
   for (const GroupMember& m : plan.members) {
     w.raw(m.id);
-    w.u8(m.clientMode ? 1 : 0);
+    w.u8(memberMode(m));
     w.f64(m.bandwidth);
   }
   plan.hash = hash32({asView(w.data())});

@@ -15,7 +15,8 @@ struct GroupMember {
   PeerId id{};
   std::string host;
   std::uint16_t port = 0;
-  bool clientMode = false;
+  bool clientMode = false;  // accepts no connections: sends its parts, reduces none
+  bool auxiliary = false;   // contributes no values: reduces the others' parts only
   double bandwidth = 1.0;  // relative; parts are sized in proportion
 };
 
@@ -40,6 +41,9 @@ struct GroupPlan {
   // The part this peer reduces, or nullptr for a client-mode member.
   const PartRange* partOf(const PeerId& id) const;
 };
+
+// How a member's mode travels: 0 full, 1 client mode, 2 auxiliary.
+std::uint8_t memberMode(const GroupMember& m);
 
 // Throws std::invalid_argument for an empty group, duplicate members, a group without a reducer, or a
 // bandwidth that is not a positive finite number.

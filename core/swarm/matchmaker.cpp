@@ -46,6 +46,7 @@ GroupMember Matchmaker::self(const MatchmakingOptions& options) const {
   m.host = server_ ? server_->host() : std::string();
   m.port = server_ ? server_->port() : 0;
   m.bandwidth = options.bandwidth;
+  m.auxiliary = options.auxiliary && server_ != nullptr;
   return m;
 }
 

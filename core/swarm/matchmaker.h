@@ -30,6 +30,7 @@ struct MatchmakingOptions {
   std::chrono::milliseconds matchmakingTime{5'000};
   std::size_t maxGroupSize = 16;
   double bandwidth = 1.0;  // this peer's, relative; sizes its part
+  bool auxiliary = false;  // this peer contributes no values (see AveragerOptions::auxiliary)
   // How long a follower waits for the group after the leader's matchmaking time.
   std::chrono::milliseconds beginGrace{3'000};
 };

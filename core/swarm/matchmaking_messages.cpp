@@ -13,7 +13,7 @@ constexpr std::size_t kMaxReasonBytes = 512;
 
 void writeMember(ByteWriter& w, const GroupMember& m, bool withId) {
   if (withId) w.raw(m.id);
-  w.u8(m.clientMode ? 1 : 0);
+  w.u8(memberMode(m));
   w.bytes(std::string_view(m.host).substr(0, kMaxHostBytes));
   w.u16(m.port);
   w.f64(m.bandwidth);
@@ -22,9 +22,10 @@ void writeMember(ByteWriter& w, const GroupMember& m, bool withId) {
 GroupMember readMember(ByteReader& r, const PeerId* id) {
   GroupMember m;
   m.id = id ? *id : r.fixed<32>("member id");
-  const std::uint8_t client = r.u8("client mode");
-  if (client > 1) throw WireError("client mode must be 0 or 1");
-  m.clientMode = client == 1;
+  const std::uint8_t mode = r.u8("mode");
+  if (mode > 2) throw WireError("mode must be 0 (full), 1 (client) or 2 (auxiliary)");
+  m.clientMode = mode == 1;
+  m.auxiliary = mode == 2;
   m.host = std::string(r.bytes(kMaxHostBytes, "host"));
   m.port = r.u16("port");
   m.bandwidth = r.f64("bandwidth");

@@ -21,6 +21,7 @@ struct PeerRecord {
   std::string host;                 // address others connect to; empty for client mode
   std::uint16_t port = 0;
   bool clientMode = false;          // accepts no connections: sends its parts, reduces none
+  bool auxiliary = false;           // trains nothing: helps reduce
   std::uint64_t epoch = 0;          // the optimizer step of the swarm this peer is on
   std::uint64_t samples = 0;        // samples accumulated towards the next epoch
   float samplesPerSecond = 0.0f;

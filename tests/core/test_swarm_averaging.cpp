@@ -36,10 +36,10 @@ std::vector<float> randomValues(std::size_t n, unsigned seed, float scale = 1.0f
 Key32 roundId(const char* name) { return hash32({name}); }
 
 struct Peer {
-  explicit Peer(bool clientMode = false, const RunKey& key = run())
+  explicit Peer(bool clientMode = false, const RunKey& key = run(), bool auxiliary = false)
       : identity(Identity::generate()),
         server(clientMode ? nullptr : std::make_unique<PeerServer>(identity, key)),
-        averager(identity, key, server.get(), AveragerOptions{3s}) {}
+        averager(identity, key, server.get(), AveragerOptions{auxiliary, 3s}) {}
   Identity identity;
   std::unique_ptr<PeerServer> server;
   Averager averager;
@@ -243,6 +243,26 @@ class TestSwarmAveraging : public QObject {
       QVERIFY2(maxDifference(values[static_cast<std::size_t>(i)], mean) < 1e-6, qPrintable(QString("peer %1").arg(i)));
       QVERIFY(reports[static_cast<std::size_t>(i)].bytesSent > 0);
     }
+  }
+
+  void anAuxiliaryPeerReducesButContributesNothing() {
+    Peer a, b, client(true), aux(false, run(), true);
+    Group group{roundId("auxiliary"), {a.averager.member(), b.averager.member(), client.averager.member(),
+                                       aux.averager.member(3.0)}};
+    QVERIFY(group.members.back().auxiliary);
+    std::vector<std::vector<float>> values{randomValues(6000, 1), randomValues(6000, 2), randomValues(6000, 3),
+                                           std::vector<float>(6000, 1000.0f)};
+    const std::vector<double> weights{1, 2, 3, 1};
+    const std::vector<double> mean = exactMean(values, weights, {0, 1, 2});  // the auxiliary's values never count
+    const std::vector<RoundReport> reports = averageAll({&a, &b, &client, &aux}, group, values, weights, RoundOptions{});
+    const PartRange* auxPart = planGroup(group, 6000).partOf(aux.averager.id());
+    QVERIFY(auxPart && auxPart->length > 2000);  // it reduces the largest part (bandwidth 3 of 5)
+    for (std::size_t p = 0; p < 3; ++p) {
+      QVERIFY2(reports[p].allAveraged(), qPrintable(QString("peer %1").arg(p)));
+      QVERIFY(reports[p].excluded.empty());
+      QVERIFY(maxDifference(values[p], mean) < 1e-6);
+    }
+    QCOMPARE(values[3], std::vector<float>(6000, 1000.0f));
   }
 
   void compressedRoundsStayWithinTheBound() {
