@@ -208,16 +208,24 @@ class TestSwarmAveraging : public QObject {
   void peersReachTheExactWeightedMean_data() {
     QTest::addColumn<int>("peers");
     QTest::addColumn<int>("clients");
-    QTest::addColumn<int>("size");
-    // hivemind's all-reduce test sizes, flattened, and one that spans several chunks.
-    QTest::newRow("2 peers, small tensors") << 2 << 0 << (1 + 3 + 128 + 1000);
-    QTest::newRow("4 peers, one a client") << 4 << 1 << (5 + 11 + 4096 + 100'000);
-    QTest::newRow("3 peers, several chunks") << 3 << 0 << int(2 * kChunkValues + 12'345);
+    QTest::addColumn<QString>("tensors");  // sizes, comma-separated
+    QTest::newRow("2 peers, small tensors") << 2 << 0 << "1,3,128,1000";
+    // The tensor shapes of hivemind's partitioning test (30000×128, 128, 1×…×8, 1×0, 0, a scalar,
+    // 65536, 512×2048, 1024×1024, 1020, 4096), flattened: empty tensors, chunks across parts.
+    QTest::newRow("4 peers, one a client, hivemind's shapes")
+        << 4 << 1 << "3840000,128,8,0,0,1,65536,1048576,1048576,1020,4096";
+    QTest::newRow("3 peers, several chunks") << 3 << 0 << QString::number(2 * kChunkValues + 12'345);
   }
   void peersReachTheExactWeightedMean() {
     QFETCH(int, peers);
     QFETCH(int, clients);
-    QFETCH(int, size);
+    QFETCH(QString, tensors);
+    std::vector<std::size_t> sizes;
+    std::size_t size = 0;
+    for (const QString& t : tensors.split(',')) {
+      sizes.push_back(t.toULongLong());
+      size += sizes.back();
+    }
     std::vector<std::unique_ptr<Peer>> owned;
     std::vector<Peer*> all;
     Group group;
@@ -228,7 +236,7 @@ class TestSwarmAveraging : public QObject {
       owned.push_back(std::make_unique<Peer>(i < clients));
       all.push_back(owned.back().get());
       group.members.push_back(owned.back()->averager.member(1.0 + i));
-      values.push_back(randomValues(static_cast<std::size_t>(size), 100u + static_cast<unsigned>(i)));
+      values.push_back(randomValues(size, 100u + static_cast<unsigned>(i)));
       weights.push_back(16.0 * (i + 1));
     }
     std::vector<std::size_t> everyone(static_cast<std::size_t>(peers));
@@ -236,6 +244,7 @@ class TestSwarmAveraging : public QObject {
     const std::vector<double> mean = exactMean(values, weights, everyone);
     RoundOptions options;
     options.timeout = 20s;
+    options.tensorSizes = sizes;
     const std::vector<RoundReport> reports = averageAll(all, group, values, weights, options);
     for (int i = 0; i < peers; ++i) {
       QVERIFY2(reports[static_cast<std::size_t>(i)].allAveraged(), qPrintable(QString("peer %1").arg(i)));
