@@ -125,19 +125,25 @@ int main(int argc, char** argv) {
     }
     double deviation = 0;
     std::size_t averagedValues = 0;
+    std::size_t completeValues = 0;
     for (const PartOutcome& part : report.parts) {
       if (!part.averaged) continue;
       averagedValues += part.length;
+      // Against the whole group's mean only where the whole group contributed: a part that left out
+      // a failed member is the mean of the others (the fault matrix tests check those).
+      if (part.contributors != group->members.size()) continue;
+      completeValues += part.length;
       for (std::size_t k = part.offset; k < part.offset + part.length; ++k) {
         deviation = std::max(deviation, std::fabs(mine[k] - exact[k]));
       }
     }
     std::printf("{\"round\":%d,\"candidates\":%zu,\"group\":%zu,\"matchmaking_s\":%.3f,\"averaging_s\":%.3f,"
-                "\"bytes_sent\":%llu,\"bytes_received\":%llu,\"averaged_share\":%.4f,\"excluded\":%zu,"
-                "\"max_deviation_from_group_mean\":%.3g}\n",
+                "\"bytes_sent\":%llu,\"bytes_received\":%llu,\"averaged_share\":%.4f,\"complete_share\":%.4f,"
+                "\"excluded\":%zu,\"max_deviation_from_group_mean\":%.3g}\n",
                 r, candidates.size(), group->members.size(), matchSeconds, report.seconds,
                 static_cast<unsigned long long>(report.bytesSent), static_cast<unsigned long long>(report.bytesReceived),
-                static_cast<double>(averagedValues) / static_cast<double>(values), report.excluded.size(), deviation);
+                static_cast<double>(averagedValues) / static_cast<double>(values),
+                static_cast<double>(completeValues) / static_cast<double>(values), report.excluded.size(), deviation);
     std::fflush(stdout);
   }
   return 0;

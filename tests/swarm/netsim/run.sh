@@ -134,7 +134,7 @@ for i in $(seq 1 "$peers"); do eval "wait \$pid_$i" 2>/dev/null || true; done
 # (butterfly: it uploads 2·(G−1)/G of the values, its parts and its results).
 field() { grep -o "\"$1\":[0-9.e+-]*" | cut -d: -f2; }
 echo
-printf "%-5s %-7s %-7s %-9s %-10s %-12s %-12s %-10s\n" peer "RTT ms" Mbit/s averaged "MB sent" "averaging s" "bound s" "max dev"
+printf "%-5s %-7s %-7s %-9s %-10s %-12s %-12s %-10s\n" peer "RTT ms" Mbit/s averaged "MB sent" "averaging s" "own bound s" "max dev"
 fail=0
 for i in $(seq 1 "$peers"); do
   f="$work/peer-$i.jsonl"
@@ -153,12 +153,20 @@ for i in $(seq 1 "$peers"); do
   fi
 done
 echo
-echo "per round: peers that averaged / that ran it, group sizes"
+echo "per round: peers that averaged all their values / that ran it, group sizes, averaging time (mean, max)"
+echo "against the bandwidth bound of the slowest link among them, and the whole round (matchmaking included)"
 for r in $(seq 1 "$rounds"); do
-  ran=$(cat "$work"/peer-*.jsonl | grep -c "\"round\":$r," || true)
-  averaged=$(cat "$work"/peer-*.jsonl | grep "\"round\":$r," | grep '"averaging_s"' | field averaged_share | awk '$1 >= 1' | wc -l)
-  sizes=$(cat "$work"/peer-*.jsonl | grep "\"round\":$r," | field group | sort -n | uniq -c | awk '{printf "%s×%s ", $1, $2}')
-  echo "round $r: $averaged / $ran   $sizes"
+  lines=$(cat "$work"/peer-*.jsonl | grep "\"round\":$r," || true)
+  [ -n "$lines" ] || continue
+  ran=$(grep -c . <<<"$lines")
+  averaged=$(grep '"averaging_s"' <<<"$lines" | field averaged_share | awk '$1 >= 1' | wc -l)
+  sizes=$(field group <<<"$lines" | sort -n | uniq -c | awk '{printf "%s×%s ", $1, $2}')
+  times=$(field averaging_s <<<"$lines" | awk '{s+=$1; if ($1>m) m=$1; n++} END {if (n) printf "%.2f s, %.2f s", s/n, m; else print "-"}')
+  match=$(field matchmaking_s <<<"$lines" | awk '{s+=$1; n++} END {if (n) printf "%.2f", s/n}')
+  slowest=$(for i in $(seq 1 "$peers"); do grep -q "\"round\":$r," "$work/peer-$i.jsonl" 2>/dev/null && echo "${rate_of[$i]}"; done | sort -n | head -1)
+  g=$(field group <<<"$lines" | sort -n | tail -1)
+  bound=$(awk -v g="$g" -v v="$values" -v b="$slowest" 'BEGIN {if (g > 1) printf "%.2f", 2*(g-1)/g*v*4*8/(b*1e6); else print "-"}')
+  echo "round $r: $averaged / $ran   $sizes  averaging $times  (bound $bound s at $slowest Mbit/s), matchmaking $match s"
 done
 if [ "$check" = 1 ] && [ "$fail" = 1 ]; then
   echo "netsim: FAILED (see the table)"; for f in "$work"/peer-*.log; do tail -3 "$f"; done; exit 1
