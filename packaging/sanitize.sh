@@ -27,15 +27,16 @@ CC=clang CXX=clang++ cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUIL
   -DSDS_WITH_CUDA=OFF -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS="$flags" -DCMAKE_SHARED_LINKER_FLAGS="$flags" >/dev/null
 
-# The programs of the chosen cases (and what they run), built alone.
+# The programs of the chosen cases, built alone (with what they depend on: sdtrain for the CLI
+# suites, the helper peers for the swarm's); cases that run a script name their programs here.
 cases=$(cd "$build" && ctest -N -R "$regex" | sed -n 's/^ *Test *#[0-9]*: //p')
 targets=()
-known=$(cmake --build "$build" --target help | sed -n 's/^\([A-Za-z0-9_]*\):.*/\1/p; s/^\.\.\. \([A-Za-z0-9_]*\).*/\1/p')
 for c in $cases; do
-  if grep -qx "$c" <<<"$known"; then targets+=("$c"); fi
-done
-for helper in sdtrain swarm_fault_peer swarm_sim_peer; do
-  if grep -qx "$helper" <<<"$known"; then targets+=("$helper"); fi
+  case $c in
+    swarm_netsim) targets+=(sdtrain swarm_sim_peer) ;;
+    studio_screenshots) targets+=(sdstudio sdtrain) ;;
+    *) targets+=("$c") ;;
+  esac
 done
 cmake --build "$build" --parallel "$jobs" --target "${targets[@]}"
 

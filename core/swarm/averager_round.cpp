@@ -162,6 +162,7 @@ RoundReport Averager::average(const Group& group, std::vector<float>& values, do
     std::unique_lock<std::mutex> lock(round->mutex);
     std::size_t expected = 0;
     for (const GroupMember& m : plan.members) expected += (m.id != identity_.id() && !m.auxiliary) ? 1 : 0;
+    if (round->part.length == 0) expected = 0;  // senders skip an empty part: nothing will come
     round->changed.wait_until(lock, round->collectDeadline,
                               [&] { return round->completeSenders() == expected || stopping_; });
     if (options.onStage) options.onStage(RoundStage::Reducing);
@@ -176,7 +177,7 @@ RoundReport Averager::average(const Group& group, std::vector<float>& values, do
       }
     }
     for (const GroupMember& m : plan.members) {
-      if (m.id != identity_.id() && !m.auxiliary && !round->deliveries.count(m.id)) {
+      if (m.id != identity_.id() && !m.auxiliary && round->part.length > 0 && !round->deliveries.count(m.id)) {
         round->exclude(m.id, "peer " + shortName(m.id) + ": sent nothing");
       }
     }

@@ -1,6 +1,7 @@
 #include "swarm/tcp_stream.h"
 
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <asio.hpp>
 
@@ -117,6 +118,10 @@ void TcpStream::close() {
   asio::error_code ec;
   impl_->socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   impl_->socket.close(ec);
+}
+
+void TcpStream::shutdown() {
+  if (impl_ && impl_->socket.is_open()) ::shutdown(impl_->socket.native_handle(), SHUT_RDWR);
 }
 
 bool TcpStream::isOpen() const { return impl_ && impl_->socket.is_open(); }

@@ -39,6 +39,9 @@ class TcpStream {
   void readExact(std::uint8_t* data, std::size_t n, Deadline deadline);
   std::string remoteAddress() const;  // "host:port", for messages
   void close();
+  // Ends both directions without closing the descriptor, so that another thread blocked in a read or
+  // write on this stream returns (Closed); close() must not be called while another thread uses it.
+  void shutdown();
   bool isOpen() const;
 
  private:

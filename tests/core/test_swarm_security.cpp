@@ -90,7 +90,7 @@ class TamperingRelay {
         to.writeAll(&byte, 1, Clock::now() + 3s);
       }
     } catch (const std::exception&) {
-      to.close();
+      to.shutdown();  // the other pump reads from it: wake it, close nothing under it
     }
   }
   TcpListener listener_;

@@ -70,7 +70,8 @@ LatentFillStats LatentCache::fill(const std::vector<LatentRequest>& requests, Im
 
   const auto& weight = vae_.encoder->conv_in->weight;
   torch::NoGradGuard noGrad;
-  for (const auto& [size, missing] : missingByBucket) {
+  for (const auto& bucket : missingByBucket) {
+    const auto& missing = bucket.second;  // a named reference: lambdas may not capture structured bindings in C++17
     for (std::size_t begin = 0; begin < missing.size(); begin += static_cast<std::size_t>(batchSize)) {
       if (callbacks.cancel && callbacks.cancel->load()) throw ScanCancelled();
       const std::size_t end = std::min(missing.size(), begin + static_cast<std::size_t>(batchSize));
