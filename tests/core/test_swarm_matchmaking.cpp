@@ -55,6 +55,12 @@ std::vector<std::optional<Group>> matchAll(const std::vector<Peer*>& peers, cons
   return groups;
 }
 
+std::vector<GroupMember> candidatesOf(const std::vector<std::unique_ptr<Peer>>& peers) {
+  std::vector<GroupMember> candidates;
+  for (const auto& p : peers) candidates.push_back(p->member());
+  return candidates;
+}
+
 std::vector<Peer*> raw(const std::vector<std::unique_ptr<Peer>>& peers) {
   std::vector<Peer*> out;
   for (const auto& p : peers) out.push_back(p.get());
@@ -103,8 +109,7 @@ class TestSwarmMatchmaking : public QObject {
 
   void everyoneJoinsOneGroupWhenItFits() {
     const auto peers = makePeers(5, 1);
-    std::vector<GroupMember> candidates;
-    for (const auto& p : peers) candidates.push_back(p->member());
+    const std::vector<GroupMember> candidates = candidatesOf(peers);
     MatchmakingOptions options;
     options.matchmakingTime = 5s;
     const auto started = Clock::now();
@@ -119,8 +124,7 @@ class TestSwarmMatchmaking : public QObject {
 
   void groupsRespectTheirSizeLimit() {
     const auto peers = makePeers(7, 1);
-    std::vector<GroupMember> candidates;
-    for (const auto& p : peers) candidates.push_back(p->member());
+    const std::vector<GroupMember> candidates = candidatesOf(peers);
     MatchmakingOptions options;
     options.matchmakingTime = 3s;
     options.maxGroupSize = 3;
@@ -163,8 +167,7 @@ class TestSwarmMatchmaking : public QObject {
 
   void aLatePeerWaitsForTheNextRound() {
     const auto peers = makePeers(3, 0);
-    std::vector<GroupMember> candidates;
-    for (const auto& p : peers) candidates.push_back(p->member());
+    const std::vector<GroupMember> candidates = candidatesOf(peers);
     MatchmakingOptions options;
     options.matchmakingTime = 1500ms;
     // The first two know only each other; the third comes after their group has begun.
@@ -186,8 +189,7 @@ class TestSwarmMatchmaking : public QObject {
 
   void groupsSmallerThanTheSwarmConvergeOverRounds() {
     const auto peers = makePeers(6, 0);
-    std::vector<GroupMember> candidates;
-    for (const auto& p : peers) candidates.push_back(p->member());
+    const std::vector<GroupMember> candidates = candidatesOf(peers);
     std::vector<std::vector<float>> values(6);
     for (std::size_t i = 0; i < 6; ++i) {
       std::mt19937 rng(static_cast<unsigned>(100 + i));
@@ -239,8 +241,7 @@ class TestSwarmMatchmaking : public QObject {
 
   void theGroupThatFormedAverages() {
     const auto peers = makePeers(4, 1);
-    std::vector<GroupMember> candidates;
-    for (const auto& p : peers) candidates.push_back(p->member());
+    const std::vector<GroupMember> candidates = candidatesOf(peers);
     MatchmakingOptions options;
     options.matchmakingTime = 4s;
     std::vector<std::vector<float>> values(4);

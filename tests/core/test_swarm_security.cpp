@@ -63,6 +63,24 @@ std::thread acceptIn(TcpListener& listener, const Identity& self, const RunKey& 
   });
 }
 
+// Both ends of a channel between two fresh peers of run A.
+struct ChannelPair {
+  Identity serverId = Identity::generate();
+  Identity clientId = Identity::generate();
+  std::unique_ptr<SecureChannel> client;
+  AcceptedChannel server;
+};
+
+std::unique_ptr<ChannelPair> connectedPair() {
+  auto pair = std::make_unique<ChannelPair>();
+  TcpListener listener("127.0.0.1", 0);
+  std::thread t = acceptIn(listener, pair->serverId, runA(), pair->server);
+  pair->client = SecureChannel::connect("127.0.0.1", listener.port(), pair->clientId, runA(), Clock::now() + 5s,
+                                        pair->serverId.id());
+  t.join();
+  return pair;
+}
+
 // Forwards bytes between a client and a server, flipping one byte of the server's stream at
 // `flipAt` (counted from the first byte the server sends).
 class TamperingRelay {
@@ -245,22 +263,18 @@ class TestSwarmSecurity : public QObject {
   }
 
   void channelsCarryMessagesBetweenAuthenticatedPeers() {
-    const Identity server = Identity::generate();
-    const Identity client = Identity::generate();
-    TcpListener listener("127.0.0.1", 0);
-    AcceptedChannel accepted;
-    std::thread t = acceptIn(listener, server, runA(), accepted);
-    auto channel = SecureChannel::connect("127.0.0.1", listener.port(), client, runA(), Clock::now() + 5s, server.id());
-    t.join();
-    QVERIFY2(accepted.channel, accepted.error.c_str());
-    QCOMPARE(toHex(channel->peer()), toHex(server.id()));
-    QCOMPARE(toHex(accepted.channel->peer()), toHex(client.id()));
-    channel->send("first", Clock::now() + 2s);
-    channel->send(std::string(300'000, 'z'), Clock::now() + 2s);
-    QCOMPARE(std::string(asView(accepted.channel->receive(100, Clock::now() + 2s))), std::string("first"));
-    QCOMPARE(accepted.channel->receive(1'000'000, Clock::now() + 2s).size(), std::size_t{300'000});
-    accepted.channel->send("back", Clock::now() + 2s);
-    QCOMPARE(std::string(asView(channel->receive(100, Clock::now() + 2s))), std::string("back"));
+    const auto pair = connectedPair();
+    QVERIFY2(pair->server.channel, pair->server.error.c_str());
+    SecureChannel& client = *pair->client;
+    SecureChannel& server = *pair->server.channel;
+    QCOMPARE(toHex(client.peer()), toHex(pair->serverId.id()));
+    QCOMPARE(toHex(server.peer()), toHex(pair->clientId.id()));
+    client.send("first", Clock::now() + 2s);
+    client.send(std::string(300'000, 'z'), Clock::now() + 2s);
+    QCOMPARE(std::string(asView(server.receive(100, Clock::now() + 2s))), std::string("first"));
+    QCOMPARE(server.receive(1'000'000, Clock::now() + 2s).size(), std::size_t{300'000});
+    server.send("back", Clock::now() + 2s);
+    QCOMPARE(std::string(asView(client.receive(100, Clock::now() + 2s))), std::string("back"));
   }
 
   void aPeerWithoutTheRunKeyIsRefusedAtTheHandshake() {
@@ -324,24 +338,18 @@ class TestSwarmSecurity : public QObject {
   }
 
   void oversizedMessagesAreRefusedBeforeTheyAreRead() {
-    const Identity server = Identity::generate();
-    const Identity client = Identity::generate();
-    TcpListener listener("127.0.0.1", 0);
-    AcceptedChannel accepted;
-    std::thread t = acceptIn(listener, server, runA(), accepted);
-    auto channel = SecureChannel::connect("127.0.0.1", listener.port(), client, runA(), Clock::now() + 5s);
-    t.join();
-    QVERIFY2(accepted.channel, accepted.error.c_str());
-    channel->send(std::string(1000, 'x'), Clock::now() + 2s);
+    const auto pair = connectedPair();
+    QVERIFY2(pair->server.channel, pair->server.error.c_str());
+    pair->client->send(std::string(1000, 'x'), Clock::now() + 2s);
     try {
-      accepted.channel->receive(999, Clock::now() + 2s);
+      pair->server.channel->receive(999, Clock::now() + 2s);
       QFAIL("an oversized message was accepted");
     } catch (const ChannelError& e) {
       QCOMPARE(e.kind(), ChannelError::Kind::Protocol);
       QVERIFY2(std::string(e.what()).find("limit") != std::string::npos, e.what());
     }
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, channel->send(std::string(SecureChannel::kMaxMessageBytes + 1, 'y'),
-                                                                  Clock::now() + 2s));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             pair->client->send(std::string(SecureChannel::kMaxMessageBytes + 1, 'y'), Clock::now() + 2s));
   }
 
   void aRelayThatTampersIsDetected() {
