@@ -8,7 +8,14 @@
 
 namespace sds::swarm {
 
-std::uint8_t memberMode(const GroupMember& m) { return m.clientMode ? 1 : m.auxiliary ? 2 : 0; }
+std::uint8_t modeByte(bool clientMode, bool auxiliary) { return clientMode ? 1 : auxiliary ? 2 : 0; }
+
+void readMode(ByteReader& r, bool& clientMode, bool& auxiliary) {
+  const std::uint8_t mode = r.u8("mode");
+  if (mode > 2) throw WireError("mode must be 0 (full), 1 (client) or 2 (auxiliary)");
+  clientMode = mode == 1;
+  auxiliary = mode == 2;
+}
 
 const GroupMember* GroupPlan::member(const PeerId& id) const {
   for (const GroupMember& m : members) {

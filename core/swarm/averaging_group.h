@@ -11,6 +11,8 @@
 
 namespace sds::swarm {
 
+class ByteReader;
+
 struct GroupMember {
   PeerId id{};
   std::string host;
@@ -42,8 +44,12 @@ struct GroupPlan {
   const PartRange* partOf(const PeerId& id) const;
 };
 
-// How a member's mode travels: 0 full, 1 client mode, 2 auxiliary.
-std::uint8_t memberMode(const GroupMember& m);
+// How a peer's mode travels (in records, matchmaking and the group hash): 0 full, 1 client mode,
+// 2 auxiliary.
+std::uint8_t modeByte(bool clientMode, bool auxiliary);
+inline std::uint8_t memberMode(const GroupMember& m) { return modeByte(m.clientMode, m.auxiliary); }
+// Reads a mode byte; WireError for any other value.
+void readMode(ByteReader& r, bool& clientMode, bool& auxiliary);
 
 // Throws std::invalid_argument for an empty group, duplicate members, a group without a reducer, or a
 // bandwidth that is not a positive finite number.

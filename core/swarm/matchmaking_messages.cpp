@@ -22,10 +22,7 @@ void writeMember(ByteWriter& w, const GroupMember& m, bool withId) {
 GroupMember readMember(ByteReader& r, const PeerId* id) {
   GroupMember m;
   m.id = id ? *id : r.fixed<32>("member id");
-  const std::uint8_t mode = r.u8("mode");
-  if (mode > 2) throw WireError("mode must be 0 (full), 1 (client) or 2 (auxiliary)");
-  m.clientMode = mode == 1;
-  m.auxiliary = mode == 2;
+  readMode(r, m.clientMode, m.auxiliary);
   m.host = std::string(r.bytes(kMaxHostBytes, "host"));
   m.port = r.u16("port");
   m.bandwidth = r.f64("bandwidth");

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "swarm/averaging_group.h"
 #include "swarm/wire.h"
 
 namespace sds::swarm {
@@ -42,7 +43,7 @@ Bytes sealRecord(const PeerRecord& record, const Identity& signer, const RunKey&
   w.u32(std::min(record.lifetimeS, kMaxRecordLifetimeS));
   w.bytes(record.host);
   w.u16(record.port);
-  w.u8(record.clientMode ? 1 : record.auxiliary ? 2 : 0);
+  w.u8(modeByte(record.clientMode, record.auxiliary));
   w.u64(record.epoch);
   w.u64(record.samples);
   w.f32(record.samplesPerSecond);
@@ -85,10 +86,7 @@ OpenedRecord openRecord(std::string_view sealed, const RunKey& run, std::uint64_
     rec.lifetimeS = r.u32("lifetime");
     rec.host = std::string(r.bytes(kMaxHostBytes, "host"));
     rec.port = r.u16("port");
-    const std::uint8_t mode = r.u8("mode");
-    if (mode > 2) throw WireError("mode must be 0 (full), 1 (client) or 2 (auxiliary)");
-    rec.clientMode = mode == 1;
-    rec.auxiliary = mode == 2;
+    readMode(r, rec.clientMode, rec.auxiliary);
     rec.epoch = r.u64("epoch");
     rec.samples = r.u64("samples");
     rec.samplesPerSecond = r.f32("samples per second");
