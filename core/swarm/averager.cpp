@@ -127,7 +127,7 @@ void Averager::serveParts(SecureChannel& channel, const Bytes& first) {
       return;
     }
     const bool included = r.deliveries[sender].filled == r.part.length && r.deliveries[sender].weight > 0;
-    const std::vector<float> result = r.result;
+    const std::vector<float>& result = r.result;  // fixed once reduced: every connection sends it, none copies it
     const std::uint32_t contributors = r.contributors;
     const Deadline deadline = r.deadline;
     const Key32 hash = r.plan.hash;
