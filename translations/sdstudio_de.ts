@@ -159,6 +159,26 @@
         <source>diffusers / PEFT</source>
         <translation>diffusers / PEFT</translation>
     </message>
+    <message>
+        <source>None (32-bit floats)</source>
+        <translation>Keine (32-Bit-Gleitkommazahlen)</translation>
+    </message>
+    <message>
+        <source>8 bits, uniform</source>
+        <translation>8 Bit, gleichmäßig</translation>
+    </message>
+    <message>
+        <source>8 bits, quantile buckets</source>
+        <translation>8 Bit, Quantil-Stufen</translation>
+    </message>
+    <message>
+        <source>Weighted mean</source>
+        <translation>Gewichteter Mittelwert</translation>
+    </message>
+    <message>
+        <source>CenteredClip (robust)</source>
+        <translation>CenteredClip (robust)</translation>
+    </message>
 </context>
 <context>
     <name>Diagnostics</name>
@@ -357,6 +377,10 @@
     <message>
         <source>the edited file would not read back as %1 = %2</source>
         <translation>die bearbeitete Datei würde nicht wieder als %1 = %2 gelesen</translation>
+    </message>
+    <message>
+        <source>a swarm needs the run&apos;s key (sdtrain swarm new-key makes one for a new run)</source>
+        <translation>ein Schwarm benötigt den Schlüssel des Laufs (sdtrain swarm new-key erzeugt einen für einen neuen Lauf)</translation>
     </message>
 </context>
 <context>
@@ -1249,6 +1273,110 @@
     <message>
         <source>ZeRO-1: each GPU keeps the optimizer state (fp32 master weights and moments) of its share of the parameters only and sends its updated weights to the others. Less memory per GPU, the same results.</source>
         <translation>ZeRO-1: Jede GPU hält den Optimiererzustand (fp32-Mastergewichte und Momente) nur für ihren Anteil der Parameter und sendet ihre aktualisierten Gewichte an die anderen. Weniger Speicher pro GPU, dieselben Ergebnisse.</translation>
+    </message>
+    <message>
+        <source>Swarm</source>
+        <translation>Schwarm</translation>
+    </message>
+    <message>
+        <source>Training together with other peers over the internet: each peer accumulates gradients until the swarm reaches the target batch, then all average them and take the same step. See docs/swarm.md.</source>
+        <translation>Training gemeinsam mit anderen Teilnehmern über das Internet: Jeder Teilnehmer sammelt Gradienten, bis der Schwarm den Ziel-Batch erreicht hat; dann mitteln alle sie und machen denselben Schritt. Siehe docs/swarm.md.</translation>
+    </message>
+    <message>
+        <source>Join a swarm</source>
+        <translation>An einem Schwarm teilnehmen</translation>
+    </message>
+    <message>
+        <source>Train as a peer of the swarm that the run key names.</source>
+        <translation>Als Teilnehmer des Schwarms trainieren, den der Laufschlüssel benennt.</translation>
+    </message>
+    <message>
+        <source>Run key</source>
+        <translation>Laufschlüssel</translation>
+    </message>
+    <message>
+        <source>The run&apos;s secret key (sdtrain swarm new-key makes one), or the path of a file holding it. Every peer of the run uses the same key; keep it private.</source>
+        <translation>Der geheime Schlüssel des Trainingslaufs (sdtrain swarm new-key erzeugt einen) oder der Pfad einer Datei, die ihn enthält. Alle Teilnehmer des Laufs verwenden denselben Schlüssel; halten Sie ihn geheim.</translation>
+    </message>
+    <message>
+        <source>Peers</source>
+        <translation>Teilnehmer</translation>
+    </message>
+    <message>
+        <source>host:port of a bootstrap node or of any peer of the run, to find the others. Empty for the first peer. One per line.</source>
+        <translation>host:port eines Bootstrap-Knotens oder eines beliebigen Teilnehmers des Laufs, um die anderen zu finden. Leer für den ersten Teilnehmer. Einer pro Zeile.</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>TCP port for the other peers and UDP port for finding them (the same number); 0 picks a free one.</source>
+        <translation>TCP-Port für die anderen Teilnehmer und UDP-Port, um sie zu finden (dieselbe Nummer); 0 wählt einen freien.</translation>
+    </message>
+    <message>
+        <source>Public address</source>
+        <translation>Öffentliche Adresse</translation>
+    </message>
+    <message>
+        <source>The address other peers reach this one at. Empty: the local address that reaches the first of the peers.</source>
+        <translation>Die Adresse, unter der andere Teilnehmer diesen erreichen. Leer: die lokale Adresse, über die der erste der Teilnehmer erreicht wird.</translation>
+    </message>
+    <message>
+        <source>Client mode</source>
+        <translation>Client-Modus</translation>
+    </message>
+    <message>
+        <source>Accept no connections (behind a firewall): this peer sends its gradients and receives the averages, but averages no part for the others.</source>
+        <translation>Keine Verbindungen annehmen (hinter einer Firewall): Dieser Teilnehmer sendet seine Gradienten und erhält die Mittelwerte, mittelt aber keinen Teil für die anderen.</translation>
+    </message>
+    <message>
+        <source>Target batch size</source>
+        <translation>Ziel-Batchgröße</translation>
+    </message>
+    <message>
+        <source>Samples all peers together accumulate before each averaging round and optimizer step. Every peer of a run must use the same value.</source>
+        <translation>Beispiele, die alle Teilnehmer zusammen vor jeder Mittelungsrunde und jedem Optimiererschritt sammeln. Alle Teilnehmer eines Laufs müssen denselben Wert verwenden.</translation>
+    </message>
+    <message>
+        <source>Matchmaking time</source>
+        <translation>Zeit für die Gruppenbildung</translation>
+    </message>
+    <message>
+        <source>Seconds a round waits for the peers to gather before averaging.</source>
+        <translation>Sekunden, die eine Runde vor dem Mitteln wartet, bis sich die Teilnehmer gesammelt haben.</translation>
+    </message>
+    <message>
+        <source>Averaging timeout</source>
+        <translation>Zeitlimit für das Mitteln</translation>
+    </message>
+    <message>
+        <source>Seconds an averaging round may take; parts of peers that do not answer in time are left out.</source>
+        <translation>Sekunden, die eine Mittelungsrunde dauern darf; Teile von Teilnehmern, die nicht rechtzeitig antworten, bleiben außen vor.</translation>
+    </message>
+    <message>
+        <source>Largest group</source>
+        <translation>Größte Gruppe</translation>
+    </message>
+    <message>
+        <source>Most peers that average together in one group.</source>
+        <translation>Höchstzahl der Teilnehmer, die in einer Gruppe gemeinsam mitteln.</translation>
+    </message>
+    <message>
+        <source>Compression</source>
+        <translation>Kompression</translation>
+    </message>
+    <message>
+        <source>How gradients travel: exact 32-bit floats, 16-bit floats, or 8 bits per value (uniform or quantile buckets). Tensors under 65536 values are never compressed.</source>
+        <translation>Wie die Gradienten übertragen werden: exakte 32-Bit-Gleitkommazahlen, 16-Bit-Gleitkommazahlen oder 8 Bit pro Wert (gleichmäßige oder Quantil-Stufen). Tensoren mit weniger als 65536 Werten werden nie komprimiert.</translation>
+    </message>
+    <message>
+        <source>Aggregation</source>
+        <translation>Zusammenführung</translation>
+    </message>
+    <message>
+        <source>The weighted mean, or CenteredClip, which bounds what a single faulty or malicious peer can move the average.</source>
+        <translation>Der gewichtete Mittelwert oder CenteredClip, das begrenzt, wie weit ein einzelner fehlerhafter oder böswilliger Teilnehmer den Mittelwert verschieben kann.</translation>
     </message>
 </context>
 <context>

@@ -18,6 +18,9 @@
 #include "runtime/device.h"
 #include "train/trainer.h"
 #include "train_workers.h"
+#ifdef SDS_HAVE_SWARM
+#include "train_swarm.h"
+#endif
 #include "util/log.h"
 
 namespace sds::cli {
@@ -82,7 +85,18 @@ class TextProgress {
       const auto& p = std::get<protocol::ProgressEvent>(event);
       if (p.total > 0 && p.current != p.total && p.current % std::max<std::int64_t>(1, p.total / 10) != 0) return;
       reporter_.emit(event);
-    } else if (!std::holds_alternative<protocol::CheckpointEvent>(event)) {
+    } else if (const auto* swarm = std::get_if<protocol::SwarmEvent>(&event)) {
+      reporter_.say("swarm: " + swarm->state + (swarm->detail.empty() ? "" : " (" + swarm->detail + ")") +
+                    (swarm->state == "joining" && !swarm->address.empty() ? " at " + swarm->address : ""));
+    } else if (const auto* round = std::get_if<protocol::SwarmRoundEvent>(&event)) {
+      char line[200];
+      std::snprintf(line, sizeof line, "swarm round at epoch %lld: %s, group of %lld, %.2f MB out, %.2f MB in, %.2f s",
+                    static_cast<long long>(round->epoch), round->outcome.c_str(),
+                    static_cast<long long>(round->group_size), round->bytes_sent / 1e6, round->bytes_received / 1e6,
+                    round->matchmaking_s + round->averaging_s);
+      reporter_.say(line);
+    } else if (!std::holds_alternative<protocol::CheckpointEvent>(event) &&
+               !std::holds_alternative<protocol::SwarmStatusEvent>(event)) {
       reporter_.emit(event);  // states and errors
     }
   }
@@ -105,6 +119,17 @@ int runTrain(Reporter& reporter, const TrainOptions& options) {
   if (!options.resume.empty()) project.set("checkpointing.resume_from", options.resume);
   if (options.maxSteps > 0) project.set("training.max_steps", options.maxSteps);
   if (!options.outputDirectory.empty()) project.set("output.directory", options.outputDirectory);
+  if (!options.swarmPeers.empty() || !options.swarmKey.empty()) {
+    project.set("swarm.enabled", true);
+    if (!options.swarmPeers.empty()) project.set("swarm.peers", options.swarmPeers);
+    if (!options.swarmKey.empty()) project.set("swarm.run_key", options.swarmKey);
+  }
+  if (options.swarmPort >= 0) project.set("swarm.port", static_cast<std::int64_t>(options.swarmPort));
+  if (project.getBool("swarm.enabled") && project.getString("swarm.run_key").empty()) {
+    reporter.fail("a swarm needs the run's key: swarm.run_key in " + options.project + " or --swarm-key",
+                  "sdtrain swarm new-key makes one for a new run; every peer of the run uses the same");
+    return kExitInvalidInput;
+  }
   const train::TrainSettings settings = train::trainSettingsFrom(project, options.project);
 
   TextProgress text(reporter);
@@ -128,6 +153,12 @@ int runTrain(Reporter& reporter, const TrainOptions& options) {
     reporter.fail(e.what(), "see docs/distributed.md");
     return kExitInvalidInput;
   }
+  const bool severalWorkers = place || workers.count > 1;
+  if (settings.swarm.enabled && severalWorkers) {
+    reporter.fail("a swarm peer trains in one process for now; this run has several workers",
+                  "train the swarm peer on one GPU (--gpus 0) or one CPU process (--cpu-processes 1)");
+    return kExitInvalidInput;
+  }
   if (!place && (workers.count > 1 || (!workers.gpus.empty() && workers.gpus != std::vector<int>{0})))
     return launchLocalWorkers(reporter, options, settings, workers, show);
 
@@ -144,8 +175,20 @@ int runTrain(Reporter& reporter, const TrainOptions& options) {
   train::TrainerCallbacks callbacks;
   callbacks.event = show;
   // A launcher's group of one still trains through it (the distributed path, measured on one GPU).
-  const train::TrainResult result = place ? trainAsRank(reporter, settings, *place, *control, callbacks)
-                                        : train::runTraining(settings, *control, callbacks);
+  train::TrainResult result;
+  if (settings.swarm.enabled) {
+#ifdef SDS_HAVE_SWARM
+    std::optional<train::TrainResult> swarmResult = trainAsSwarmPeer(reporter, settings, *control, callbacks);
+    if (!swarmResult) return kExitInvalidInput;
+    result = *swarmResult;
+#else
+    reporter.fail("this sdtrain was built without the swarm", "build with -DSDS_WITH_SWARM=ON (docs/development.md)");
+    return kExitInvalidInput;
+#endif
+  } else {
+    result = place ? trainAsRank(reporter, settings, *place, *control, callbacks)
+                   : train::runTraining(settings, *control, callbacks);
+  }
   activeControl = nullptr;
   {
     std::lock_guard<std::mutex> lock(activeRunMutex);
@@ -186,6 +229,10 @@ void addTrainCommand(CLI::App& app, Commands& commands) {
   train->add_option("--cpu-processes", options->cpuProcesses,
                     "Train on the CPU with this many worker processes (instead of distributed.cpu_processes)")
       ->check(CLI::Range(1, 256));
+  train->add_option("--swarm-peer", options->swarmPeers,
+                    "Join the run's swarm through this peer or bootstrap node (HOST:PORT; repeatable)");
+  train->add_option("--swarm-key", options->swarmKey, "The swarm's run key, or a file holding it (instead of swarm.run_key)");
+  train->add_option("--swarm-port", options->swarmPort, "The swarm port (instead of swarm.port)")->check(CLI::Range(0, 65535));
   commands.push_back({train, [options](Reporter& r) { return runTrain(r, *options); }});
 }
 

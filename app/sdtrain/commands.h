@@ -70,6 +70,9 @@ struct TrainOptions {
   std::string outputDirectory; // empty: the project's
   std::string gpus;            // empty: distributed.gpus
   int cpuProcesses = 0;        // 0: distributed.cpu_processes
+  std::vector<std::string> swarmPeers;  // join the swarm through these (swarm.peers)
+  std::string swarmKey;        // empty: swarm.run_key
+  int swarmPort = -1;          // -1: swarm.port
 };
 int runTrain(Reporter& reporter, const TrainOptions& options);
 

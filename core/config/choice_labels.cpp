@@ -49,6 +49,11 @@ constexpr std::pair<std::string_view, const char*> kLabels[] = {
     {"both", QT_TRANSLATE_NOOP("Choice", "Both")},
     {"kohya", QT_TRANSLATE_NOOP("Choice", "kohya (A1111, ComfyUI)")},
     {"peft", QT_TRANSLATE_NOOP("Choice", "diffusers / PEFT")},
+    {"none", QT_TRANSLATE_NOOP("Choice", "None (32-bit floats)")},
+    {"uniform8", QT_TRANSLATE_NOOP("Choice", "8 bits, uniform")},
+    {"quantile8", QT_TRANSLATE_NOOP("Choice", "8 bits, quantile buckets")},
+    {"mean", QT_TRANSLATE_NOOP("Choice", "Weighted mean")},
+    {"centered_clip", QT_TRANSLATE_NOOP("Choice", "CenteredClip (robust)")},
 };
 
 }  // namespace

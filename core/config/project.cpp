@@ -135,6 +135,10 @@ std::vector<Diagnostic> checkProject(const Project& project, const std::string& 
   if (project.getInt("dataset.keep_tags") > 0 && !project.getBool("dataset.shuffle_tags"))
     report(warning, "dataset.keep_tags", SDS_TR("Diagnostics", "has no effect while dataset.shuffle_tags is off"));
 
+  if (project.getBool("swarm.enabled") && project.getString("swarm.run_key").empty())
+    report(error, "swarm.run_key",
+           SDS_TR("Diagnostics", "a swarm needs the run's key (sdtrain swarm new-key makes one for a new run)"));
+
   sortByPosition(out);
   return out;
 }

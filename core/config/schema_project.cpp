@@ -423,6 +423,56 @@ std::vector<Section> projectSections() {
            boolean("tensorboard", true, QT_TRANSLATE_NOOP("Schema", "TensorBoard logs"),
                    QT_TRANSLATE_NOOP("Schema", "Write TensorBoard event files into the run folder.")),
        }},
+      {"swarm", QT_TRANSLATE_NOOP("Schema", "Swarm"),
+       QT_TRANSLATE_NOOP("Schema",
+                         "Training together with other peers over the internet: each peer accumulates "
+                         "gradients until the swarm reaches the target batch, then all average them and take "
+                         "the same step. See docs/swarm.md."),
+       {
+           boolean("enabled", false, QT_TRANSLATE_NOOP("Schema", "Join a swarm"),
+                   QT_TRANSLATE_NOOP("Schema", "Train as a peer of the swarm that the run key names.")),
+           text("run_key", "", QT_TRANSLATE_NOOP("Schema", "Run key"),
+                QT_TRANSLATE_NOOP("Schema",
+                                  "The run's secret key (sdtrain swarm new-key makes one), or the path of a file "
+                                  "holding it. Every peer of the run uses the same key; keep it private.")),
+           list("peers", {}, QT_TRANSLATE_NOOP("Schema", "Peers"),
+                QT_TRANSLATE_NOOP("Schema",
+                                  "host:port of a bootstrap node or of any peer of the run, to find the others. "
+                                  "Empty for the first peer. One per line.")),
+           integer("port", 0, 0, 65535, QT_TRANSLATE_NOOP("Schema", "Port"),
+                   QT_TRANSLATE_NOOP("Schema",
+                                     "TCP port for the other peers and UDP port for finding them (the same number); "
+                                     "0 picks a free one.")),
+           text("public_address", "", QT_TRANSLATE_NOOP("Schema", "Public address"),
+                QT_TRANSLATE_NOOP("Schema",
+                                  "The address other peers reach this one at. Empty: the local address that "
+                                  "reaches the first of the peers.")),
+           boolean("client_mode", false, QT_TRANSLATE_NOOP("Schema", "Client mode"),
+                   QT_TRANSLATE_NOOP("Schema",
+                                     "Accept no connections (behind a firewall): this peer sends its gradients and "
+                                     "receives the averages, but averages no part for the others.")),
+           integer("target_batch_size", 256, 1, 1e9, QT_TRANSLATE_NOOP("Schema", "Target batch size"),
+                   QT_TRANSLATE_NOOP("Schema",
+                                     "Samples all peers together accumulate before each averaging round and "
+                                     "optimizer step. Every peer of a run must use the same value.")),
+           number("matchmaking_time_s", 5.0, above(0), atMost(300), QT_TRANSLATE_NOOP("Schema", "Matchmaking time"),
+                  QT_TRANSLATE_NOOP("Schema", "Seconds a round waits for the peers to gather before averaging.")),
+           number("averaging_timeout_s", 30.0, above(0), atMost(3600), QT_TRANSLATE_NOOP("Schema", "Averaging timeout"),
+                  QT_TRANSLATE_NOOP("Schema",
+                                    "Seconds an averaging round may take; parts of peers that do not answer in time "
+                                    "are left out.")),
+           integer("max_group_size", 16, 2, 256, QT_TRANSLATE_NOOP("Schema", "Largest group"),
+                   QT_TRANSLATE_NOOP("Schema", "Most peers that average together in one group.")),
+           choice("compression", "none", {"none", "fp16", "uniform8", "quantile8"},
+                  QT_TRANSLATE_NOOP("Schema", "Compression"),
+                  QT_TRANSLATE_NOOP("Schema",
+                                    "How gradients travel: exact 32-bit floats, 16-bit floats, or 8 bits per value "
+                                    "(uniform or quantile buckets). Tensors under 65536 values are never compressed.")),
+           choice("aggregation", "mean", {"mean", "centered_clip"}, QT_TRANSLATE_NOOP("Schema", "Aggregation"),
+                  QT_TRANSLATE_NOOP("Schema",
+                                    "The weighted mean, or CenteredClip, which bounds what a single faulty or "
+                                    "malicious peer can move the average.")),
+       }},
   };
 }
 

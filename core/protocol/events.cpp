@@ -63,6 +63,14 @@ class Fields {
         out.push_back(item.get<double>());
       }
       return out;
+    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+      if (!value.is_array() || value.size() > kMaxListLength) throw wrongType(name, "a list of strings", value);
+      T out;
+      for (const json& item : value) {
+        if (!item.is_string()) throw wrongType(name, "a list of strings", value);
+        out.push_back(item.get<std::string>());
+      }
+      return out;
     } else if constexpr (std::is_same_v<T, json>) {
       if (value.is_object()) return value;
       throw wrongType(name, "an object", value);
@@ -104,6 +112,9 @@ struct NameOf {
   std::string_view operator()(const CheckpointEvent&) const { return "checkpoint"; }
   std::string_view operator()(const ErrorEvent&) const { return "error"; }
   std::string_view operator()(const DatasetReportEvent&) const { return "dataset_report"; }
+  std::string_view operator()(const SwarmEvent&) const { return "swarm"; }
+  std::string_view operator()(const SwarmStatusEvent&) const { return "swarm_status"; }
+  std::string_view operator()(const SwarmRoundEvent&) const { return "swarm_round"; }
 };
 
 void put(json& j, const HelloEvent& e) {
@@ -163,6 +174,61 @@ void put(json& j, const DatasetReportEvent& e) {
   json report = json::parse(e.report, nullptr, false);
   if (!report.is_object()) throw ProtocolError("dataset_report event: the report is not a JSON object");
   j["report"] = std::move(report);
+}
+
+void put(json& j, const SwarmEvent& e) {
+  j["state"] = e.state;
+  if (!e.detail.empty()) j["detail"] = e.detail;
+  j["peer"] = e.peer;
+  j["address"] = e.address;
+  j["dht_port"] = e.dht_port;
+  j["client_mode"] = e.client_mode;
+}
+void put(json& j, const SwarmStatusEvent& e) {
+  j["epoch"] = e.epoch;
+  j["local_epoch"] = e.local_epoch;
+  j["samples"] = e.samples;
+  j["target_batch_size"] = e.target_batch_size;
+  j["samples_per_s"] = e.samples_per_s;
+  j["local_samples"] = e.local_samples;
+  json peers = json::array();
+  for (const SwarmPeerInfo& p : e.peers)
+    peers.push_back({{"peer", p.peer}, {"address", p.address}, {"epoch", p.epoch}, {"samples_per_s", p.samples_per_s},
+                     {"client_mode", p.client_mode}, {"last_seen_s", p.last_seen_s}});
+  j["peers"] = std::move(peers);
+}
+void put(json& j, const SwarmRoundEvent& e) {
+  j["epoch"] = e.epoch;
+  j["group_size"] = e.group_size;
+  j["outcome"] = e.outcome;
+  j["bytes_sent"] = e.bytes_sent;
+  j["bytes_received"] = e.bytes_received;
+  j["matchmaking_s"] = e.matchmaking_s;
+  j["averaging_s"] = e.averaging_s;
+  if (!e.excluded.empty()) j["excluded"] = e.excluded;
+}
+
+SwarmStatusEvent decodeSwarmStatus(const json& object, const Fields& f) {
+  SwarmStatusEvent e;
+  e.epoch = f.required<std::int64_t>("epoch");
+  e.local_epoch = f.optional<std::int64_t>("local_epoch", e.epoch);
+  e.samples = f.required<double>("samples");
+  e.target_batch_size = f.required<std::int64_t>("target_batch_size");
+  e.samples_per_s = f.optional<double>("samples_per_s", 0);
+  e.local_samples = f.optional<std::int64_t>("local_samples", 0);
+  const auto peers = object.find("peers");
+  if (peers != object.end()) {
+    if (!peers->is_array() || peers->size() > kMaxListLength)
+      throw ProtocolError("swarm_status event: \"peers\" must be a list of peer objects");
+    for (const json& item : *peers) {
+      if (!item.is_object()) throw ProtocolError("swarm_status event: each of \"peers\" must be an object");
+      const Fields p(item, "swarm_status event's peer");
+      e.peers.push_back({p.required<std::string>("peer"), p.optional<std::string>("address", ""),
+                         p.optional<std::int64_t>("epoch", 0), p.optional<double>("samples_per_s", 0),
+                         p.optional<bool>("client_mode", false), p.optional<double>("last_seen_s", 0)});
+    }
+  }
+  return e;
 }
 
 }  // namespace
@@ -233,6 +299,23 @@ std::optional<Event> decodeEvent(std::string_view line) {
                       f.optional<bool>("resumable", false), f.optional<std::string>("checkpoint", "")};
   if (type == "dataset_report")
     return DatasetReportEvent{f.required<json>("report").dump(-1, ' ', false, json::error_handler_t::replace)};
+  if (type == "swarm")
+    return SwarmEvent{f.required<std::string>("state"), f.optional<std::string>("detail", ""),
+                      f.optional<std::string>("peer", ""), f.optional<std::string>("address", ""),
+                      f.optional<int>("dht_port", 0), f.optional<bool>("client_mode", false)};
+  if (type == "swarm_status") return decodeSwarmStatus(object, f);
+  if (type == "swarm_round") {
+    SwarmRoundEvent e;
+    e.epoch = f.required<std::int64_t>("epoch");
+    e.group_size = f.required<std::int64_t>("group_size");
+    e.outcome = f.required<std::string>("outcome");
+    e.bytes_sent = f.optional<std::int64_t>("bytes_sent", 0);
+    e.bytes_received = f.optional<std::int64_t>("bytes_received", 0);
+    e.matchmaking_s = f.optional<double>("matchmaking_s", 0);
+    e.averaging_s = f.optional<double>("averaging_s", 0);
+    e.excluded = f.optional<std::vector<std::string>>("excluded", {});
+    return e;
+  }
   return std::nullopt;
 }
 

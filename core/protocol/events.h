@@ -77,8 +77,47 @@ struct DatasetReportEvent {  // the result of `sdtrain dataset check`
   std::string report;
 };
 
+// The swarm side of a training peer (docs/swarm.md).
+struct SwarmEvent {
+  // joining, downloading_state, accumulating, matchmaking, averaging, left
+  std::string state;
+  std::string detail;
+  std::string peer;     // this peer's short id (8 hex digits)
+  std::string address;  // host:port others reach it at; empty in client mode
+  int dht_port = 0;     // UDP port of its DHT node: other peers may join through it (host:dht_port)
+  bool client_mode = false;
+};
+struct SwarmPeerInfo {
+  std::string peer;
+  std::string address;  // empty for client-mode peers
+  std::int64_t epoch = 0;
+  double samples_per_s = 0;
+  bool client_mode = false;
+  double last_seen_s = 0;  // seconds since its record was issued
+};
+struct SwarmStatusEvent {  // after local steps, at most about once a second
+  std::int64_t epoch = 0;               // the swarm's (the newest any peer is on)
+  std::int64_t local_epoch = 0;         // this peer's
+  double samples = 0;                   // accumulated by the peers on the swarm's epoch
+  std::int64_t target_batch_size = 0;
+  double samples_per_s = 0;             // of all peers
+  std::int64_t local_samples = 0;       // this peer's share of `samples`
+  std::vector<SwarmPeerInfo> peers;     // this one included
+};
+struct SwarmRoundEvent {  // one averaging round of this peer
+  std::int64_t epoch = 0;
+  std::int64_t group_size = 1;
+  std::string outcome;  // averaged, partial (some parts kept this peer's values), alone
+  std::int64_t bytes_sent = 0;
+  std::int64_t bytes_received = 0;
+  double matchmaking_s = 0;
+  double averaging_s = 0;
+  std::vector<std::string> excluded;  // members left out of this peer's part, and why
+};
+
 using Event = std::variant<HelloEvent, LogEvent, StateEvent, ProgressEvent, StepEvent, ValidationEvent,
-                           SampleEvent, CheckpointEvent, ErrorEvent, DatasetReportEvent>;
+                           SampleEvent, CheckpointEvent, ErrorEvent, DatasetReportEvent, SwarmEvent,
+                           SwarmStatusEvent, SwarmRoundEvent>;
 
 // The name in the "event" field: "hello", "log", "state", …
 std::string_view eventName(const Event& event);

@@ -42,12 +42,17 @@ struct Discovery::Impl {
 
   Impl(const Identity& i, const RunKey& r, DiscoveryOptions o) : identity(i), run(r), options(std::move(o)) {}
 
-  void put(PeerRecord record) {
+  // Returns when the put has ended, well or not (for a caller that must know it went out).
+  std::shared_future<void> put(PeerRecord record) {
     const Bytes sealed = sealRecord(record, identity, run);
     auto value = std::make_shared<dht::Value>(dht_node::recordType().id, sealed.data(), sealed.size(), valueIdOf(identity.id()));
-    node.put(key, value, [](bool ok) {
+    auto done = std::make_shared<std::promise<void>>();
+    std::shared_future<void> future = done->get_future().share();
+    node.put(key, value, [done](bool ok) {
       if (!ok) log::debug("swarm: publishing this peer's record found no DHT node yet");
+      done->set_value();
     });
+    return future;
   }
 
   void refreshLoop() {
@@ -106,9 +111,19 @@ void Discovery::publish(PeerRecord record) {
   d.put(record);
 }
 
-void Discovery::withdraw() {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  impl_->mine.reset();
+void Discovery::withdraw(std::chrono::milliseconds wait) {
+  Impl& d = *impl_;
+  std::unique_lock<std::mutex> lock(d.mutex);
+  if (!d.mine) return;
+  // A last record that expires at once replaces the live one, so that the others stop counting
+  // this peer within a second instead of its lifetime.
+  PeerRecord last = *d.mine;
+  d.mine.reset();
+  last.sequence = d.lastSequence = std::max(d.lastSequence + 1, unixTimeMs());
+  last.issuedAtMs = unixTimeMs();
+  last.lifetimeS = 1;
+  lock.unlock();
+  d.put(last).wait_for(wait);
 }
 
 std::vector<PeerRecord> Discovery::peers(std::chrono::milliseconds wait) {

@@ -41,8 +41,9 @@ class Discovery {
 
   // Publishes this peer's record now and keeps it fresh (its peer, sequence and times are filled in).
   void publish(PeerRecord record);
-  // Stops refreshing; the record expires in the DHT after its lifetime.
-  void withdraw();
+  // Stops refreshing and replaces the record with one that expires within a second; waits at most
+  // `wait` for that to reach the DHT.
+  void withdraw(std::chrono::milliseconds wait = std::chrono::milliseconds(2'000));
 
   // The run's peers as the DHT knows them, this one included: the newest valid record of each.
   // Waits at most `wait` for the lookup.

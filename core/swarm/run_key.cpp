@@ -44,13 +44,16 @@ RunKey RunKey::fromSecret(const std::string& secret) {
   return key;
 }
 
-RunKey RunKey::fromFile(const std::string& path) {
-  std::string secret;
+std::string RunKey::readSecretFile(const std::string& path) {
   try {
-    secret = trimmed(readFile(path));
+    return trimmed(readFile(path));
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("cannot read the run key file: ") + e.what());
   }
+}
+
+RunKey RunKey::fromFile(const std::string& path) {
+  const std::string secret = readSecretFile(path);
   try {
     return fromSecret(secret);
   } catch (const std::invalid_argument& e) {

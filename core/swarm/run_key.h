@@ -17,6 +17,8 @@ class RunKey {
   static RunKey fromSecret(const std::string& secret);
   // Reads the secret from a file (surrounding whitespace ignored); errors name the file.
   static RunKey fromFile(const std::string& path);
+  // The secret a key file holds, surrounding whitespace removed; throws naming the file.
+  static std::string readSecretFile(const std::string& path);
   // A new random secret, printable, for `sdtrain swarm new-key` and the studio's "new run".
   static std::string generateSecret();
 

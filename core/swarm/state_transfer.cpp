@@ -77,6 +77,11 @@ void StateServer::share(const SharedState& state) {
   state_ = state;
 }
 
+void StateServer::stopSharing() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  state_.reset();
+}
+
 // A request: offset u64 (where a broken transfer stopped) and the hash of the state it was of (zero
 // for a fresh transfer). The answer: info (epoch, size, hash), then chunks from the offset — from 0
 // when the hash differs.
@@ -93,6 +98,7 @@ void StateServer::serve(SecureChannel& channel, const Bytes& first) {
   }
   const auto deadline = [] { return Clock::now() + std::chrono::seconds(30); };
   if (!state) {
+    ++unserved_;
     channel.send(asView(encodeRefusal("this peer has no state to share yet")), deadline());
     return;
   }

@@ -5,6 +5,7 @@
 // as long as the state is the same (same hash), and are checked against the BLAKE2b hash the server
 // announced before the file is handed over.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -47,12 +48,17 @@ class StateServer {
   // What this peer serves from now on; nothing before the first call. The file must stay unchanged
   // until the next call (the trainer writes each state to a new file).
   void share(const SharedState& state);
+  // Serves nothing until the next share(): the shared state is out of date.
+  void stopSharing();
+  // Requests answered with a refusal because nothing was shared: a trainer writes its state for them.
+  std::uint64_t unservedRequests() const { return unserved_; }
 
  private:
   void serve(SecureChannel& channel, const Bytes& first);
   PeerServer& server_;
   std::mutex mutex_;
   std::optional<SharedState> state_;
+  std::atomic<std::uint64_t> unserved_{0};
 };
 
 struct StateDownloadOptions {

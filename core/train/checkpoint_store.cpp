@@ -35,7 +35,49 @@ std::string progressJson(const TrainingProgress& p, const std::string& runIdenti
   return j.dump(2) + "\n";
 }
 
+void readProgress(const nlohmann::json& j, Checkpoint& c) {
+  if (j.at("format").get<int>() != kFormat)
+    throw std::runtime_error("format " + j.at("format").dump() + " is not " + std::to_string(kFormat));
+  c.progress.step = j.at("step").get<std::int64_t>();
+  c.progress.epoch = j.at("epoch").get<std::int64_t>();
+  c.progress.batchInEpoch = j.at("batch_in_epoch").get<std::int64_t>();
+  c.progress.imagesSeen = j.at("images_seen").get<std::int64_t>();
+  c.progress.lossSmoothed = j.at("loss_smoothed").get<double>();
+  c.progress.lossScale = j.at("loss_scale").get<double>();
+  c.progress.lossScaleCleanSteps = j.at("loss_scale_clean_steps").get<std::int64_t>();
+  // Checkpoints from before data-parallel training: one process, batches as planned.
+  c.progress.globalBatchSize = j.value("global_batch_size", std::int64_t{0});
+  c.progress.worldSize = j.value("world_size", 1);
+  c.runIdentity = j.at("run").get<std::string>();
+}
+
+constexpr const char* kStateFileFormat = "sdstudio-training-state";
+
 }  // namespace
+
+void CheckpointStore::saveStateFile(const std::string& path, const TrainingProgress& progress,
+                                    const std::map<std::string, at::Tensor>& tensors, const std::string& runIdentity) {
+  io::saveTensors(path, tensors, {{"format", kStateFileFormat}, {"progress", progressJson(progress, runIdentity)}});
+}
+
+Checkpoint CheckpointStore::loadStateFile(const std::string& path) {
+  Checkpoint c;
+  c.path = path;
+  const io::SafetensorsFile file = io::SafetensorsFile::open(path);
+  const auto& metadata = file.metadata();
+  const auto format = metadata.find("format");
+  const auto progress = metadata.find("progress");
+  if (format == metadata.end() || format->second != kStateFileFormat || progress == metadata.end())
+    throw std::runtime_error(path + ": not a training state file (its metadata has no format \"" +
+                             std::string(kStateFileFormat) + "\" with a progress record)");
+  try {
+    readProgress(nlohmann::json::parse(progress->second), c);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(path + ": the progress record in its metadata is not valid: " + e.what());
+  }
+  for (auto& [name, tensor] : io::loadTensors(file)) c.tensors[name] = tensor.clone();
+  return c;
+}
 
 CheckpointStore::CheckpointStore(std::string folder, int keepLast) : folder_(std::move(folder)), keepLast_(keepLast) {}
 
@@ -97,22 +139,8 @@ Checkpoint CheckpointStore::load(const std::string& path) {
   if (!fs::is_directory(path))
     throw std::runtime_error(path + ": not a checkpoint folder (expected a folder such as checkpoints/" +
                              folderName(500) + ")");
-  nlohmann::json j;
   try {
-    j = nlohmann::json::parse(readFile(progressFile.string()));
-    if (j.at("format").get<int>() != kFormat)
-      throw std::runtime_error("format " + j.at("format").dump() + " is not " + std::to_string(kFormat));
-    c.progress.step = j.at("step").get<std::int64_t>();
-    c.progress.epoch = j.at("epoch").get<std::int64_t>();
-    c.progress.batchInEpoch = j.at("batch_in_epoch").get<std::int64_t>();
-    c.progress.imagesSeen = j.at("images_seen").get<std::int64_t>();
-    c.progress.lossSmoothed = j.at("loss_smoothed").get<double>();
-    c.progress.lossScale = j.at("loss_scale").get<double>();
-    c.progress.lossScaleCleanSteps = j.at("loss_scale_clean_steps").get<std::int64_t>();
-    // Checkpoints from before data-parallel training: one process, batches as planned.
-    c.progress.globalBatchSize = j.value("global_batch_size", std::int64_t{0});
-    c.progress.worldSize = j.value("world_size", 1);
-    c.runIdentity = j.at("run").get<std::string>();
+    readProgress(nlohmann::json::parse(readFile(progressFile.string())), c);
   } catch (const std::exception& e) {
     throw std::runtime_error(progressFile.string() + " is not a valid checkpoint record: " + e.what());
   }

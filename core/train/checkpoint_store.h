@@ -64,6 +64,13 @@ class CheckpointStore {
 
   static std::string folderName(std::int64_t step);
 
+  // The whole state in one file (what a swarm peer serves to newcomers): a checkpoint's tensors with
+  // its progress record in the file's metadata, written atomically.
+  static void saveStateFile(const std::string& path, const TrainingProgress& progress,
+                            const std::map<std::string, at::Tensor>& tensors, const std::string& runIdentity);
+  // Throws std::runtime_error naming the file and what is wrong.
+  static Checkpoint loadStateFile(const std::string& path);
+
  private:
   std::string partialFolder(std::int64_t step) const;
 

@@ -7,9 +7,22 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 namespace sds::train {
+
+// What a swarm peer does after a local step (its batches' backward passes): take the optimizer step
+// now, accumulate another local step into the same gradients first (the swarm has not reached its
+// target batch), or load the swarm's newer state from `statePath` (this peer fell behind) and begin
+// the step afresh.
+struct LocalStepVerdict {
+  enum class Kind { Step, Accumulate, LoadState };
+  Kind kind = Kind::Step;
+  std::string statePath;
+};
 
 class GradientSync {
  public:
@@ -22,8 +35,10 @@ class GradientSync {
   virtual bool isGroup() const = 0;
   // Replaces each gradient with its average over the workers (every worker passes the same list).
   // After watch() and beforeLastBackward(), the trained parameters' gradients were already on their
-  // way during that backward pass: this waits for them (and sends those not sent yet).
-  virtual void average(std::vector<at::Tensor>& gradients) = 0;
+  // way during that backward pass: this waits for them (and sends those not sent yet). False: this
+  // worker must not step with them (a swarm peer that missed its swarm's round takes the swarm's
+  // state instead).
+  virtual bool average(std::vector<at::Tensor>& gradients) = 0;
   // The trained parameters, once: their gradients may then be sent as backward completes them.
   virtual void watch(const std::vector<at::Tensor>& parameters) {}
   // The next backward pass is the step's last (after gradient accumulation).
@@ -36,6 +51,21 @@ class GradientSync {
   virtual void broadcastFrom(std::vector<at::Tensor>& tensors, int root) = 0;
   // Returns when every worker has arrived, however long the main one took (samples, checkpoints).
   virtual void waitForAll() = 0;
+
+  // Swarm peers only (the others step after every local step). `step` is the optimizer steps done,
+  // `samples` what this peer has accumulated into the gradients since the last one, `seconds` the
+  // local step's time.
+  virtual LocalStepVerdict afterLocalStep(std::int64_t step, std::int64_t samples, double seconds) { return {}; }
+  // The weights after optimizer step `step` are final: a swarm peer may serve them to newcomers,
+  // writing them with the trainer's state writer.
+  virtual void afterOptimizerStep(std::int64_t step) {}
+  // Mixed into the seeds of the data order and the noise: peers of a swarm, each a whole run of its
+  // own, must not all draw the same batches (ranks of a group share the seed and split each batch).
+  virtual std::uint64_t seedSalt() const { return 0; }
+  // Whether this exchange serves and loads whole training states (a swarm's newcomers need them).
+  virtual bool sharesState() const { return false; }
+  // How the trainer writes its complete state (weights, optimizer, progress) to one file.
+  virtual void setStateWriter(std::function<void(const std::string& path)> writer) {}
 };
 
 // One process, one device: nothing to exchange.
@@ -44,7 +74,7 @@ class LocalGradientSync final : public GradientSync {
   int worldSize() const override { return 1; }
   int rank() const override { return 0; }
   bool isGroup() const override { return false; }
-  void average(std::vector<at::Tensor>&) override {}
+  bool average(std::vector<at::Tensor>&) override { return true; }
   void averageValues(std::vector<double>&) override {}
   void broadcastFromMain(std::vector<at::Tensor>&) override {}
   void broadcastFrom(std::vector<at::Tensor>&, int) override {}

@@ -16,10 +16,10 @@ void ProcessGroupGradientSync::beforeLastBackward() {
   if (buckets_) buckets_->arm();
 }
 
-void ProcessGroupGradientSync::average(std::vector<at::Tensor>& gradients) {
+bool ProcessGroupGradientSync::average(std::vector<at::Tensor>& gradients) {
   if (buckets_ && buckets_->armed()) {
     buckets_->finish();
-    return;
+    return true;
   }
   // Buckets in parameter order, each one collective; a bucket closes once it holds bucketBytes_.
   std::vector<at::Tensor> bucket;
@@ -34,6 +34,7 @@ void ProcessGroupGradientSync::average(std::vector<at::Tensor>& gradients) {
     }
   }
   if (!bucket.empty()) group_->allReduceMean(bucket);
+  return true;
 }
 
 void ProcessGroupGradientSync::averageValues(std::vector<double>& values) {

@@ -25,7 +25,7 @@ class ProcessGroupGradientSync final : public GradientSync {
   int worldSize() const override { return group_->worldSize(); }
   int rank() const override { return group_->rank(); }
   bool isGroup() const override { return true; }
-  void average(std::vector<at::Tensor>& gradients) override;
+  bool average(std::vector<at::Tensor>& gradients) override;
   void watch(const std::vector<at::Tensor>& parameters) override;
   void beforeLastBackward() override;
   void averageValues(std::vector<double>& values) override;

@@ -116,6 +116,21 @@ TrainSettings trainSettingsFrom(const config::Project& p, const std::string& pro
   s.loraFormat = p.getString("output.lora_format");
   s.savePrecision = p.getString("output.save_precision");
   s.tensorboard = p.getBool("output.tensorboard");
+
+  s.swarm.enabled = p.getBool("swarm.enabled");
+  // The key itself ("sdsrun-…" from sdtrain swarm new-key), or a file holding it.
+  const std::string key = p.getString("swarm.run_key");
+  s.swarm.runKey = key.rfind("sdsrun-", 0) == 0 || key.empty() ? key : resolve(key, base);
+  s.swarm.peers = p.getList("swarm.peers");
+  s.swarm.port = static_cast<int>(p.getInt("swarm.port"));
+  s.swarm.publicAddress = p.getString("swarm.public_address");
+  s.swarm.clientMode = p.getBool("swarm.client_mode");
+  s.swarm.targetBatchSize = p.getInt("swarm.target_batch_size");
+  s.swarm.matchmakingSeconds = p.getFloat("swarm.matchmaking_time_s");
+  s.swarm.averagingTimeoutSeconds = p.getFloat("swarm.averaging_timeout_s");
+  s.swarm.maxGroupSize = static_cast<int>(p.getInt("swarm.max_group_size"));
+  s.swarm.compression = p.getString("swarm.compression");
+  s.swarm.aggregation = p.getString("swarm.aggregation");
   return s;
 }
 

@@ -23,6 +23,22 @@ class Project;
 
 namespace sds::train {
 
+// The [swarm] section: training as one peer of a swarm (docs/swarm.md).
+struct SwarmSettings {
+  bool enabled = false;
+  std::string runKey;                // the key itself or, resolved, the file holding it
+  std::vector<std::string> peers;    // host:port of DHT nodes
+  int port = 0;
+  std::string publicAddress;
+  bool clientMode = false;
+  std::int64_t targetBatchSize = 256;
+  double matchmakingSeconds = 5;
+  double averagingTimeoutSeconds = 30;
+  int maxGroupSize = 16;
+  std::string compression = "none";  // none, fp16, uniform8, quantile8
+  std::string aggregation = "mean";  // mean, centered_clip
+};
+
 struct TrainSettings {
   std::string projectFile;  // absolute
   std::string name;
@@ -99,6 +115,8 @@ struct TrainSettings {
   std::string loraFormat;       // kohya, peft, both
   std::string savePrecision;    // fp32, fp16, bf16
   bool tensorboard{};
+
+  SwarmSettings swarm;
 
   // Paths below the run folder (train/run_layout.h).
   std::string checkpointsFolder() const { return train::checkpointsFolder(outputDirectory); }

@@ -31,6 +31,7 @@
 #include "train/lr_schedule.h"
 #include "train/model_export.h"
 #include "train/row_draws.h"
+#include "train/run_identity.h"
 #include "train/sample_writer.h"
 #include "train/tfevents.h"
 #include "train/training_data.h"
@@ -78,19 +79,6 @@ bool isOutOfMemory(const std::exception& e) {
   return what.find("out of memory") != std::string::npos || what.find("CUBLAS_STATUS_ALLOC_FAILED") != std::string::npos;
 }
 
-// Settings a resumed run must share with the checkpoint's: others (steps, learning rate, sampling…)
-// may change between sessions.
-std::string runIdentity(const TrainSettings& s) {
-  std::string id = "method=" + s.method + ";model=" + (s.fromScratch ? "scratch:" + s.architecture : s.modelPath) +
-                   ";optimizer=" + (s.adamw.eightBit ? "adamw8bit" : "adamw") + ";train_unet=" + std::to_string(s.trainUnet) +
-                   ";train_text_encoder=" + std::to_string(s.trainTextEncoder) + ";ema=" + std::to_string(s.ema.enabled);
-  if (s.method == "lora") {
-    id += ";lora_rank=" + std::to_string(s.loraRank) + ";lora_targets=";
-    for (const std::string& t : s.loraTargets) id += t + ",";
-  }
-  return id;
-}
-
 // What the ranks of a data-parallel run agree on before each step (any rank may stop the run; the
 // studio's and the user's other requests reach rank 0).
 struct Requests {
@@ -132,11 +120,15 @@ class Run {
   double microStep(const data::TrainingBatch& batch, int micro);
   at::Tensor latentsOf(const data::TrainingBatch& batch);
   models::UNetConditioning conditioningOf(const data::TrainingBatch& batch);
-  double gradientStep(double lr);
+  std::optional<double> gradientStep(double lr);
   double validationLoss();
   void sample();
   void sampleReconstructions();
   std::string saveCheckpoint();
+  std::map<std::string, at::Tensor> stateTensors();
+  void recordProgress();  // the data position and loss scale into progress_
+  void writeStateFile(const std::string& path);
+  void adoptSwarmState(const std::string& path);
   void finish();
   void outOfMemory();  // turns result_ into the out-of-memory report
 
@@ -166,7 +158,8 @@ class Run {
   std::unique_ptr<TfEventsWriter> board_;
 
   TrainingProgress progress_;
-  std::deque<double> stepSeconds_;
+  std::deque<double> stepSeconds_, stepImages_;  // of the last steps, for the pace
+  std::string portableIdentity_;  // when the exchange shares whole states (swarm peers)
 };
 
 std::optional<Checkpoint> Run::findCheckpoint() {
@@ -194,6 +187,8 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   placement_ = choosePlacement(s_);
   state("loading", s_.fromScratch ? "creating a " + s_.architecture + " model" : "loading " + s_.modelPath);
   model_ = loadBaseModel(s_);
+  // Peers on other machines name the base model by its weights, not its path.
+  if (sync_.sharesState()) portableIdentity_ = portableRunIdentity(s_, model_);
 
   state("scanning", s_.data.dataset.path);
   // Generated images (the demo's shapes) are made once, by rank 0, before the other ranks read them.
@@ -242,6 +237,7 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   }
   scaler_ = std::make_unique<LossScaler>(placement_.lossScaling);
   if (checkpoint) restore(*checkpoint);
+  if (sync_.sharesState()) sync_.setStateWriter([this](const std::string& path) { writeStateFile(path); });
 
   const bool vae = s_.method == "vae";
   if (s_.cacheLatents && !vae) {
@@ -263,6 +259,7 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   hooks.cached = [this] { state("training"); };
   // Every rank plans the global batches (batch size × ranks) and trains its rows of each.
   data::PlanOptions plan = data_.plan;
+  plan.seed ^= sync_.seedSalt();  // swarm peers each draw their own order, crops and dropout
   plan.batchSize = static_cast<std::size_t>(globalBatchSize());
   stream_ = std::make_unique<BatchStream>(data_.train, plan, loader, reader_, latentCache_.get(), textCache_.get(),
                                           hooks);
@@ -320,8 +317,8 @@ void Run::restore(const Checkpoint& c) {
   log::info(c10::str("resumed from ", c.path, " at step ", progress_.step, " (epoch ", progress_.epoch, ")"));
 }
 
-std::string Run::saveCheckpoint() {
-  state("saving", "checkpoint at step " + std::to_string(progress_.step));
+// The state a checkpoint holds: trained (or, from scratch, all) weights, optimizer state and EMA.
+std::map<std::string, at::Tensor> Run::stateTensors() {
   std::map<std::string, at::Tensor> tensors;
   if (s_.fromScratch)
     for (const auto& [name, p] : allParameters(model_)) tensors["model/" + name] = p;
@@ -331,12 +328,45 @@ std::string Run::saveCheckpoint() {
     for (const auto& [name, t] : optimizers_[i]->state()) tensors["optimizer/" + groups_[i].name + "/" + name] = t;
   if (ema_)
     for (const auto& [name, t] : ema_->state()) tensors["ema/" + name] = t;
+  return tensors;
+}
+
+void Run::recordProgress() {
   progress_.epoch = stream_->epoch();
   progress_.batchInEpoch = stream_->batchInEpoch();
   progress_.lossScale = scaler_->scale();
   progress_.lossScaleCleanSteps = scaler_->cleanSteps();
   progress_.globalBatchSize = globalBatchSize();
   progress_.worldSize = sync_.worldSize();
+}
+
+void Run::writeStateFile(const std::string& path) {
+  recordProgress();
+  CheckpointStore::saveStateFile(path, progress_, stateTensors(), portableIdentity_);
+}
+
+// Takes over a swarm's state (a newcomer, or a peer that fell behind): its weights, optimizer state
+// and step; this peer keeps its own place in its data.
+void Run::adoptSwarmState(const std::string& path) {
+  const Checkpoint c = CheckpointStore::loadStateFile(path);
+  if (c.runIdentity != portableIdentity_)
+    throw TrainingFailure("the swarm trains another run than this project: " + identityDifference(c.runIdentity, portableIdentity_),
+                          "join with the run's base model and settings, or use another run key");
+  const TrainingProgress mine = progress_;
+  const std::string lastCheckpoint = result_.lastCheckpoint;
+  restore(c);
+  result_.lastCheckpoint = lastCheckpoint;
+  progress_.epoch = mine.epoch;
+  progress_.batchInEpoch = mine.batchInEpoch;
+  progress_.globalBatchSize = mine.globalBatchSize;
+  progress_.worldSize = mine.worldSize;
+  log::info(c10::str("took over the swarm's state at step ", progress_.step));
+}
+
+std::string Run::saveCheckpoint() {
+  state("saving", "checkpoint at step " + std::to_string(progress_.step));
+  const std::map<std::string, at::Tensor> tensors = stateTensors();
+  recordProgress();
   const std::string path = sharded() ? store_.finishSave(progress_, tensors, runIdentity(s_))
                                      : store_.save(progress_, tensors, runIdentity(s_));
   result_.lastCheckpoint = path;
@@ -387,7 +417,7 @@ models::UNetConditioning Run::conditioningOf(const data::TrainingBatch& batch) {
 }
 
 double Run::microStep(const data::TrainingBatch& batch, int micro) {
-  torch::manual_seed(stepSeed(s_.seed, progress_.step, micro));
+  torch::manual_seed(stepSeed(s_.seed ^ sync_.seedSalt(), progress_.step, micro));
   at::Tensor loss;
   if (s_.method == "vae") {
     const at::Tensor pixels = batch.pixels.to(placement_.device, placement_.dtype);
@@ -419,8 +449,8 @@ double Run::microStep(const data::TrainingBatch& batch, int micro) {
 }
 
 // Synchronises, unscales, clips and applies the accumulated gradients at learning rate `lr`. Returns
-// the gradient norm.
-double Run::gradientStep(double lr) {
+// the gradient norm, or nothing when the exchange said not to step (a swarm peer that missed a round).
+std::optional<double> Run::gradientStep(double lr) {
   std::vector<at::Tensor> gradients;
   const bool distributed = sync_.isGroup();
   for (const TrainableGroup& g : groups_)
@@ -431,7 +461,7 @@ double Run::gradientStep(double lr) {
         item.second.mutable_grad() = torch::zeros_like(item.second);
       if (item.second.grad().defined()) gradients.push_back(item.second.grad());
     }
-  if (distributed) sync_.average(gradients);
+  if (distributed && !sync_.average(gradients)) return std::nullopt;
   const bool finite = scaler_->unscale(gradients);
   const double norm = clipGradientNorm(gradients, s_.maxGradNorm, finite);
   if (finite) {
@@ -648,17 +678,50 @@ void Run::trainLoop() {
       for (auto& [name, p] : g.parameters)
         if (p.grad().defined()) p.mutable_grad() = at::Tensor();
     double loss = 0;
-    for (int micro = 0; micro < s_.gradientAccumulation; ++micro) {
-      // The last backward pass completes the gradients: their averaging may start while it runs.
-      if (micro == s_.gradientAccumulation - 1) sync_.beforeLastBackward();
-      loss += microStep(stream_->next(), micro);
+    int localSteps = 0;
+    LocalStepVerdict verdict;
+    // A swarm peer accumulates local steps until the swarm is ready; everyone else steps after one.
+    do {
+      const Clock::time_point localStart = Clock::now();
+      for (int micro = 0; micro < s_.gradientAccumulation; ++micro) {
+        // The last backward pass completes the gradients: their averaging may start while it runs.
+        if (micro == s_.gradientAccumulation - 1) sync_.beforeLastBackward();
+        // Local steps a swarm peer accumulates into one step draw their own noise.
+        loss += microStep(stream_->next(), localSteps * s_.gradientAccumulation + micro);
+      }
+      ++localSteps;
+      verdict = sync_.afterLocalStep(progress_.step, imagesPerStep,
+                                     std::chrono::duration<double>(Clock::now() - localStart).count());
+    } while (verdict.kind == LocalStepVerdict::Kind::Accumulate && !control_.stopRequested());
+    if (verdict.kind == LocalStepVerdict::Kind::LoadState) {
+      adoptSwarmState(verdict.statePath);
+      state("training", c10::str("step ", progress_.step, " of ", s_.maxSteps, " (the swarm's)"));
+      continue;
+    }
+    if (verdict.kind == LocalStepVerdict::Kind::Accumulate) continue;  // stopping: the requests end the run
+    if (localSteps > 1) {
+      // The mean over the local steps, as for one larger batch.
+      loss /= localSteps;
+      torch::NoGradGuard noGrad;
+      for (TrainableGroup& g : groups_)
+        for (auto& [name, p] : g.parameters)
+          if (p.grad().defined()) p.mutable_grad().div_(localSteps);
     }
     const double lr = lr_->at(progress_.step);
-    const double gradNorm = gradientStep(lr);
+    const std::optional<double> stepped = gradientStep(lr);
+    if (!stepped) continue;
+    const double gradNorm = *stepped;
+    const std::int64_t imagesThisStep = imagesPerStep * localSteps;
     stepSeconds_.push_back(std::chrono::duration<double>(Clock::now() - start).count());
-    if (stepSeconds_.size() > 20) stepSeconds_.pop_front();
-    double mean = 0;
+    stepImages_.push_back(static_cast<double>(imagesThisStep));
+    if (stepSeconds_.size() > 20) {
+      stepSeconds_.pop_front();
+      stepImages_.pop_front();
+    }
+    double mean = 0, images = 0;
     for (double t : stepSeconds_) mean += t;
+    for (double n : stepImages_) images += n;
+    const double imagesPerSecond = mean > 0 ? images / mean : 0;
     mean /= static_cast<double>(stepSeconds_.size());
     // The most the step's tensors held on the GPU (the peak since the previous step).
     std::optional<double> memoryGiB;
@@ -674,7 +737,7 @@ void Run::trainLoop() {
       std::vector<double> values(1 + 2 * static_cast<std::size_t>(ranks), 0.0);
       values[0] = loss;
       const std::size_t rank = static_cast<std::size_t>(sync_.rank());
-      values[1 + rank] = mean > 0 ? static_cast<double>(imagesPerStep) / mean : 0;  // ranks × its own rate
+      values[1 + rank] = imagesPerSecond;  // ranks × its own rate
       values[1 + ranks + rank] = ranks * memoryGiB.value_or(0);
       sync_.averageValues(values);
       loss = values[0];
@@ -682,7 +745,8 @@ void Run::trainLoop() {
       if (memoryGiB) rankMemory.assign(values.begin() + 1 + ranks, values.end());
     }
     ++progress_.step;
-    progress_.imagesSeen += imagesPerStep;
+    sync_.afterOptimizerStep(progress_.step);
+    progress_.imagesSeen += imagesThisStep;
     progress_.lossSmoothed = progress_.step == 1 ? loss : 0.95 * progress_.lossSmoothed + 0.05 * loss;
     progress_.epoch = stream_->epoch();
     progress_.batchInEpoch = stream_->batchInEpoch();
@@ -696,7 +760,7 @@ void Run::trainLoop() {
     e.lr = lr;
     e.grad_norm = gradNorm;
     // The run's pace is the slowest rank's, which every rank waits for at the exchange.
-    e.images_per_s = mean > 0 ? static_cast<double>(imagesPerStep) / mean : 0;
+    e.images_per_s = imagesPerSecond;
     e.eta_s = mean * static_cast<double>(s_.maxSteps - progress_.step);
     e.memory_gib = memoryGiB;
     e.rank_images_per_s = rankRates;

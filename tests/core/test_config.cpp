@@ -456,7 +456,7 @@ class TestConfig : public QObject {
     QTest::newRow("unknown section, nothing close")
         << "\n[foo]\n" << 2 << 2 << "foo"
         << "unknown section [foo]; the sections are project, model, training, distributed, lora, dataset, resolution, optimizer, "
-           "lr_schedule, ema, checkpointing, sampling, validation or output"
+           "lr_schedule, ema, checkpointing, sampling, validation, output or swarm"
         << true;
     QTest::newRow("unknown key") << "[optimizer]\nlearnig_rate = 1e-4\n" << 2 << 1 << "optimizer.learnig_rate"
                                  << "unknown setting (did you mean \"learning_rate\"?)" << true;

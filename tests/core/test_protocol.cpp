@@ -13,6 +13,7 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <numeric>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -71,6 +72,26 @@ QStringList fields(const ErrorEvent& e) {
           "checkpoint=" + qs(e.checkpoint)};
 }
 QStringList fields(const DatasetReportEvent& e) { return {"report=" + qs(e.report)}; }
+QStringList fields(const SwarmEvent& e) {
+  return {"state=" + qs(e.state), "detail=" + qs(e.detail), "peer=" + qs(e.peer), "address=" + qs(e.address),
+          "dht_port=" + QString::number(e.dht_port), QString("client_mode=") + (e.client_mode ? "true" : "false")};
+}
+QStringList fields(const SwarmStatusEvent& e) {
+  QStringList out = {"epoch=" + num(e.epoch), "local_epoch=" + num(e.local_epoch), "samples=" + num(e.samples),
+                     "target_batch_size=" + num(e.target_batch_size), "samples_per_s=" + num(e.samples_per_s),
+                     "local_samples=" + num(e.local_samples)};
+  for (const SwarmPeerInfo& p : e.peers)
+    out << "peer=" + qs(p.peer) + "," + qs(p.address) + "," + num(p.epoch) + "," + num(p.samples_per_s) + "," +
+               (p.client_mode ? "client" : "full") + "," + num(p.last_seen_s);
+  return out;
+}
+QStringList fields(const SwarmRoundEvent& e) {
+  return {"epoch=" + num(e.epoch), "group_size=" + num(e.group_size), "outcome=" + qs(e.outcome),
+          "bytes_sent=" + num(e.bytes_sent), "bytes_received=" + num(e.bytes_received),
+          "matchmaking_s=" + num(e.matchmaking_s), "averaging_s=" + num(e.averaging_s),
+          "excluded=" + qs(std::accumulate(e.excluded.begin(), e.excluded.end(), std::string(),
+                                           [](const std::string& a, const std::string& b) { return a + "|" + b; }))};
+}
 QStringList describe(const Event& event) {
   QStringList out = {qs(eventName(event))};
   std::visit([&out](const auto& e) { out += fields(e); }, event);
@@ -120,6 +141,15 @@ std::vector<std::pair<const char*, Event>> sampleEvents() {
       {"dataset report",
        DatasetReportEvent{R"({"examined":3,"issues":{"corrupt":{"count":1,"items":[{"item":"b.png","message":"bad",)"
                           R"("skipped":true}],"skipped":1}},"path":"/data/ä","usable":2})"}},
+      {"swarm", SwarmEvent{"downloading_state", "from 1a2b3c4d", "5e6f7a8b", "203.0.113.7:4300", 4300, false}},
+      {"swarm in client mode", SwarmEvent{"accumulating", "", "5e6f7a8b", "", 38211, true}},
+      {"swarm status", SwarmStatusEvent{12, 11, 187.5, 256, 31.25, 40,
+                                        {{"5e6f7a8b", "203.0.113.7:4300", 12, 15.5, false, 0.25},
+                                         {"1a2b3c4d", "", 11, 16.0, true, 3.5}}}},
+      {"swarm status without peers", SwarmStatusEvent{0, 0, 0.0, 1, 0.0, 0, {}}},
+      {"swarm round", SwarmRoundEvent{12, 3, "partial", 6775833, 13551666, 0.25, 1.5,
+                                      {"part of 1a2b3c4d: no answer within 5 s", "9c8d7e6f: NaN in its values"}}},
+      {"swarm round alone", SwarmRoundEvent{3, 1, "alone", 0, 0, 2.0, 0.0, {}}},
   };
 }
 
@@ -180,7 +210,7 @@ class TestProtocol : public QObject {
       if (!names.contains(qs(eventName(event)))) names << qs(eventName(event));
     }
     QCOMPARE(names, QStringList({"hello", "log", "state", "progress", "step", "validation", "sample", "checkpoint",
-                                 "error", "dataset_report"}));
+                                 "error", "dataset_report", "swarm", "swarm_status", "swarm_round"}));
     QCOMPARE(std::variant_size_v<Event>, std::size_t(names.size()));  // every type is covered above
   }
 

@@ -1,0 +1,278 @@
+#include "swarm/swarm_peer.h"
+
+#include <algorithm>
+#include <asio.hpp>
+#include <stdexcept>
+
+#include "swarm/discovery.h"
+#include "swarm/identity.h"
+#include "swarm/peer_server.h"
+#include "swarm/state_transfer.h"
+
+namespace sds::swarm {
+namespace {
+
+// The local address the system would use to reach `hostPort` (no packet is sent: connecting a UDP
+// socket only picks the route). Loopback when there is no route.
+std::string localAddressToward(const std::string& hostPort) {
+  const std::size_t colon = hostPort.rfind(':');
+  const std::string host = colon == std::string::npos ? hostPort : hostPort.substr(0, colon);
+  try {
+    asio::io_context io;
+    asio::ip::udp::resolver resolver(io);
+    const auto endpoints = resolver.resolve(asio::ip::udp::v4(), host, "9");
+    asio::ip::udp::socket socket(io);
+    socket.connect(*endpoints.begin());
+    return socket.local_endpoint().address().to_string();
+  } catch (const std::exception&) {
+    return "127.0.0.1";
+  }
+}
+
+GroupMember memberOf(const PeerRecord& r) {
+  GroupMember m;
+  m.id = r.peer;
+  m.host = r.host;
+  m.port = r.port;
+  m.clientMode = r.clientMode;
+  m.auxiliary = r.auxiliary;
+  return m;
+}
+
+}  // namespace
+
+SwarmPeer::SwarmPeer(SwarmPeerOptions options, std::uint64_t epoch)
+    : options_(std::move(options)), run_(RunKey::fromSecret(options_.runKey)), epoch_(epoch) {
+  identity_ = std::make_unique<Identity>(options_.identityFile.empty() ? Identity::generate()
+                                                                       : Identity::loadOrCreate(options_.identityFile));
+  if (!options_.clientMode) {
+    PeerServerOptions serverOptions;
+    serverOptions.listenHost = options_.listenHost;
+    serverOptions.listenPort = options_.port;
+    server_ = std::make_unique<PeerServer>(*identity_, run_, serverOptions);
+    stateServer_ = std::make_unique<StateServer>(*server_);
+  }
+  averager_ = std::make_unique<Averager>(*identity_, run_, server_.get());
+  matchmaker_ = std::make_unique<Matchmaker>(*identity_, run_, server_.get());
+
+  DiscoveryOptions discoveryOptions;
+  discoveryOptions.bootstrap = options_.bootstrap;
+  // One port number for both: the one a user forwards. Peers of one machine share an address.
+  discoveryOptions.port = server_ ? server_->port() : options_.port;
+  discoveryOptions.perAddressRequestLimit = -1;
+  try {
+    discovery_ = std::make_unique<Discovery>(*identity_, run_, discoveryOptions);
+  } catch (const std::exception&) {
+    if (discoveryOptions.port == 0) throw;
+    discoveryOptions.port = 0;  // the UDP port is taken: any other will do, peers learn it from the DHT
+    discovery_ = std::make_unique<Discovery>(*identity_, run_, discoveryOptions);
+  }
+  if (!options_.clientMode) {
+    publicHost_ = options_.publicHost;
+    if (publicHost_.empty())
+      publicHost_ = options_.listenHost != "0.0.0.0" ? options_.listenHost
+                                                     : localAddressToward(options_.bootstrap.empty()
+                                                                              ? std::string("192.0.2.1")
+                                                                              : options_.bootstrap.front());
+  }
+  discovery_->publish(ownRecord());
+  dirty_ = false;
+  // Know the others before the first local step: a newcomer must see that the swarm is ahead.
+  refreshNow(std::chrono::milliseconds(3'000));
+  refresher_ = std::thread([this] { refreshLoop(); });
+}
+
+SwarmPeer::~SwarmPeer() {
+  leave();
+  if (refresher_.joinable()) refresher_.join();
+  // Services go before the server that calls them.
+  discovery_.reset();
+  stateServer_.reset();
+  matchmaker_.reset();
+  averager_.reset();
+  server_.reset();
+}
+
+const PeerId& SwarmPeer::id() const { return identity_->id(); }
+
+std::string SwarmPeer::address() const {
+  return server_ ? publicHost_ + ":" + std::to_string(server_->port()) : std::string();
+}
+
+std::uint16_t SwarmPeer::dhtPort() const { return discovery_->port(); }
+
+PeerRecord SwarmPeer::ownRecord() const {
+  PeerRecord r;
+  r.host = server_ ? publicHost_ : std::string();
+  r.port = server_ ? server_->port() : 0;
+  r.clientMode = options_.clientMode;
+  r.epoch = epoch_;
+  r.samples = samples_;
+  r.samplesPerSecond = static_cast<float>(samplesPerSecond_);
+  return r;
+}
+
+void SwarmPeer::report(std::uint64_t epoch, std::uint64_t samples, double samplesPerSecond) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const bool newEpoch = epoch != epoch_;
+  epoch_ = epoch;
+  samples_ = samples;
+  samplesPerSecond_ = samplesPerSecond;
+  dirty_ = true;
+  if (newEpoch) wake_.notify_all();  // others should see a new epoch at once
+}
+
+void SwarmPeer::refreshLoop() {
+  std::uint64_t publishedEpoch = epoch_;
+  auto lastPublish = std::chrono::steady_clock::now();
+  while (true) {
+    std::optional<PeerRecord> publish;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait_for(lock, options_.refreshInterval, [&] { return stopping_ || epoch_ != publishedEpoch; });
+      if (stopping_) return;
+      // Progress within an epoch is extrapolated by the others from the rate: publishing it once
+      // per interval is enough; a new epoch goes out at once.
+      if (dirty_ && (epoch_ != publishedEpoch || std::chrono::steady_clock::now() - lastPublish >= options_.refreshInterval)) {
+        publish = ownRecord();
+        publishedEpoch = epoch_;
+        dirty_ = false;
+      }
+    }
+    if (publish) {
+      discovery_->publish(*publish);
+      lastPublish = std::chrono::steady_clock::now();
+    }
+    refreshNow(std::chrono::milliseconds(2'000));
+  }
+}
+
+void SwarmPeer::refreshNow(std::chrono::milliseconds wait) {
+  std::vector<PeerRecord> records = discovery_->peers(wait);
+  std::lock_guard<std::mutex> lock(mutex_);
+  // This peer as it is now, not as the DHT last stored it.
+  records.erase(std::remove_if(records.begin(), records.end(), [&](const PeerRecord& r) { return r.peer == id(); }),
+                records.end());
+  PeerRecord self = ownRecord();
+  self.peer = id();
+  self.issuedAtMs = unixTimeMs();
+  records.push_back(self);
+  records_ = std::move(records);
+}
+
+SwarmProgress SwarmPeer::progress() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<PeerRecord> records = records_;
+  for (PeerRecord& r : records)
+    if (r.peer == id()) {
+      r.epoch = epoch_;
+      r.samples = samples_;
+      r.samplesPerSecond = static_cast<float>(samplesPerSecond_);
+      r.issuedAtMs = unixTimeMs();
+    }
+  return computeProgress(records, options_.targetBatchSize, unixTimeMs());
+}
+
+std::vector<PeerView> SwarmPeer::peers() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<PeerView> views;
+  for (const PeerRecord& r : records_) {
+    PeerView v;
+    v.id = r.peer;
+    v.host = r.host;
+    v.port = r.port;
+    v.clientMode = r.clientMode;
+    v.epoch = r.epoch;
+    v.samples = r.samples;
+    v.samplesPerSecond = r.samplesPerSecond;
+    v.lastSeenMs = r.issuedAtMs;
+    v.self = r.peer == id();
+    views.push_back(v);
+  }
+  return views;
+}
+
+RoundResult SwarmPeer::average(std::uint64_t epoch, std::vector<float>& values, double weight,
+                               const std::vector<std::size_t>& tensorSizes) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    epoch_ = epoch;
+    samples_ = static_cast<std::uint64_t>(weight);
+  }
+  discovery_->publish(ownRecord());
+  // The freshest view: a peer that reached this epoch a moment ago is a candidate too.
+  refreshNow(std::chrono::milliseconds(1'000));
+  std::vector<GroupMember> candidates;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const PeerRecord& r : records_)
+      if (r.epoch == epoch && !r.auxiliary) candidates.push_back(memberOf(r));
+  }
+  RoundResult result;
+  const auto started = std::chrono::steady_clock::now();
+  const std::optional<Group> group = matchmaker_->formGroup(epoch, candidates, options_.matchmaking);
+  result.matchmakingSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!group) {
+    result.outcome = "alone";
+    return result;
+  }
+  RoundOptions round = options_.round;
+  round.tensorSizes = tensorSizes;
+  result.groupSize = group->members.size();
+  result.report = averager_->average(*group, values, weight, round);
+  result.averaged = true;
+  result.outcome = result.report.allAveraged() ? "averaged" : "partial";
+  return result;
+}
+
+void SwarmPeer::shareState(std::uint64_t epoch, const std::string& path) {
+  if (stateServer_) stateServer_->share(describeState(epoch, path));
+}
+
+void SwarmPeer::stopSharingState() {
+  if (stateServer_) stateServer_->stopSharing();
+}
+
+std::uint64_t SwarmPeer::unservedStateRequests() const {
+  return stateServer_ ? stateServer_->unservedRequests() : 0;
+}
+
+std::uint64_t SwarmPeer::downloadNewestState(const std::string& path,
+                                             const std::function<void(std::uint64_t, std::uint64_t)>& onProgress) {
+  refreshNow(std::chrono::milliseconds(2'000));
+  std::vector<PeerRecord> sources;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::uint64_t newest = 0;
+    for (const PeerRecord& r : records_)
+      if (r.peer != id() && !r.clientMode) newest = std::max(newest, r.epoch);
+    for (const PeerRecord& r : records_)
+      if (r.peer != id() && !r.clientMode && r.epoch == newest) sources.push_back(r);
+  }
+  if (sources.empty()) throw std::runtime_error("no peer of the swarm serves its state (none accepts connections)");
+  std::string failures;
+  StateDownloadOptions download;
+  download.onProgress = onProgress;
+  for (const PeerRecord& source : sources) {
+    try {
+      return downloadState(memberOf(source), *identity_, run_, path, download).epoch;
+    } catch (const std::exception& e) {
+      failures += (failures.empty() ? "" : "; ") + shortName(source.peer) + " at " + source.host + ":" +
+                  std::to_string(source.port) + ": " + e.what();
+    }
+  }
+  throw std::runtime_error("could not download the swarm's state: " + failures);
+}
+
+void SwarmPeer::leave() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (refresher_.joinable()) refresher_.join();
+  if (discovery_) discovery_->withdraw();
+}
+
+}  // namespace sds::swarm

@@ -1,0 +1,131 @@
+#pragma once
+// One peer of a training swarm, as the trainer sees it: the run key, this machine's identity, the
+// listening server, discovery, matchmaking, averaging and state sharing put together behind a few
+// calls. The trainer reports how far it has accumulated; the peer publishes that, keeps a fresh view
+// of the others in the background, and runs a round (matchmaking, then butterfly all-reduce) when
+// asked. No torch: values are flat float vectors.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "swarm/averager.h"
+#include "swarm/matchmaker.h"
+#include "swarm/peer_record.h"
+#include "swarm/progress.h"
+#include "swarm/run_key.h"
+
+namespace sds::swarm {
+
+class Discovery;
+class PeerServer;
+class StateServer;
+
+struct SwarmPeerOptions {
+  std::string runKey;                  // the run's secret
+  std::string identityFile;            // this machine's key pair; empty: a new one for this process
+  std::vector<std::string> bootstrap;  // "host:port" of DHT nodes: a bootstrap node or any peer
+  std::string listenHost = "0.0.0.0";
+  std::uint16_t port = 0;              // TCP for peers and UDP for the DHT; 0: any free one
+  std::string publicHost;              // published address; empty: the one that reaches the first bootstrap
+  bool clientMode = false;             // accept no connections: send parts, reduce none
+  std::uint64_t targetBatchSize = 256; // samples of all peers together per swarm epoch
+  MatchmakingOptions matchmaking;
+  RoundOptions round;
+  std::chrono::milliseconds refreshInterval{1'000};  // how often the view of the others is renewed
+};
+
+// A peer as the others' records describe it.
+struct PeerView {
+  PeerId id{};
+  std::string host;
+  std::uint16_t port = 0;
+  bool clientMode = false;
+  std::uint64_t epoch = 0;
+  std::uint64_t samples = 0;
+  double samplesPerSecond = 0;
+  std::uint64_t lastSeenMs = 0;  // when the record was issued
+  bool self = false;
+};
+
+struct RoundResult {
+  bool averaged = false;      // a group of two or more formed and this peer averaged with it
+  std::size_t groupSize = 1;  // members, this peer included
+  RoundReport report;         // when averaged
+  double matchmakingSeconds = 0;
+  std::string outcome;        // "averaged", "partial" (some parts kept local values), "alone"
+};
+
+class SwarmPeer {
+ public:
+  // Starts the server (unless client mode) and discovery, and publishes this peer at `epoch`.
+  // Throws std::invalid_argument (bad key, address) or std::runtime_error (a port in use).
+  SwarmPeer(SwarmPeerOptions options, std::uint64_t epoch);
+  ~SwarmPeer();
+  SwarmPeer(const SwarmPeer&) = delete;
+  SwarmPeer& operator=(const SwarmPeer&) = delete;
+
+  const PeerId& id() const;
+  std::string address() const;  // "host:port" others reach this peer at; empty in client mode
+  std::uint16_t dhtPort() const;
+  bool clientMode() const { return options_.clientMode; }
+  const SwarmPeerOptions& options() const { return options_; }
+
+  // What this peer has done towards `epoch`; published within the refresh interval.
+  void report(std::uint64_t epoch, std::uint64_t samples, double samplesPerSecond);
+
+  // The swarm as last seen (at most a refresh interval old), this peer included.
+  SwarmProgress progress() const;
+  std::vector<PeerView> peers() const;
+
+  // Matchmaking for `epoch` with the peers on it, then averaging of `values` (weighted by `weight`,
+  // this peer's samples) within the group. Without a group the values stay as they are.
+  RoundResult average(std::uint64_t epoch, std::vector<float>& values, double weight,
+                      const std::vector<std::size_t>& tensorSizes);
+
+  // Serves the state file for `epoch` to peers that ask, from now on (the file must stay unchanged
+  // until the next call, or stopSharingState).
+  void shareState(std::uint64_t epoch, const std::string& path);
+  void stopSharingState();
+  // Peers asked for the state while none was shared: count of such requests so far.
+  std::uint64_t unservedStateRequests() const;
+  // Downloads the state of the newest epoch from a peer on it into `path`; returns its epoch.
+  // Throws std::runtime_error naming the peers tried and why each failed.
+  std::uint64_t downloadNewestState(const std::string& path,
+                                    const std::function<void(std::uint64_t, std::uint64_t)>& onProgress = {});
+
+  // Stops publishing; the record expires. Called by the destructor too.
+  void leave();
+
+ private:
+  void refreshLoop();
+  void refreshNow(std::chrono::milliseconds wait);
+  PeerRecord ownRecord() const;
+
+  SwarmPeerOptions options_;
+  RunKey run_;
+  std::unique_ptr<Identity> identity_;
+  std::unique_ptr<PeerServer> server_;
+  std::unique_ptr<Averager> averager_;
+  std::unique_ptr<Matchmaker> matchmaker_;
+  std::unique_ptr<StateServer> stateServer_;
+  std::unique_ptr<Discovery> discovery_;
+  std::string publicHost_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  bool dirty_ = true;  // the own record changed since it was last published
+  std::uint64_t epoch_ = 0, samples_ = 0;
+  double samplesPerSecond_ = 0;
+  std::vector<PeerRecord> records_;
+  std::thread refresher_;
+};
+
+}  // namespace sds::swarm

@@ -1,0 +1,81 @@
+#pragma once
+// Training as one peer of a swarm, in sync mode (hivemind's Optimizer): the peer accumulates local
+// steps into its gradients until the swarm together has reached the target batch, then averages
+// them with the peers that are ready (weighted by samples) and every peer takes the same optimizer
+// step, the swarm's epoch being the step. A peer behind the swarm (a newcomer, or one that missed a
+// round) downloads the current state from a peer and continues from there; a peer serves its state
+// when others ask for it. The trainer sees only GradientSync.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "protocol/events.h"
+#include "swarm/swarm_peer.h"
+#include "train/gradient_sync.h"
+
+namespace sds::train {
+
+struct SwarmSettings;
+
+struct SwarmSyncOptions {
+  swarm::SwarmPeerOptions peer;
+  std::string stateFolder;  // where state files for others and downloaded ones go (<run>/swarm)
+  // How long a peer behind the swarm waits for another to serve the state before giving up.
+  std::chrono::milliseconds stateWait{120'000};
+  std::function<void(const protocol::Event&)> event;  // swarm events, from the training thread
+};
+
+// The options from the project's [swarm] section; `runFolder` holds this machine's identity file.
+SwarmSyncOptions swarmSyncOptions(const SwarmSettings& settings, const std::string& runFolder);
+
+class SwarmGradientSync final : public GradientSync {
+ public:
+  // Joins the swarm (server, discovery). Throws std::invalid_argument or std::runtime_error naming
+  // the setting or port at fault.
+  explicit SwarmGradientSync(SwarmSyncOptions options);
+  ~SwarmGradientSync() override;
+
+  int worldSize() const override { return 1; }
+  int rank() const override { return 0; }
+  bool isGroup() const override { return true; }  // gradients leave the process
+  bool average(std::vector<at::Tensor>& gradients) override;
+  void averageValues(std::vector<double>&) override {}
+  void broadcastFromMain(std::vector<at::Tensor>&) override {}
+  void broadcastFrom(std::vector<at::Tensor>&, int) override {}
+  void waitForAll() override {}
+
+  LocalStepVerdict afterLocalStep(std::int64_t step, std::int64_t samples, double seconds) override;
+  void afterOptimizerStep(std::int64_t step) override;
+  bool sharesState() const override { return true; }
+  std::uint64_t seedSalt() const override;
+  void setStateWriter(std::function<void(const std::string& path)> writer) override { writeState_ = std::move(writer); }
+
+  // Leaves the swarm (the record expires, connections end); training can go on alone.
+  void leave();
+
+ private:
+  void emit(const protocol::Event& e) const;
+  void swarmState(const std::string& state, const std::string& detail = {}) const;
+  void emitStatus(const swarm::SwarmProgress& progress, bool force);
+  void serveStateIfAsked(std::int64_t step);
+  // The downloaded file; nothing when no peer is ahead any more.
+  std::optional<std::string> downloadState(std::int64_t step);
+
+  SwarmSyncOptions options_;
+  std::unique_ptr<swarm::SwarmPeer> peer_;
+  std::function<void(const std::string&)> writeState_;
+  std::uint64_t seedSalt_ = 0;
+  std::int64_t step_ = 0;
+  std::int64_t samples_ = 0;   // accumulated since the last optimizer step
+  double samplesPerSecond_ = 0;
+  std::uint64_t answeredRequests_ = 0;
+  std::int64_t sharedStep_ = -1;
+  std::string sharedPath_;
+  std::chrono::steady_clock::time_point lastStatus_{};
+};
+
+}  // namespace sds::train

@@ -1,0 +1,226 @@
+// Swarm training as users run it: `sdtrain train` processes on loopback, peers of one run key, the
+// tiny model on generated shapes. Peers that average every round end bitwise equal; a peer that joins
+// late downloads the swarm's state and ends equal too; a peer killed outright costs the others no
+// more than the averaging timeout.
+
+#include <QtTest>
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <csignal>
+#include <memory>
+
+namespace {
+
+constexpr int kSteps = 8;
+
+// Steps of 4 images, 96 images per swarm epoch: a few local steps per peer between rounds, so that
+// every peer's record reaches the others before the round.
+QByteArray project() {
+  return QString(R"([project]
+name = "swarm"
+[model]
+init = "scratch"
+architecture = "tiny"
+[training]
+max_steps = %1
+batch_size = 4
+seed = 7
+device = "cpu"
+precision = "fp32"
+[dataset]
+path = "data"
+kind = "shapes"
+shapes_count = 32
+min_image_size = 32
+workers = 1
+[resolution]
+size = 64
+buckets = false
+min_bucket_side = 64
+max_bucket_side = 64
+[checkpointing]
+every_n_steps = 0
+[sampling]
+every_n_steps = 0
+[output]
+directory = "out"
+model_format = "diffusers"
+save_precision = "fp32"
+tensorboard = false
+[swarm]
+enabled = true
+run_key = "sdsrun-a-test-run-of-three-peers"
+public_address = "127.0.0.1"
+target_batch_size = 96
+matchmaking_time_s = 2
+averaging_timeout_s = 5
+)")
+      .arg(kSteps)
+      .toUtf8();
+}
+
+// One `sdtrain train` peer, its events read as they come.
+class Peer {
+ public:
+  Peer(const QString& folder, const QString& name, const QStringList& extra) : name_(name) {
+    process_.setWorkingDirectory(folder);
+    process_.setProcessChannelMode(QProcess::SeparateChannels);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("OMP_NUM_THREADS", "1");
+    process_.setProcessEnvironment(env);
+    process_.start(SDS_SDTRAIN, QStringList{"--events", "jsonl", "train", "project.toml", "--output", "out-" + name} + extra);
+  }
+  ~Peer() {
+    if (process_.state() != QProcess::NotRunning) {
+      process_.kill();
+      process_.waitForFinished(10000);
+    }
+  }
+
+  // Reads what has arrived; returns the new events.
+  QList<QJsonObject> poll() {
+    process_.waitForReadyRead(50);
+    QList<QJsonObject> fresh;
+    while (process_.canReadLine()) {
+      const QJsonObject e = QJsonDocument::fromJson(process_.readLine()).object();
+      if (e.isEmpty()) continue;
+      events_.push_back(e);
+      fresh.push_back(e);
+    }
+    return fresh;
+  }
+  // Polls until an event satisfies `match` or `ms` pass.
+  std::optional<QJsonObject> waitFor(const std::function<bool(const QJsonObject&)>& match, int ms) {
+    for (const QJsonObject& e : events_)
+      if (match(e)) return e;
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < ms) {
+      for (const QJsonObject& e : poll())
+        if (match(e)) return e;
+      if (process_.state() == QProcess::NotRunning && !process_.canReadLine()) break;
+    }
+    return std::nullopt;
+  }
+  bool finish(int ms) {
+    QElapsedTimer timer;
+    timer.start();
+    while (process_.state() != QProcess::NotRunning && timer.elapsed() < ms) poll();
+    poll();
+    return process_.state() == QProcess::NotRunning;
+  }
+  int exitCode() const { return process_.exitCode(); }
+  void kill() { ::kill(static_cast<pid_t>(process_.processId()), SIGKILL); }
+  QList<QJsonObject> named(const QString& event) const {
+    QList<QJsonObject> out;
+    for (const QJsonObject& e : events_)
+      if (e["event"].toString() == event) out.push_back(e);
+    return out;
+  }
+  QString errors() const { return QString::fromUtf8(const_cast<QProcess&>(process_).readAllStandardError()).right(3000); }
+  const QString& name() const { return name_; }
+
+ private:
+  QString name_;
+  QProcess process_;
+  QList<QJsonObject> events_;
+};
+
+bool isStep(const QJsonObject& e, int atLeast) { return e["event"] == "step" && e["step"].toInt() >= atLeast; }
+
+// The address others join through: the first peer's DHT port, from its swarm event.
+QString bootstrapOf(Peer& peer) {
+  const auto joined = peer.waitFor([](const QJsonObject& e) { return e["event"] == "swarm" && e["dht_port"].toInt() > 0; }, 60000);
+  return joined ? "127.0.0.1:" + QString::number((*joined)["dht_port"].toInt()) : QString();
+}
+
+QByteArray finalState(const QString& folder, const QString& peer) {
+  QFile f(folder + "/out-" + peer + "/checkpoints/step-0000000" + QString::number(kSteps) + "/state.safetensors");
+  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+}  // namespace
+
+class TestSwarmTraining : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir dir_;
+
+  QString freshFolder(const QString& name) {
+    const QString folder = dir_.filePath(name);
+    QDir().mkpath(folder);
+    QFile f(folder + "/project.toml");
+    f.open(QIODevice::WriteOnly);
+    f.write(project());
+    return folder;
+  }
+
+ private slots:
+  void aLatePeerTakesTheSwarmsStateAndEndsEqual() {
+    const QString folder = freshFolder("join");
+    Peer a(folder, "a", {});
+    const QString bootstrap = bootstrapOf(a);
+    QVERIFY2(!bootstrap.isEmpty(), qPrintable(a.errors()));
+    Peer b(folder, "b", {"--swarm-peer", bootstrap});
+    QVERIFY2(a.waitFor([](const QJsonObject& e) { return isStep(e, 2); }, 120000), qPrintable(a.errors()));
+    Peer c(folder, "c", {"--swarm-peer", bootstrap});
+    for (Peer* p : {&a, &b, &c}) {
+      QVERIFY2(p->finish(240000), qPrintable(p->name() + " did not finish"));
+      QVERIFY2(p->exitCode() == 0, qPrintable(p->name() + ": " + p->errors()));
+    }
+    // The newcomer started behind the swarm, took its state, and averaged with both others.
+    bool downloaded = false;
+    for (const QJsonObject& e : c.named("swarm")) downloaded |= e["state"] == "downloading_state";
+    QVERIFY(downloaded);
+    QVERIFY(c.named("step").first()["step"].toInt() > 2);
+    int rounds = 0;
+    for (const QJsonObject& e : c.named("swarm_round")) rounds += e["group_size"].toInt() == 3 && e["outcome"] == "averaged";
+    QVERIFY2(rounds >= 2, qPrintable(QString::number(rounds)));
+    // Epochs advance by one per round, up to the last step on every peer.
+    for (Peer* p : {&a, &b, &c}) QCOMPARE(p->named("step").last()["step"].toInt(), kSteps);
+    const QByteArray stateA = finalState(folder, "a");
+    QVERIFY(!stateA.isEmpty());
+    QVERIFY2(finalState(folder, "b") == stateA, "peer b's weights differ from a's");
+    QVERIFY2(finalState(folder, "c") == stateA, "the late peer's weights differ from a's");
+  }
+
+  void aKilledPeerCostsTheOthersAtMostTheTimeout() {
+    const QString folder = freshFolder("kill");
+    Peer a(folder, "a", {});
+    const QString bootstrap = bootstrapOf(a);
+    QVERIFY2(!bootstrap.isEmpty(), qPrintable(a.errors()));
+    Peer b(folder, "b", {"--swarm-peer", bootstrap});
+    Peer c(folder, "c", {"--swarm-peer", bootstrap});
+    const auto threeAveraged = [](const QJsonObject& e) {
+      return e["event"] == "swarm_round" && e["group_size"].toInt() == 3 && e["outcome"] == "averaged";
+    };
+    QVERIFY2(a.waitFor(threeAveraged, 180000), qPrintable(a.errors()));
+    const int killedAt = a.named("step").isEmpty() ? 0 : a.named("step").last()["step"].toInt();
+    c.kill();
+    QElapsedTimer sinceKill;
+    sinceKill.start();
+    // The next round of the two that are left, within the matchmaking and averaging times.
+    const auto nextStep = [killedAt](const QJsonObject& e) { return isStep(e, killedAt + 2); };
+    QVERIFY2(a.waitFor(nextStep, 60000), qPrintable(a.errors()));
+    QVERIFY2(sinceKill.elapsed() < 30000, qPrintable(QString::number(sinceKill.elapsed())));
+    for (Peer* p : {&a, &b}) {
+      QVERIFY2(p->finish(240000), qPrintable(p->name() + " did not finish"));
+      QVERIFY2(p->exitCode() == 0, qPrintable(p->name() + ": " + p->errors()));
+      QCOMPARE(p->named("step").last()["step"].toInt(), kSteps);
+    }
+    int pairs = 0;
+    for (const QJsonObject& e : a.named("swarm_round")) pairs += e["epoch"].toInt() > killedAt + 1 && e["group_size"].toInt() == 2;
+    QVERIFY2(pairs >= 1, "no round of the two peers left after the kill");
+  }
+};
+
+QTEST_GUILESS_MAIN(TestSwarmTraining)
+#include "test_swarm_training.moc"
