@@ -45,6 +45,18 @@ extern "C" void onStopSignal(int signal) {
 void readCommandsFromStdin() {
   static protocol::CommandReader* reader = [] {
     auto* r = new protocol::CommandReader(std::cin, [](const protocol::Command& c) {
+      using Kind = protocol::Command::Kind;
+      if (c.kind == Kind::SwarmJoin || c.kind == Kind::SwarmLeave) {
+#ifdef SDS_HAVE_SWARM
+        if (applySwarmCommand(c)) return;
+        log::error(std::string("ignored ") + std::string(protocol::commandName(c.kind)) +
+                   ": no training of this process can take part in a swarm (one with several workers cannot)");
+#else
+        log::error(std::string("ignored ") + std::string(protocol::commandName(c.kind)) +
+                   ": this sdtrain was built without the swarm");
+#endif
+        return;
+      }
       std::lock_guard<std::mutex> lock(activeRunMutex);
       if (activeRun) activeRun->apply(c);
     });
@@ -175,20 +187,24 @@ int runTrain(Reporter& reporter, const TrainOptions& options) {
   train::TrainerCallbacks callbacks;
   callbacks.event = show;
   // A launcher's group of one still trains through it (the distributed path, measured on one GPU).
+  // One process trains ready to join a swarm (from the start, or on a swarm_join command).
   train::TrainResult result;
-  if (settings.swarm.enabled) {
 #ifdef SDS_HAVE_SWARM
+  if (!place) {
     std::optional<train::TrainResult> swarmResult = trainAsSwarmPeer(reporter, settings, *control, callbacks);
     if (!swarmResult) return kExitInvalidInput;
     result = *swarmResult;
+  } else {
+    result = trainAsRank(reporter, settings, *place, *control, callbacks);
+  }
 #else
+  if (settings.swarm.enabled) {
     reporter.fail("this sdtrain was built without the swarm", "build with -DSDS_WITH_SWARM=ON (docs/development.md)");
     return kExitInvalidInput;
-#endif
-  } else {
-    result = place ? trainAsRank(reporter, settings, *place, *control, callbacks)
-                   : train::runTraining(settings, *control, callbacks);
   }
+  result = place ? trainAsRank(reporter, settings, *place, *control, callbacks)
+                 : train::runTraining(settings, *control, callbacks);
+#endif
   activeControl = nullptr;
   {
     std::lock_guard<std::mutex> lock(activeRunMutex);

@@ -242,6 +242,8 @@ std::string_view commandName(Command::Kind kind) {
     case Command::Kind::Stop: return "stop";
     case Command::Kind::Save: return "save";
     case Command::Kind::Sample: return "sample";
+    case Command::Kind::SwarmJoin: return "swarm_join";
+    case Command::Kind::SwarmLeave: return "swarm_leave";
   }
   return "";
 }
@@ -259,6 +261,13 @@ std::string encode(const Command& command) {
   json j;
   j["cmd"] = std::string(commandName(command.kind));
   if (command.kind == Command::Kind::Stop) j["save"] = command.save;
+  if (command.kind == Command::Kind::SwarmJoin) {
+    j["run_key"] = command.runKey;
+    j["peers"] = command.peers;
+    if (command.port) j["port"] = *command.port;
+    if (command.publicAddress) j["public_address"] = *command.publicAddress;
+    if (command.clientMode) j["client_mode"] = *command.clientMode;
+  }
   return j.dump();
 }
 
@@ -324,15 +333,27 @@ Command decodeCommand(std::string_view line) {
   const Fields f(object, "command");
   const std::string name = f.required<std::string>("cmd");
   for (Command::Kind kind : {Command::Kind::Pause, Command::Kind::Resume, Command::Kind::Stop, Command::Kind::Save,
-                             Command::Kind::Sample}) {
+                             Command::Kind::Sample, Command::Kind::SwarmJoin, Command::Kind::SwarmLeave}) {
     if (commandName(kind) == name) {
       Command command;
       command.kind = kind;
       if (kind == Command::Kind::Stop) command.save = f.optional<bool>("save", true);
+      if (kind == Command::Kind::SwarmJoin) {
+        command.runKey = f.required<std::string>("run_key");
+        if (command.runKey.empty()) throw ProtocolError("swarm_join command: \"run_key\" is empty");
+        command.peers = f.optional<std::vector<std::string>>("peers", {});
+        command.port = f.maybe<int>("port");
+        if (command.port && (*command.port < 0 || *command.port > 65535))
+          throw ProtocolError("swarm_join command: field \"port\" is " + std::to_string(*command.port) +
+                              ", expected 0 to 65535");
+        command.publicAddress = f.maybe<std::string>("public_address");
+        command.clientMode = f.maybe<bool>("client_mode");
+      }
       return command;
     }
   }
-  throw ProtocolError("unknown command \"" + name + "\"; expected pause, resume, stop, save or sample");
+  throw ProtocolError("unknown command \"" + name +
+                      "\"; expected pause, resume, stop, save, sample, swarm_join or swarm_leave");
 }
 
 }  // namespace sds::protocol

@@ -123,9 +123,16 @@ using Event = std::variant<HelloEvent, LogEvent, StateEvent, ProgressEvent, Step
 std::string_view eventName(const Event& event);
 
 struct Command {
-  enum class Kind { Pause, Resume, Stop, Save, Sample };
+  enum class Kind { Pause, Resume, Stop, Save, Sample, SwarmJoin, SwarmLeave };
   Kind kind = Kind::Pause;
   bool save = true;  // Stop only: write a checkpoint before stopping (false: cancel)
+  // SwarmJoin only: the run's key (required), peers to join through, and optionally this peer's port,
+  // published address and client mode (absent: the project's [swarm] settings).
+  std::string runKey;
+  std::vector<std::string> peers;
+  std::optional<int> port;
+  std::optional<std::string> publicAddress;
+  std::optional<bool> clientMode;
 };
 
 std::string_view commandName(Command::Kind kind);

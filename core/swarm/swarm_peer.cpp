@@ -173,6 +173,14 @@ SwarmProgress SwarmPeer::progress() const {
   return computeProgress(records, options_.targetBatchSize, unixTimeMs());
 }
 
+std::optional<std::uint64_t> SwarmPeer::othersNewestEpoch() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::optional<std::uint64_t> newest;
+  for (const PeerRecord& r : records_)
+    if (r.peer != id() && !r.auxiliary) newest = std::max(newest.value_or(0), r.epoch);
+  return newest;
+}
+
 std::vector<PeerView> SwarmPeer::peers() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<PeerView> views;

@@ -83,6 +83,8 @@ class SwarmPeer {
   // The swarm as last seen (at most a refresh interval old), this peer included.
   SwarmProgress progress() const;
   std::vector<PeerView> peers() const;
+  // The newest epoch of the other peers; nothing when this peer is alone.
+  std::optional<std::uint64_t> othersNewestEpoch() const;
 
   // Matchmaking for `epoch` with the peers on it, then averaging of `values` (weighted by `weight`,
   // this peer's samples) within the group. Without a group the values stay as they are.

@@ -40,11 +40,11 @@ std::string runIdentity(const TrainSettings& s) {
 
 std::string portableRunIdentity(const TrainSettings& s, const models::StableDiffusionModel& model) {
   std::string weights = "weights:";
-  if (model.unet) weights += "unet " + data::weightsFingerprint(*model.unet);
-  if (model.textEncoder) weights += ",text " + data::weightsFingerprint(*model.textEncoder);
-  if (model.textEncoder2) weights += ",text2 " + data::weightsFingerprint(*model.textEncoder2);
-  if (model.vae) weights += ",vae " + data::weightsFingerprint(*model.vae);
-  return identityWithModel(s, weights);
+  if (model.unet) weights += "unet " + data::frozenWeightsFingerprint(*model.unet);
+  if (model.textEncoder) weights += ",text " + data::frozenWeightsFingerprint(*model.textEncoder);
+  if (model.textEncoder2) weights += ",text2 " + data::frozenWeightsFingerprint(*model.textEncoder2);
+  if (model.vae) weights += ",vae " + data::frozenWeightsFingerprint(*model.vae);
+  return identityWithModel(s, weights) + ";precision=" + s.precision;
 }
 
 std::string identityDifference(const std::string& theirs, const std::string& ours) {

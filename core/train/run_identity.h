@@ -12,7 +12,8 @@ namespace sds::train {
 
 // "key=value;…" of the method, model path, optimizer, trained parts, EMA and LoRA shape.
 std::string runIdentity(const TrainSettings& settings);
-// The same with the model as a fingerprint of its weights (call before training changes them).
+// The same with the model named by its weights (the shapes of all, a sample of the values of those not
+// trained: the trained ones travel with a shared state) and the precision; any time during training.
 std::string portableRunIdentity(const TrainSettings& settings, const models::StableDiffusionModel& model);
 // The settings that differ between two identities, as "key: theirs X, ours Y; …".
 std::string identityDifference(const std::string& theirs, const std::string& ours);

@@ -34,7 +34,8 @@ std::string readKey(const std::string& keyOrFile) {
 
 SwarmSyncOptions swarmSyncOptions(const SwarmSettings& s, const std::string& runFolder) {
   SwarmSyncOptions o;
-  o.peer.runKey = readKey(s.runKey);
+  o.joinAtStart = s.enabled;
+  if (!s.runKey.empty()) o.peer.runKey = readKey(s.runKey);
   o.peer.identityFile = (fs::path(runFolder) / "swarm" / "identity.key").string();
   o.peer.bootstrap = s.peers;
   o.peer.port = static_cast<std::uint16_t>(s.port);
@@ -51,28 +52,72 @@ SwarmSyncOptions swarmSyncOptions(const SwarmSettings& s, const std::string& run
 }
 
 SwarmGradientSync::SwarmGradientSync(SwarmSyncOptions options) : options_(std::move(options)) {
-  std::error_code ec;
-  fs::create_directories(options_.stateFolder, ec);
-  if (ec) throw std::runtime_error("cannot create the swarm folder " + options_.stateFolder + ": " + ec.message());
-  swarmState("joining", options_.peer.bootstrap.empty() ? "the first peer of the run"
-                                                        : "through " + options_.peer.bootstrap.front());
-  peer_ = std::make_unique<swarm::SwarmPeer>(options_.peer, 0);
-  // From the peer's public key: stable across its sessions, different between peers.
-  for (std::size_t i = 0; i < 8; ++i) seedSalt_ = seedSalt_ << 8 | peer_->id()[i];
-  swarmState("accumulating", "epoch 0");
-  log::info("swarm peer " + swarm::shortName(peer_->id()) +
-            (peer_->clientMode() ? " in client mode" : " at " + peer_->address()) + ", DHT port " +
-            std::to_string(peer_->dhtPort()));
+  if (options_.joinAtStart) join(options_.peer);
 }
 
 SwarmGradientSync::~SwarmGradientSync() { leave(); }
 
 std::uint64_t SwarmGradientSync::seedSalt() const { return seedSalt_; }
 
+void SwarmGradientSync::join(const swarm::SwarmPeerOptions& peer) {
+  if (peer.runKey.empty()) throw std::invalid_argument("swarm.run_key: a swarm needs the run's key");
+  std::error_code ec;
+  fs::create_directories(options_.stateFolder, ec);
+  if (ec) throw std::runtime_error("cannot create the swarm folder " + options_.stateFolder + ": " + ec.message());
+  swarmState("joining", peer.bootstrap.empty() ? "the first peer of the run" : "through " + peer.bootstrap.front());
+  // Epoch 0 until it has compared itself with the swarm: nobody takes a newcomer's state.
+  peer_ = std::make_unique<swarm::SwarmPeer>(peer, 0);
+  newcomer_ = true;
+  samples_ = 0;
+  // From the peer's public key: stable across its sessions, different between peers.
+  seedSalt_ = 0;
+  for (std::size_t i = 0; i < 8; ++i) seedSalt_ = seedSalt_ << 8 | peer_->id()[i];
+  swarmState("accumulating");
+  log::info("swarm peer " + swarm::shortName(peer_->id()) +
+            (peer_->clientMode() ? " in client mode" : " at " + peer_->address()) + ", DHT port " +
+            std::to_string(peer_->dhtPort()));
+}
+
 void SwarmGradientSync::leave() {
   if (!peer_) return;
   peer_.reset();
+  sharedStep_ = -1;
+  answeredRequests_ = 0;
   swarmState("left");
+}
+
+void SwarmGradientSync::requestJoin(swarm::SwarmPeerOptions peer) {
+  std::lock_guard<std::mutex> lock(requestsMutex_);
+  pendingJoin_ = std::move(peer);
+  pendingLeave_ = false;
+}
+
+void SwarmGradientSync::requestLeave() {
+  std::lock_guard<std::mutex> lock(requestsMutex_);
+  pendingLeave_ = true;
+  pendingJoin_.reset();
+}
+
+void SwarmGradientSync::applyRequests() {
+  std::optional<swarm::SwarmPeerOptions> join;
+  bool leaving = false;
+  {
+    std::lock_guard<std::mutex> lock(requestsMutex_);
+    join = std::move(pendingJoin_);
+    pendingJoin_.reset();
+    leaving = pendingLeave_;
+    pendingLeave_ = false;
+  }
+  if (leaving || join) leave();
+  if (!join) return;
+  try {
+    this->join(*join);
+  } catch (const std::exception& e) {
+    // Training goes on alone: a bad key or a port in use must not end the run.
+    peer_.reset();
+    swarmState("failed", e.what());
+    log::error(std::string("could not join the swarm: ") + e.what());
+  }
 }
 
 void SwarmGradientSync::emit(const protocol::Event& e) const {
@@ -118,7 +163,22 @@ void SwarmGradientSync::emitStatus(const swarm::SwarmProgress& progress, bool fo
 }
 
 LocalStepVerdict SwarmGradientSync::afterLocalStep(std::int64_t step, std::int64_t samples, double seconds) {
+  applyRequests();
   step_ = step;
+  if (!peer_) return {};  // training alone
+  LocalStepVerdict verdict;
+  if (newcomer_) {
+    // A newcomer takes the swarm's state whenever others train on another step than its own.
+    newcomer_ = false;
+    const std::optional<std::uint64_t> others = peer_->othersNewestEpoch();
+    if (others && *others != static_cast<std::uint64_t>(step)) {
+      if (std::optional<std::string> path = downloadState(step, true)) {
+        verdict.kind = LocalStepVerdict::Kind::LoadState;
+        verdict.statePath = *path;
+        return verdict;
+      }
+    }
+  }
   samples_ += samples;
   if (seconds > 0) {
     const double rate = static_cast<double>(samples) / seconds;
@@ -129,10 +189,9 @@ LocalStepVerdict SwarmGradientSync::afterLocalStep(std::int64_t step, std::int64
   const swarm::SwarmProgress progress = peer_->progress();
   emitStatus(progress, false);
 
-  LocalStepVerdict verdict;
   if (progress.epoch > static_cast<std::uint64_t>(step)) {
-    // Behind the swarm (a newcomer, or a round missed): its weights are not the swarm's any more.
-    if (std::optional<std::string> path = downloadState(step)) {
+    // Behind the swarm (a round missed): its weights are not the swarm's any more.
+    if (std::optional<std::string> path = downloadState(step, false)) {
       verdict.kind = LocalStepVerdict::Kind::LoadState;
       verdict.statePath = *path;
       samples_ = 0;
@@ -145,6 +204,7 @@ LocalStepVerdict SwarmGradientSync::afterLocalStep(std::int64_t step, std::int64
 }
 
 bool SwarmGradientSync::average(std::vector<at::Tensor>& gradients) {
+  if (!peer_) return true;
   std::vector<std::size_t> sizes;
   std::size_t total = 0;
   for (const at::Tensor& g : gradients) {
@@ -195,6 +255,7 @@ bool SwarmGradientSync::average(std::vector<at::Tensor>& gradients) {
 
 void SwarmGradientSync::afterOptimizerStep(std::int64_t step) {
   step_ = step;
+  if (!peer_) return;
   samples_ = 0;
   // The state shared so far is of an older step now: newcomers must not start from it.
   peer_->stopSharingState();
@@ -219,14 +280,16 @@ void SwarmGradientSync::serveStateIfAsked(std::int64_t step) {
   log::info("serving the training state of epoch " + std::to_string(step) + " to peers that asked");
 }
 
-std::optional<std::string> SwarmGradientSync::downloadState(std::int64_t step) {
+std::optional<std::string> SwarmGradientSync::downloadState(std::int64_t step, bool newcomer) {
   swarmState("downloading_state");
   const std::string path = (fs::path(options_.stateFolder) / "downloaded-state.safetensors").string();
   const auto deadline = std::chrono::steady_clock::now() + options_.stateWait;
   std::string lastError;
   while (std::chrono::steady_clock::now() < deadline) {
-    // The peers ahead may have left meanwhile: then this peer is not behind any more.
-    if (peer_->progress().epoch <= static_cast<std::uint64_t>(step)) return std::nullopt;
+    // The peers it would take the state from may have left meanwhile.
+    const std::optional<std::uint64_t> others = peer_->othersNewestEpoch();
+    if (!others || (newcomer ? *others == static_cast<std::uint64_t>(step) : *others <= static_cast<std::uint64_t>(step)))
+      return std::nullopt;
     try {
       const std::uint64_t epoch = peer_->downloadNewestState(path);
       log::info("downloaded the swarm's state of epoch " + std::to_string(epoch));

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,7 @@ namespace sds::train {
 struct SwarmSettings;
 
 struct SwarmSyncOptions {
+  bool joinAtStart = true;  // false: trains alone until requestJoin
   swarm::SwarmPeerOptions peer;
   std::string stateFolder;  // where state files for others and downloaded ones go (<run>/swarm)
   // How long a peer behind the swarm waits for another to serve the state before giving up.
@@ -34,14 +36,14 @@ SwarmSyncOptions swarmSyncOptions(const SwarmSettings& settings, const std::stri
 
 class SwarmGradientSync final : public GradientSync {
  public:
-  // Joins the swarm (server, discovery). Throws std::invalid_argument or std::runtime_error naming
-  // the setting or port at fault.
+  // Joins the swarm (server, discovery) when options.joinAtStart. Throws std::invalid_argument or
+  // std::runtime_error naming the setting or port at fault.
   explicit SwarmGradientSync(SwarmSyncOptions options);
   ~SwarmGradientSync() override;
 
   int worldSize() const override { return 1; }
   int rank() const override { return 0; }
-  bool isGroup() const override { return true; }  // gradients leave the process
+  bool isGroup() const override { return peer_ != nullptr; }  // gradients leave the process
   bool average(std::vector<at::Tensor>& gradients) override;
   void averageValues(std::vector<double>&) override {}
   void broadcastFromMain(std::vector<at::Tensor>&) override {}
@@ -54,20 +56,32 @@ class SwarmGradientSync final : public GradientSync {
   std::uint64_t seedSalt() const override;
   void setStateWriter(std::function<void(const std::string& path)> writer) override { writeState_ = std::move(writer); }
 
+  // From any thread (the command reader): joins with these options, or leaves, at the next local
+  // step; a running round is finished first. Joining fails without ending the training (a `swarm`
+  // event with state failed says why).
+  void requestJoin(swarm::SwarmPeerOptions peer);
+  void requestLeave();
   // Leaves the swarm (the record expires, connections end); training can go on alone.
   void leave();
 
  private:
+  void join(const swarm::SwarmPeerOptions& peer);
+  void applyRequests();
   void emit(const protocol::Event& e) const;
   void swarmState(const std::string& state, const std::string& detail = {}) const;
   void emitStatus(const swarm::SwarmProgress& progress, bool force);
   void serveStateIfAsked(std::int64_t step);
-  // The downloaded file; nothing when no peer is ahead any more.
-  std::optional<std::string> downloadState(std::int64_t step);
+  // The downloaded file; nothing when no peer to take it from is left (a newcomer takes the state of
+  // any other step than its own, a running peer only a newer one).
+  std::optional<std::string> downloadState(std::int64_t step, bool newcomer);
 
   SwarmSyncOptions options_;
   std::unique_ptr<swarm::SwarmPeer> peer_;
   std::function<void(const std::string&)> writeState_;
+  std::mutex requestsMutex_;
+  std::optional<swarm::SwarmPeerOptions> pendingJoin_;
+  bool pendingLeave_ = false;
+  bool newcomer_ = false;  // joined, not yet compared with the swarm
   std::uint64_t seedSalt_ = 0;
   std::int64_t step_ = 0;
   std::int64_t samples_ = 0;   // accumulated since the last optimizer step

@@ -49,6 +49,8 @@ void TrainerControl::apply(const protocol::Command& command) {
     case Kind::Stop: requestStop(command.save); break;
     case Kind::Save: requestSave(); break;
     case Kind::Sample: requestSample(); break;
+    case Kind::SwarmJoin:
+    case Kind::SwarmLeave: break;  // for the exchange: sdtrain hands them to its swarm peer
   }
 }
 
@@ -129,6 +131,11 @@ class Run {
   void recordProgress();  // the data position and loss scale into progress_
   void writeStateFile(const std::string& path);
   void adoptSwarmState(const std::string& path);
+  // Peers on other machines name the base model by its weights, not its path.
+  const std::string& portableIdentity() {
+    if (portableIdentity_.empty()) portableIdentity_ = portableRunIdentity(s_, model_);
+    return portableIdentity_;
+  }
   void finish();
   void outOfMemory();  // turns result_ into the out-of-memory report
 
@@ -159,7 +166,7 @@ class Run {
 
   TrainingProgress progress_;
   std::deque<double> stepSeconds_, stepImages_;  // of the last steps, for the pace
-  std::string portableIdentity_;  // when the exchange shares whole states (swarm peers)
+  std::string portableIdentity_;  // computed when a swarm peer first needs it
 };
 
 std::optional<Checkpoint> Run::findCheckpoint() {
@@ -187,8 +194,6 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   placement_ = choosePlacement(s_);
   state("loading", s_.fromScratch ? "creating a " + s_.architecture + " model" : "loading " + s_.modelPath);
   model_ = loadBaseModel(s_);
-  // Peers on other machines name the base model by its weights, not its path.
-  if (sync_.sharesState()) portableIdentity_ = portableRunIdentity(s_, model_);
 
   state("scanning", s_.data.dataset.path);
   // Generated images (the demo's shapes) are made once, by rank 0, before the other ranks read them.
@@ -342,15 +347,15 @@ void Run::recordProgress() {
 
 void Run::writeStateFile(const std::string& path) {
   recordProgress();
-  CheckpointStore::saveStateFile(path, progress_, stateTensors(), portableIdentity_);
+  CheckpointStore::saveStateFile(path, progress_, stateTensors(), portableIdentity());
 }
 
 // Takes over a swarm's state (a newcomer, or a peer that fell behind): its weights, optimizer state
 // and step; this peer keeps its own place in its data.
 void Run::adoptSwarmState(const std::string& path) {
   const Checkpoint c = CheckpointStore::loadStateFile(path);
-  if (c.runIdentity != portableIdentity_)
-    throw TrainingFailure("the swarm trains another run than this project: " + identityDifference(c.runIdentity, portableIdentity_),
+  if (c.runIdentity != portableIdentity())
+    throw TrainingFailure("the swarm trains another run than this project: " + identityDifference(c.runIdentity, portableIdentity()),
                           "join with the run's base model and settings, or use another run key");
   const TrainingProgress mine = progress_;
   const std::string lastCheckpoint = result_.lastCheckpoint;

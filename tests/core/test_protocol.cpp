@@ -382,6 +382,28 @@ class TestProtocol : public QObject {
     QCOMPARE(qs(commandName(decoded.kind)), QJsonDocument::fromJson(json.toUtf8()).object().value("cmd").toString());
   }
 
+  void swarmCommands() {
+    Command join;
+    join.kind = Command::Kind::SwarmJoin;
+    join.runKey = "sdsrun-0123";
+    join.peers = {"203.0.113.7:4300", "[2001:db8::1]:4300"};
+    join.port = 4301;
+    join.clientMode = true;
+    const Command decoded = decodeCommand(encode(join));
+    QCOMPARE(int(decoded.kind), int(Command::Kind::SwarmJoin));
+    QCOMPARE(decoded.runKey, join.runKey);
+    QVERIFY(decoded.peers == join.peers);
+    QCOMPARE(decoded.port.value_or(-1), 4301);
+    QVERIFY(!decoded.publicAddress);
+    QVERIFY(decoded.clientMode.value_or(false));
+    QCOMPARE(int(decodeCommand(R"({"cmd":"swarm_leave"})").kind), int(Command::Kind::SwarmLeave));
+    QCOMPARE(decodeError(R"({"cmd":"swarm_join"})", true), QString(R"(command: missing field "run_key")"));
+    QCOMPARE(decodeError(R"({"cmd":"swarm_join","run_key":""})", true), QString(R"(swarm_join command: "run_key" is empty)"));
+    QCOMPARE(decodeError(R"({"cmd":"swarm_join","run_key":"k","port":70000})", true),
+             QString(R"(swarm_join command: field "port" is 70000, expected 0 to 65535)"));
+    QVERIFY(decodeError(R"({"cmd":"swarm_join","run_key":"k","peers":[1]})", true).contains("a list of strings"));
+  }
+
   void stopSavesByDefault() {
     const Command stop = decodeCommand(R"({"cmd":"stop"})");
     QCOMPARE(int(stop.kind), int(Command::Kind::Stop));
@@ -394,9 +416,9 @@ class TestProtocol : public QObject {
     QTest::addColumn<QString>("line");
     QTest::addColumn<QString>("message");
     QTest::newRow("unknown command") << R"({"cmd":"jump"})"
-                                     << R"(unknown command "jump"; expected pause, resume, stop, save or sample)";
+                                     << R"(unknown command "jump"; expected pause, resume, stop, save, sample, swarm_join or swarm_leave)";
     QTest::newRow("case matters") << R"({"cmd":"Stop"})"
-                                  << R"(unknown command "Stop"; expected pause, resume, stop, save or sample)";
+                                  << R"(unknown command "Stop"; expected pause, resume, stop, save, sample, swarm_join or swarm_leave)";
     QTest::newRow("no cmd") << R"({"command":"stop"})" << R"(command: missing field "cmd")";
     QTest::newRow("cmd not a string") << R"({"cmd":1})" << R"(command: field "cmd" is 1, expected a string)";
     QTest::newRow("save not a bool") << R"({"cmd":"stop","save":"no"})"

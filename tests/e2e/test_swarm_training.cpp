@@ -1,7 +1,7 @@
 // Swarm training as users run it: `sdtrain train` processes on loopback, peers of one run key, the
 // tiny model on generated shapes. Peers that average every round end bitwise equal; a peer that joins
 // late downloads the swarm's state and ends equal too; a peer killed outright costs the others no
-// more than the averaging timeout.
+// more than the averaging timeout; a training joins and leaves by command and resumes alone.
 
 #include <QtTest>
 
@@ -22,7 +22,7 @@ constexpr int kSteps = 8;
 
 // Steps of 4 images, 96 images per swarm epoch: a few local steps per peer between rounds, so that
 // every peer's record reaches the others before the round.
-QByteArray project() {
+QByteArray project(bool swarm = true) {
   return QString(R"([project]
 name = "swarm"
 [model]
@@ -55,7 +55,7 @@ model_format = "diffusers"
 save_precision = "fp32"
 tensorboard = false
 [swarm]
-enabled = true
+enabled = %2
 run_key = "sdsrun-a-test-run-of-three-peers"
 public_address = "127.0.0.1"
 target_batch_size = 96
@@ -63,19 +63,21 @@ matchmaking_time_s = 2
 averaging_timeout_s = 5
 )")
       .arg(kSteps)
+      .arg(swarm ? "true" : "false")
       .toUtf8();
 }
 
 // One `sdtrain train` peer, its events read as they come.
 class Peer {
  public:
-  Peer(const QString& folder, const QString& name, const QStringList& extra) : name_(name) {
+  Peer(const QString& folder, const QString& name, const QStringList& extra, const QString& project = "project.toml")
+      : name_(name) {
     process_.setWorkingDirectory(folder);
     process_.setProcessChannelMode(QProcess::SeparateChannels);
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("OMP_NUM_THREADS", "1");
     process_.setProcessEnvironment(env);
-    process_.start(SDS_SDTRAIN, QStringList{"--events", "jsonl", "train", "project.toml", "--output", "out-" + name} + extra);
+    process_.start(SDS_SDTRAIN, QStringList{"--events", "jsonl", "train", project, "--output", "out-" + name} + extra);
   }
   ~Peer() {
     if (process_.state() != QProcess::NotRunning) {
@@ -117,6 +119,10 @@ class Peer {
     return process_.state() == QProcess::NotRunning;
   }
   int exitCode() const { return process_.exitCode(); }
+  void send(const QByteArray& command) {
+    process_.write(command + "\n");
+    process_.waitForBytesWritten(5000);
+  }
   void kill() { ::kill(static_cast<pid_t>(process_.processId()), SIGKILL); }
   QList<QJsonObject> named(const QString& event) const {
     QList<QJsonObject> out;
@@ -160,6 +166,9 @@ class TestSwarmTraining : public QObject {
     QFile f(folder + "/project.toml");
     f.open(QIODevice::WriteOnly);
     f.write(project());
+    QFile alone(folder + "/alone.toml");
+    alone.open(QIODevice::WriteOnly);
+    alone.write(project(false));
     return folder;
   }
 
@@ -219,6 +228,46 @@ class TestSwarmTraining : public QObject {
     int pairs = 0;
     for (const QJsonObject& e : a.named("swarm_round")) pairs += e["epoch"].toInt() > killedAt + 1 && e["group_size"].toInt() == 2;
     QVERIFY2(pairs >= 1, "no round of the two peers left after the kill");
+  }
+
+  void aTrainingJoinsAndLeavesByCommandThenResumesAlone() {
+    const QString folder = freshFolder("command");
+    const QString longer = QString::number(2 * kSteps);
+    Peer a(folder, "a", {"--max-steps", longer});
+    const QString bootstrap = bootstrapOf(a);
+    QVERIFY2(!bootstrap.isEmpty(), qPrintable(a.errors()));
+    Peer b(folder, "b", {"--max-steps", longer}, "alone.toml");
+    QVERIFY2(b.waitFor([](const QJsonObject& e) { return isStep(e, 1); }, 120000), qPrintable(b.errors()));
+    b.send(R"({"cmd":"swarm_join","run_key":"sdsrun-a-test-run-of-three-peers","peers":[")" + bootstrap.toUtf8() + R"("]})");
+    // It takes the swarm's state (another step than its own) and averages with the peer there.
+    const auto averaged = [](const QJsonObject& e) {
+      return e["event"] == "swarm_round" && e["group_size"].toInt() == 2 && e["outcome"] == "averaged";
+    };
+    QVERIFY2(b.waitFor(averaged, 120000), qPrintable(b.errors()));
+    bool downloaded = false;
+    for (const QJsonObject& e : b.named("swarm")) downloaded |= e["state"] == "downloading_state";
+    QVERIFY(downloaded);
+    b.send(R"({"cmd":"swarm_leave"})");
+    const auto left = b.waitFor([](const QJsonObject& e) { return e["event"] == "swarm" && e["state"] == "left"; }, 60000);
+    QVERIFY2(left, qPrintable(b.errors()));
+    // Alone again: it goes on stepping, then stops with a checkpoint.
+    const int stepAtLeave = b.named("step").last()["step"].toInt();
+    QVERIFY2(b.waitFor([stepAtLeave](const QJsonObject& e) { return isStep(e, stepAtLeave + 1); }, 60000),
+             qPrintable(b.errors()));
+    b.send(R"({"cmd":"stop","save":true})");
+    QVERIFY(b.finish(120000));
+    QCOMPARE(b.exitCode(), 4);  // stopped, resumable
+    const int roundsBefore = b.named("swarm_round").size();
+    a.send(R"({"cmd":"stop","save":false})");  // alone, each of its steps would take the whole target batch
+    QVERIFY(a.finish(120000));
+    QCOMPARE(a.exitCode(), 4);
+
+    Peer resumed(folder, "b", {"--max-steps", longer, "--resume", "latest"}, "alone.toml");
+    QVERIFY(resumed.finish(240000));
+    QVERIFY2(resumed.exitCode() == 0, qPrintable(resumed.errors()));
+    QCOMPARE(resumed.named("step").last()["step"].toInt(), 2 * kSteps);
+    QVERIFY(resumed.named("swarm_round").isEmpty());
+    QVERIFY(roundsBefore >= 1);
   }
 };
 

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -40,6 +41,26 @@ std::string weightsFingerprint(const torch::nn::Module& module) {
     for (const int64_t d : t.sizes()) hasher.word(static_cast<std::uint64_t>(d));
     hasher.word(static_cast<std::uint64_t>(t.scalar_type()));
     hasher.bytes(t.data_ptr(), t.numel() * t.element_size());
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hasher.h));
+  return hex;
+}
+
+std::string frozenWeightsFingerprint(const torch::nn::Module& module) {
+  torch::NoGradGuard noGrad;
+  Hasher hasher;
+  for (const auto& item : module.named_parameters()) {
+    hasher.bytes(item.key().data(), item.key().size());
+    const at::Tensor& p = item.value();
+    for (const int64_t d : p.sizes()) hasher.word(static_cast<std::uint64_t>(d));
+    hasher.word(static_cast<std::uint64_t>(p.scalar_type()));
+    if (p.requires_grad() || p.numel() == 0) continue;
+    // Up to 256 values spread over the tensor: different base models differ in them, and reading
+    // them costs nothing next to reading all of SDXL.
+    const std::int64_t stride = std::max<std::int64_t>(1, p.numel() / 256);
+    const at::Tensor picked = p.detach().reshape({-1}).slice(0, 0, p.numel(), stride).to(torch::kCPU).contiguous();
+    hasher.bytes(picked.data_ptr(), picked.numel() * picked.element_size());
   }
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hasher.h));
