@@ -179,6 +179,14 @@
         <source>CenteredClip (robust)</source>
         <translation>CenteredClip (robust)</translation>
     </message>
+    <message>
+        <source>Synchronous (average gradients)</source>
+        <translation>Synchron (Gradienten mitteln)</translation>
+    </message>
+    <message>
+        <source>DiLoCo (for slow links)</source>
+        <translation>DiLoCo (für langsame Verbindungen)</translation>
+    </message>
 </context>
 <context>
     <name>Diagnostics</name>
@@ -1335,10 +1343,6 @@
         <translation>Ziel-Batchgröße</translation>
     </message>
     <message>
-        <source>Samples all peers together accumulate before each averaging round and optimizer step. Every peer of a run must use the same value.</source>
-        <translation>Beispiele, die alle Teilnehmer zusammen vor jeder Mittelungsrunde und jedem Optimiererschritt sammeln. Alle Teilnehmer eines Laufs müssen denselben Wert verwenden.</translation>
-    </message>
-    <message>
         <source>Matchmaking time</source>
         <translation>Zeit für die Gruppenbildung</translation>
     </message>
@@ -1367,16 +1371,52 @@
         <translation>Kompression</translation>
     </message>
     <message>
-        <source>How gradients travel: exact 32-bit floats, 16-bit floats, or 8 bits per value (uniform or quantile buckets). Tensors under 65536 values are never compressed.</source>
-        <translation>Wie die Gradienten übertragen werden: exakte 32-Bit-Gleitkommazahlen, 16-Bit-Gleitkommazahlen oder 8 Bit pro Wert (gleichmäßige oder Quantil-Stufen). Tensoren mit weniger als 65536 Werten werden nie komprimiert.</translation>
-    </message>
-    <message>
         <source>Aggregation</source>
         <translation>Zusammenführung</translation>
     </message>
     <message>
         <source>The weighted mean, or CenteredClip, which bounds what a single faulty or malicious peer can move the average.</source>
         <translation>Der gewichtete Mittelwert oder CenteredClip, das begrenzt, wie weit ein einzelner fehlerhafter oder böswilliger Teilnehmer den Mittelwert verschieben kann.</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Modus</translation>
+    </message>
+    <message>
+        <source>sync: peers average gradients until the swarm has the target batch and all take the same step. diloco (for slow links): each peer takes local_steps steps of its own, then peers average how far their weights moved and take one outer Nesterov step.</source>
+        <translation>sync: Die Teilnehmer mitteln Gradienten, bis der Schwarm den Ziel-Batch erreicht hat, und alle machen denselben Schritt. diloco (für langsame Verbindungen): Jeder Teilnehmer macht local_steps eigene Schritte, dann mitteln die Teilnehmer, wie weit sich ihre Gewichte bewegt haben, und machen einen äußeren Nesterov-Schritt.</translation>
+    </message>
+    <message>
+        <source>Mode sync: samples all peers together accumulate before each averaging round and optimizer step. Every peer of a run must use the same value.</source>
+        <translation>Modus sync: Beispiele, die alle Teilnehmer zusammen vor jeder Mittelungsrunde und jedem Optimiererschritt sammeln. Alle Teilnehmer eines Laufs müssen denselben Wert verwenden.</translation>
+    </message>
+    <message>
+        <source>Local steps</source>
+        <translation>Lokale Schritte</translation>
+    </message>
+    <message>
+        <source>Mode diloco: steps each peer takes alone between two averaging rounds.</source>
+        <translation>Modus diloco: Schritte, die jeder Teilnehmer zwischen zwei Mittelungsrunden allein macht.</translation>
+    </message>
+    <message>
+        <source>Outer learning rate</source>
+        <translation>Äußere Lernrate</translation>
+    </message>
+    <message>
+        <source>Mode diloco: learning rate of the outer Nesterov step.</source>
+        <translation>Modus diloco: Lernrate des äußeren Nesterov-Schritts.</translation>
+    </message>
+    <message>
+        <source>Outer momentum</source>
+        <translation>Äußeres Momentum</translation>
+    </message>
+    <message>
+        <source>Mode diloco: momentum of the outer Nesterov step.</source>
+        <translation>Modus diloco: Momentum des äußeren Nesterov-Schritts.</translation>
+    </message>
+    <message>
+        <source>How values travel: exact 32-bit floats, 16-bit floats, or 8 bits per value (uniform or quantile buckets); auto is none in mode sync and uniform8 in mode diloco. Tensors under 65536 values are never compressed.</source>
+        <translation>Wie die Werte übertragen werden: exakte 32-Bit-Gleitkommazahlen, 16-Bit-Gleitkommazahlen oder 8 Bit pro Wert (gleichmäßige oder Quantil-Stufen); auto bedeutet none im Modus sync und uniform8 im Modus diloco. Tensoren mit weniger als 65536 Werten werden nie komprimiert.</translation>
     </message>
 </context>
 <context>

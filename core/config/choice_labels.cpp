@@ -51,6 +51,8 @@ constexpr std::pair<std::string_view, const char*> kLabels[] = {
     {"peft", QT_TRANSLATE_NOOP("Choice", "diffusers / PEFT")},
     {"none", QT_TRANSLATE_NOOP("Choice", "None (32-bit floats)")},
     {"uniform8", QT_TRANSLATE_NOOP("Choice", "8 bits, uniform")},
+    {"sync", QT_TRANSLATE_NOOP("Choice", "Synchronous (average gradients)")},
+    {"diloco", QT_TRANSLATE_NOOP("Choice", "DiLoCo (for slow links)")},
     {"quantile8", QT_TRANSLATE_NOOP("Choice", "8 bits, quantile buckets")},
     {"mean", QT_TRANSLATE_NOOP("Choice", "Weighted mean")},
     {"centered_clip", QT_TRANSLATE_NOOP("Choice", "CenteredClip (robust)")},

@@ -451,10 +451,22 @@ std::vector<Section> projectSections() {
                    QT_TRANSLATE_NOOP("Schema",
                                      "Accept no connections (behind a firewall): this peer sends its gradients and "
                                      "receives the averages, but averages no part for the others.")),
+           choice("mode", "sync", {"sync", "diloco"}, QT_TRANSLATE_NOOP("Schema", "Mode"),
+                  QT_TRANSLATE_NOOP("Schema",
+                                    "sync: peers average gradients until the swarm has the target batch and all take "
+                                    "the same step. diloco (for slow links): each peer takes local_steps steps of "
+                                    "its own, then peers average how far their weights moved and take one outer "
+                                    "Nesterov step.")),
            integer("target_batch_size", 256, 1, 1e9, QT_TRANSLATE_NOOP("Schema", "Target batch size"),
                    QT_TRANSLATE_NOOP("Schema",
-                                     "Samples all peers together accumulate before each averaging round and "
-                                     "optimizer step. Every peer of a run must use the same value.")),
+                                     "Mode sync: samples all peers together accumulate before each averaging round "
+                                     "and optimizer step. Every peer of a run must use the same value.")),
+           integer("local_steps", 100, 1, 1e6, QT_TRANSLATE_NOOP("Schema", "Local steps"),
+                   QT_TRANSLATE_NOOP("Schema", "Mode diloco: steps each peer takes alone between two averaging rounds.")),
+           number("outer_learning_rate", 0.7, above(0), atMost(10), QT_TRANSLATE_NOOP("Schema", "Outer learning rate"),
+                  QT_TRANSLATE_NOOP("Schema", "Mode diloco: learning rate of the outer Nesterov step.")),
+           number("outer_momentum", 0.9, atLeast(0), below(1), QT_TRANSLATE_NOOP("Schema", "Outer momentum"),
+                  QT_TRANSLATE_NOOP("Schema", "Mode diloco: momentum of the outer Nesterov step.")),
            number("matchmaking_time_s", 5.0, above(0), atMost(300), QT_TRANSLATE_NOOP("Schema", "Matchmaking time"),
                   QT_TRANSLATE_NOOP("Schema", "Seconds a round waits for the peers to gather before averaging.")),
            number("averaging_timeout_s", 30.0, above(0), atMost(3600), QT_TRANSLATE_NOOP("Schema", "Averaging timeout"),
@@ -463,11 +475,12 @@ std::vector<Section> projectSections() {
                                     "are left out.")),
            integer("max_group_size", 16, 2, 256, QT_TRANSLATE_NOOP("Schema", "Largest group"),
                    QT_TRANSLATE_NOOP("Schema", "Most peers that average together in one group.")),
-           choice("compression", "none", {"none", "fp16", "uniform8", "quantile8"},
+           choice("compression", "auto", {"auto", "none", "fp16", "uniform8", "quantile8"},
                   QT_TRANSLATE_NOOP("Schema", "Compression"),
                   QT_TRANSLATE_NOOP("Schema",
-                                    "How gradients travel: exact 32-bit floats, 16-bit floats, or 8 bits per value "
-                                    "(uniform or quantile buckets). Tensors under 65536 values are never compressed.")),
+                                    "How values travel: exact 32-bit floats, 16-bit floats, or 8 bits per value "
+                                    "(uniform or quantile buckets); auto is none in mode sync and uniform8 in mode "
+                                    "diloco. Tensors under 65536 values are never compressed.")),
            choice("aggregation", "mean", {"mean", "centered_clip"}, QT_TRANSLATE_NOOP("Schema", "Aggregation"),
                   QT_TRANSLATE_NOOP("Schema",
                                     "The weighted mean, or CenteredClip, which bounds what a single faulty or "

@@ -213,7 +213,21 @@ RoundReport Averager::average(const Group& group, std::vector<float>& values, do
       return round->answering == 0;
     });
     if (!auxiliary() && !round->result.empty()) {
-      std::copy(round->result.begin(), round->result.end(), values.begin() + static_cast<long>(round->part.offset));
+      // The result as the others decode it, compression included: every member ends with the same
+      // values (a swarm's peers keep equal weights).
+      const std::size_t offset = round->part.offset, length = round->result.size();
+      for (std::size_t at = 0; at < length;) {
+        const ChunkPlan chunk = planChunk(options, offset + at, offset + length);
+        const float* from = round->result.data() + at;
+        float* to = values.data() + offset + at;
+        if (chunk.compression == Compression::None) {
+          std::copy(from, from + chunk.count, to);
+        } else {
+          const Compressed c = compress(from, chunk.count, chunk.compression);
+          decompress(asView(c.payload), c.format, to, chunk.count);
+        }
+        at += chunk.count;
+      }
     }
     report.excluded = round->excluded;
     report.bytesSent += round->bytesSent;

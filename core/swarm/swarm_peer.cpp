@@ -77,8 +77,15 @@ SwarmPeer::SwarmPeer(SwarmPeerOptions options, std::uint64_t epoch)
   }
   discovery_->publish(ownRecord());
   dirty_ = false;
-  // Know the others before the first local step: a newcomer must see that the swarm is ahead.
-  refreshNow(std::chrono::milliseconds(3'000));
+  // Know the others before the first local step: a newcomer must see that the swarm is ahead, and
+  // one that saw nobody yet would train alone. Records take a few seconds to spread through a fresh
+  // DHT; with no peer given, this is the first peer.
+  const auto until = std::chrono::steady_clock::now() + options_.initialDiscovery;
+  do {
+    refreshNow(std::chrono::milliseconds(1'000));
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (records_.size() > 1 || options_.bootstrap.empty()) break;
+  } while (std::chrono::steady_clock::now() < until);
   refresher_ = std::thread([this] { refreshLoop(); });
 }
 

@@ -39,6 +39,9 @@ struct SwarmPeerOptions {
   MatchmakingOptions matchmaking;
   RoundOptions round;
   std::chrono::milliseconds refreshInterval{1'000};  // how often the view of the others is renewed
+  // How long a peer given bootstrap addresses looks for the others before it starts (they may all
+  // have left, or the bootstrap node serves no peer of this run yet).
+  std::chrono::milliseconds initialDiscovery{10'000};
 };
 
 // A peer as the others' records describe it.

@@ -252,4 +252,22 @@ void AdamW::loadState(const std::map<std::string, at::Tensor>& state) {
   }
 }
 
+at::Tensor AdamW::weights(const std::string& name) const {
+  for (const Slot& s : slots_)
+    if (s.name == name) return s.master.defined() ? s.master : s.parameter;
+  return {};
+}
+
+bool AdamW::assignWeights(const std::string& name, const at::Tensor& value) {
+  torch::NoGradGuard noGrad;
+  for (Slot& s : slots_) {
+    if (s.name != name) continue;
+    // In place: the fused path holds these very tensors.
+    if (s.master.defined()) s.master.copy_(value);
+    s.parameter.copy_(value);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace sds::train

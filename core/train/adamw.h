@@ -50,6 +50,13 @@ class AdamW {
   std::map<std::string, at::Tensor> state() const;
   void loadState(const std::map<std::string, at::Tensor>& state);
 
+  // The float32 values of the parameter named `name` (its master copy, or the parameter itself);
+  // undefined when this optimizer does not update it.
+  at::Tensor weights(const std::string& name) const;
+  // Sets that parameter's value from float32 `value`: the master copy and the rounded parameter.
+  // False when this optimizer does not update it.
+  bool assignWeights(const std::string& name, const at::Tensor& value);
+
  private:
   struct Slot {
     std::string name;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,17 @@ class GradientSync {
   virtual bool sharesState() const { return false; }
   // How the trainer writes its complete state (weights, optimizer, progress) to one file.
   virtual void setStateWriter(std::function<void(const std::string& path)> writer) {}
+  // The trained weights in float32, for exchanges that average weights rather than gradients
+  // (DiLoCo): `read` returns CPU copies in a fixed order, `write` sets them (optimizer masters too).
+  struct TrainedWeights {
+    std::function<std::vector<at::Tensor>()> read;
+    std::function<void(const std::vector<at::Tensor>&)> write;
+  };
+  virtual void setTrainedWeights(TrainedWeights access) {}
+  // The exchange's own state, which checkpoints and shared states carry (DiLoCo's outer weights and
+  // momentum), and its restoration from them.
+  virtual std::map<std::string, at::Tensor> exchangeState() const { return {}; }
+  virtual void loadExchangeState(const std::map<std::string, at::Tensor>& state) {}
 };
 
 // One process, one device: nothing to exchange.

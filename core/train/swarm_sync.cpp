@@ -45,7 +45,14 @@ SwarmSyncOptions swarmSyncOptions(const SwarmSettings& s, const std::string& run
   o.peer.matchmaking.matchmakingTime = millis(s.matchmakingSeconds);
   o.peer.matchmaking.maxGroupSize = static_cast<std::size_t>(s.maxGroupSize);
   o.peer.round.timeout = millis(s.averagingTimeoutSeconds);
-  o.peer.round.compression = swarm::parseCompression(s.compression).value_or(swarm::Compression::None);
+  o.mode = s.mode == "diloco" ? SwarmMode::DiLoCo : SwarmMode::Sync;
+  o.localSteps = s.localSteps;
+  o.outerLearningRate = s.outerLearningRate;
+  o.outerMomentum = s.outerMomentum;
+  // Pseudo-gradients of DiLoCo travel in 8 bits unless told otherwise; sync gradients exactly.
+  const std::string compression =
+      s.compression != "auto" ? s.compression : o.mode == SwarmMode::DiLoCo ? "uniform8" : "none";
+  o.peer.round.compression = swarm::parseCompression(compression).value_or(swarm::Compression::None);
   o.peer.round.aggregation = s.aggregation == "centered_clip" ? swarm::Aggregation::CenteredClip : swarm::Aggregation::Mean;
   o.stateFolder = (fs::path(runFolder) / "swarm").string();
   return o;
@@ -81,7 +88,7 @@ void SwarmGradientSync::join(const swarm::SwarmPeerOptions& peer) {
 void SwarmGradientSync::leave() {
   if (!peer_) return;
   peer_.reset();
-  sharedStep_ = -1;
+  sharedEpoch_ = -1;
   answeredRequests_ = 0;
   swarmState("left");
 }
@@ -120,7 +127,7 @@ void SwarmGradientSync::applyRequests() {
   }
 }
 
-void SwarmGradientSync::emit(const protocol::Event& e) const {
+void SwarmGradientSync::emitEvent(const protocol::Event& e) const {
   if (options_.event) options_.event(e);
 }
 
@@ -134,7 +141,7 @@ void SwarmGradientSync::swarmState(const std::string& state, const std::string& 
     e.dht_port = peer_->dhtPort();
     e.client_mode = peer_->clientMode();
   }
-  emit(e);
+  emitEvent(e);
 }
 
 void SwarmGradientSync::emitStatus(const swarm::SwarmProgress& progress, bool force) {
@@ -143,7 +150,7 @@ void SwarmGradientSync::emitStatus(const swarm::SwarmProgress& progress, bool fo
   lastStatus_ = now;
   protocol::SwarmStatusEvent e;
   e.epoch = static_cast<std::int64_t>(progress.epoch);
-  e.local_epoch = step_;
+  e.local_epoch = swarmEpoch(step_);
   e.samples = progress.samplesAccumulated;
   e.target_batch_size = static_cast<std::int64_t>(options_.peer.targetBatchSize);
   e.samples_per_s = progress.samplesPerSecond;
@@ -159,7 +166,7 @@ void SwarmGradientSync::emitStatus(const swarm::SwarmProgress& progress, bool fo
     info.last_seen_s = nowMs > p.lastSeenMs ? static_cast<double>(nowMs - p.lastSeenMs) / 1000.0 : 0.0;
     e.peers.push_back(info);
   }
-  emit(e);
+  emitEvent(e);
 }
 
 LocalStepVerdict SwarmGradientSync::afterLocalStep(std::int64_t step, std::int64_t samples, double seconds) {
@@ -167,38 +174,47 @@ LocalStepVerdict SwarmGradientSync::afterLocalStep(std::int64_t step, std::int64
   step_ = step;
   if (!peer_) return {};  // training alone
   LocalStepVerdict verdict;
+  const std::int64_t epoch = swarmEpoch(step);
   if (newcomer_) {
-    // A newcomer takes the swarm's state whenever others train on another step than its own.
+    // A newcomer takes the swarm's state whenever others are on another epoch than its own.
     newcomer_ = false;
+    // (In DiLoCo every peer is on epoch 0 through the first window: one that trained before joining
+    // has other weights all the same.)
     const std::optional<std::uint64_t> others = peer_->othersNewestEpoch();
-    if (others && *others != static_cast<std::uint64_t>(step)) {
-      if (std::optional<std::string> path = downloadState(step, true)) {
+    if (others && (*others != static_cast<std::uint64_t>(epoch) || (diloco() && step > 0))) {
+      if (std::optional<std::string> path = downloadState(epoch, true)) {
         verdict.kind = LocalStepVerdict::Kind::LoadState;
         verdict.statePath = *path;
         return verdict;
       }
     }
   }
+  // DiLoCo's outer weights: where this peer's window of local steps began.
+  if (diloco() && outerStart_.empty() && weights_.read) {
+    outerStart_ = weights_.read();
+    for (const at::Tensor& w : outerStart_) outerVelocity_.push_back(torch::zeros_like(w));
+  }
   samples_ += samples;
   if (seconds > 0) {
     const double rate = static_cast<double>(samples) / seconds;
     samplesPerSecond_ = samplesPerSecond_ > 0 ? 0.8 * samplesPerSecond_ + 0.2 * rate : rate;
   }
-  peer_->report(static_cast<std::uint64_t>(step), static_cast<std::uint64_t>(samples_), samplesPerSecond_);
+  peer_->report(static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(samples_), samplesPerSecond_);
   serveStateIfAsked(step);
   const swarm::SwarmProgress progress = peer_->progress();
   emitStatus(progress, false);
 
-  if (progress.epoch > static_cast<std::uint64_t>(step)) {
+  if (progress.epoch > static_cast<std::uint64_t>(epoch)) {
     // Behind the swarm (a round missed): its weights are not the swarm's any more.
-    if (std::optional<std::string> path = downloadState(step, false)) {
+    if (std::optional<std::string> path = downloadState(epoch, false)) {
       verdict.kind = LocalStepVerdict::Kind::LoadState;
       verdict.statePath = *path;
       samples_ = 0;
       return verdict;
     }
-    swarmState("accumulating", "epoch " + std::to_string(step));
+    swarmState("accumulating", "epoch " + std::to_string(epoch));
   }
+  if (diloco()) return verdict;  // every local step is an optimizer step
   verdict.kind = progress.targetReached ? LocalStepVerdict::Kind::Step : LocalStepVerdict::Kind::Accumulate;
   return verdict;
 }
@@ -230,18 +246,7 @@ bool SwarmGradientSync::average(std::vector<at::Tensor>& gradients) {
       at += static_cast<std::size_t>(g.numel());
     }
   }
-  protocol::SwarmRoundEvent e;
-  e.epoch = step_;
-  e.group_size = static_cast<std::int64_t>(round.groupSize);
-  e.outcome = round.outcome;
-  e.bytes_sent = static_cast<std::int64_t>(round.report.bytesSent);
-  e.bytes_received = static_cast<std::int64_t>(round.report.bytesReceived);
-  e.matchmaking_s = round.matchmakingSeconds;
-  e.averaging_s = round.report.seconds;
-  e.excluded = round.report.excluded;
-  for (const swarm::PartOutcome& part : round.report.parts)
-    if (!part.averaged) e.excluded.push_back("part of " + swarm::shortName(part.reducer) + ": " + part.error);
-  emit(e);
+  emitRound(step_, round);
   if (round.outcome != "alone") return true;
   // Without a group: alone in the swarm, the peer steps on its own samples; with others about, it
   // missed their round and takes their state instead of drifting away from it.
@@ -253,14 +258,113 @@ bool SwarmGradientSync::average(std::vector<at::Tensor>& gradients) {
   return !others;
 }
 
+void SwarmGradientSync::emitRound(std::int64_t epoch, const swarm::RoundResult& round) const {
+  protocol::SwarmRoundEvent e;
+  e.epoch = epoch;
+  e.group_size = static_cast<std::int64_t>(round.groupSize);
+  e.outcome = round.outcome;
+  e.bytes_sent = static_cast<std::int64_t>(round.report.bytesSent);
+  e.bytes_received = static_cast<std::int64_t>(round.report.bytesReceived);
+  e.matchmaking_s = round.matchmakingSeconds;
+  e.averaging_s = round.report.seconds;
+  e.excluded = round.report.excluded;
+  for (const swarm::PartOutcome& part : round.report.parts)
+    if (!part.averaged) e.excluded.push_back("part of " + swarm::shortName(part.reducer) + ": " + part.error);
+  emitEvent(e);
+}
+
 void SwarmGradientSync::afterOptimizerStep(std::int64_t step) {
   step_ = step;
   if (!peer_) return;
+  if (diloco()) {
+    // The shared state stays good for newcomers through the window (they continue from its step);
+    // after an outer step it is of the last epoch.
+    if (step % options_.localSteps == 0) outerRound();
+    return;
+  }
   samples_ = 0;
   // The state shared so far is of an older step now: newcomers must not start from it.
   peer_->stopSharingState();
+  sharedEpoch_ = -1;
   peer_->report(static_cast<std::uint64_t>(step), 0, samplesPerSecond_);
   swarmState("accumulating", "epoch " + std::to_string(step));
+}
+
+// DiLoCo's round: the peers average how far their weights moved since the outer weights (weighted by
+// samples), and every peer takes the same Nesterov step (torch.optim.SGD's, nesterov=True) from the
+// same outer weights, which become the weights it trains on.
+void SwarmGradientSync::outerRound() {
+  if (outerStart_.empty() || !weights_.read) return;
+  torch::NoGradGuard noGrad;
+  const std::vector<at::Tensor> current = weights_.read();
+  std::vector<std::size_t> sizes;
+  std::size_t total = 0;
+  for (const at::Tensor& w : current) {
+    sizes.push_back(static_cast<std::size_t>(w.numel()));
+    total += sizes.back();
+  }
+  std::vector<float> values(total);
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < current.size(); ++i) {
+    const at::Tensor delta = (outerStart_[i] - current[i]).contiguous();
+    std::memcpy(values.data() + at, delta.data_ptr<float>(), sizes[i] * sizeof(float));
+    at += sizes[i];
+  }
+  swarmState("matchmaking", "outer epoch " + std::to_string(outerEpoch_));
+  const swarm::RoundResult round =
+      peer_->average(static_cast<std::uint64_t>(outerEpoch_), values, static_cast<double>(samples_), sizes);
+  emitRound(outerEpoch_, round);
+  if (!round.averaged) {
+    const std::vector<swarm::PeerView> peers = peer_->peers();
+    if (std::any_of(peers.begin(), peers.end(), [](const swarm::PeerView& p) { return !p.self; })) {
+      // Others are about: they step together, and this peer takes their state once they have.
+      log::info("outer epoch " + std::to_string(outerEpoch_) + ": no other peer averaged with this one; "
+                "it takes the swarm's state");
+      return;
+    }
+  }
+  const double lr = options_.outerLearningRate, mu = options_.outerMomentum;
+  at = 0;
+  for (std::size_t i = 0; i < current.size(); ++i) {
+    const at::Tensor delta = torch::from_blob(values.data() + at, current[i].sizes(), torch::kFloat32);
+    outerVelocity_[i].mul_(mu).add_(delta);
+    outerStart_[i].sub_(lr * (delta + mu * outerVelocity_[i]));
+    at += sizes[i];
+  }
+  weights_.write(outerStart_);
+  ++outerEpoch_;
+  peer_->stopSharingState();
+  sharedEpoch_ = -1;
+  samples_ = 0;
+  peer_->report(static_cast<std::uint64_t>(outerEpoch_), 0, samplesPerSecond_);
+  swarmState("accumulating", "outer epoch " + std::to_string(outerEpoch_));
+}
+
+std::map<std::string, at::Tensor> SwarmGradientSync::exchangeState() const {
+  std::map<std::string, at::Tensor> state;
+  if (!diloco() || outerStart_.empty()) return state;
+  state["outer_epoch"] = torch::tensor({outerEpoch_}, torch::kInt64);
+  for (std::size_t i = 0; i < outerStart_.size(); ++i) {
+    state["outer_weights." + std::to_string(i)] = outerStart_[i];
+    state["outer_velocity." + std::to_string(i)] = outerVelocity_[i];
+  }
+  return state;
+}
+
+void SwarmGradientSync::loadExchangeState(const std::map<std::string, at::Tensor>& state) {
+  const auto epoch = state.find("outer_epoch");
+  if (epoch == state.end() || epoch->second.numel() != 1) return;
+  std::vector<at::Tensor> start, velocity;
+  for (std::size_t i = 0;; ++i) {
+    const auto w = state.find("outer_weights." + std::to_string(i));
+    const auto v = state.find("outer_velocity." + std::to_string(i));
+    if (w == state.end() || v == state.end()) break;
+    start.push_back(w->second.to(torch::kCPU, torch::kFloat32).clone());
+    velocity.push_back(v->second.to(torch::kCPU, torch::kFloat32).clone());
+  }
+  outerEpoch_ = epoch->second.to(torch::kCPU).item<std::int64_t>();
+  outerStart_ = std::move(start);
+  outerVelocity_ = std::move(velocity);
 }
 
 // Writes the state when peers have asked for one since the last (between local steps the weights
@@ -269,15 +373,17 @@ void SwarmGradientSync::serveStateIfAsked(std::int64_t step) {
   const std::uint64_t requests = peer_->unservedStateRequests();
   if (requests == answeredRequests_ || !writeState_ || peer_->clientMode()) return;
   answeredRequests_ = requests;
-  if (sharedStep_ == step) return;
+  const std::int64_t epoch = swarmEpoch(step);
+  if (sharedEpoch_ == epoch) return;  // what is shared is of this epoch still
   const std::string path = (fs::path(options_.stateFolder) / ("state-" + std::to_string(step) + ".safetensors")).string();
   writeState_(path);
-  peer_->shareState(static_cast<std::uint64_t>(step), path);
+  peer_->shareState(static_cast<std::uint64_t>(epoch), path);
   std::error_code ec;
   if (!sharedPath_.empty() && sharedPath_ != path) fs::remove(sharedPath_, ec);  // an open transfer keeps reading it
   sharedPath_ = path;
-  sharedStep_ = step;
-  log::info("serving the training state of epoch " + std::to_string(step) + " to peers that asked");
+  sharedEpoch_ = epoch;
+  log::info("serving the training state of step " + std::to_string(step) + " (the swarm's epoch " +
+            std::to_string(epoch) + ") to peers that asked");
 }
 
 std::optional<std::string> SwarmGradientSync::downloadState(std::int64_t step, bool newcomer) {
@@ -288,8 +394,7 @@ std::optional<std::string> SwarmGradientSync::downloadState(std::int64_t step, b
   while (std::chrono::steady_clock::now() < deadline) {
     // The peers it would take the state from may have left meanwhile.
     const std::optional<std::uint64_t> others = peer_->othersNewestEpoch();
-    if (!others || (newcomer ? *others == static_cast<std::uint64_t>(step) : *others <= static_cast<std::uint64_t>(step)))
-      return std::nullopt;
+    if (!others || (!newcomer && *others <= static_cast<std::uint64_t>(step))) return std::nullopt;
     try {
       const std::uint64_t epoch = peer_->downloadNewestState(path);
       log::info("downloaded the swarm's state of epoch " + std::to_string(epoch));

@@ -1,14 +1,18 @@
 #pragma once
-// Training as one peer of a swarm, in sync mode (hivemind's Optimizer): the peer accumulates local
+// Training as one peer of a swarm. Sync mode (hivemind's Optimizer): the peer accumulates local
 // steps into its gradients until the swarm together has reached the target batch, then averages
 // them with the peers that are ready (weighted by samples) and every peer takes the same optimizer
-// step, the swarm's epoch being the step. A peer behind the swarm (a newcomer, or one that missed a
-// round) downloads the current state from a peer and continues from there; a peer serves its state
-// when others ask for it. The trainer sees only GradientSync.
+// step, the swarm's epoch being the step. DiLoCo mode: each peer takes `localSteps` optimizer steps
+// of its own, then the peers average their pseudo-gradients (outer weights − current weights) and
+// all take the same outer Nesterov step from the same outer weights; the swarm's epoch counts those
+// rounds. A peer behind the swarm (a newcomer, or one that missed a round) downloads the current
+// state from a peer and continues from there; a peer serves its state when others ask for it. The
+// trainer sees only GradientSync.
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -22,8 +26,15 @@ namespace sds::train {
 
 struct SwarmSettings;
 
+enum class SwarmMode { Sync, DiLoCo };
+
 struct SwarmSyncOptions {
   bool joinAtStart = true;  // false: trains alone until requestJoin
+  SwarmMode mode = SwarmMode::Sync;
+  // DiLoCo: local steps between rounds, and the outer Nesterov step.
+  int localSteps = 100;
+  double outerLearningRate = 0.7;
+  double outerMomentum = 0.9;
   swarm::SwarmPeerOptions peer;
   std::string stateFolder;  // where state files for others and downloaded ones go (<run>/swarm)
   // How long a peer behind the swarm waits for another to serve the state before giving up.
@@ -43,7 +54,8 @@ class SwarmGradientSync final : public GradientSync {
 
   int worldSize() const override { return 1; }
   int rank() const override { return 0; }
-  bool isGroup() const override { return peer_ != nullptr; }  // gradients leave the process
+  // Gradients leave the process (sync mode; DiLoCo steps on its own gradients).
+  bool isGroup() const override { return peer_ != nullptr && options_.mode == SwarmMode::Sync; }
   bool average(std::vector<at::Tensor>& gradients) override;
   void averageValues(std::vector<double>&) override {}
   void broadcastFromMain(std::vector<at::Tensor>&) override {}
@@ -55,6 +67,9 @@ class SwarmGradientSync final : public GradientSync {
   bool sharesState() const override { return true; }
   std::uint64_t seedSalt() const override;
   void setStateWriter(std::function<void(const std::string& path)> writer) override { writeState_ = std::move(writer); }
+  void setTrainedWeights(TrainedWeights access) override { weights_ = std::move(access); }
+  std::map<std::string, at::Tensor> exchangeState() const override;
+  void loadExchangeState(const std::map<std::string, at::Tensor>& state) override;
 
   // From any thread (the command reader): joins with these options, or leaves, at the next local
   // step; a running round is finished first. Joining fails without ending the training (a `swarm`
@@ -67,7 +82,12 @@ class SwarmGradientSync final : public GradientSync {
  private:
   void join(const swarm::SwarmPeerOptions& peer);
   void applyRequests();
-  void emit(const protocol::Event& e) const;
+  bool diloco() const { return options_.mode == SwarmMode::DiLoCo; }
+  // What the peer publishes as its epoch: the step (sync) or the outer rounds done (DiLoCo).
+  std::int64_t swarmEpoch(std::int64_t step) const { return diloco() ? outerEpoch_ : step; }
+  void emitRound(std::int64_t epoch, const swarm::RoundResult& round) const;
+  void outerRound();
+  void emitEvent(const protocol::Event& e) const;
   void swarmState(const std::string& state, const std::string& detail = {}) const;
   void emitStatus(const swarm::SwarmProgress& progress, bool force);
   void serveStateIfAsked(std::int64_t step);
@@ -78,6 +98,9 @@ class SwarmGradientSync final : public GradientSync {
   SwarmSyncOptions options_;
   std::unique_ptr<swarm::SwarmPeer> peer_;
   std::function<void(const std::string&)> writeState_;
+  TrainedWeights weights_;
+  std::vector<at::Tensor> outerStart_, outerVelocity_;  // DiLoCo: float32, on the CPU
+  std::int64_t outerEpoch_ = 0;
   std::mutex requestsMutex_;
   std::optional<swarm::SwarmPeerOptions> pendingJoin_;
   bool pendingLeave_ = false;
@@ -87,7 +110,7 @@ class SwarmGradientSync final : public GradientSync {
   std::int64_t samples_ = 0;   // accumulated since the last optimizer step
   double samplesPerSecond_ = 0;
   std::uint64_t answeredRequests_ = 0;
-  std::int64_t sharedStep_ = -1;
+  std::int64_t sharedEpoch_ = -1;  // the swarm epoch of the state being shared; -1: none
   std::string sharedPath_;
   std::chrono::steady_clock::time_point lastStatus_{};
 };

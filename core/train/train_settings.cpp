@@ -125,7 +125,11 @@ TrainSettings trainSettingsFrom(const config::Project& p, const std::string& pro
   s.swarm.port = static_cast<int>(p.getInt("swarm.port"));
   s.swarm.publicAddress = p.getString("swarm.public_address");
   s.swarm.clientMode = p.getBool("swarm.client_mode");
+  s.swarm.mode = p.getString("swarm.mode");
   s.swarm.targetBatchSize = p.getInt("swarm.target_batch_size");
+  s.swarm.localSteps = static_cast<int>(p.getInt("swarm.local_steps"));
+  s.swarm.outerLearningRate = p.getFloat("swarm.outer_learning_rate");
+  s.swarm.outerMomentum = p.getFloat("swarm.outer_momentum");
   s.swarm.matchmakingSeconds = p.getFloat("swarm.matchmaking_time_s");
   s.swarm.averagingTimeoutSeconds = p.getFloat("swarm.averaging_timeout_s");
   s.swarm.maxGroupSize = static_cast<int>(p.getInt("swarm.max_group_size"));

@@ -31,11 +31,15 @@ struct SwarmSettings {
   int port = 0;
   std::string publicAddress;
   bool clientMode = false;
+  std::string mode = "sync";         // sync, diloco
   std::int64_t targetBatchSize = 256;
+  int localSteps = 100;              // diloco: local steps between rounds
+  double outerLearningRate = 0.7;
+  double outerMomentum = 0.9;
   double matchmakingSeconds = 5;
   double averagingTimeoutSeconds = 30;
   int maxGroupSize = 16;
-  std::string compression = "none";  // none, fp16, uniform8, quantile8
+  std::string compression = "auto";  // auto, none, fp16, uniform8, quantile8
   std::string aggregation = "mean";  // mean, centered_clip
 };
 

@@ -128,6 +128,8 @@ class Run {
   void sampleReconstructions();
   std::string saveCheckpoint();
   std::map<std::string, at::Tensor> stateTensors();
+  std::vector<at::Tensor> trainedWeights();
+  void setTrainedWeights(const std::vector<at::Tensor>& values);
   void recordProgress();  // the data position and loss scale into progress_
   void writeStateFile(const std::string& path);
   void adoptSwarmState(const std::string& path);
@@ -242,7 +244,11 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   }
   scaler_ = std::make_unique<LossScaler>(placement_.lossScaling);
   if (checkpoint) restore(*checkpoint);
-  if (sync_.sharesState()) sync_.setStateWriter([this](const std::string& path) { writeStateFile(path); });
+  if (sync_.sharesState()) {
+    sync_.setStateWriter([this](const std::string& path) { writeStateFile(path); });
+    sync_.setTrainedWeights({[this] { return trainedWeights(); },
+                             [this](const std::vector<at::Tensor>& values) { setTrainedWeights(values); }});
+  }
 
   const bool vae = s_.method == "vae";
   if (s_.cacheLatents && !vae) {
@@ -293,7 +299,9 @@ void Run::restore(const Checkpoint& c) {
   torch::NoGradGuard noGrad;
   std::map<std::string, at::Tensor> modelState, emaState;
   std::map<std::string, std::map<std::string, at::Tensor>> optimizerState;
+  std::map<std::string, at::Tensor> exchangeState;
   for (const auto& [name, tensor] : c.tensors) {
+    if (name.rfind("exchange/", 0) == 0) exchangeState[name.substr(9)] = tensor;
     if (name.rfind("model/", 0) == 0) modelState[name.substr(6)] = tensor;
     if (name.rfind("ema/", 0) == 0) emaState[name.substr(4)] = tensor;
     if (name.rfind("optimizer/", 0) == 0) {
@@ -315,6 +323,7 @@ void Run::restore(const Checkpoint& c) {
     for (auto& [name, p] : g.parameters) load(name, p);
   for (std::size_t i = 0; i < groups_.size(); ++i) optimizers_[i]->loadState(optimizerState[groups_[i].name]);
   if (ema_) ema_->loadState(emaState);
+  if (!exchangeState.empty()) sync_.loadExchangeState(exchangeState);
   progress_ = c.progress;
   resumeOnThisGroup(c);
   scaler_->restore(c.progress.lossScale, c.progress.lossScaleCleanSteps);
@@ -333,7 +342,31 @@ std::map<std::string, at::Tensor> Run::stateTensors() {
     for (const auto& [name, t] : optimizers_[i]->state()) tensors["optimizer/" + groups_[i].name + "/" + name] = t;
   if (ema_)
     for (const auto& [name, t] : ema_->state()) tensors["ema/" + name] = t;
+  for (const auto& [name, t] : sync_.exchangeState()) tensors["exchange/" + name] = t;
   return tensors;
+}
+
+// Float32 CPU copies of the trained weights, in group order (the optimizer's master copies where the
+// parameters are of lower precision).
+std::vector<at::Tensor> Run::trainedWeights() {
+  torch::NoGradGuard noGrad;
+  std::vector<at::Tensor> out;
+  for (std::size_t i = 0; i < groups_.size(); ++i)
+    for (const auto& [name, p] : groups_[i].parameters) {
+      at::Tensor w = optimizers_[i]->weights(name);
+      out.push_back((w.defined() ? w : p).detach().to(torch::kCPU, torch::kFloat32).clone());
+    }
+  return out;
+}
+
+void Run::setTrainedWeights(const std::vector<at::Tensor>& values) {
+  torch::NoGradGuard noGrad;
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < groups_.size(); ++i)
+    for (auto& [name, p] : groups_[i].parameters) {
+      const at::Tensor value = values.at(k++).to(p.device(), torch::kFloat32);
+      if (!optimizers_[i]->assignWeights(name, value)) p.copy_(value);
+    }
 }
 
 void Run::recordProgress() {

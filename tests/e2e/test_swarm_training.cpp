@@ -16,13 +16,15 @@
 #include <csignal>
 #include <memory>
 
+#include "io/safetensors.h"
+
 namespace {
 
 constexpr int kSteps = 8;
 
 // Steps of 4 images, 96 images per swarm epoch: a few local steps per peer between rounds, so that
 // every peer's record reaches the others before the round.
-QByteArray project(bool swarm = true) {
+QByteArray project(bool swarm = true, const QString& mode = "sync") {
   return QString(R"([project]
 name = "swarm"
 [model]
@@ -59,11 +61,13 @@ enabled = %2
 run_key = "sdsrun-a-test-run-of-three-peers"
 public_address = "127.0.0.1"
 target_batch_size = 96
+mode = "%3"
+local_steps = 12
 matchmaking_time_s = 2
 averaging_timeout_s = 5
 )")
       .arg(kSteps)
-      .arg(swarm ? "true" : "false")
+      .arg(swarm ? "true" : "false", mode)
       .toUtf8();
 }
 
@@ -152,6 +156,17 @@ QByteArray finalState(const QString& folder, const QString& peer) {
   return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
+// The bytes of each tensor of a state file whose name starts with one of `prefixes`.
+std::map<std::string, QByteArray> tensorsOf(const QString& path, const QStringList& prefixes) {
+  std::map<std::string, QByteArray> out;
+  const auto file = sds::io::SafetensorsFile::open(path.toStdString());
+  for (const auto& t : file.tensors())
+    for (const QString& prefix : prefixes)
+      if (QString::fromStdString(t.name).startsWith(prefix))
+        out[t.name] = QByteArray(reinterpret_cast<const char*>(file.data(t)), static_cast<int>(t.bytes()));
+  return out;
+}
+
 }  // namespace
 
 class TestSwarmTraining : public QObject {
@@ -160,12 +175,12 @@ class TestSwarmTraining : public QObject {
  private:
   QTemporaryDir dir_;
 
-  QString freshFolder(const QString& name) {
+  QString freshFolder(const QString& name, const QString& mode = "sync") {
     const QString folder = dir_.filePath(name);
     QDir().mkpath(folder);
     QFile f(folder + "/project.toml");
     f.open(QIODevice::WriteOnly);
-    f.write(project());
+    f.write(project(true, mode));
     QFile alone(folder + "/alone.toml");
     alone.open(QIODevice::WriteOnly);
     alone.write(project(false));
@@ -228,6 +243,49 @@ class TestSwarmTraining : public QObject {
     int pairs = 0;
     for (const QJsonObject& e : a.named("swarm_round")) pairs += e["epoch"].toInt() > killedAt + 1 && e["group_size"].toInt() == 2;
     QVERIFY2(pairs >= 1, "no round of the two peers left after the kill");
+  }
+
+  // DiLoCo across processes: two peers of local steps and outer rounds (8-bit by default) run to
+  // the end. Peers of unequal pace often miss each other's rounds today (docs/swarm.md), so how many
+  // rounds they share is printed, not required; when their last round was one together, their weights
+  // and outer states must be equal. The outer step itself is checked in test_swarm_outer_step.
+  void dilocoPeersTakeTheSameOuterSteps() {
+    const QString folder = freshFolder("diloco", "diloco");
+    // Rounds of 12 local steps, a few seconds apart: records spread through the DHT in about a second.
+    const QString steps = "72";
+    Peer a(folder, "a", {"--max-steps", steps});
+    const QString bootstrap = bootstrapOf(a);
+    QVERIFY2(!bootstrap.isEmpty(), qPrintable(a.errors()));
+    Peer b(folder, "b", {"--max-steps", steps, "--swarm-peer", bootstrap});
+    for (Peer* p : {&a, &b}) {
+      QVERIFY2(p->finish(300000), qPrintable(p->name() + " did not finish"));
+      QVERIFY2(p->exitCode() == 0, qPrintable(p->name() + ": " + p->errors()));
+      QCOMPARE(p->named("step").last()["step"].toInt(), 72);
+    }
+    for (Peer* p : {&a, &b}) {
+      int together = 0;
+      for (const QJsonObject& e : p->named("swarm_round")) together += e["group_size"].toInt() == 2 && e["outcome"] == "averaged";
+      QVERIFY(!p->named("swarm_round").isEmpty());
+      qInfo("%s: %d of %lld rounds together", qPrintable(p->name()), together,
+            static_cast<long long>(p->named("swarm_round").size()));
+    }
+    // When the last round was the two's (one missed early on is made up for by taking the other's
+    // state), their weights and outer states are the same. The inner optimizers' moments are each
+    // peer's own. (On a loaded machine a peer's last round may find its partner gone; then the
+    // states may differ and only the rounds above are checked.)
+    const QJsonObject lastA = a.named("swarm_round").last(), lastB = b.named("swarm_round").last();
+    const bool lastTogether = lastA["epoch"] == lastB["epoch"] && lastA["outcome"] == "averaged" &&
+                              lastB["outcome"] == "averaged" && lastA["group_size"].toInt() == 2;
+    if (!lastTogether) {
+      qWarning("the peers' last rounds were not one round together: %s / %s",
+               QJsonDocument(lastA).toJson(QJsonDocument::Compact).constData(),
+               QJsonDocument(lastB).toJson(QJsonDocument::Compact).constData());
+      return;
+    }
+    const auto weightsA = tensorsOf(folder + "/out-a/checkpoints/step-00000072/state.safetensors", {"model/", "exchange/"});
+    const auto weightsB = tensorsOf(folder + "/out-b/checkpoints/step-00000072/state.safetensors", {"model/", "exchange/"});
+    QVERIFY(weightsA.size() > 10 && weightsA.count("exchange/outer_epoch"));
+    QVERIFY2(weightsA == weightsB, "the peers' weights or outer states differ");
   }
 
   void aTrainingJoinsAndLeavesByCommandThenResumesAlone() {
