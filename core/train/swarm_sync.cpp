@@ -250,12 +250,16 @@ bool SwarmGradientSync::average(std::vector<at::Tensor>& gradients) {
   if (round.outcome != "alone") return true;
   // Without a group: alone in the swarm, the peer steps on its own samples; with others about, it
   // missed their round and takes their state instead of drifting away from it.
-  const std::vector<swarm::PeerView> peers = peer_->peers();
-  const bool others = std::any_of(peers.begin(), peers.end(), [](const swarm::PeerView& p) { return !p.self; });
+  const bool others = othersAbout();
   log::info("epoch " + std::to_string(step_) + ": no other peer averaged with this one; " +
             (others ? "it takes the swarm's state instead of stepping" : "stepping on its own samples"));
   if (others) samples_ = 0;  // its gradients are dropped
   return !others;
+}
+
+bool SwarmGradientSync::othersAbout() const {
+  const std::vector<swarm::PeerView> peers = peer_->peers();
+  return std::any_of(peers.begin(), peers.end(), [](const swarm::PeerView& p) { return !p.self; });
 }
 
 void SwarmGradientSync::emitRound(std::int64_t epoch, const swarm::RoundResult& round) const {
@@ -315,8 +319,7 @@ void SwarmGradientSync::outerRound() {
       peer_->average(static_cast<std::uint64_t>(outerEpoch_), values, static_cast<double>(samples_), sizes);
   emitRound(outerEpoch_, round);
   if (!round.averaged) {
-    const std::vector<swarm::PeerView> peers = peer_->peers();
-    if (std::any_of(peers.begin(), peers.end(), [](const swarm::PeerView& p) { return !p.self; })) {
+    if (othersAbout()) {
       // Others are about: they step together, and this peer takes their state once they have.
       log::info("outer epoch " + std::to_string(outerEpoch_) + ": no other peer averaged with this one; "
                 "it takes the swarm's state");

@@ -87,6 +87,8 @@ class SwarmGradientSync final : public GradientSync {
   std::int64_t swarmEpoch(std::int64_t step) const { return diloco() ? outerEpoch_ : step; }
   void emitRound(std::int64_t epoch, const swarm::RoundResult& round) const;
   void outerRound();
+  // Other peers in this peer's view of the swarm: a round without a group then means a missed round.
+  bool othersAbout() const;
   void emitEvent(const protocol::Event& e) const;
   void swarmState(const std::string& state, const std::string& detail = {}) const;
   void emitStatus(const swarm::SwarmProgress& progress, bool force);
