@@ -206,6 +206,7 @@ void put(json& j, const SwarmRoundEvent& e) {
   j["matchmaking_s"] = e.matchmaking_s;
   j["averaging_s"] = e.averaging_s;
   if (!e.excluded.empty()) j["excluded"] = e.excluded;
+  if (!e.digest.empty()) j["digest"] = e.digest;
 }
 
 SwarmStatusEvent decodeSwarmStatus(const json& object, const Fields& f) {
@@ -323,6 +324,7 @@ std::optional<Event> decodeEvent(std::string_view line) {
     e.matchmaking_s = f.optional<double>("matchmaking_s", 0);
     e.averaging_s = f.optional<double>("averaging_s", 0);
     e.excluded = f.optional<std::vector<std::string>>("excluded", {});
+    e.digest = f.optional<std::string>("digest", "");
     return e;
   }
   return std::nullopt;

@@ -113,6 +113,7 @@ struct SwarmRoundEvent {  // one averaging round of this peer
   double matchmaking_s = 0;
   double averaging_s = 0;
   std::vector<std::string> excluded;  // members left out of this peer's part, and why
+  std::string digest;                 // hash of the averaged values (equal in every member); "" alone
 };
 
 using Event = std::variant<HelloEvent, LogEvent, StateEvent, ProgressEvent, StepEvent, ValidationEvent,

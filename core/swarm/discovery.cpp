@@ -16,6 +16,9 @@ namespace {
 
 dht::InfoHash infoHashOf(const Key32& key) { return dht::InfoHash(key.data(), 20); }
 
+// Between two reads (a second apart), far more than a swarm's peers publish; a flood is dropped.
+constexpr std::size_t kMaxPushedRecords = 4096;
+
 std::uint64_t valueIdOf(const PeerId& peer) {
   std::uint64_t id = 0;
   for (int i = 0; i < 8; ++i) id = (id << 8) | peer[static_cast<std::size_t>(i)];
@@ -39,6 +42,10 @@ struct Discovery::Impl {
   std::map<PeerId, PeerRecord> newest;
   DiscoveryStats stats;
   std::thread refresher;
+  // Values the standing listen was told of since the last read. A get alone sees a fresh peer's
+  // records only after the DHT's searches have settled (about 12 s on loopback); the listen is told
+  // of each record as the node storing it takes it.
+  std::vector<std::string> pushed;
 
   Impl(const Identity& i, const RunKey& r, DiscoveryOptions o) : identity(i), run(r), options(std::move(o)) {}
 
@@ -78,6 +85,13 @@ Discovery::Discovery(const Identity& identity, const RunKey& run, DiscoveryOptio
   d.key = infoHashOf(run.dhtKey());
   dht_node::start(d.node, d.options.port, d.options.perAddressRequestLimit);
   for (const std::string& b : d.options.bootstrap) addBootstrap(b);
+  d.node.listen(d.key, [&d](const std::vector<std::shared_ptr<dht::Value>>& values, bool expired) {
+    if (expired) return true;  // records carry their own lifetime
+    std::lock_guard<std::mutex> lock(d.mutex);
+    for (const auto& v : values)
+      if (d.pushed.size() < kMaxPushedRecords) d.pushed.emplace_back(v->data.begin(), v->data.end());
+    return true;
+  });
   d.refresher = std::thread([&d] { d.refreshLoop(); });
 }
 
@@ -151,6 +165,8 @@ std::vector<PeerRecord> Discovery::peers(std::chrono::milliseconds wait) {
   }
   const std::uint64_t now = unixTimeMs();
   std::lock_guard<std::mutex> lock(d.mutex);
+  found.insert(found.end(), d.pushed.begin(), d.pushed.end());
+  d.pushed.clear();
   if (d.mine) d.newest[d.identity.id()] = *d.mine;
   for (const std::string& bytes : found) {
     const OpenedRecord opened = openRecord(bytes, d.run, now);

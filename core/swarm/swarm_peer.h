@@ -63,6 +63,9 @@ struct RoundResult {
   RoundReport report;         // when averaged
   double matchmakingSeconds = 0;
   std::string outcome;        // "averaged", "partial" (some parts kept local values), "alone"
+  // When averaged: a short hash of the values this peer ended with (a sample of them for large
+  // models), so that members can be seen to agree.
+  std::string digest;
 };
 
 class SwarmPeer {

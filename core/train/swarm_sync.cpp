@@ -172,6 +172,7 @@ void SwarmGradientSync::emitStatus(const swarm::SwarmProgress& progress, bool fo
 LocalStepVerdict SwarmGradientSync::afterLocalStep(std::int64_t step, std::int64_t samples, double seconds) {
   applyRequests();
   step_ = step;
+  adopting_ = false;
   if (!peer_) return {};  // training alone
   LocalStepVerdict verdict;
   const std::int64_t epoch = swarmEpoch(step);
@@ -182,11 +183,7 @@ LocalStepVerdict SwarmGradientSync::afterLocalStep(std::int64_t step, std::int64
     // has other weights all the same.)
     const std::optional<std::uint64_t> others = peer_->othersNewestEpoch();
     if (others && (*others != static_cast<std::uint64_t>(epoch) || (diloco() && step > 0))) {
-      if (std::optional<std::string> path = downloadState(epoch, true)) {
-        verdict.kind = LocalStepVerdict::Kind::LoadState;
-        verdict.statePath = *path;
-        return verdict;
-      }
+      if (std::optional<std::string> path = downloadState(epoch, true)) return adopt(*path);
     }
   }
   // DiLoCo's outer weights: where this peer's window of local steps began.
@@ -195,6 +192,7 @@ LocalStepVerdict SwarmGradientSync::afterLocalStep(std::int64_t step, std::int64
     for (const at::Tensor& w : outerStart_) outerVelocity_.push_back(torch::zeros_like(w));
   }
   samples_ += samples;
+  if (diloco()) ++windowSteps_;
   if (seconds > 0) {
     const double rate = static_cast<double>(samples) / seconds;
     samplesPerSecond_ = samplesPerSecond_ > 0 ? 0.8 * samplesPerSecond_ + 0.2 * rate : rate;
@@ -206,17 +204,35 @@ LocalStepVerdict SwarmGradientSync::afterLocalStep(std::int64_t step, std::int64
 
   if (progress.epoch > static_cast<std::uint64_t>(epoch)) {
     // Behind the swarm (a round missed): its weights are not the swarm's any more.
-    if (std::optional<std::string> path = downloadState(epoch, false)) {
-      verdict.kind = LocalStepVerdict::Kind::LoadState;
-      verdict.statePath = *path;
-      samples_ = 0;
-      return verdict;
-    }
+    if (std::optional<std::string> path = downloadState(epoch, false)) return adopt(*path);
     swarmState("accumulating", "epoch " + std::to_string(epoch));
   }
-  if (diloco()) return verdict;  // every local step is an optimizer step
+  if (diloco()) {  // every local step is an optimizer step; the round may follow it
+    outerRoundDue_ = windowDone(progress);
+    return verdict;
+  }
   verdict.kind = progress.targetReached ? LocalStepVerdict::Kind::Step : LocalStepVerdict::Kind::Accumulate;
   return verdict;
+}
+
+LocalStepVerdict SwarmGradientSync::adopt(const std::string& statePath) {
+  // What this peer accumulated is of weights it now leaves behind.
+  samples_ = 0;
+  windowSteps_ = 0;
+  outerRoundDue_ = false;
+  adopting_ = true;
+  LocalStepVerdict verdict;
+  verdict.kind = LocalStepVerdict::Kind::LoadState;
+  verdict.statePath = statePath;
+  return verdict;
+}
+
+bool SwarmGradientSync::windowDone(const swarm::SwarmProgress& progress) const {
+  if (windowSteps_ <= 0) return false;
+  if (progress.peersOnEpoch <= 1) return windowSteps_ >= options_.localSteps;
+  const double samplesPerStep = static_cast<double>(samples_) / static_cast<double>(windowSteps_);
+  return progress.samplesAccumulated >=
+         static_cast<double>(options_.localSteps) * samplesPerStep * static_cast<double>(progress.peersOnEpoch);
 }
 
 bool SwarmGradientSync::average(std::vector<at::Tensor>& gradients) {
@@ -272,6 +288,7 @@ void SwarmGradientSync::emitRound(std::int64_t epoch, const swarm::RoundResult& 
   e.matchmaking_s = round.matchmakingSeconds;
   e.averaging_s = round.report.seconds;
   e.excluded = round.report.excluded;
+  e.digest = round.digest;
   for (const swarm::PartOutcome& part : round.report.parts)
     if (!part.averaged) e.excluded.push_back("part of " + swarm::shortName(part.reducer) + ": " + part.error);
   emitEvent(e);
@@ -281,9 +298,9 @@ void SwarmGradientSync::afterOptimizerStep(std::int64_t step) {
   step_ = step;
   if (!peer_) return;
   if (diloco()) {
-    // The shared state stays good for newcomers through the window (they continue from its step);
-    // after an outer step it is of the last epoch.
-    if (step % options_.localSteps == 0) outerRound();
+    // The shared state stays good for newcomers through the window (they start from its outer
+    // weights); after an outer step it is of the last epoch.
+    if (outerRoundDue_) outerRound();
     return;
   }
   samples_ = 0;
@@ -336,6 +353,8 @@ void SwarmGradientSync::outerRound() {
   }
   weights_.write(outerStart_);
   ++outerEpoch_;
+  windowSteps_ = 0;
+  outerRoundDue_ = false;
   peer_->stopSharingState();
   sharedEpoch_ = -1;
   samples_ = 0;
@@ -347,6 +366,7 @@ std::map<std::string, at::Tensor> SwarmGradientSync::exchangeState() const {
   std::map<std::string, at::Tensor> state;
   if (!diloco() || outerStart_.empty()) return state;
   state["outer_epoch"] = torch::tensor({outerEpoch_}, torch::kInt64);
+  state["window"] = torch::tensor({windowSteps_, samples_}, torch::kInt64);
   for (std::size_t i = 0; i < outerStart_.size(); ++i) {
     state["outer_weights." + std::to_string(i)] = outerStart_[i];
     state["outer_velocity." + std::to_string(i)] = outerVelocity_[i];
@@ -368,6 +388,19 @@ void SwarmGradientSync::loadExchangeState(const std::map<std::string, at::Tensor
   outerEpoch_ = epoch->second.to(torch::kCPU).item<std::int64_t>();
   outerStart_ = std::move(start);
   outerVelocity_ = std::move(velocity);
+  if (adopting_) {
+    // Another peer's state: this peer's window starts at the swarm's outer weights, so that its
+    // pseudo-gradient is its own work only (the other's steps since the round are not its).
+    if (weights_.write && !outerStart_.empty()) weights_.write(outerStart_);
+    return;
+  }
+  // Its own checkpoint: the window goes on where it was, so a resumed run steps as it would have.
+  const auto window = state.find("window");
+  if (window != state.end() && window->second.numel() == 2) {
+    const at::Tensor w = window->second.to(torch::kCPU, torch::kInt64);
+    windowSteps_ = w[0].item<std::int64_t>();
+    samples_ = w[1].item<std::int64_t>();
+  }
 }
 
 // Writes the state when peers have asked for one since the last (between local steps the weights

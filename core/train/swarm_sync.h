@@ -2,10 +2,12 @@
 // Training as one peer of a swarm. Sync mode (hivemind's Optimizer): the peer accumulates local
 // steps into its gradients until the swarm together has reached the target batch, then averages
 // them with the peers that are ready (weighted by samples) and every peer takes the same optimizer
-// step, the swarm's epoch being the step. DiLoCo mode: each peer takes `localSteps` optimizer steps
-// of its own, then the peers average their pseudo-gradients (outer weights − current weights) and
-// all take the same outer Nesterov step from the same outer weights; the swarm's epoch counts those
-// rounds. A peer behind the swarm (a newcomer, or one that missed a round) downloads the current
+// step, the swarm's epoch being the step. DiLoCo mode: peers take optimizer steps of their own until
+// the swarm together has trained `localSteps` steps per peer (a faster peer takes more of them), then
+// the peers average their pseudo-gradients (outer weights − current weights) and all take the same
+// outer Nesterov step from the same outer weights; the swarm's epoch counts those rounds. Rounds
+// follow the swarm's progress, not each peer's step count, so that peers of unequal pace come to
+// matchmaking together. A peer behind the swarm (a newcomer, or one that missed a round) downloads the current
 // state from a peer and continues from there; a peer serves its state when others ask for it. The
 // trainer sees only GradientSync.
 
@@ -85,8 +87,13 @@ class SwarmGradientSync final : public GradientSync {
   bool diloco() const { return options_.mode == SwarmMode::DiLoCo; }
   // What the peer publishes as its epoch: the step (sync) or the outer rounds done (DiLoCo).
   std::int64_t swarmEpoch(std::int64_t step) const { return diloco() ? outerEpoch_ : step; }
+  // The verdict to load another peer's state from `statePath`.
+  LocalStepVerdict adopt(const std::string& statePath);
   void emitRound(std::int64_t epoch, const swarm::RoundResult& round) const;
   void outerRound();
+  // Whether the swarm has trained a window's samples: `localSteps` steps of this peer's batch for
+  // every peer on the epoch (alone: this peer's `localSteps` steps).
+  bool windowDone(const swarm::SwarmProgress& progress) const;
   // Other peers in this peer's view of the swarm: a round without a group then means a missed round.
   bool othersAbout() const;
   void emitEvent(const protocol::Event& e) const;
@@ -107,6 +114,11 @@ class SwarmGradientSync final : public GradientSync {
   std::optional<swarm::SwarmPeerOptions> pendingJoin_;
   bool pendingLeave_ = false;
   bool newcomer_ = false;  // joined, not yet compared with the swarm
+  bool adopting_ = false;  // the state being loaded is another peer's, not this peer's checkpoint
+  // DiLoCo's window: local steps since the last outer round, and whether the swarm has done its
+  // share of them (the round follows this optimizer step).
+  std::int64_t windowSteps_ = 0;
+  bool outerRoundDue_ = false;
   std::uint64_t seedSalt_ = 0;
   std::int64_t step_ = 0;
   std::int64_t samples_ = 0;   // accumulated since the last optimizer step

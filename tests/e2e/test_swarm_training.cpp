@@ -167,6 +167,25 @@ std::map<std::string, QByteArray> tensorsOf(const QString& path, const QStringLi
   return out;
 }
 
+// Members of one round end with the same values: every two peers' averaged rounds of one epoch
+// carry the same digest. Returns how many such pairs were compared.
+int checkDigestsAgree(const std::vector<Peer*>& peers) {
+  int compared = 0;
+  for (std::size_t i = 0; i < peers.size(); ++i)
+    for (std::size_t j = i + 1; j < peers.size(); ++j)
+      for (const QJsonObject& x : peers[i]->named("swarm_round"))
+        for (const QJsonObject& y : peers[j]->named("swarm_round")) {
+          if (x["outcome"] != "averaged" || y["outcome"] != "averaged" || x["epoch"] != y["epoch"]) continue;
+          if (x["digest"].toString().isEmpty() || x["digest"] != y["digest"]) {
+            qWarning("epoch %d: %s ended with %s, %s with %s", x["epoch"].toInt(), qPrintable(peers[i]->name()),
+                     qPrintable(x["digest"].toString()), qPrintable(peers[j]->name()), qPrintable(y["digest"].toString()));
+            return -1;
+          }
+          ++compared;
+        }
+  return compared;
+}
+
 }  // namespace
 
 class TestSwarmTraining : public QObject {
@@ -214,6 +233,7 @@ class TestSwarmTraining : public QObject {
     QVERIFY(!stateA.isEmpty());
     QVERIFY2(finalState(folder, "b") == stateA, "peer b's weights differ from a's");
     QVERIFY2(finalState(folder, "c") == stateA, "the late peer's weights differ from a's");
+    QVERIFY(checkDigestsAgree({&a, &b, &c}) > 0);
   }
 
   void aKilledPeerCostsTheOthersAtMostTheTimeout() {
@@ -245,13 +265,12 @@ class TestSwarmTraining : public QObject {
     QVERIFY2(pairs >= 1, "no round of the two peers left after the kill");
   }
 
-  // DiLoCo across processes: two peers of local steps and outer rounds (8-bit by default) run to
-  // the end. Peers of unequal pace often miss each other's rounds today (docs/swarm.md), so how many
-  // rounds they share is printed, not required; when their last round was one together, their weights
-  // and outer states must be equal. The outer step itself is checked in test_swarm_outer_step.
+  // DiLoCo across processes: two peers of local steps and outer rounds (8-bit by default). Rounds
+  // follow the swarm's progress, so the two come to each round together and end it with the same
+  // values; the outer step itself is checked in test_swarm_outer_step.
   void dilocoPeersTakeTheSameOuterSteps() {
     const QString folder = freshFolder("diloco", "diloco");
-    // Rounds of 12 local steps, a few seconds apart: records spread through the DHT in about a second.
+    // Rounds of 12 local steps per peer, a few seconds apart.
     const QString steps = "72";
     Peer a(folder, "a", {"--max-steps", steps});
     const QString bootstrap = bootstrapOf(a);
@@ -262,30 +281,20 @@ class TestSwarmTraining : public QObject {
       QVERIFY2(p->exitCode() == 0, qPrintable(p->name() + ": " + p->errors()));
       QCOMPARE(p->named("step").last()["step"].toInt(), 72);
     }
+    // Alone, a peer would take 6 rounds; the two together take about as many as their shared
+    // windows, the peer that goes on after the other ends alone for the rest.
     for (Peer* p : {&a, &b}) {
       int together = 0;
       for (const QJsonObject& e : p->named("swarm_round")) together += e["group_size"].toInt() == 2 && e["outcome"] == "averaged";
-      QVERIFY(!p->named("swarm_round").isEmpty());
       qInfo("%s: %d of %lld rounds together", qPrintable(p->name()), together,
             static_cast<long long>(p->named("swarm_round").size()));
+      QVERIFY2(together >= 3, qPrintable(p->name() + ": " + QString::number(together) + " rounds together"));
     }
-    // When the last round was the two's (one missed early on is made up for by taking the other's
-    // state), their weights and outer states are the same. The inner optimizers' moments are each
-    // peer's own. (On a loaded machine a peer's last round may find its partner gone; then the
-    // states may differ and only the rounds above are checked.)
-    const QJsonObject lastA = a.named("swarm_round").last(), lastB = b.named("swarm_round").last();
-    const bool lastTogether = lastA["epoch"] == lastB["epoch"] && lastA["outcome"] == "averaged" &&
-                              lastB["outcome"] == "averaged" && lastA["group_size"].toInt() == 2;
-    if (!lastTogether) {
-      qWarning("the peers' last rounds were not one round together: %s / %s",
-               QJsonDocument(lastA).toJson(QJsonDocument::Compact).constData(),
-               QJsonDocument(lastB).toJson(QJsonDocument::Compact).constData());
-      return;
-    }
-    const auto weightsA = tensorsOf(folder + "/out-a/checkpoints/step-00000072/state.safetensors", {"model/", "exchange/"});
-    const auto weightsB = tensorsOf(folder + "/out-b/checkpoints/step-00000072/state.safetensors", {"model/", "exchange/"});
-    QVERIFY(weightsA.size() > 10 && weightsA.count("exchange/outer_epoch"));
-    QVERIFY2(weightsA == weightsB, "the peers' weights or outer states differ");
+    QVERIFY(checkDigestsAgree({&a, &b}) >= 3);
+    // After a round together both train from the same outer weights and momentum; they are written
+    // with every checkpoint (exchange/…) and loaded on resume.
+    const auto stateA = tensorsOf(folder + "/out-a/checkpoints/step-00000072/state.safetensors", {"exchange/"});
+    QVERIFY(stateA.count("exchange/outer_epoch") && stateA.count("exchange/outer_velocity.0") && stateA.count("exchange/window"));
   }
 
   void aTrainingJoinsAndLeavesByCommandThenResumesAlone() {
