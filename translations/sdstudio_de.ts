@@ -1395,8 +1395,8 @@
         <translation>Lokale Schritte</translation>
     </message>
     <message>
-        <source>Mode diloco: steps each peer takes alone between two averaging rounds.</source>
-        <translation>Modus diloco: Schritte, die jeder Teilnehmer zwischen zwei Mittelungsrunden allein macht.</translation>
+        <source>Mode diloco: optimizer steps per peer between two averaging rounds, counted for the swarm together (a faster peer takes more of them).</source>
+        <translation>Modus diloco: Optimiererschritte je Teilnehmer zwischen zwei Mittelungsrunden, für den Schwarm gemeinsam gezählt (ein schnellerer Teilnehmer macht mehr davon).</translation>
     </message>
     <message>
         <source>Outer learning rate</source>

@@ -462,7 +462,9 @@ std::vector<Section> projectSections() {
                                      "Mode sync: samples all peers together accumulate before each averaging round "
                                      "and optimizer step. Every peer of a run must use the same value.")),
            integer("local_steps", 100, 1, 1e6, QT_TRANSLATE_NOOP("Schema", "Local steps"),
-                   QT_TRANSLATE_NOOP("Schema", "Mode diloco: steps each peer takes alone between two averaging rounds.")),
+                   QT_TRANSLATE_NOOP("Schema",
+                                     "Mode diloco: optimizer steps per peer between two averaging rounds, counted "
+                                     "for the swarm together (a faster peer takes more of them).")),
            number("outer_learning_rate", 0.7, above(0), atMost(10), QT_TRANSLATE_NOOP("Schema", "Outer learning rate"),
                   QT_TRANSLATE_NOOP("Schema", "Mode diloco: learning rate of the outer Nesterov step.")),
            number("outer_momentum", 0.9, atLeast(0), below(1), QT_TRANSLATE_NOOP("Schema", "Outer momentum"),
