@@ -11,7 +11,7 @@ namespace sds::swarm {
 namespace {
 
 constexpr std::string_view kMagic = "SDSR";
-constexpr std::uint8_t kVersion = 1;
+constexpr std::uint8_t kVersion = 2;
 constexpr std::size_t kMacBytes = 32;
 constexpr std::size_t kSignatureBytes = 64;
 constexpr std::size_t kMaxHostBytes = 255;
@@ -34,6 +34,7 @@ std::uint64_t unixTimeMs() {
 Bytes sealRecord(const PeerRecord& record, const Identity& signer, const RunKey& run) {
   if (record.peer != signer.id()) throw std::invalid_argument("a peer can only seal its own record");
   if (record.host.size() > kMaxHostBytes) throw std::invalid_argument("the host name is longer than 255 bytes");
+  if (record.settings.size() > kMaxSettingsBytes) throw std::invalid_argument("the run's settings are longer than 480 bytes");
   ByteWriter w;
   w.raw(kMagic);
   w.u8(kVersion);
@@ -47,6 +48,7 @@ Bytes sealRecord(const PeerRecord& record, const Identity& signer, const RunKey&
   w.u64(record.epoch);
   w.u64(record.samples);
   w.f32(record.samplesPerSecond);
+  w.bytes(record.settings);
   const Signature signature = signer.sign(signedMessage(run, asView(w.data())));
   w.raw(signature);
   const Key32 mac = hash32({asView(w.data())}, &run.recordKey());
@@ -90,6 +92,7 @@ OpenedRecord openRecord(std::string_view sealed, const RunKey& run, std::uint64_
     rec.epoch = r.u64("epoch");
     rec.samples = r.u64("samples");
     rec.samplesPerSecond = r.f32("samples per second");
+    rec.settings = std::string(r.bytes(kMaxSettingsBytes, "settings"));
     r.expectEnd("peer record");
     if (!std::isfinite(rec.samplesPerSecond) || rec.samplesPerSecond < 0) {
       throw WireError("samples per second must be a finite number ≥ 0");

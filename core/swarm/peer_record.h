@@ -25,9 +25,13 @@ struct PeerRecord {
   std::uint64_t epoch = 0;          // the optimizer step of the swarm this peer is on
   std::uint64_t samples = 0;        // samples accumulated towards the next epoch
   float samplesPerSecond = 0.0f;
+  // The run's settings as this peer trains it (the trainer's portable run identity: method, model,
+  // optimizer, …), so that peers of another configuration are told apart; empty until it trains.
+  std::string settings;
 };
 
 constexpr std::size_t kMaxRecordBytes = 1024;
+constexpr std::size_t kMaxSettingsBytes = 480;
 constexpr std::uint32_t kMaxRecordLifetimeS = 600;
 constexpr std::uint64_t kAllowedClockSkewMs = 60'000;
 

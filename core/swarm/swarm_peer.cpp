@@ -105,7 +105,7 @@ SwarmPeer::SwarmPeer(SwarmPeerOptions options, std::uint64_t epoch)
   do {
     refreshNow(std::chrono::milliseconds(1'000));
     std::lock_guard<std::mutex> lock(mutex_);
-    if (records_.size() > 1 || options_.bootstrap.empty()) break;
+    if (allRecords_.size() > 1 || options_.bootstrap.empty()) break;
   } while (std::chrono::steady_clock::now() < until);
   refresher_ = std::thread([this] { refreshLoop(); });
 }
@@ -137,6 +137,7 @@ PeerRecord SwarmPeer::ownRecord() const {
   r.epoch = epoch_;
   r.samples = samples_;
   r.samplesPerSecond = static_cast<float>(samplesPerSecond_);
+  r.settings = settings_;
   return r;
 }
 
@@ -185,7 +186,31 @@ void SwarmPeer::refreshNow(std::chrono::milliseconds wait) {
   self.peer = id();
   self.issuedAtMs = unixTimeMs();
   records.push_back(self);
-  records_ = std::move(records);
+  allRecords_ = std::move(records);
+  filterRecords();
+}
+
+void SwarmPeer::filterRecords() {
+  records_.clear();
+  for (const PeerRecord& r : allRecords_)
+    if (r.peer == id() || r.auxiliary || r.settings == settings_) records_.push_back(r);
+}
+
+void SwarmPeer::setSettings(std::string settings) {
+  if (settings.size() > kMaxSettingsBytes) throw std::invalid_argument("the run's settings are longer than 480 bytes");
+  std::lock_guard<std::mutex> lock(mutex_);
+  settings_ = std::move(settings);
+  filterRecords();
+  dirty_ = true;
+  wake_.notify_all();
+}
+
+std::optional<std::string> SwarmPeer::foreignSettings() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (settings_.empty()) return std::nullopt;
+  for (const PeerRecord& r : allRecords_)
+    if (r.peer != id() && !r.auxiliary && !r.settings.empty() && r.settings != settings_) return r.settings;
+  return std::nullopt;
 }
 
 SwarmProgress SwarmPeer::progress() const {
@@ -230,12 +255,14 @@ std::vector<PeerView> SwarmPeer::peers() const {
 
 RoundResult SwarmPeer::average(std::uint64_t epoch, std::vector<float>& values, double weight,
                                const std::vector<std::size_t>& tensorSizes) {
+  PeerRecord own;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     epoch_ = epoch;
     samples_ = static_cast<std::uint64_t>(weight);
+    own = ownRecord();
   }
-  discovery_->publish(ownRecord());
+  discovery_->publish(own);
   // The freshest view: a peer that reached this epoch a moment ago is a candidate too.
   refreshNow(std::chrono::milliseconds(1'000));
   std::vector<GroupMember> candidates;

@@ -83,6 +83,13 @@ class SwarmPeer {
   bool clientMode() const { return options_.clientMode; }
   const SwarmPeerOptions& options() const { return options_; }
 
+  // The run's settings as this peer trains it (at most kMaxSettingsBytes), published with its record.
+  // Only peers of the same settings are seen as the swarm (matchmaking, progress, state); the others
+  // are foreign.
+  void setSettings(std::string settings);
+  // The settings of a peer of this run key that trains another configuration, if one is about.
+  std::optional<std::string> foreignSettings() const;
+
   // What this peer has done towards `epoch`; published within the refresh interval.
   void report(std::uint64_t epoch, std::uint64_t samples, double samplesPerSecond);
 
@@ -115,6 +122,7 @@ class SwarmPeer {
   void refreshLoop();
   void refreshNow(std::chrono::milliseconds wait);
   PeerRecord ownRecord() const;
+  void filterRecords();  // records_ from allRecords_ (the mutex held)
 
   SwarmPeerOptions options_;
   RunKey run_;
@@ -132,7 +140,9 @@ class SwarmPeer {
   bool dirty_ = true;  // the own record changed since it was last published
   std::uint64_t epoch_ = 0, samples_ = 0;
   double samplesPerSecond_ = 0;
-  std::vector<PeerRecord> records_;
+  std::string settings_;
+  std::vector<PeerRecord> allRecords_;  // every live peer of the run key, foreign ones included
+  std::vector<PeerRecord> records_;     // those of this peer's settings: the swarm it trains in
   std::thread refresher_;
 };
 

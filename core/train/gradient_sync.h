@@ -67,6 +67,8 @@ class GradientSync {
   virtual bool sharesState() const { return false; }
   // How the trainer writes its complete state (weights, optimizer, progress) to one file.
   virtual void setStateWriter(std::function<void(const std::string& path)> writer) {}
+  // The run's portable identity (train/run_identity.h): peers of another configuration are refused.
+  virtual void setRunIdentity(const std::string& identity) {}
   // The trained weights in float32, for exchanges that average weights rather than gradients
   // (DiLoCo): `read` returns CPU copies in a fixed order, `write` sets them (optimizer masters too).
   struct TrainedWeights {

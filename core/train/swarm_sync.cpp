@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
@@ -10,6 +11,7 @@
 
 #include "swarm/compression.h"
 #include "swarm/identity.h"
+#include "train/run_identity.h"
 #include "train/train_settings.h"
 #include "util/log.h"
 
@@ -28,6 +30,14 @@ std::string readKey(const std::string& keyOrFile) {
   } catch (const std::exception& e) {
     throw std::invalid_argument(std::string("swarm.run_key: ") + e.what());
   }
+}
+
+std::string fnv1a64Hex(const std::string& text) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (const unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
 }
 
 }  // namespace
@@ -66,6 +76,44 @@ SwarmGradientSync::~SwarmGradientSync() { leave(); }
 
 std::uint64_t SwarmGradientSync::seedSalt() const { return seedSalt_; }
 
+// The run's identity and the swarm settings every peer must share, short enough for a record: a
+// long value (a list of LoRA targets) is replaced by its hash, so it is still compared.
+std::string SwarmGradientSync::publishedSettings(const std::string& identity) const {
+  std::string full = identity + ";swarm_mode=" + (diloco() ? "diloco" : "sync");
+  full += diloco() ? ";local_steps=" + std::to_string(options_.localSteps)
+                   : ";target_batch_size=" + std::to_string(options_.peer.targetBatchSize);
+  std::string out;
+  std::size_t at = 0;
+  while (at < full.size()) {
+    std::size_t end = full.find(';', at);
+    if (end == std::string::npos) end = full.size();
+    std::string item = full.substr(at, end - at);
+    const std::size_t eq = item.find('=');
+    if (item.size() > 120 && eq != std::string::npos) item = item.substr(0, eq) + "=#" + fnv1a64Hex(item.substr(eq + 1));
+    out += (out.empty() ? "" : ";") + item;
+    at = end + 1;
+  }
+  if (out.size() > swarm::kMaxSettingsBytes) out = "settings=#" + fnv1a64Hex(full);
+  return out;
+}
+
+void SwarmGradientSync::setRunIdentity(const std::string& identity) {
+  runIdentity_ = identity;
+  if (peer_) peer_->setSettings(publishedSettings(identity));
+}
+
+void SwarmGradientSync::refuseIfForeign() {
+  const std::optional<std::string> theirs = peer_->foreignSettings();
+  if (!theirs || peer_->othersNewestEpoch()) return;  // peers of its own settings are about: it trains with them
+  const std::string why = "the swarm trains another configuration than this project: " +
+                          identityDifference(*theirs, publishedSettings(runIdentity_));
+  leave();
+  swarmState("failed", why);
+  if (!joinedByCommand_)
+    throw std::runtime_error(why + " (join with the run's base model and settings, or use another run key)");
+  log::error("left the swarm: " + why);
+}
+
 void SwarmGradientSync::join(const swarm::SwarmPeerOptions& peer) {
   if (peer.runKey.empty()) throw std::invalid_argument("swarm.run_key: a swarm needs the run's key");
   std::error_code ec;
@@ -74,6 +122,7 @@ void SwarmGradientSync::join(const swarm::SwarmPeerOptions& peer) {
   swarmState("joining", peer.bootstrap.empty() ? "the first peer of the run" : "through " + peer.bootstrap.front());
   // Epoch 0 until it has compared itself with the swarm: nobody takes a newcomer's state.
   peer_ = std::make_unique<swarm::SwarmPeer>(peer, 0);
+  if (!runIdentity_.empty()) peer_->setSettings(publishedSettings(runIdentity_));
   newcomer_ = true;
   samples_ = 0;
   // From the peer's public key: stable across its sessions, different between peers.
@@ -118,6 +167,7 @@ void SwarmGradientSync::applyRequests() {
   if (leaving || join) leave();
   if (!join) return;
   try {
+    joinedByCommand_ = true;
     this->join(*join);
   } catch (const std::exception& e) {
     // Training goes on alone: a bad key or a port in use must not end the run.
@@ -177,6 +227,8 @@ LocalStepVerdict SwarmGradientSync::afterLocalStep(std::int64_t step, std::int64
   LocalStepVerdict verdict;
   const std::int64_t epoch = swarmEpoch(step);
   if (newcomer_) {
+    refuseIfForeign();
+    if (!peer_) return {};
     // A newcomer takes the swarm's state whenever others are on another epoch than its own.
     newcomer_ = false;
     // (In DiLoCo every peer is on epoch 0 through the first window: one that trained before joining

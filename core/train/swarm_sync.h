@@ -69,6 +69,7 @@ class SwarmGradientSync final : public GradientSync {
   bool sharesState() const override { return true; }
   std::uint64_t seedSalt() const override;
   void setStateWriter(std::function<void(const std::string& path)> writer) override { writeState_ = std::move(writer); }
+  void setRunIdentity(const std::string& identity) override;
   void setTrainedWeights(TrainedWeights access) override { weights_ = std::move(access); }
   std::map<std::string, at::Tensor> exchangeState() const override;
   void loadExchangeState(const std::map<std::string, at::Tensor>& state) override;
@@ -84,6 +85,9 @@ class SwarmGradientSync final : public GradientSync {
  private:
   void join(const swarm::SwarmPeerOptions& peer);
   void applyRequests();
+  // A newcomer among peers of other settings: refused, with the differences named.
+  void refuseIfForeign();
+  std::string publishedSettings(const std::string& identity) const;
   bool diloco() const { return options_.mode == SwarmMode::DiLoCo; }
   // What the peer publishes as its epoch: the step (sync) or the outer rounds done (DiLoCo).
   std::int64_t swarmEpoch(std::int64_t step) const { return diloco() ? outerEpoch_ : step; }
@@ -107,6 +111,8 @@ class SwarmGradientSync final : public GradientSync {
   SwarmSyncOptions options_;
   std::unique_ptr<swarm::SwarmPeer> peer_;
   std::function<void(const std::string&)> writeState_;
+  std::string runIdentity_;
+  bool joinedByCommand_ = false;  // a refused join ends the training only when it was asked at start
   TrainedWeights weights_;
   std::vector<at::Tensor> outerStart_, outerVelocity_;  // DiLoCo: float32, on the CPU
   std::int64_t outerEpoch_ = 0;

@@ -246,6 +246,7 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   if (checkpoint) restore(*checkpoint);
   if (sync_.sharesState()) {
     sync_.setStateWriter([this](const std::string& path) { writeStateFile(path); });
+    sync_.setRunIdentity(portableIdentity());
     sync_.setTrainedWeights({[this] { return trainedWeights(); },
                              [this](const std::vector<at::Tensor>& values) { setTrainedWeights(values); }});
   }

@@ -40,6 +40,7 @@ PeerRecord recordOf(const Identity& who, std::uint64_t sequence, std::uint64_t n
   r.epoch = 17;
   r.samples = 96;
   r.samplesPerSecond = 12.5f;
+  r.settings = "method=full;optimizer=adamw;precision=bf16;swarm_mode=sync;target_batch_size=96";
   return r;
 }
 
@@ -206,6 +207,11 @@ class TestSwarmSecurity : public QObject {
     QCOMPARE(opened.record->epoch, std::uint64_t{17});
     QCOMPARE(opened.record->samples, std::uint64_t{96});
     QCOMPARE(opened.record->samplesPerSecond, 12.5f);
+    QCOMPARE(opened.record->settings, recordOf(peer, 1, now).settings);
+    // Settings longer than a record may carry are refused when sealing, not cut.
+    PeerRecord tooLong = recordOf(peer, 2, now);
+    tooLong.settings = std::string(kMaxSettingsBytes + 1, 'x');
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, sealRecord(tooLong, peer, runA()));
   }
 
   void recordsOfAnotherRunAreDropped() {

@@ -203,6 +203,9 @@ class TestSwarmTraining : public QObject {
     QFile alone(folder + "/alone.toml");
     alone.open(QIODevice::WriteOnly);
     alone.write(project(false));
+    QFile other(folder + "/other.toml");
+    other.open(QIODevice::WriteOnly);
+    other.write(project(true, mode) + "[ema]\nenabled = true\n");
     return folder;
   }
 
@@ -295,6 +298,28 @@ class TestSwarmTraining : public QObject {
     // with every checkpoint (exchange/…) and loaded on resume.
     const auto stateA = tensorsOf(folder + "/out-a/checkpoints/step-00000072/state.safetensors", {"exchange/"});
     QVERIFY(stateA.count("exchange/outer_epoch") && stateA.count("exchange/outer_velocity.0") && stateA.count("exchange/window"));
+  }
+
+  // Peers of one run key must train one configuration: a peer with EMA on joining peers without it
+  // is refused with the difference named, and the swarm goes on without it.
+  void aPeerOfOtherSettingsIsRefusedWithTheDifferenceNamed() {
+    const QString folder = freshFolder("foreign");
+    Peer a(folder, "a", {"--max-steps", "4"});
+    const QString bootstrap = bootstrapOf(a);
+    QVERIFY2(!bootstrap.isEmpty(), qPrintable(a.errors()));
+    QVERIFY2(a.waitFor([](const QJsonObject& e) { return isStep(e, 1); }, 120000), qPrintable(a.errors()));
+    Peer b(folder, "b", {"--swarm-peer", bootstrap}, "other.toml");
+    QVERIFY(b.finish(120000));
+    QVERIFY(b.exitCode() != 0);
+    const auto refused = b.waitFor([](const QJsonObject& e) { return e["event"] == "error"; }, 1000);
+    QVERIFY2(refused, qPrintable(b.errors()));
+    const QString message = (*refused)["message"].toString();
+    qInfo("%s", qPrintable(message));
+    QVERIFY2(message.contains("ema: theirs 0, ours 1"), qPrintable(message));
+    QVERIFY(b.named("swarm_round").isEmpty());
+    a.send(R"({"cmd":"stop","save":false})");
+    QVERIFY(a.finish(120000));
+    for (const QJsonObject& e : a.named("swarm_round")) QCOMPARE(e["group_size"].toInt(), 1);
   }
 
   void aTrainingJoinsAndLeavesByCommandThenResumesAlone() {
