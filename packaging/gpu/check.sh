@@ -7,7 +7,7 @@
 # diffusers' golden images in fp32, bf16 and fp16 (packaging/gpu/parity.py). `check.sh kernels`,
 # `check.sh train`, `check.sh parity`, `check.sh bench [quick]` or `check.sh presets` (the memory of
 # every preset's step, packaging/gpu/presets.sh) or
-# `check.sh interop` (our files in diffusers, PEFT and transformers and theirs in sdtrain,
+# `check.sh swarm` (two swarm peers on the GPU, packaging/gpu/swarm.sh) or `check.sh interop` (our files in diffusers, PEFT and transformers and theirs in sdtrain,
 # packaging/gpu/interop.py) or `check.sh distributed` (data-parallel training over NCCL: one rank
 # through torchrun's variables beside the plain run, the distributed path's overhead in `sdtrain
 # bench --gpus`, and several GPUs where there are) runs one part after the build; `check.sh build`
@@ -33,8 +33,12 @@ fi
 # Our kernels for this machine's GPU (compute capability 9.0 → 90), or Hopper when none answers.
 cuda_arch=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -1 | tr -d ' .' || true)
 cuda_arch=${cuda_arch:-90}
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSDS_BUILD_GUI=OFF -DSDS_BUILD_TESTS=OFF -DSDS_WITH_SWARM=OFF \
+# The swarm where its packages came in .devdeps (OpenDHT, libsodium, asio and what they need).
+swarm=OFF
+[ -f "$deps/usr/include/opendht.h" ] && [ -f "$deps/usr/include/sodium.h" ] && swarm=ON
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSDS_BUILD_GUI=OFF -DSDS_BUILD_TESTS=OFF -DSDS_WITH_SWARM=$swarm \
   -DCMAKE_PREFIX_PATH="$torch_prefix;$deps/usr;$deps/usr/lib/x86_64-linux-gnu/cmake" \
+  -DCMAKE_EXE_LINKER_FLAGS="-Wl,-rpath-link,$deps/usr/lib/x86_64-linux-gnu" \
   -DCMAKE_CUDA_ARCHITECTURES="$cuda_arch" "${nccl_args[@]}" > "$build.configure.log" 2>&1 || { tail -30 "$build.configure.log"; exit 1; }
 start=$(date +%s)
 cmake --build "$build" --target sdtrain kernel_checks --parallel "$(nproc)" > "$build.build.log" 2>&1 || { grep -E 'error|Error' "$build.build.log" | head -40; exit 1; }
@@ -95,6 +99,12 @@ TOML
 if [ "$part" = all ] || [ "$part" = kernels ]; then
   "$build/bin/kernel_checks" || exit 1
   [ "$part" = kernels ] && exit 0
+fi
+# Two swarm peers sharing the GPU beside one process alone (packaging/gpu/swarm.sh).
+if [ "$part" = swarm ]; then
+  [ "$swarm" = ON ] || { echo "check.sh swarm: the swarm's packages are not in .devdeps (docs/development.md)"; exit 1; }
+  "$root/packaging/gpu/swarm.sh" "$sdtrain"
+  exit $?
 fi
 if [ "$part" = presets ]; then
   "$root/packaging/gpu/presets.sh" "$sdtrain"
