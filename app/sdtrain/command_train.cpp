@@ -102,8 +102,8 @@ class TextProgress {
                     (swarm->state == "joining" && !swarm->address.empty() ? " at " + swarm->address : ""));
     } else if (const auto* round = std::get_if<protocol::SwarmRoundEvent>(&event)) {
       char line[200];
-      std::snprintf(line, sizeof line, "swarm round at epoch %lld: %s, group of %lld, %.2f MB out, %.2f MB in, %.2f s",
-                    static_cast<long long>(round->epoch), round->outcome.c_str(),
+      std::snprintf(line, sizeof line, "swarm round (%s) at epoch %lld: %s, group of %lld, %.2f MB out, %.2f MB in, %.2f s",
+                    round->kind.c_str(), static_cast<long long>(round->epoch), round->outcome.c_str(),
                     static_cast<long long>(round->group_size), round->bytes_sent / 1e6, round->bytes_received / 1e6,
                     round->matchmaking_s + round->averaging_s);
       reporter_.say(line);

@@ -465,6 +465,11 @@ std::vector<Section> projectSections() {
                    QT_TRANSLATE_NOOP("Schema",
                                      "Mode diloco: optimizer steps per peer between two averaging rounds, counted "
                                      "for the swarm together (a faster peer takes more of them).")),
+           integer("average_state_every", 10, 0, 1e6, QT_TRANSLATE_NOOP("Schema", "Average state every"),
+                   QT_TRANSLATE_NOOP("Schema",
+                                     "Mode sync: epochs between two averagings of the weights and the optimizer's "
+                                     "moments, which keep peers from drifting apart after a round some missed; 0 "
+                                     "never.")),
            number("outer_learning_rate", 0.7, above(0), atMost(10), QT_TRANSLATE_NOOP("Schema", "Outer learning rate"),
                   QT_TRANSLATE_NOOP("Schema", "Mode diloco: learning rate of the outer Nesterov step.")),
            number("outer_momentum", 0.9, atLeast(0), below(1), QT_TRANSLATE_NOOP("Schema", "Outer momentum"),

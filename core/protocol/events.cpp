@@ -199,6 +199,7 @@ void put(json& j, const SwarmStatusEvent& e) {
 }
 void put(json& j, const SwarmRoundEvent& e) {
   j["epoch"] = e.epoch;
+  j["kind"] = e.kind;
   j["group_size"] = e.group_size;
   j["outcome"] = e.outcome;
   j["bytes_sent"] = e.bytes_sent;
@@ -317,6 +318,7 @@ std::optional<Event> decodeEvent(std::string_view line) {
   if (type == "swarm_round") {
     SwarmRoundEvent e;
     e.epoch = f.required<std::int64_t>("epoch");
+    e.kind = f.optional<std::string>("kind", "gradients");
     e.group_size = f.required<std::int64_t>("group_size");
     e.outcome = f.required<std::string>("outcome");
     e.bytes_sent = f.optional<std::int64_t>("bytes_sent", 0);

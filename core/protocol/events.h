@@ -106,6 +106,7 @@ struct SwarmStatusEvent {  // after local steps, at most about once a second
 };
 struct SwarmRoundEvent {  // one averaging round of this peer
   std::int64_t epoch = 0;
+  std::string kind = "gradients";  // gradients, pseudo_gradients (DiLoCo), state (weights and moments)
   std::int64_t group_size = 1;
   std::string outcome;  // averaged, partial (some parts kept this peer's values), alone
   std::int64_t bytes_sent = 0;

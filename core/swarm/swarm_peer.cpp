@@ -263,6 +263,11 @@ RoundResult SwarmPeer::average(std::uint64_t epoch, std::vector<float>& values, 
     own = ownRecord();
   }
   discovery_->publish(own);
+  return averageExtra(epoch, epoch, values, weight, tensorSizes);
+}
+
+RoundResult SwarmPeer::averageExtra(std::uint64_t epoch, std::uint64_t roundKey, std::vector<float>& values,
+                                    double weight, const std::vector<std::size_t>& tensorSizes) {
   // The freshest view: a peer that reached this epoch a moment ago is a candidate too.
   refreshNow(std::chrono::milliseconds(1'000));
   std::vector<GroupMember> candidates;
@@ -273,7 +278,7 @@ RoundResult SwarmPeer::average(std::uint64_t epoch, std::vector<float>& values, 
   }
   RoundResult result;
   const auto started = std::chrono::steady_clock::now();
-  const std::optional<Group> group = matchmaker_->formGroup(epoch, candidates, options_.matchmaking);
+  const std::optional<Group> group = matchmaker_->formGroup(roundKey, candidates, options_.matchmaking);
   result.matchmakingSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!group) {
     result.outcome = "alone";

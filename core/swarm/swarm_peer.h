@@ -103,6 +103,10 @@ class SwarmPeer {
   // this peer's samples) within the group. Without a group the values stay as they are.
   RoundResult average(std::uint64_t epoch, std::vector<float>& values, double weight,
                       const std::vector<std::size_t>& tensorSizes);
+  // Another round among the peers on `epoch` that this peer is on already (the state averaged after
+  // a step), told apart from the epoch's own round by `roundKey` in matchmaking.
+  RoundResult averageExtra(std::uint64_t epoch, std::uint64_t roundKey, std::vector<float>& values, double weight,
+                           const std::vector<std::size_t>& tensorSizes);
 
   // Serves the state file for `epoch` to peers that ask, from now on (the file must stay unchanged
   // until the next call, or stopSharingState).

@@ -71,9 +71,13 @@ class GradientSync {
   virtual void setRunIdentity(const std::string& identity) {}
   // The trained weights in float32, for exchanges that average weights rather than gradients
   // (DiLoCo): `read` returns CPU copies in a fixed order, `write` sets them (optimizer masters too).
+  // `readState` and `writeState` do the same for the weights followed by the optimizer's
+  // floating-point moments (none for 8-bit AdamW), for averaging the whole state.
   struct TrainedWeights {
     std::function<std::vector<at::Tensor>()> read;
     std::function<void(const std::vector<at::Tensor>&)> write;
+    std::function<std::vector<at::Tensor>()> readState;
+    std::function<void(const std::vector<at::Tensor>&)> writeState;
   };
   virtual void setTrainedWeights(TrainedWeights access) {}
   // The exchange's own state, which checkpoints and shared states carry (DiLoCo's outer weights and

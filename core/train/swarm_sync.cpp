@@ -59,6 +59,7 @@ SwarmSyncOptions swarmSyncOptions(const SwarmSettings& s, const std::string& run
   o.localSteps = s.localSteps;
   o.outerLearningRate = s.outerLearningRate;
   o.outerMomentum = s.outerMomentum;
+  o.averageStateEvery = s.averageStateEvery;
   // Pseudo-gradients of DiLoCo travel in 8 bits unless told otherwise; sync gradients exactly.
   const std::string compression =
       s.compression != "auto" ? s.compression : o.mode == SwarmMode::DiLoCo ? "uniform8" : "none";
@@ -81,7 +82,8 @@ std::uint64_t SwarmGradientSync::seedSalt() const { return seedSalt_; }
 std::string SwarmGradientSync::publishedSettings(const std::string& identity) const {
   std::string full = identity + ";swarm_mode=" + (diloco() ? "diloco" : "sync");
   full += diloco() ? ";local_steps=" + std::to_string(options_.localSteps)
-                   : ";target_batch_size=" + std::to_string(options_.peer.targetBatchSize);
+                   : ";target_batch_size=" + std::to_string(options_.peer.targetBatchSize) +
+                         ";average_state_every=" + std::to_string(options_.averageStateEvery);
   std::string out;
   std::size_t at = 0;
   while (at < full.size()) {
@@ -314,7 +316,7 @@ bool SwarmGradientSync::average(std::vector<at::Tensor>& gradients) {
       at += static_cast<std::size_t>(g.numel());
     }
   }
-  emitRound(step_, round);
+  emitRound(step_, round, "gradients");
   if (round.outcome != "alone") return true;
   // Without a group: alone in the swarm, the peer steps on its own samples; with others about, it
   // missed their round and takes their state instead of drifting away from it.
@@ -330,9 +332,10 @@ bool SwarmGradientSync::othersAbout() const {
   return std::any_of(peers.begin(), peers.end(), [](const swarm::PeerView& p) { return !p.self; });
 }
 
-void SwarmGradientSync::emitRound(std::int64_t epoch, const swarm::RoundResult& round) const {
+void SwarmGradientSync::emitRound(std::int64_t epoch, const swarm::RoundResult& round, const std::string& kind) const {
   protocol::SwarmRoundEvent e;
   e.epoch = epoch;
+  e.kind = kind;
   e.group_size = static_cast<std::int64_t>(round.groupSize);
   e.outcome = round.outcome;
   e.bytes_sent = static_cast<std::int64_t>(round.report.bytesSent);
@@ -360,7 +363,43 @@ void SwarmGradientSync::afterOptimizerStep(std::int64_t step) {
   peer_->stopSharingState();
   sharedEpoch_ = -1;
   peer_->report(static_cast<std::uint64_t>(step), 0, samplesPerSecond_);
+  if (options_.averageStateEvery > 0 && step % options_.averageStateEvery == 0) stateRound(step);
   swarmState("accumulating", "epoch " + std::to_string(step));
+}
+
+// Peers that average every round stay equal; one that kept its own values for a part of a round
+// (a member lost mid-round) or averaged in another group drifts. Every few epochs the peers that
+// took the same step average their weights and optimizer moments (equal weights: they are states,
+// not samples), as hivemind's state averaging does.
+void SwarmGradientSync::stateRound(std::int64_t step) {
+  if (!weights_.readState || !weights_.writeState) return;
+  torch::NoGradGuard noGrad;
+  const std::vector<at::Tensor> state = weights_.readState();
+  std::vector<std::size_t> sizes;
+  std::size_t total = 0;
+  for (const at::Tensor& t : state) {
+    sizes.push_back(static_cast<std::size_t>(t.numel()));
+    total += sizes.back();
+  }
+  std::vector<float> values(total);
+  std::size_t at = 0;
+  for (const at::Tensor& t : state) {
+    std::memcpy(values.data() + at, t.contiguous().data_ptr<float>(), static_cast<std::size_t>(t.numel()) * sizeof(float));
+    at += static_cast<std::size_t>(t.numel());
+  }
+  swarmState("averaging_state", "epoch " + std::to_string(step));
+  // Its own matchmaking key: the epoch's gradient round of the peers still behind is another round.
+  const std::uint64_t key = static_cast<std::uint64_t>(step) | (std::uint64_t{1} << 63);
+  const swarm::RoundResult round = peer_->averageExtra(static_cast<std::uint64_t>(step), key, values, 1.0, sizes);
+  emitRound(step, round, "state");
+  if (!round.averaged) return;
+  std::vector<at::Tensor> averaged;
+  at = 0;
+  for (std::size_t i = 0; i < state.size(); ++i) {
+    averaged.push_back(torch::from_blob(values.data() + at, state[i].sizes(), torch::kFloat32));
+    at += sizes[i];
+  }
+  weights_.writeState(averaged);
 }
 
 // DiLoCo's round: the peers average how far their weights moved since the outer weights (weighted by
@@ -386,7 +425,7 @@ void SwarmGradientSync::outerRound() {
   swarmState("matchmaking", "outer epoch " + std::to_string(outerEpoch_));
   const swarm::RoundResult round =
       peer_->average(static_cast<std::uint64_t>(outerEpoch_), values, static_cast<double>(samples_), sizes);
-  emitRound(outerEpoch_, round);
+  emitRound(outerEpoch_, round, "pseudo_gradients");
   if (!round.averaged) {
     if (othersAbout()) {
       // Others are about: they step together, and this peer takes their state once they have.

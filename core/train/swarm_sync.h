@@ -37,6 +37,8 @@ struct SwarmSyncOptions {
   int localSteps = 100;
   double outerLearningRate = 0.7;
   double outerMomentum = 0.9;
+  // Sync: epochs between two averagings of the weights and optimizer moments (0: never).
+  int averageStateEvery = 10;
   swarm::SwarmPeerOptions peer;
   std::string stateFolder;  // where state files for others and downloaded ones go (<run>/swarm)
   // How long a peer behind the swarm waits for another to serve the state before giving up.
@@ -93,8 +95,10 @@ class SwarmGradientSync final : public GradientSync {
   std::int64_t swarmEpoch(std::int64_t step) const { return diloco() ? outerEpoch_ : step; }
   // The verdict to load another peer's state from `statePath`.
   LocalStepVerdict adopt(const std::string& statePath);
-  void emitRound(std::int64_t epoch, const swarm::RoundResult& round) const;
+  void emitRound(std::int64_t epoch, const swarm::RoundResult& round, const std::string& kind) const;
   void outerRound();
+  // Sync: the weights and optimizer moments averaged among the peers that took `step`.
+  void stateRound(std::int64_t step);
   // Whether the swarm has trained a window's samples: `localSteps` steps of this peer's batch for
   // every peer on the epoch (alone: this peer's `localSteps` steps).
   bool windowDone(const swarm::SwarmProgress& progress) const;

@@ -130,6 +130,10 @@ class Run {
   std::map<std::string, at::Tensor> stateTensors();
   std::vector<at::Tensor> trainedWeights();
   void setTrainedWeights(const std::vector<at::Tensor>& values);
+  // The optimizers' floating-point moments, live, in a fixed order (none for 8-bit AdamW).
+  std::vector<at::Tensor> optimizerMoments();
+  std::vector<at::Tensor> trainedState();
+  void setTrainedState(const std::vector<at::Tensor>& values);
   void recordProgress();  // the data position and loss scale into progress_
   void writeStateFile(const std::string& path);
   void adoptSwarmState(const std::string& path);
@@ -248,7 +252,9 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
     sync_.setStateWriter([this](const std::string& path) { writeStateFile(path); });
     sync_.setRunIdentity(portableIdentity());
     sync_.setTrainedWeights({[this] { return trainedWeights(); },
-                             [this](const std::vector<at::Tensor>& values) { setTrainedWeights(values); }});
+                             [this](const std::vector<at::Tensor>& values) { setTrainedWeights(values); },
+                             [this] { return trainedState(); },
+                             [this](const std::vector<at::Tensor>& values) { setTrainedState(values); }});
   }
 
   const bool vae = s_.method == "vae";
@@ -368,6 +374,35 @@ void Run::setTrainedWeights(const std::vector<at::Tensor>& values) {
       const at::Tensor value = values.at(k++).to(p.device(), torch::kFloat32);
       if (!optimizers_[i]->assignWeights(name, value)) p.copy_(value);
     }
+}
+
+std::vector<at::Tensor> Run::optimizerMoments() {
+  std::vector<at::Tensor> out;
+  for (const auto& optimizer : optimizers_)
+    for (const auto& [name, t] : optimizer->state()) {
+      const bool moment = name.size() > 2 && (name.compare(name.size() - 2, 2, ".m") == 0 ||
+                                              name.compare(name.size() - 2, 2, ".v") == 0);
+      if (moment && t.defined() && t.is_floating_point()) out.push_back(t);
+    }
+  return out;
+}
+
+std::vector<at::Tensor> Run::trainedState() {
+  std::vector<at::Tensor> out = trainedWeights();
+  for (const at::Tensor& m : optimizerMoments()) out.push_back(m.detach().to(torch::kCPU, torch::kFloat32).clone());
+  return out;
+}
+
+void Run::setTrainedState(const std::vector<at::Tensor>& values) {
+  torch::NoGradGuard noGrad;
+  const std::vector<at::Tensor> moments = optimizerMoments();
+  if (values.size() < moments.size()) throw std::logic_error("setTrainedState: fewer values than moments");
+  const std::size_t weights = values.size() - moments.size();
+  setTrainedWeights(std::vector<at::Tensor>(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(weights)));
+  for (std::size_t i = 0; i < moments.size(); ++i) {
+    at::Tensor m = moments[i];
+    m.copy_(values[weights + i]);
+  }
 }
 
 void Run::recordProgress() {

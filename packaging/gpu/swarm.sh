@@ -1,8 +1,8 @@
 #!/bin/bash
 # Swarm training on one GPU: two `sdtrain train` peers on loopback sharing the GPU, SD 1.5 shapes
-# from scratch in bf16 (LoRA, then the full UNet in sync and DiLoCo modes), beside one process
-# training alone. Prints per run: rounds, bytes per round, round time, each peer's images/s and the
-# swarm's together against the process alone. Usage: swarm.sh SDTRAIN [WORKDIR]
+# from scratch in bf16 (LoRA, then the full UNet in sync mode with its state averaged every 3
+# epochs, and in DiLoCo mode), beside one process training alone. Prints per run: rounds, bytes per
+# round, round time, each peer's images/s and the swarm's together against the process alone. Usage: swarm.sh SDTRAIN [WORKDIR]
 set -euo pipefail
 sdtrain=$(realpath "$1")
 work=${2:-/tmp/sds-gpu-swarm}
@@ -49,6 +49,7 @@ public_address = "127.0.0.1"
 mode = "$3"
 target_batch_size = 64
 local_steps = 4
+average_state_every = 3
 compression = "$5"
 matchmaking_time_s = 5
 averaging_timeout_s = 120
@@ -107,8 +108,11 @@ print("| run | rounds together (a / b) | MB sent per round | MB received | match
 print("|---|---|---|---|---|---|---|---|---|")
 for run, method in (("lora", "lora"), ("full", "full"), ("diloco", "full")):
     a, b = events(f"{run}-a/events.jsonl"), events(f"{run}-b/events.jsonl")
-    rounds = {p: [e for e in evs if e["event"] == "swarm_round" and e["outcome"] == "averaged" and e["group_size"] == 2]
-              for p, evs in (("a", a), ("b", b))}
+    together = lambda evs, kind: [e for e in evs if e["event"] == "swarm_round" and e["outcome"] == "averaged"
+                                  and e["group_size"] == 2 and e.get("kind", "gradients") == kind]
+    kind = "pseudo_gradients" if run == "diloco" else "gradients"
+    rounds = {"a": together(a, kind), "b": together(b, kind)}
+    states = together(a, "state") + together(b, "state")
     both = rounds["a"] + rounds["b"]
     da = {e["epoch"]: e.get("digest") for e in rounds["a"]}
     agree = all(da.get(e["epoch"]) == e.get("digest") for e in rounds["b"] if e["epoch"] in da)
@@ -117,6 +121,10 @@ for run, method in (("lora", "lora"), ("full", "full"), ("diloco", "full")):
     print(f"| {run} ({method}) | {len(rounds['a'])} / {len(rounds['b'])} | {mean('bytes_sent') / 1e6:.1f} | "
           f"{mean('bytes_received') / 1e6:.1f} | {mean('matchmaking_s'):.2f} | {mean('averaging_s'):.2f} | "
           f"{ra:.1f} + {rb:.1f} = {ra + rb:.1f} | {alone[method]:.1f} | {'yes' if agree and both else 'no'} |")
+    if states:
+        print(f"| {run}: state (weights + moments) | {len(together(a, 'state'))} / {len(together(b, 'state'))} | "
+              f"{st.mean(e['bytes_sent'] for e in states) / 1e6:.1f} | {st.mean(e['bytes_received'] for e in states) / 1e6:.1f} | "
+              f"{st.mean(e['matchmaking_s'] for e in states):.2f} | {st.mean(e['averaging_s'] for e in states):.2f} | | | |")
     for p, evs in (("a", a), ("b", b)):
         for message in errors(evs):
             print(f"  {run}-{p} error: {message}")
