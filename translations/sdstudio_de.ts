@@ -1418,6 +1418,14 @@
         <source>How values travel: exact 32-bit floats, 16-bit floats, or 8 bits per value (uniform or quantile buckets); auto is none in mode sync and uniform8 in mode diloco. Tensors under 65536 values are never compressed.</source>
         <translation>Wie die Werte übertragen werden: exakte 32-Bit-Gleitkommazahlen, 16-Bit-Gleitkommazahlen oder 8 Bit pro Wert (gleichmäßige oder Quantil-Stufen); auto bedeutet none im Modus sync und uniform8 im Modus diloco. Tensoren mit weniger als 65536 Werten werden nie komprimiert.</translation>
     </message>
+    <message>
+        <source>Average state every</source>
+        <translation>Zustand mitteln alle</translation>
+    </message>
+    <message>
+        <source>Mode sync: epochs between two averagings of the weights and the optimizer&apos;s moments, which keep peers from drifting apart after a round some missed; 0 never.</source>
+        <translation>Modus sync: Epochen zwischen zwei Mittelungen der Gewichte und der Momente des Optimierers, die verhindern, dass Teilnehmer nach einer teils verpassten Runde auseinanderlaufen; 0 nie.</translation>
+    </message>
 </context>
 <context>
     <name>sds::widgets::AboutDialog</name>
