@@ -139,6 +139,7 @@ void put(json& j, const StepEvent& e) {
   j["step"] = e.step;
   j["total_steps"] = e.total_steps;
   j["epoch"] = e.epoch;
+  j["images_seen"] = e.images_seen;
   j["loss"] = e.loss;
   j["loss_smoothed"] = e.loss_smoothed;
   j["lr"] = e.lr;
@@ -289,6 +290,7 @@ std::optional<Event> decodeEvent(std::string_view line) {
     e.step = f.required<std::int64_t>("step");
     e.total_steps = f.required<std::int64_t>("total_steps");
     e.epoch = f.optional<std::int64_t>("epoch", 0);
+    e.images_seen = f.optional<std::int64_t>("images_seen", 0);
     e.loss = f.required<double>("loss");
     e.loss_smoothed = f.optional<double>("loss_smoothed", e.loss);
     e.lr = f.required<double>("lr");

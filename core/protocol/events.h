@@ -39,6 +39,7 @@ struct StepEvent {
   std::int64_t step = 0;
   std::int64_t total_steps = 0;
   std::int64_t epoch = 0;
+  std::int64_t images_seen = 0;  // images this run has trained on (a swarm peer: its own)
   double loss = 0;
   double loss_smoothed = 0;
   double lr = 0;

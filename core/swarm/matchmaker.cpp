@@ -171,7 +171,7 @@ void Matchmaker::serveJoin(SecureChannel& channel, const Bytes& first) {
   });
   std::string refusal;
   if (stopping_) refusal = "this peer is leaving";
-  else if (epoch_ != join->epoch) refusal = "not matchmaking for epoch " + std::to_string(join->epoch);
+  else if (epoch_ != join->epoch) refusal = "not matchmaking for round key " + std::to_string(join->epoch);
   else if (state_ != State::Leading) refusal = "not leading a group";
   else if (followers_.size() + 1 >= capacity_) refusal = "the group is full";
   if (!refusal.empty()) {

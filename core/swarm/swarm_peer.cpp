@@ -263,7 +263,7 @@ RoundResult SwarmPeer::average(std::uint64_t epoch, std::vector<float>& values, 
     own = ownRecord();
   }
   discovery_->publish(own);
-  return averageExtra(epoch, epoch, values, weight, tensorSizes);
+  return averageExtra(epoch, epochRoundKey(epoch), values, weight, tensorSizes);
 }
 
 RoundResult SwarmPeer::averageExtra(std::uint64_t epoch, std::uint64_t roundKey, std::vector<float>& values,
@@ -273,8 +273,11 @@ RoundResult SwarmPeer::averageExtra(std::uint64_t epoch, std::uint64_t roundKey,
   std::vector<GroupMember> candidates;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    // An extra round comes right after a step: a peer one epoch behind in this view has most likely
+    // taken the step too, its record not yet here.
+    const bool extra = roundKey != epochRoundKey(epoch);
     for (const PeerRecord& r : records_)
-      if (r.epoch == epoch && !r.auxiliary) candidates.push_back(memberOf(r));
+      if ((r.epoch == epoch || (extra && r.epoch + 1 == epoch)) && !r.auxiliary) candidates.push_back(memberOf(r));
   }
   RoundResult result;
   const auto started = std::chrono::steady_clock::now();

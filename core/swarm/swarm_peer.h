@@ -68,6 +68,9 @@ struct RoundResult {
   std::string digest;
 };
 
+constexpr std::uint64_t epochRoundKey(std::uint64_t epoch) { return 2 * epoch + 2; }
+constexpr std::uint64_t stateRoundKey(std::uint64_t epoch) { return 2 * epoch + 1; }
+
 class SwarmPeer {
  public:
   // Starts the server (unless client mode) and discovery, and publishes this peer at `epoch`.
@@ -104,7 +107,9 @@ class SwarmPeer {
   RoundResult average(std::uint64_t epoch, std::vector<float>& values, double weight,
                       const std::vector<std::size_t>& tensorSizes);
   // Another round among the peers on `epoch` that this peer is on already (the state averaged after
-  // a step), told apart from the epoch's own round by `roundKey` in matchmaking.
+  // a step), told apart from the epoch's own round by `roundKey` in matchmaking. Keys order the
+  // rounds as they come (a peer past a key declines joins for it): epochRoundKey(e) for epoch e's
+  // round, stateRoundKey(e) for a round between reaching e and e's own round.
   RoundResult averageExtra(std::uint64_t epoch, std::uint64_t roundKey, std::vector<float>& values, double weight,
                            const std::vector<std::size_t>& tensorSizes);
 

@@ -265,7 +265,10 @@ LocalStepVerdict SwarmGradientSync::afterLocalStep(std::int64_t step, std::int64
     outerRoundDue_ = windowDone(progress);
     return verdict;
   }
-  verdict.kind = progress.targetReached ? LocalStepVerdict::Kind::Step : LocalStepVerdict::Kind::Accumulate;
+  // The swarm reaches the target before this peer's next local step would end: step now, rather than
+  // overshoot the batch by a local step of every peer (the others' records are up to a second old).
+  const bool due = progress.targetReached || progress.secondsToTarget <= 0.5 * seconds;
+  verdict.kind = due ? LocalStepVerdict::Kind::Step : LocalStepVerdict::Kind::Accumulate;
   return verdict;
 }
 
@@ -388,9 +391,9 @@ void SwarmGradientSync::stateRound(std::int64_t step) {
     at += static_cast<std::size_t>(t.numel());
   }
   swarmState("averaging_state", "epoch " + std::to_string(step));
-  // Its own matchmaking key: the epoch's gradient round of the peers still behind is another round.
-  const std::uint64_t key = static_cast<std::uint64_t>(step) | (std::uint64_t{1} << 63);
-  const swarm::RoundResult round = peer_->averageExtra(static_cast<std::uint64_t>(step), key, values, 1.0, sizes);
+  // Its own matchmaking key, between the last gradient round and the next.
+  const std::uint64_t epoch = static_cast<std::uint64_t>(step);
+  const swarm::RoundResult round = peer_->averageExtra(epoch, swarm::stateRoundKey(epoch), values, 1.0, sizes);
   emitRound(step, round, "state");
   if (!round.averaged) return;
   std::vector<at::Tensor> averaged;

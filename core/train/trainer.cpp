@@ -432,6 +432,7 @@ void Run::adoptSwarmState(const std::string& path) {
   result_.lastCheckpoint = lastCheckpoint;
   progress_.epoch = mine.epoch;
   progress_.batchInEpoch = mine.batchInEpoch;
+  progress_.imagesSeen = mine.imagesSeen;
   progress_.globalBatchSize = mine.globalBatchSize;
   progress_.worldSize = mine.worldSize;
   log::info(c10::str("took over the swarm's state at step ", progress_.step));
@@ -833,6 +834,7 @@ void Run::trainLoop() {
     e.loss_smoothed = progress_.lossSmoothed;
     e.lr = lr;
     e.grad_norm = gradNorm;
+    e.images_seen = progress_.imagesSeen;
     // The run's pace is the slowest rank's, which every rank waits for at the exchange.
     e.images_per_s = imagesPerSecond;
     e.eta_s = mean * static_cast<double>(s_.maxSteps - progress_.step);

@@ -2,7 +2,8 @@
 # Swarm training on one GPU: two `sdtrain train` peers on loopback sharing the GPU, SD 1.5 shapes
 # from scratch in bf16 (LoRA, then the full UNet in sync mode with its state averaged every 3
 # epochs, and in DiLoCo mode), beside one process training alone. Prints per run: rounds, bytes per
-# round, round time, each peer's images/s and the swarm's together against the process alone. Usage: swarm.sh SDTRAIN [WORKDIR]
+# round, round time, each peer's images/s and the swarm's together against the process alone.
+# Usage: swarm.sh SDTRAIN [WORKDIR]; SDS_SWARM_RUNS picks runs among "lora full diloco" (all).
 set -euo pipefail
 sdtrain=$(realpath "$1")
 work=${2:-/tmp/sds-gpu-swarm}
@@ -76,13 +77,18 @@ pair() {  # name method mode compression [max steps]
 
 # Alone: the same steps of 8 images, as many as one peer takes in the swarm.
 mkdir -p alone && project alone full sync false none > alone/project.toml
-(cd alone && "$sdtrain" --events jsonl train project.toml --max-steps 24 > events.jsonl 2> stderr.log)
+runs=${SDS_SWARM_RUNS:-lora full diloco}
 mkdir -p alone-lora && project alone-lora lora sync false none > alone-lora/project.toml
-(cd alone-lora && "$sdtrain" --events jsonl train project.toml --max-steps 24 > events.jsonl 2> stderr.log)
-pair lora lora sync none
-pair full full sync fp16
+case " $runs " in *" lora "*)
+  (cd alone-lora && "$sdtrain" --events jsonl train project.toml --max-steps 24 > events.jsonl 2> stderr.log)
+  pair lora lora sync none ;;
+esac
+case " $runs " in *" full "*|*" diloco "*)
+  (cd alone && "$sdtrain" --events jsonl train project.toml --max-steps 24 > events.jsonl 2> stderr.log) ;;
+esac
+case " $runs " in *" full "*) pair full full sync fp16 ;; esac
 # DiLoCo's steps are each peer's own: 24 of them, rounds after the swarm's 2 × 4.
-pair diloco full diloco uniform8 24
+case " $runs " in *" diloco "*) pair diloco full diloco uniform8 24 ;; esac
 
 python3 - <<'PY'
 import json, statistics as st
@@ -97,17 +103,24 @@ def events(path):
     return out
 
 def rate(evs):
+    if not evs:
+        return 0.0
     steps = [e for e in evs if e["event"] == "step"]
     return steps[-1]["images_per_s"] if steps else 0.0
 
 def errors(evs):
     return [e["message"] for e in evs if e["event"] == "error"]
 
-alone = {"lora": rate(events("alone-lora/events.jsonl")), "full": rate(events("alone/events.jsonl"))}
+import os
+def events_if(path):
+    return events(path) if os.path.exists(path) else []
+alone = {"lora": rate(events_if("alone-lora/events.jsonl")), "full": rate(events_if("alone/events.jsonl"))}
 print("| run | rounds together (a / b) | MB sent per round | MB received | matchmaking s | averaging s | images/s a + b = swarm | alone | digests agree |")
 print("|---|---|---|---|---|---|---|---|---|")
 for run, method in (("lora", "lora"), ("full", "full"), ("diloco", "full")):
-    a, b = events(f"{run}-a/events.jsonl"), events(f"{run}-b/events.jsonl")
+    if not os.path.exists(f"{run}-a/events.jsonl"):
+        continue
+    a, b = events(f"{run}-a/events.jsonl"), events_if(f"{run}-b/events.jsonl")
     together = lambda evs, kind: [e for e in evs if e["event"] == "swarm_round" and e["outcome"] == "averaged"
                                   and e["group_size"] == 2 and e.get("kind", "gradients") == kind]
     kind = "pseudo_gradients" if run == "diloco" else "gradients"

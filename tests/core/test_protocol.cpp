@@ -52,6 +52,7 @@ QStringList fields(const StepEvent& e) {
   return {"step=" + num(e.step),
           "total_steps=" + num(e.total_steps),
           "epoch=" + num(e.epoch),
+          "images_seen=" + num(e.images_seen),
           "loss=" + num(e.loss),
           "loss_smoothed=" + num(e.loss_smoothed),
           "lr=" + num(e.lr),
@@ -104,6 +105,7 @@ StepEvent fullStep() {
   e.step = 1234;
   e.total_steps = std::int64_t(1) << 40;
   e.epoch = 7;
+  e.images_seen = 987654;
   e.loss = 0.123456789012345;
   e.loss_smoothed = 1.0 / 3.0;
   e.lr = 1e-5;

@@ -23,8 +23,9 @@ namespace {
 constexpr int kSteps = 8;
 
 // Steps of 4 images, 96 images per swarm epoch: a few local steps per peer between rounds, so that
-// every peer's record reaches the others before the round.
-QByteArray project(bool swarm = true, const QString& mode = "sync") {
+// every peer's record reaches the others before the round. State averaging (every 10 epochs by
+// default) comes in only where a test asks for it.
+QByteArray project(bool swarm = true, const QString& mode = "sync", int averageStateEvery = 10) {
   return QString(R"([project]
 name = "swarm"
 [model]
@@ -65,9 +66,11 @@ mode = "%3"
 local_steps = 12
 matchmaking_time_s = 2
 averaging_timeout_s = 5
+average_state_every = %4
 )")
       .arg(kSteps)
       .arg(swarm ? "true" : "false", mode)
+      .arg(averageStateEvery)
       .toUtf8();
 }
 
@@ -175,7 +178,8 @@ int checkDigestsAgree(const std::vector<Peer*>& peers) {
     for (std::size_t j = i + 1; j < peers.size(); ++j)
       for (const QJsonObject& x : peers[i]->named("swarm_round"))
         for (const QJsonObject& y : peers[j]->named("swarm_round")) {
-          if (x["outcome"] != "averaged" || y["outcome"] != "averaged" || x["epoch"] != y["epoch"]) continue;
+          if (x["outcome"] != "averaged" || y["outcome"] != "averaged" || x["epoch"] != y["epoch"] || x["kind"] != y["kind"])
+            continue;
           if (x["digest"].toString().isEmpty() || x["digest"] != y["digest"]) {
             qWarning("epoch %d: %s ended with %s, %s with %s", x["epoch"].toInt(), qPrintable(peers[i]->name()),
                      qPrintable(x["digest"].toString()), qPrintable(peers[j]->name()), qPrintable(y["digest"].toString()));
@@ -194,12 +198,12 @@ class TestSwarmTraining : public QObject {
  private:
   QTemporaryDir dir_;
 
-  QString freshFolder(const QString& name, const QString& mode = "sync") {
+  QString freshFolder(const QString& name, const QString& mode = "sync", int averageStateEvery = 10) {
     const QString folder = dir_.filePath(name);
     QDir().mkpath(folder);
     QFile f(folder + "/project.toml");
     f.open(QIODevice::WriteOnly);
-    f.write(project(true, mode));
+    f.write(project(true, mode, averageStateEvery));
     QFile alone(folder + "/alone.toml");
     alone.open(QIODevice::WriteOnly);
     alone.write(project(false));
@@ -298,6 +302,29 @@ class TestSwarmTraining : public QObject {
     // with every checkpoint (exchange/…) and loaded on resume.
     const auto stateA = tensorsOf(folder + "/out-a/checkpoints/step-00000072/state.safetensors", {"exchange/"});
     QVERIFY(stateA.count("exchange/outer_epoch") && stateA.count("exchange/outer_velocity.0") && stateA.count("exchange/window"));
+  }
+
+  // Every second epoch the two peers also average their weights and AdamW moments: rounds of their
+  // own, members agreeing, and the peers still bitwise equal at the end.
+  void peersAverageTheirStateEveryFewEpochs() {
+    const QString folder = freshFolder("state", "sync", 2);
+    Peer a(folder, "a", {});
+    const QString bootstrap = bootstrapOf(a);
+    QVERIFY2(!bootstrap.isEmpty(), qPrintable(a.errors()));
+    Peer b(folder, "b", {"--swarm-peer", bootstrap});
+    for (Peer* p : {&a, &b}) {
+      QVERIFY2(p->finish(240000), qPrintable(p->name() + " did not finish"));
+      QVERIFY2(p->exitCode() == 0, qPrintable(p->name() + ": " + p->errors()));
+    }
+    for (Peer* p : {&a, &b}) {
+      int states = 0;
+      for (const QJsonObject& e : p->named("swarm_round"))
+        states += e["kind"] == "state" && e["outcome"] == "averaged" && e["group_size"].toInt() == 2;
+      QVERIFY2(states >= 2, qPrintable(p->name() + ": " + QString::number(states) + " state rounds together"));
+    }
+    QVERIFY(checkDigestsAgree({&a, &b}) >= 4);
+    QVERIFY(!finalState(folder, "a").isEmpty());
+    QVERIFY2(finalState(folder, "a") == finalState(folder, "b"), "the peers' weights differ");
   }
 
   // Peers of one run key must train one configuration: a peer with EMA on joining peers without it
