@@ -123,6 +123,11 @@ if [ "$churn" -gt 0 ]; then
 fi
 for i in $(seq 1 "$peers"); do eval "wait \$pid_$i" 2>/dev/null || true; done
 swarm_s=$(( $(date +%s) - swarm_start ))
+# The events stay for a closer look (the namespaces' folder goes on exit).
+results=${SDS_NETSIM_RESULTS:-/tmp/sds-netsim-train}
+rm -rf "$results" && mkdir -p "$results"
+for d in "$work"/single "$work"/p*; do cp "$d/events.jsonl" "$results/$(basename "$d").jsonl" 2>/dev/null || true; cp "$d/stderr.log" "$results/$(basename "$d").log" 2>/dev/null || true; done
+echo "events and logs: $results"
 
 python3 - "$work" "$peers" "$churn" "$swarm_s" "$single_s" "$mode" <<'PY'
 import json, os, sys
