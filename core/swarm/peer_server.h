@@ -25,6 +25,9 @@ namespace sds::swarm {
 struct PeerServerOptions {
   std::string listenHost = "127.0.0.1";
   std::uint16_t listenPort = 0;  // 0: any free port
+  // The address others reach this server at, which it gives in groups; empty: the listen host
+  // (never a wildcard such as 0.0.0.0, which others would take for themselves).
+  std::string publicHost;
   std::chrono::milliseconds handshakeTimeout{10'000};
   std::chrono::milliseconds firstMessageTimeout{10'000};
   // Every service's first message is small (values travel in chunks): a longer one is refused.
@@ -47,7 +50,7 @@ class PeerServer {
   void removeHandler(std::uint8_t messageType);
 
   std::uint16_t port() const { return port_; }
-  const std::string& host() const { return options_.listenHost; }
+  const std::string& host() const { return options_.publicHost.empty() ? options_.listenHost : options_.publicHost; }
   const Identity& identity() const { return identity_; }
   const RunKey& run() const { return run_; }
 

@@ -67,8 +67,16 @@ SwarmPeer::SwarmPeer(SwarmPeerOptions options, std::uint64_t epoch)
   identity_ = std::make_unique<Identity>(options_.identityFile.empty() ? Identity::generate()
                                                                        : Identity::loadOrCreate(options_.identityFile));
   if (!options_.clientMode) {
+    publicHost_ = options_.publicHost;
+    if (publicHost_.empty())
+      publicHost_ = options_.listenHost != "0.0.0.0" ? options_.listenHost
+                                                     : localAddressToward(options_.bootstrap.empty()
+                                                                              ? std::string("192.0.2.1")
+                                                                              : options_.bootstrap.front());
     PeerServerOptions serverOptions;
     serverOptions.listenHost = options_.listenHost;
+    // Groups name members by the server's host: the published one, as records do.
+    serverOptions.publicHost = publicHost_;
     serverOptions.listenPort = options_.port;
     server_ = std::make_unique<PeerServer>(*identity_, run_, serverOptions);
     stateServer_ = std::make_unique<StateServer>(*server_);
@@ -87,14 +95,6 @@ SwarmPeer::SwarmPeer(SwarmPeerOptions options, std::uint64_t epoch)
     if (discoveryOptions.port == 0) throw;
     discoveryOptions.port = 0;  // the UDP port is taken: any other will do, peers learn it from the DHT
     discovery_ = std::make_unique<Discovery>(*identity_, run_, discoveryOptions);
-  }
-  if (!options_.clientMode) {
-    publicHost_ = options_.publicHost;
-    if (publicHost_.empty())
-      publicHost_ = options_.listenHost != "0.0.0.0" ? options_.listenHost
-                                                     : localAddressToward(options_.bootstrap.empty()
-                                                                              ? std::string("192.0.2.1")
-                                                                              : options_.bootstrap.front());
   }
   discovery_->publish(ownRecord());
   dirty_ = false;
