@@ -79,6 +79,33 @@ class TestSwarmMatchmaking : public QObject {
   Q_OBJECT
 
  private slots:
+  // A server listening on every address is named in groups by the address it publishes: another
+  // machine connecting to 0.0.0.0 would reach itself.
+  void groupsNameMembersByTheirPublishedAddress() {
+    PeerServerOptions options;
+    options.listenHost = "0.0.0.0";
+    options.publicHost = "127.0.0.1";
+    const Identity a = Identity::generate(), b = Identity::generate();
+    PeerServer serverA(a, run(), options), serverB(b, run(), options);
+    QCOMPARE(serverA.host(), std::string("127.0.0.1"));
+    Matchmaker matchA(a, run(), &serverA), matchB(b, run(), &serverB);
+    std::vector<GroupMember> candidates(2);
+    candidates[0].id = a.id();
+    candidates[1].id = b.id();
+    candidates[0].port = serverA.port();
+    candidates[1].port = serverB.port();
+    for (GroupMember& m : candidates) m.host = "127.0.0.1";
+    MatchmakingOptions matchmaking;
+    matchmaking.matchmakingTime = std::chrono::seconds(3);
+    auto groupA = std::async(std::launch::async, [&] { return matchA.formGroup(1, candidates, matchmaking); });
+    auto groupB = std::async(std::launch::async, [&] { return matchB.formGroup(1, candidates, matchmaking); });
+    for (const std::optional<Group>& g : {groupA.get(), groupB.get()}) {
+      QVERIFY(g.has_value());
+      QCOMPARE(g->members.size(), std::size_t{2});
+      for (const GroupMember& m : g->members) QCOMPARE(m.host, std::string("127.0.0.1"));
+    }
+  }
+
   void messagesRoundTripAndRefuseNonsense() {
     const PeerId sender = Identity::generate().id();
     JoinRequest join;
