@@ -21,13 +21,7 @@ std::string valuesDigest(const std::vector<float>& values) {
   std::vector<float> sample;
   for (std::size_t i = 0; i < values.size(); i += stride) sample.push_back(values[i]);
   const Key32 hash = hash32({std::string_view(reinterpret_cast<const char*>(sample.data()), sample.size() * sizeof(float))});
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < 8; ++i) {
-    out += hex[hash[i] >> 4];
-    out += hex[hash[i] & 15];
-  }
-  return out;
+  return toHex(hash.data(), 8);
 }
 
 }  // namespace

@@ -3,13 +3,14 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <stdexcept>
 #include <thread>
 
 #include "swarm/compression.h"
+#include "swarm/crypto.h"
 #include "swarm/identity.h"
 #include "train/run_identity.h"
 #include "train/train_settings.h"
@@ -32,12 +33,47 @@ std::string readKey(const std::string& keyOrFile) {
   }
 }
 
-std::string fnv1a64Hex(const std::string& text) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (const unsigned char c : text) h = (h ^ c) * 1099511628211ull;
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return hex;
+// 64 bits of BLAKE2b in hex: enough to tell settings apart, short enough for a record.
+std::string shortHash(const std::string& text) { return swarm::toHex(swarm::hash32({text}).data(), 8); }
+
+// Tensors laid end to end as the swarm averages them (float32, on the CPU), with each one's size.
+struct FlatValues {
+  std::vector<float> values;
+  std::vector<std::size_t> sizes;
+};
+
+// `tensor(i)` for each of `like` (whose shapes it has), one at a time, so that computed tensors
+// (DiLoCo's pseudo-gradients) are never all held beside the flat copy.
+FlatValues flatten(const std::vector<at::Tensor>& like, const std::function<at::Tensor(std::size_t)>& tensor) {
+  FlatValues flat;
+  std::size_t total = 0;
+  for (const at::Tensor& t : like) {
+    flat.sizes.push_back(static_cast<std::size_t>(t.numel()));
+    total += flat.sizes.back();
+  }
+  flat.values.resize(total);
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < like.size(); ++i) {
+    const at::Tensor t = tensor(i).detach().to(torch::kCPU, torch::kFloat32).contiguous();
+    std::memcpy(flat.values.data() + at, t.data_ptr<float>(), flat.sizes[i] * sizeof(float));
+    at += flat.sizes[i];
+  }
+  return flat;
+}
+
+FlatValues flatten(const std::vector<at::Tensor>& tensors) {
+  return flatten(tensors, [&](std::size_t i) { return tensors[i]; });
+}
+
+// The flat values as tensors of the shapes of `like`, viewing `flat` (which must outlive them).
+std::vector<at::Tensor> views(FlatValues& flat, const std::vector<at::Tensor>& like) {
+  std::vector<at::Tensor> out;
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < like.size(); ++i) {
+    out.push_back(torch::from_blob(flat.values.data() + at, like[i].sizes(), torch::kFloat32));
+    at += flat.sizes[i];
+  }
+  return out;
 }
 
 }  // namespace
@@ -91,11 +127,11 @@ std::string SwarmGradientSync::publishedSettings(const std::string& identity) co
     if (end == std::string::npos) end = full.size();
     std::string item = full.substr(at, end - at);
     const std::size_t eq = item.find('=');
-    if (item.size() > 120 && eq != std::string::npos) item = item.substr(0, eq) + "=#" + fnv1a64Hex(item.substr(eq + 1));
+    if (item.size() > 120 && eq != std::string::npos) item = item.substr(0, eq) + "=#" + shortHash(item.substr(eq + 1));
     out += (out.empty() ? "" : ";") + item;
     at = end + 1;
   }
-  if (out.size() > swarm::kMaxSettingsBytes) out = "settings=#" + fnv1a64Hex(full);
+  if (out.size() > swarm::kMaxSettingsBytes) out = "settings=#" + shortHash(full);
   return out;
 }
 
@@ -294,30 +330,13 @@ bool SwarmGradientSync::windowDone(const swarm::SwarmProgress& progress) const {
 
 bool SwarmGradientSync::average(std::vector<at::Tensor>& gradients) {
   if (!peer_) return true;
-  std::vector<std::size_t> sizes;
-  std::size_t total = 0;
-  for (const at::Tensor& g : gradients) {
-    sizes.push_back(static_cast<std::size_t>(g.numel()));
-    total += sizes.back();
-  }
-  std::vector<float> values(total);
-  std::size_t at = 0;
-  for (const at::Tensor& g : gradients) {
-    const at::Tensor flat = g.detach().to(torch::kCPU, torch::kFloat32).contiguous();
-    std::memcpy(values.data() + at, flat.data_ptr<float>(), static_cast<std::size_t>(flat.numel()) * sizeof(float));
-    at += static_cast<std::size_t>(flat.numel());
-  }
+  FlatValues flat = flatten(gradients);
   swarmState("matchmaking", "epoch " + std::to_string(step_));
   const swarm::RoundResult round =
-      peer_->average(static_cast<std::uint64_t>(step_), values, static_cast<double>(samples_), sizes);
+      peer_->average(static_cast<std::uint64_t>(step_), flat.values, static_cast<double>(samples_), flat.sizes);
   if (round.averaged) {
-    at = 0;
-    for (at::Tensor& g : gradients) {
-      const at::Tensor averaged =
-          torch::from_blob(values.data() + at, g.sizes(), torch::TensorOptions().dtype(torch::kFloat32));
-      g.copy_(averaged);
-      at += static_cast<std::size_t>(g.numel());
-    }
+    const std::vector<at::Tensor> averaged = views(flat, gradients);
+    for (std::size_t i = 0; i < gradients.size(); ++i) gradients[i].copy_(averaged[i]);
   }
   emitRound(step_, round, "gradients");
   if (round.outcome != "alone") return true;
@@ -378,31 +397,14 @@ void SwarmGradientSync::stateRound(std::int64_t step) {
   if (!weights_.readState || !weights_.writeState) return;
   torch::NoGradGuard noGrad;
   const std::vector<at::Tensor> state = weights_.readState();
-  std::vector<std::size_t> sizes;
-  std::size_t total = 0;
-  for (const at::Tensor& t : state) {
-    sizes.push_back(static_cast<std::size_t>(t.numel()));
-    total += sizes.back();
-  }
-  std::vector<float> values(total);
-  std::size_t at = 0;
-  for (const at::Tensor& t : state) {
-    std::memcpy(values.data() + at, t.contiguous().data_ptr<float>(), static_cast<std::size_t>(t.numel()) * sizeof(float));
-    at += static_cast<std::size_t>(t.numel());
-  }
+  FlatValues flat = flatten(state);
   swarmState("averaging_state", "epoch " + std::to_string(step));
   // Its own matchmaking key, between the last gradient round and the next.
   const std::uint64_t epoch = static_cast<std::uint64_t>(step);
-  const swarm::RoundResult round = peer_->averageExtra(epoch, swarm::stateRoundKey(epoch), values, 1.0, sizes);
+  const swarm::RoundResult round =
+      peer_->averageExtra(epoch, swarm::stateRoundKey(epoch), flat.values, 1.0, flat.sizes);
   emitRound(step, round, "state");
-  if (!round.averaged) return;
-  std::vector<at::Tensor> averaged;
-  at = 0;
-  for (std::size_t i = 0; i < state.size(); ++i) {
-    averaged.push_back(torch::from_blob(values.data() + at, state[i].sizes(), torch::kFloat32));
-    at += sizes[i];
-  }
-  weights_.writeState(averaged);
+  if (round.averaged) weights_.writeState(views(flat, state));
 }
 
 // DiLoCo's round: the peers average how far their weights moved since the outer weights (weighted by
@@ -412,22 +414,10 @@ void SwarmGradientSync::outerRound() {
   if (outerStart_.empty() || !weights_.read) return;
   torch::NoGradGuard noGrad;
   const std::vector<at::Tensor> current = weights_.read();
-  std::vector<std::size_t> sizes;
-  std::size_t total = 0;
-  for (const at::Tensor& w : current) {
-    sizes.push_back(static_cast<std::size_t>(w.numel()));
-    total += sizes.back();
-  }
-  std::vector<float> values(total);
-  std::size_t at = 0;
-  for (std::size_t i = 0; i < current.size(); ++i) {
-    const at::Tensor delta = (outerStart_[i] - current[i]).contiguous();
-    std::memcpy(values.data() + at, delta.data_ptr<float>(), sizes[i] * sizeof(float));
-    at += sizes[i];
-  }
+  FlatValues flat = flatten(current, [&](std::size_t i) { return outerStart_[i] - current[i]; });
   swarmState("matchmaking", "outer epoch " + std::to_string(outerEpoch_));
   const swarm::RoundResult round =
-      peer_->average(static_cast<std::uint64_t>(outerEpoch_), values, static_cast<double>(samples_), sizes);
+      peer_->average(static_cast<std::uint64_t>(outerEpoch_), flat.values, static_cast<double>(samples_), flat.sizes);
   emitRound(outerEpoch_, round, "pseudo_gradients");
   if (!round.averaged) {
     if (othersAbout()) {
@@ -438,12 +428,10 @@ void SwarmGradientSync::outerRound() {
     }
   }
   const double lr = options_.outerLearningRate, mu = options_.outerMomentum;
-  at = 0;
+  const std::vector<at::Tensor> deltas = views(flat, current);
   for (std::size_t i = 0; i < current.size(); ++i) {
-    const at::Tensor delta = torch::from_blob(values.data() + at, current[i].sizes(), torch::kFloat32);
-    outerVelocity_[i].mul_(mu).add_(delta);
-    outerStart_[i].sub_(lr * (delta + mu * outerVelocity_[i]));
-    at += sizes[i];
+    outerVelocity_[i].mul_(mu).add_(deltas[i]);
+    outerStart_[i].sub_(lr * (deltas[i] + mu * outerVelocity_[i]));
   }
   weights_.write(outerStart_);
   ++outerEpoch_;
