@@ -50,7 +50,7 @@ void readCommandsFromStdin() {
 #ifdef SDS_HAVE_SWARM
         if (applySwarmCommand(c)) return;
         log::error(std::string("ignored ") + std::string(protocol::commandName(c.kind)) +
-                   ": no training of this process can take part in a swarm (one with several workers cannot)");
+                   ": no training of this process can take part in a swarm");
 #else
         log::error(std::string("ignored ") + std::string(protocol::commandName(c.kind)) +
                    ": this sdtrain was built without the swarm");
@@ -166,9 +166,10 @@ int runTrain(Reporter& reporter, const TrainOptions& options) {
     return kExitInvalidInput;
   }
   const bool severalWorkers = place || workers.count > 1;
-  if (settings.swarm.enabled && severalWorkers) {
-    reporter.fail("a swarm peer trains in one process for now; this run has several workers",
-                  "train the swarm peer on one GPU (--gpus 0) or one CPU process (--cpu-processes 1)");
+  if (settings.swarm.enabled && severalWorkers && settings.shardOptimizer) {
+    reporter.fail("distributed.shard_optimizer cannot be used by a swarm peer of several workers: its states and "
+                  "averaged moments are whole on rank 0",
+                  "set distributed.shard_optimizer = false, or train the peer in one process");
     return kExitInvalidInput;
   }
   if (!place && (workers.count > 1 || (!workers.gpus.empty() && workers.gpus != std::vector<int>{0})))

@@ -19,6 +19,9 @@
 #include "runtime/worker_group.h"
 #include "train/checkpoint_store.h"
 #include "train/process_group_sync.h"
+#ifdef SDS_HAVE_SWARM
+#include "train_swarm.h"
+#endif
 #include "util/log.h"
 
 namespace sds::cli {
@@ -53,6 +56,10 @@ std::vector<std::string> workerArguments(const TrainOptions& options) {
   if (!options.resume.empty()) args.insert(args.end(), {"--resume", options.resume});
   if (options.maxSteps > 0) args.insert(args.end(), {"--max-steps", std::to_string(options.maxSteps)});
   if (!options.outputDirectory.empty()) args.insert(args.end(), {"--output", options.outputDirectory});
+  // Rank 0 joins the swarm for the workers: it needs the command line's swarm settings too.
+  for (const std::string& peer : options.swarmPeers) args.insert(args.end(), {"--swarm-peer", peer});
+  if (!options.swarmKey.empty()) args.insert(args.end(), {"--swarm-key", options.swarmKey});
+  if (options.swarmPort >= 0) args.insert(args.end(), {"--swarm-port", std::to_string(options.swarmPort)});
   return args;
 }
 
@@ -151,8 +158,32 @@ train::TrainResult trainAsRank(Reporter& reporter, const train::TrainSettings& s
     log::info("rank " + std::to_string(place.rank) + " of " + std::to_string(place.worldSize) + " (" + place.launcher +
               "), joining the " + (device.is_cuda() ? "NCCL" : "Gloo") + " group at " + place.masterAddress + ":" +
               std::to_string(place.masterPort));
-    train::ProcessGroupGradientSync sync(runtime::ProcessGroup::join(o));
-    return train::runTraining(settings, control, callbacks, &sync);
+    auto sync = std::make_unique<train::ProcessGroupGradientSync>(runtime::ProcessGroup::join(o));
+#ifdef SDS_HAVE_SWARM
+    // The ranks of one machine are one swarm peer together (joined now, or later by command), unless
+    // each holds only a share of the optimizer's state. Every rank must decide alike, and launchers
+    // do not always tell each rank how many share its machine: the ranks agree on it.
+    std::vector<double> oneMachine{place.worldSize == place.localWorldSize ? 1.0 : 0.0};
+    sync->averageValues(oneMachine);
+    if (oneMachine[0] == 1.0 && !settings.shardOptimizer) {
+      std::optional<train::TrainResult> result = trainRankAsSwarmPeer(reporter, settings, std::move(sync), control, callbacks);
+      if (result) return *result;
+      train::TrainResult refused;  // rank 0 has given the error event
+      refused.message = "cannot join the swarm";
+      return refused;
+    }
+    if (settings.swarm.enabled) {
+      train::TrainResult refused;
+      refused.message = "a swarm peer is one machine; this group has ranks on several (" + place.launcher + ")";
+      if (place.rank != 0) {
+        refused.groupLost = true;  // rank 0 says why
+        return refused;
+      }
+      reporter.fail(refused.message, "start one swarm peer on each machine, each training on its own GPUs");
+      return refused;
+    }
+#endif
+    return train::runTraining(settings, control, callbacks, sync.get());
   } catch (const std::exception& e) {
     failed.message = e.what();
   }

@@ -60,6 +60,8 @@ class SwarmGradientSync final : public GradientSync {
   int rank() const override { return 0; }
   // Gradients leave the process (sync mode; DiLoCo steps on its own gradients).
   bool isGroup() const override { return peer_ != nullptr && options_.mode == SwarmMode::Sync; }
+  // In a swarm now (joins and leaves take effect in afterLocalStep).
+  bool joined() const { return peer_ != nullptr; }
   bool average(std::vector<at::Tensor>& gradients) override;
   void averageValues(std::vector<double>&) override {}
   void broadcastFromMain(std::vector<at::Tensor>&) override {}

@@ -116,6 +116,7 @@ class Run {
   void trainLoop();
   bool handleRequests();  // false: stop
   Requests agreeOnRequests();
+  bool stopRequestedByAnyRank();
   void shareStartingWeights();
   void checkpointTogether();  // rank 0 saves while the others wait
   void sampleTogether();
@@ -554,6 +555,13 @@ std::optional<double> Run::gradientStep(double lr) {
   return norm;
 }
 
+// Ranks of one swarm peer accumulate together: every rank ends the accumulation if one was asked to stop.
+bool Run::stopRequestedByAnyRank() {
+  std::vector<double> stop{control_.stopRequested() ? 1.0 : 0.0};
+  if (sync_.worldSize() > 1) sync_.averageValues(stop);
+  return stop[0] > 0;
+}
+
 Requests Run::agreeOnRequests() {
   Requests r;
   r.stop = control_.stopRequested();
@@ -767,7 +775,7 @@ void Run::trainLoop() {
       ++localSteps;
       verdict = sync_.afterLocalStep(progress_.step, imagesPerStep,
                                      std::chrono::duration<double>(Clock::now() - localStart).count());
-    } while (verdict.kind == LocalStepVerdict::Kind::Accumulate && !control_.stopRequested());
+    } while (verdict.kind == LocalStepVerdict::Kind::Accumulate && !stopRequestedByAnyRank());
     if (verdict.kind == LocalStepVerdict::Kind::LoadState) {
       adoptSwarmState(verdict.statePath);
       state("training", c10::str("step ", progress_.step, " of ", s_.maxSteps, " (the swarm's)"));
