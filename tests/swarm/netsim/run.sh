@@ -53,6 +53,8 @@ for i in $(seq 1 "$peers"); do
   node "p$i" "$((10 + i))" "${rtt_of[$i]}" "${rate_of[$i]}"
 done
 
+# Bytes a value takes on the wire (8-bit codes: their chunks' scales and offsets are left out).
+case $compression in none) wire=4 ;; fp16) wire=2 ;; *) wire=1 ;; esac
 start=$(( $(date +%s%3N) + 8000 ))
 run_peer() {  # run_peer I FIRST_ROUND ROUNDS
   ip netns exec "$prefix-p$1" "$peer_bin" --listen "10.77.0.$((10 + $1))" --bootstrap 10.77.0.2:4222 \
@@ -89,7 +91,7 @@ for i in $(seq 1 "$peers"); do
   sent=$(field bytes_sent < "$f" | awk '{s+=$1} END {printf "%.1f", s/1e6}')
   secs=$(field averaging_s < "$f" | awk '{s+=$1; n++} END {if (n) printf "%.2f", s/n; else print "-"}')
   g=$(field group < "$f" | awk '$1 > 0 {s+=$1; n++} END {if (n) print s/n; else print 1}')
-  bound=$(awk -v g="$g" -v v="$values" -v b="${rate_of[$i]}" 'BEGIN {printf "%.2f", 2*(g-1)/g*v*4*8/(b*1e6)}')
+  bound=$(awk -v g="$g" -v v="$values" -v w="$wire" -v b="${rate_of[$i]}" 'BEGIN {printf "%.2f", 2*(g-1)/g*v*w*8/(b*1e6)}')
   dev=$(field max_deviation_from_group_mean < "$f" | sort -g | tail -1)
   printf "%-5s %-7s %-7s %-9s %-10s %-12s %-12s %-10s\n" "$i" "${rtt_of[$i]}" "${rate_of[$i]}" "$full/$rounds_done" "$sent" "$secs" "$bound" "${dev:--}"
   if [ "$check" = 1 ]; then
@@ -110,7 +112,7 @@ for r in $(seq 1 "$rounds"); do
   match=$(field matchmaking_s <<<"$lines" | awk '{s+=$1; n++} END {if (n) printf "%.2f", s/n}')
   slowest=$(for i in $(seq 1 "$peers"); do grep -q "\"round\":$r," "$work/peer-$i.jsonl" 2>/dev/null && echo "${rate_of[$i]}"; done | sort -n | head -1)
   g=$(field group <<<"$lines" | sort -n | tail -1)
-  bound=$(awk -v g="$g" -v v="$values" -v b="$slowest" 'BEGIN {if (g > 1) printf "%.2f", 2*(g-1)/g*v*4*8/(b*1e6); else print "-"}')
+  bound=$(awk -v g="$g" -v v="$values" -v w="$wire" -v b="$slowest" 'BEGIN {if (g > 1) printf "%.2f", 2*(g-1)/g*v*w*8/(b*1e6); else print "-"}')
   echo "round $r: $averaged / $ran   $sizes  averaging $times  (bound $bound s at $slowest Mbit/s), matchmaking $match s"
 done
 if [ "$check" = 1 ] && [ "$fail" = 1 ]; then
