@@ -5,9 +5,26 @@
 
 namespace sds::swarm {
 
-SwarmProgress computeProgress(const std::vector<PeerRecord>& records, std::uint64_t targetBatchSize,
-                              std::uint64_t nowMs) {
+namespace {
+
+// A round member's record from before the round, as the record it has published since would read.
+PeerRecord afterTheRound(PeerRecord r, const FinishedRound& round) {
+  if (round.epoch == 0 || r.epoch + 1 != round.epoch || r.issuedAtMs >= round.endedAtMs) return r;
+  if (std::find(round.members.begin(), round.members.end(), r.peer) == round.members.end()) return r;
+  r.epoch = round.epoch;
+  r.samples = 0;
+  r.issuedAtMs = round.endedAtMs;
+  return r;
+}
+
+}  // namespace
+
+SwarmProgress computeProgress(const std::vector<PeerRecord>& published, std::uint64_t targetBatchSize,
+                              std::uint64_t nowMs, const FinishedRound& lastRound) {
   SwarmProgress progress;
+  std::vector<PeerRecord> records;
+  records.reserve(published.size());
+  for (const PeerRecord& r : published) records.push_back(afterTheRound(r, lastRound));
   for (const PeerRecord& r : records) progress.epoch = std::max(progress.epoch, r.epoch);
   for (const PeerRecord& r : records) {
     progress.samplesPerSecond += r.samplesPerSecond;

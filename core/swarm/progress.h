@@ -20,8 +20,19 @@ struct SwarmProgress {
   double secondsToTarget = 0;           // 0 once reached; infinity when nobody is training
 };
 
-// `records`: the live peers' records (expired ones already dropped), this peer's included.
+// The round this peer last averaged in: its members moved on to `epoch` when it ended.
+struct FinishedRound {
+  std::vector<PeerId> members;
+  std::uint64_t epoch = 0;    // the epoch after the round
+  std::uint64_t endedAtMs = 0;
+};
+
+// `records`: the live peers' records (expired ones already dropped), this peer's included. A member
+// of `lastRound` whose record still shows the epoch before it was issued before the round ended: its
+// new record is on its way, so it counts as on the new epoch, accumulating at its rate since the
+// round's end (without this, every peer would see the others' samples a record late and overshoot
+// the target batch by a local step).
 SwarmProgress computeProgress(const std::vector<PeerRecord>& records, std::uint64_t targetBatchSize,
-                              std::uint64_t nowMs);
+                              std::uint64_t nowMs, const FinishedRound& lastRound = {});
 
 }  // namespace sds::swarm

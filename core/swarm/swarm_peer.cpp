@@ -217,7 +217,7 @@ SwarmProgress SwarmPeer::progress() const {
       r.samplesPerSecond = static_cast<float>(samplesPerSecond_);
       r.issuedAtMs = unixTimeMs();
     }
-  return computeProgress(records, options_.targetBatchSize, unixTimeMs());
+  return computeProgress(records, options_.targetBatchSize, unixTimeMs(), lastRound_);
 }
 
 std::optional<std::uint64_t> SwarmPeer::othersNewestEpoch() const {
@@ -257,7 +257,14 @@ RoundResult SwarmPeer::average(std::uint64_t epoch, std::vector<float>& values, 
     own = ownRecord();
   }
   discovery_->publish(own);
-  return averageExtra(epoch, epochRoundKey(epoch), values, weight, tensorSizes);
+  RoundResult result = averageExtra(epoch, epochRoundKey(epoch), values, weight, tensorSizes);
+  if (result.averaged) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    lastRound_.members = result.members;
+    lastRound_.epoch = epoch + 1;
+    lastRound_.endedAtMs = unixTimeMs();
+  }
+  return result;
 }
 
 RoundResult SwarmPeer::averageExtra(std::uint64_t epoch, std::uint64_t roundKey, std::vector<float>& values,
@@ -284,6 +291,7 @@ RoundResult SwarmPeer::averageExtra(std::uint64_t epoch, std::uint64_t roundKey,
   RoundOptions round = options_.round;
   round.tensorSizes = tensorSizes;
   result.groupSize = group->members.size();
+  for (const GroupMember& m : group->members) result.members.push_back(m.id);
   result.report = averager_->average(*group, values, weight, round);
   result.averaged = true;
   result.outcome = result.report.allAveraged() ? "averaged" : "partial";

@@ -60,6 +60,7 @@ struct PeerView {
 struct RoundResult {
   bool averaged = false;      // a group of two or more formed and this peer averaged with it
   std::size_t groupSize = 1;  // members, this peer included
+  std::vector<PeerId> members;  // when a group formed
   RoundReport report;         // when averaged
   double matchmakingSeconds = 0;
   std::string outcome;        // "averaged", "partial" (some parts kept local values), "alone"
@@ -152,6 +153,7 @@ class SwarmPeer {
   std::string settings_;
   std::vector<PeerRecord> allRecords_;  // every live peer of the run key, foreign ones included
   std::vector<PeerRecord> records_;     // those of this peer's settings: the swarm it trains in
+  FinishedRound lastRound_;             // the last epoch round this peer averaged in
   std::thread refresher_;
 };
 

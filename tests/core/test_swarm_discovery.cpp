@@ -137,6 +137,38 @@ class TestSwarmDiscovery : public QObject {
     QVERIFY(!computeProgress({}, 0, now).targetReached);
   }
 
+  // Right after a round, the members' records still show the epoch before it: they count as on the
+  // new epoch, accumulating since the round ended. A record issued after the round, or a peer that
+  // was not in the group, counts as published.
+  void membersOfTheLastRoundCountAsOnItsEpoch() {
+    const std::uint64_t now = 1'000'000;
+    std::vector<PeerRecord> records(3);
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      records[i].peer[0] = static_cast<std::uint8_t>(i + 1);
+      records[i].samplesPerSecond = 10;
+    }
+    records[0].epoch = 8, records[0].samples = 8, records[0].issuedAtMs = now;          // this peer, on the new epoch
+    records[1].epoch = 7, records[1].samples = 24, records[1].issuedAtMs = now - 1500;  // a member, before the round
+    records[2].epoch = 7, records[2].samples = 24, records[2].issuedAtMs = now - 1500;  // not a member
+    FinishedRound round;
+    round.members = {records[0].peer, records[1].peer};
+    round.epoch = 8;
+    round.endedAtMs = now - 1000;
+    SwarmProgress p = computeProgress(records, 24, now, round);
+    QCOMPARE(p.epoch, std::uint64_t{8});
+    QCOMPARE(p.peersOnEpoch, std::size_t{2});
+    QCOMPARE(p.peersBehind, std::size_t{1});
+    QCOMPARE(p.samplesAccumulated, 8.0 + 1.0 * 10);  // the member: 1 s at 10 samples/s since the round
+    // Its own record from after the round is what it says.
+    records[1].epoch = 7, records[1].issuedAtMs = now - 500;
+    p = computeProgress(records, 24, now, round);
+    QCOMPARE(p.peersOnEpoch, std::size_t{1});
+    QCOMPARE(p.samplesAccumulated, 8.0);
+    // Without the round, the member is behind.
+    records[1].issuedAtMs = now - 1500;
+    QCOMPARE(computeProgress(records, 24, now).peersOnEpoch, std::size_t{1});
+  }
+
   void bootstrapAddressesAreChecked() {
     const Identity ia = Identity::generate();
     Discovery a(ia, run(), loopbackOptions());
