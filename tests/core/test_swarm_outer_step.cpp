@@ -44,7 +44,9 @@ class TestSwarmOuterStep : public QObject {
                             },
                             [&](const std::vector<at::Tensor>& values) {
                               for (std::size_t i = 0; i < weights.size(); ++i) weights[i].copy_(values[i]);
-                            }});
+                            },
+                            {},
+                            {}});
     QVERIFY(!sync.isGroup());  // DiLoCo steps on the peer's own gradients
 
     // The reference: torch.optim.SGD with nesterov, one step per window on outer − current.
