@@ -305,33 +305,11 @@ class TestSwarmTraining : public QObject {
     QVERIFY(stateA.count("exchange/outer_epoch") && stateA.count("exchange/outer_velocity.0") && stateA.count("exchange/window"));
   }
 
-  // Every second epoch the two peers also average their weights and AdamW moments: rounds of their
-  // own, members agreeing, and the peers still bitwise equal at the end.
-  void peersAverageTheirStateEveryFewEpochs() {
-    const QString folder = freshFolder("state", "sync", 2);
-    Peer a(folder, "a", {});
-    const QString bootstrap = bootstrapOf(a);
-    QVERIFY2(!bootstrap.isEmpty(), qPrintable(a.errors()));
-    Peer b(folder, "b", {"--swarm-peer", bootstrap});
-    for (Peer* p : {&a, &b}) {
-      QVERIFY2(p->finish(240000), qPrintable(p->name() + " did not finish"));
-      QVERIFY2(p->exitCode() == 0, qPrintable(p->name() + ": " + p->errors()));
-    }
-    for (Peer* p : {&a, &b}) {
-      int states = 0;
-      for (const QJsonObject& e : p->named("swarm_round"))
-        states += e["kind"] == "state" && e["outcome"] == "averaged" && e["group_size"].toInt() == 2;
-      QVERIFY2(states >= 2, qPrintable(p->name() + ": " + QString::number(states) + " state rounds together"));
-    }
-    QVERIFY(checkDigestsAgree({&a, &b}) >= 4);
-    QVERIFY(!finalState(folder, "a").isEmpty());
-    QVERIFY2(finalState(folder, "a") == finalState(folder, "b"), "the peers' weights differ");
-  }
-
-  // A peer may itself be several workers (a machine's GPUs; here two CPU processes): they average
-  // their gradients over their own group and rank 0 takes part in the swarm for them. With a peer of
-  // one process it averages gradients and, every second epoch, the state; both end bitwise equal.
-  void aPeerOfTwoProcessesTrainsWithAPeerOfOne() {
+  // Every second epoch the peers also average their weights and AdamW moments, in rounds of their
+  // own; members agree and the peers end bitwise equal. One of them is two workers (a machine's GPUs;
+  // here two CPU processes): they average their gradients over their own group and rank 0 takes part
+  // in the swarm for them.
+  void peersOfOneAndTwoProcessesAverageGradientsAndState() {
     const QString folder = freshFolder("ranks", "sync", 2);
     Peer a(folder, "a", {"--cpu-processes", "2"});
     const QString bootstrap = bootstrapOf(a);
@@ -343,12 +321,13 @@ class TestSwarmTraining : public QObject {
       QCOMPARE(p->named("step").last()["step"].toInt(), kSteps);
     }
     QCOMPARE(a.named("step").last()["rank_images_per_s"].toArray().size(), 2);
-    for (const char* kind : {"gradients", "state"}) {
-      int together = 0;
-      for (const QJsonObject& e : a.named("swarm_round"))
-        together += e["kind"] == kind && e["outcome"] == "averaged" && e["group_size"].toInt() == 2;
-      QVERIFY2(together >= 2, qPrintable(QString("%1: %2 rounds together").arg(kind).arg(together)));
-    }
+    for (Peer* p : {&a, &b})
+      for (const char* kind : {"gradients", "state"}) {
+        int together = 0;
+        for (const QJsonObject& e : p->named("swarm_round"))
+          together += e["kind"] == kind && e["outcome"] == "averaged" && e["group_size"].toInt() == 2;
+        QVERIFY2(together >= 2, qPrintable(QString("%1: %2 %3 rounds together").arg(p->name(), kind).arg(together)));
+      }
     QVERIFY(checkDigestsAgree({&a, &b}) >= 4);
     QVERIFY(!finalState(folder, "a").isEmpty());
     QVERIFY2(finalState(folder, "a") == finalState(folder, "b"), "the peers' weights differ");
