@@ -65,8 +65,10 @@ void SwarmGroupSync::afterOptimizerStep(std::int64_t step) {
   weightsWritten_ = stateWritten_ = false;
   if (isMain()) swarm_->afterOptimizerStep(step);
   if (!joined_) return;  // alone, the swarm changes nothing (it may serve no state either)
-  // A DiLoCo round set new weights on rank 0, a state round new weights and moments: the other
-  // ranks take them.
+  takeWhatMainWrote();  // a DiLoCo round's weights, a state round's weights and moments
+}
+
+void SwarmGroupSync::takeWhatMainWrote() {
   const std::vector<std::int64_t> written = shareFromMain({weightsWritten_ ? 1 : 0, stateWritten_ ? 1 : 0});
   const bool state = written[1] != 0;
   if (!state && written[0] == 0) return;
@@ -112,13 +114,9 @@ std::map<std::string, at::Tensor> SwarmGroupSync::exchangeState() const {
 void SwarmGroupSync::loadExchangeState(const std::map<std::string, at::Tensor>& state) {
   // Every rank restores the same file (resuming, or taking the swarm's state); a DiLoCo newcomer's
   // rank 0 then sets the swarm's outer weights, which the others take too.
-  weightsWritten_ = false;
+  weightsWritten_ = stateWritten_ = false;
   if (isMain()) swarm_->loadExchangeState(state);
-  if (!weights_.read) return;  // resuming at the start: nothing was written yet
-  if (shareFromMain({weightsWritten_ ? 1 : 0})[0] == 0) return;
-  std::vector<at::Tensor> values = weights_.read();
-  local_->broadcastFromMain(values);
-  if (!isMain()) weights_.write(values);
+  if (weights_.read) takeWhatMainWrote();  // resuming at the start: nothing can have been written yet
 }
 
 }  // namespace sds::train

@@ -50,6 +50,8 @@ class SwarmGroupSync final : public GradientSync {
   bool isMain() const { return local_->rank() == 0; }
   // Rank 0's integers, on every rank.
   std::vector<std::int64_t> shareFromMain(std::vector<std::int64_t> values);
+  // The weights (or the whole state) rank 0's swarm has just written, on every rank.
+  void takeWhatMainWrote();
 
   std::unique_ptr<GradientSync> local_;
   std::unique_ptr<SwarmGradientSync> swarm_;
