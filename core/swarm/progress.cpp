@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
+#include <utility>
 
 namespace sds::swarm {
 
@@ -19,17 +21,42 @@ PeerRecord afterTheRound(PeerRecord r, const FinishedRound& round) {
 
 }  // namespace
 
+std::optional<std::uint64_t> swarmEpochOf(const std::vector<PeerRecord>& records) {
+  struct Support {
+    double samplesPerSecond = 0;
+    std::size_t peers = 0;
+  };
+  std::map<std::uint64_t, Support> byEpoch;
+  for (const PeerRecord& r : records) {
+    if (r.auxiliary) continue;  // it trains nothing
+    byEpoch[r.epoch].samplesPerSecond += r.samplesPerSecond;
+    ++byEpoch[r.epoch].peers;
+  }
+  std::optional<std::uint64_t> best;
+  Support bestSupport;
+  for (const auto& [epoch, support] : byEpoch) {  // oldest first: a tie goes to the newer
+    if (best && std::make_pair(support.samplesPerSecond, support.peers) <
+                    std::make_pair(bestSupport.samplesPerSecond, bestSupport.peers))
+      continue;
+    best = epoch;
+    bestSupport = support;
+  }
+  return best;
+}
+
 SwarmProgress computeProgress(const std::vector<PeerRecord>& published, std::uint64_t targetBatchSize,
-                              std::uint64_t nowMs, const FinishedRound& lastRound) {
+                              std::uint64_t nowMs, const FinishedRound& lastRound,
+                              std::optional<std::uint64_t> ownEpoch) {
   SwarmProgress progress;
   std::vector<PeerRecord> records;
   records.reserve(published.size());
   for (const PeerRecord& r : published) records.push_back(afterTheRound(r, lastRound));
-  for (const PeerRecord& r : records) progress.epoch = std::max(progress.epoch, r.epoch);
+  progress.epoch = swarmEpochOf(records).value_or(0);
+  if (ownEpoch && *ownEpoch == progress.epoch + 1) progress.epoch = *ownEpoch;
   for (const PeerRecord& r : records) {
     progress.samplesPerSecond += r.samplesPerSecond;
     if (r.epoch != progress.epoch) {
-      ++progress.peersBehind;
+      ++progress.peersElsewhere;
       continue;
     }
     ++progress.peersOnEpoch;

@@ -72,6 +72,7 @@ SwarmPeer::SwarmPeer(SwarmPeerOptions options, std::uint64_t epoch)
     // Groups name members by the server's host: the published one, as records do.
     serverOptions.publicHost = publicHost_;
     serverOptions.listenPort = options_.port;
+    serverOptions.maxConnections = options_.maxConnections;
     server_ = std::make_unique<PeerServer>(*identity_, run_, serverOptions);
     stateServer_ = std::make_unique<StateServer>(*server_);
   }
@@ -217,15 +218,19 @@ SwarmProgress SwarmPeer::progress() const {
       r.samplesPerSecond = static_cast<float>(samplesPerSecond_);
       r.issuedAtMs = unixTimeMs();
     }
-  return computeProgress(records, options_.targetBatchSize, unixTimeMs(), lastRound_);
+  return computeProgress(records, options_.targetBatchSize, unixTimeMs(), lastRound_, epoch_);
 }
 
-std::optional<std::uint64_t> SwarmPeer::othersNewestEpoch() const {
+std::optional<std::uint64_t> SwarmPeer::othersEpoch() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  std::optional<std::uint64_t> newest;
+  return othersEpochLocked();
+}
+
+std::optional<std::uint64_t> SwarmPeer::othersEpochLocked() const {
+  std::vector<PeerRecord> others;
   for (const PeerRecord& r : records_)
-    if (r.peer != id() && !r.auxiliary) newest = std::max(newest.value_or(0), r.epoch);
-  return newest;
+    if (r.peer != id()) others.push_back(r);
+  return swarmEpochOf(others);
 }
 
 std::vector<PeerView> SwarmPeer::peers() const {
@@ -311,17 +316,15 @@ std::uint64_t SwarmPeer::unservedStateRequests() const {
   return stateServer_ ? stateServer_->unservedRequests() : 0;
 }
 
-std::uint64_t SwarmPeer::downloadNewestState(const std::string& path,
-                                             const std::function<void(std::uint64_t, std::uint64_t)>& onProgress) {
+std::uint64_t SwarmPeer::downloadSwarmState(const std::string& path,
+                                            const std::function<void(std::uint64_t, std::uint64_t)>& onProgress) {
   refreshNow(std::chrono::milliseconds(2'000));
   std::vector<PeerRecord> sources;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    std::uint64_t newest = 0;
+    const std::optional<std::uint64_t> epoch = othersEpochLocked();
     for (const PeerRecord& r : records_)
-      if (r.peer != id() && !r.clientMode) newest = std::max(newest, r.epoch);
-    for (const PeerRecord& r : records_)
-      if (r.peer != id() && !r.clientMode && r.epoch == newest) sources.push_back(r);
+      if (r.peer != id() && !r.clientMode && !r.auxiliary && r.epoch == epoch) sources.push_back(r);
   }
   if (sources.empty()) throw std::runtime_error("no peer of the swarm serves its state (none accepts connections)");
   std::string failures;

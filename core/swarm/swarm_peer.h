@@ -35,6 +35,7 @@ struct SwarmPeerOptions {
   std::uint16_t port = 0;              // TCP for peers and UDP for the DHT; 0: any free one
   std::string publicHost;              // published address; empty: the one that reaches the first bootstrap
   bool clientMode = false;             // accept no connections: send parts, reduce none
+  std::size_t maxConnections = 256;    // other peers' connections served at once
   std::uint64_t targetBatchSize = 256; // samples of all peers together per swarm epoch
   MatchmakingOptions matchmaking;
   RoundOptions round;
@@ -100,8 +101,9 @@ class SwarmPeer {
   // The swarm as last seen (at most a refresh interval old), this peer included.
   SwarmProgress progress() const;
   std::vector<PeerView> peers() const;
-  // The newest epoch of the other peers; nothing when this peer is alone.
-  std::optional<std::uint64_t> othersNewestEpoch() const;
+  // The swarm's epoch as the other peers' records give it (swarmEpochOf); nothing when this peer is
+  // alone.
+  std::optional<std::uint64_t> othersEpoch() const;
 
   // Matchmaking for `epoch` with the peers on it, then averaging of `values` (weighted by `weight`,
   // this peer's samples) within the group. Without a group the values stay as they are.
@@ -120,10 +122,10 @@ class SwarmPeer {
   void stopSharingState();
   // Peers asked for the state while none was shared: count of such requests so far.
   std::uint64_t unservedStateRequests() const;
-  // Downloads the state of the newest epoch from a peer on it into `path`; returns its epoch.
-  // Throws std::runtime_error naming the peers tried and why each failed.
-  std::uint64_t downloadNewestState(const std::string& path,
-                                    const std::function<void(std::uint64_t, std::uint64_t)>& onProgress = {});
+  // Downloads the state of the swarm's epoch (othersEpoch) from a peer on it into `path`; returns its
+  // epoch. Throws std::runtime_error naming the peers tried and why each failed.
+  std::uint64_t downloadSwarmState(const std::string& path,
+                                   const std::function<void(std::uint64_t, std::uint64_t)>& onProgress = {});
 
   // Stops publishing; the record expires. Called by the destructor too.
   void leave();
@@ -132,6 +134,7 @@ class SwarmPeer {
   void refreshLoop();
   void refreshNow(std::chrono::milliseconds wait);
   PeerRecord ownRecord() const;
+  std::optional<std::uint64_t> othersEpochLocked() const;  // mutex_ held
   void filterRecords();  // records_ from allRecords_ (the mutex held)
 
   SwarmPeerOptions options_;

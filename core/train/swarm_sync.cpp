@@ -90,6 +90,7 @@ SwarmSyncOptions swarmSyncOptions(const SwarmSettings& s, const std::string& run
   o.peer.targetBatchSize = static_cast<std::uint64_t>(s.targetBatchSize);
   o.peer.matchmaking.matchmakingTime = millis(s.matchmakingSeconds);
   o.peer.matchmaking.maxGroupSize = static_cast<std::size_t>(s.maxGroupSize);
+  o.peer.maxConnections = static_cast<std::size_t>(s.maxConnections);
   o.peer.round.timeout = millis(s.averagingTimeoutSeconds);
   o.mode = s.mode == "diloco" ? SwarmMode::DiLoCo : SwarmMode::Sync;
   o.localSteps = s.localSteps;
@@ -142,7 +143,7 @@ void SwarmGradientSync::setRunIdentity(const std::string& identity) {
 
 void SwarmGradientSync::refuseIfForeign() {
   const std::optional<std::string> theirs = peer_->foreignSettings();
-  if (!theirs || peer_->othersNewestEpoch()) return;  // peers of its own settings are about: it trains with them
+  if (!theirs || peer_->othersEpoch()) return;  // peers of its own settings are about: it trains with them
   const std::string why = "the swarm trains another configuration than this project: " +
                           identityDifference(*theirs, publishedSettings(runIdentity_));
   leave();
@@ -271,7 +272,7 @@ LocalStepVerdict SwarmGradientSync::afterLocalStep(std::int64_t step, std::int64
     newcomer_ = false;
     // (In DiLoCo every peer is on epoch 0 through the first window: one that trained before joining
     // has other weights all the same.)
-    const std::optional<std::uint64_t> others = peer_->othersNewestEpoch();
+    const std::optional<std::uint64_t> others = peer_->othersEpoch();
     if (others && (*others != static_cast<std::uint64_t>(epoch) || (diloco() && step > 0))) {
       if (std::optional<std::string> path = downloadState(epoch, true)) return adopt(*path);
     }
@@ -292,8 +293,9 @@ LocalStepVerdict SwarmGradientSync::afterLocalStep(std::int64_t step, std::int64
   const swarm::SwarmProgress progress = peer_->progress();
   emitStatus(progress, false);
 
-  if (progress.epoch > static_cast<std::uint64_t>(epoch)) {
-    // Behind the swarm (a round missed): its weights are not the swarm's any more.
+  if (progress.epoch != static_cast<std::uint64_t>(epoch)) {
+    // Behind the swarm (a round missed), or far ahead of it (it trained alone, seeing no other
+    // peer): its weights are not the swarm's.
     if (std::optional<std::string> path = downloadState(epoch, false)) return adopt(*path);
     swarmState("accumulating", "epoch " + std::to_string(epoch));
   }
@@ -511,10 +513,10 @@ std::optional<std::string> SwarmGradientSync::downloadState(std::int64_t step, b
   std::string lastError;
   while (std::chrono::steady_clock::now() < deadline) {
     // The peers it would take the state from may have left meanwhile.
-    const std::optional<std::uint64_t> others = peer_->othersNewestEpoch();
-    if (!others || (!newcomer && *others <= static_cast<std::uint64_t>(step))) return std::nullopt;
+    if (!peer_->othersEpoch()) return std::nullopt;
+    if (!newcomer && peer_->progress().epoch == static_cast<std::uint64_t>(step)) return std::nullopt;
     try {
-      const std::uint64_t epoch = peer_->downloadNewestState(path);
+      const std::uint64_t epoch = peer_->downloadSwarmState(path);
       log::info("downloaded the swarm's state of epoch " + std::to_string(epoch));
       return path;
     } catch (const std::exception& e) {
@@ -522,7 +524,7 @@ std::optional<std::string> SwarmGradientSync::downloadState(std::int64_t step, b
     }
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
-  throw std::runtime_error("this peer is behind the swarm and no peer served its state within " +
+  throw std::runtime_error("this peer is not on the swarm's epoch and no peer served the swarm's state within " +
                            std::to_string(options_.stateWait.count() / 1000) + " s: " + lastError);
 }
 

@@ -111,7 +111,7 @@ class SwarmGradientSync final : public GradientSync {
   void emitStatus(const swarm::SwarmProgress& progress, bool force);
   void serveStateIfAsked(std::int64_t step);
   // The downloaded file; nothing when no peer to take it from is left (a newcomer takes the state of
-  // any other step than its own, a running peer only a newer one).
+  // any other epoch than its own, a running peer only while it is off the swarm's epoch).
   std::optional<std::string> downloadState(std::int64_t step, bool newcomer);
 
   SwarmSyncOptions options_;

@@ -125,7 +125,7 @@ class TestSwarmDiscovery : public QObject {
     SwarmProgress p = computeProgress(records, 400, now);
     QCOMPARE(p.epoch, std::uint64_t{7});
     QCOMPARE(p.peersOnEpoch, std::size_t{3});
-    QCOMPARE(p.peersBehind, std::size_t{1});
+    QCOMPARE(p.peersElsewhere, std::size_t{1});
     QCOMPARE(p.samplesAccumulated, 170.0);  // 100 + 2 s × 10 + 50; the peer behind does not count
     QCOMPARE(p.samplesPerSecond, 20.0);
     QVERIFY(!p.targetReached);
@@ -157,16 +157,52 @@ class TestSwarmDiscovery : public QObject {
     SwarmProgress p = computeProgress(records, 24, now, round);
     QCOMPARE(p.epoch, std::uint64_t{8});
     QCOMPARE(p.peersOnEpoch, std::size_t{2});
-    QCOMPARE(p.peersBehind, std::size_t{1});
+    QCOMPARE(p.peersElsewhere, std::size_t{1});
     QCOMPARE(p.samplesAccumulated, 8.0 + 1.0 * 10);  // the member: 1 s at 10 samples/s since the round
-    // Its own record from after the round is what it says.
+    // Its own record from after the round is what it says: two of the three peers are on epoch 7,
+    // which is the swarm's, and this peer, one ahead, measures the epoch it works towards.
     records[1].epoch = 7, records[1].issuedAtMs = now - 500;
-    p = computeProgress(records, 24, now, round);
+    QCOMPARE(computeProgress(records, 24, now, round).epoch, std::uint64_t{7});
+    p = computeProgress(records, 24, now, round, 8);
+    QCOMPARE(p.epoch, std::uint64_t{8});
     QCOMPARE(p.peersOnEpoch, std::size_t{1});
     QCOMPARE(p.samplesAccumulated, 8.0);
-    // Without the round, the member is behind.
+    // Without the round, the member counts on the epoch its record shows.
     records[1].issuedAtMs = now - 1500;
-    QCOMPARE(computeProgress(records, 24, now).peersOnEpoch, std::size_t{1});
+    QCOMPARE(computeProgress(records, 24, now, {}, 8).peersOnEpoch, std::size_t{1});
+  }
+
+  // The swarm's epoch is where most of its samples/s are, not the newest record: a peer that saw
+  // no other and trained alone ahead of the swarm is the one off it.
+  void theSwarmsEpochIsWhereItsTrainingIs() {
+    const std::uint64_t now = 1'000'000;
+    std::vector<PeerRecord> records(4);
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      records[i].peer[0] = static_cast<std::uint8_t>(i + 1);
+      records[i].epoch = 1, records[i].samplesPerSecond = 10, records[i].issuedAtMs = now;
+    }
+    records[3].epoch = 6;
+    QCOMPARE(swarmEpochOf(records), std::optional<std::uint64_t>(1));
+    SwarmProgress p = computeProgress(records, 24, now, {}, 6);
+    QCOMPARE(p.epoch, std::uint64_t{1});
+    QCOMPARE(p.peersOnEpoch, std::size_t{3});
+    QCOMPARE(p.peersElsewhere, std::size_t{1});
+    // The lone peer is one ahead only: still the swarm's epoch for the others, and its own for it.
+    records[3].epoch = 2;
+    QCOMPARE(computeProgress(records, 24, now).epoch, std::uint64_t{1});
+    QCOMPARE(computeProgress(records, 24, now, {}, 2).epoch, std::uint64_t{2});
+    // Faster peers outweigh more of them; equal samples/s and peers go to the newer epoch.
+    records[3].samplesPerSecond = 40;
+    QCOMPARE(swarmEpochOf(records), std::optional<std::uint64_t>(2));
+    records[3].samplesPerSecond = 10, records[2].epoch = 2;
+    QCOMPARE(swarmEpochOf(records), std::optional<std::uint64_t>(2));
+    // Before any rate is known, the epoch with the most peers.
+    for (PeerRecord& r : records) r.samplesPerSecond = 0;
+    records[3].epoch = 9;
+    QCOMPARE(swarmEpochOf(records), std::optional<std::uint64_t>(1));
+    // Auxiliary peers train nothing.
+    for (PeerRecord& r : records) r.auxiliary = true;
+    QVERIFY(!swarmEpochOf(records));
   }
 
   void bootstrapAddressesAreChecked() {
