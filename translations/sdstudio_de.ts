@@ -390,6 +390,10 @@
         <source>a swarm needs the run&apos;s key (sdtrain swarm new-key makes one for a new run)</source>
         <translation>ein Schwarm benötigt den Schlüssel des Laufs (sdtrain swarm new-key erzeugt einen für einen neuen Lauf)</translation>
     </message>
+    <message>
+        <source>%1 connections are fewer than the largest group (%2): every member of a group connects to this peer</source>
+        <translation>%1 Verbindungen sind weniger als die größte Gruppe (%2): jedes Mitglied einer Gruppe verbindet sich mit diesem Peer</translation>
+    </message>
 </context>
 <context>
     <name>Engine</name>
@@ -1425,6 +1429,14 @@
     <message>
         <source>Mode sync: epochs between two averagings of the weights and the optimizer&apos;s moments, which keep peers from drifting apart after a round some missed; 0 never.</source>
         <translation>Modus sync: Epochen zwischen zwei Mittelungen der Gewichte und der Momente des Optimierers, die verhindern, dass Teilnehmer nach einer teils verpassten Runde auseinanderlaufen; 0 nie.</translation>
+    </message>
+    <message>
+        <source>Most connections</source>
+        <translation>Höchstens Verbindungen</translation>
+    </message>
+    <message>
+        <source>Most other peers this peer keeps connections with at once (their parts of a round, matchmaking, state downloads); more are turned away until one ends. At least the largest group: every member of a group sends this peer its part.</source>
+        <translation>Mit wie vielen anderen Peers dieser Peer zugleich verbunden bleibt (ihre Teile einer Runde, Gruppenbildung, Herunterladen des Zustands); weitere werden abgewiesen, bis eine Verbindung endet. Mindestens die größte Gruppe: jedes Mitglied einer Gruppe schickt diesem Peer seinen Teil.</translation>
     </message>
 </context>
 <context>

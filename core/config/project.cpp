@@ -135,6 +135,14 @@ std::vector<Diagnostic> checkProject(const Project& project, const std::string& 
   if (project.getInt("dataset.keep_tags") > 0 && !project.getBool("dataset.shuffle_tags"))
     report(warning, "dataset.keep_tags", SDS_TR("Diagnostics", "has no effect while dataset.shuffle_tags is off"));
 
+  if (project.getInt("swarm.max_connections") < project.getInt("swarm.max_group_size"))
+    report(error, "swarm.max_connections",
+           i18n::format(SDS_TR("Diagnostics",
+                               "%1 connections are fewer than the largest group (%2): every member of a group "
+                               "connects to this peer"),
+                        {std::to_string(project.getInt("swarm.max_connections")),
+                         std::to_string(project.getInt("swarm.max_group_size"))}));
+
   if (project.getBool("swarm.enabled") && project.getString("swarm.run_key").empty())
     report(error, "swarm.run_key",
            SDS_TR("Diagnostics", "a swarm needs the run's key (sdtrain swarm new-key makes one for a new run)"));

@@ -482,6 +482,11 @@ std::vector<Section> projectSections() {
                                     "are left out.")),
            integer("max_group_size", 16, 2, 256, QT_TRANSLATE_NOOP("Schema", "Largest group"),
                    QT_TRANSLATE_NOOP("Schema", "Most peers that average together in one group.")),
+           integer("max_connections", 256, 4, 4096, QT_TRANSLATE_NOOP("Schema", "Most connections"),
+                   QT_TRANSLATE_NOOP("Schema",
+                                     "Most other peers this peer keeps connections with at once (their parts of a "
+                                     "round, matchmaking, state downloads); more are turned away until one ends. At "
+                                     "least the largest group: every member of a group sends this peer its part.")),
            choice("compression", "auto", {"auto", "none", "fp16", "uniform8", "quantile8"},
                   QT_TRANSLATE_NOOP("Schema", "Compression"),
                   QT_TRANSLATE_NOOP("Schema",

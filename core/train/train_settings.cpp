@@ -134,6 +134,7 @@ TrainSettings trainSettingsFrom(const config::Project& p, const std::string& pro
   s.swarm.matchmakingSeconds = p.getFloat("swarm.matchmaking_time_s");
   s.swarm.averagingTimeoutSeconds = p.getFloat("swarm.averaging_timeout_s");
   s.swarm.maxGroupSize = static_cast<int>(p.getInt("swarm.max_group_size"));
+  s.swarm.maxConnections = static_cast<int>(p.getInt("swarm.max_connections"));
   s.swarm.compression = p.getString("swarm.compression");
   s.swarm.aggregation = p.getString("swarm.aggregation");
   return s;

@@ -40,6 +40,7 @@ struct SwarmSettings {
   double matchmakingSeconds = 5;
   double averagingTimeoutSeconds = 30;
   int maxGroupSize = 16;
+  int maxConnections = 256;
   std::string compression = "auto";  // auto, none, fp16, uniform8, quantile8
   std::string aggregation = "mean";  // mean, centered_clip
 };

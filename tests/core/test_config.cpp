@@ -576,6 +576,10 @@ class TestConfig : public QObject {
     QTest::newRow("size outside buckets") << "[resolution]\nsize = 2048\n" << 2 << 8 << "resolution.size"
                                           << "the resolution 2048 must lie between the bucket sides 256 and 1024"
                                           << true;
+    QTest::newRow("fewer connections than a group")
+        << "[swarm]\nmax_group_size = 32\nmax_connections = 16\n" << 3 << 19 << "swarm.max_connections"
+        << "16 connections are fewer than the largest group (32): every member of a group connects to this peer"
+        << true;
     QTest::newRow("lora without target modules")
         << "[training]\nmethod = \"lora\"\n\n[lora]\ntarget_modules = []\n" << 5 << 18 << "lora.target_modules"
         << "LoRA needs at least one target module (for example \"to_q\")" << true;

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "swarm/peer_record.h"
+#include "swarm/peer_server.h"
 #include "swarm/secure_channel.h"
 #include "swarm/wire.h"
 #include "util/atomic_file.h"
@@ -341,6 +342,30 @@ class TestSwarmSecurity : public QObject {
     t2.join();
     QVERIFY2(silent.error.find("timed out") != std::string::npos, silent.error.c_str());
     QVERIFY(Clock::now() - started < 3s);
+  }
+
+  // swarm.max_connections: connections beyond the limit are closed at once, and served again once
+  // one of the open ones has ended.
+  void connectionsBeyondTheLimitAreTurnedAway() {
+    const Identity server = Identity::generate();
+    const Identity client = Identity::generate();
+    PeerServerOptions options;
+    options.listenHost = "127.0.0.1";
+    options.maxConnections = 2;
+    options.handshakeTimeout = 20s;
+    PeerServer peer(server, runA(), options);
+    std::optional<TcpStream> first = TcpStream::connect("127.0.0.1", peer.port(), Clock::now() + 2s);
+    TcpStream second = TcpStream::connect("127.0.0.1", peer.port(), Clock::now() + 2s);
+    std::this_thread::sleep_for(300ms);  // both taken in
+    const auto started = Clock::now();
+    QVERIFY_THROWS_EXCEPTION(ChannelError, SecureChannel::connect("127.0.0.1", peer.port(), client, runA(),
+                                                                  Clock::now() + 5s, server.id()));
+    QVERIFY(Clock::now() - started < 2s);  // closed, not left waiting
+    first.reset();
+    std::this_thread::sleep_for(300ms);
+    const std::unique_ptr<SecureChannel> channel =
+        SecureChannel::connect("127.0.0.1", peer.port(), client, runA(), Clock::now() + 5s, server.id());
+    QVERIFY(channel->peer() == server.id());
   }
 
   void oversizedMessagesAreRefusedBeforeTheyAreRead() {
