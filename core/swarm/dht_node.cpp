@@ -1,5 +1,7 @@
 #include "swarm/dht_node.h"
 
+#include <cstdlib>
+#include <opendht/log.h>
 #include <stdexcept>
 
 namespace sds::swarm::dht_node {
@@ -23,8 +25,11 @@ void start(dht::DhtRunner& node, std::uint16_t port, long perAddressRequestLimit
     config.dht_config.node_config.max_peer_req_per_sec = perAddressRequestLimit;
     config.dht_config.node_config.max_req_per_sec = perAddressRequestLimit;
   }
+  dht::DhtRunner::Context context;
+  // OpenDHT's own log of every message and search, for finding why a node sees no records.
+  if (const char* path = std::getenv("SDS_DHT_LOG"); path && *path) context.logger = dht::log::getFileLogger(path);
   try {
-    node.run(port, config);
+    node.run(port, config, std::move(context));
   } catch (const std::exception& e) {
     throw std::runtime_error("cannot start the DHT node on UDP port " + std::to_string(port) + ": " + e.what());
   }

@@ -46,6 +46,7 @@ struct Discovery::Impl {
   // records only after the DHT's searches have settled (about 12 s on loopback); the listen is told
   // of each record as the node storing it takes it.
   std::vector<std::string> pushed;
+  std::future<std::size_t> listenToken;
 
   Impl(const Identity& i, const RunKey& r, DiscoveryOptions o) : identity(i), run(r), options(std::move(o)) {}
 
@@ -55,11 +56,22 @@ struct Discovery::Impl {
     auto value = std::make_shared<dht::Value>(dht_node::recordType().id, sealed.data(), sealed.size(), valueIdOf(identity.id()));
     auto done = std::make_shared<std::promise<void>>();
     std::shared_future<void> future = done->get_future().share();
-    node.put(key, value, [done](bool ok) {
+    node.put(key, value, [done, once = std::make_shared<std::atomic<bool>>(false)](bool ok) {
       if (!ok) log::debug("swarm: publishing this peer's record found no DHT node yet");
-      done->set_value();
+      if (!once->exchange(true)) done->set_value();  // a second call must not throw in the DHT's thread
     });
     return future;
+  }
+
+  // The standing listen: told of each record as the node storing it takes it.
+  void listen() {
+    listenToken = node.listen(key, [this](const std::vector<std::shared_ptr<dht::Value>>& values, bool expired) {
+      if (expired) return true;  // records carry their own lifetime
+      std::lock_guard<std::mutex> lock(mutex);
+      for (const auto& v : values)
+        if (pushed.size() < kMaxPushedRecords) pushed.emplace_back(v->data.begin(), v->data.end());
+      return true;
+    });
   }
 
   void refreshLoop() {
@@ -85,13 +97,7 @@ Discovery::Discovery(const Identity& identity, const RunKey& run, DiscoveryOptio
   d.key = infoHashOf(run.dhtKey());
   dht_node::start(d.node, d.options.port, d.options.perAddressRequestLimit);
   for (const std::string& b : d.options.bootstrap) addBootstrap(b);
-  d.node.listen(d.key, [&d](const std::vector<std::shared_ptr<dht::Value>>& values, bool expired) {
-    if (expired) return true;  // records carry their own lifetime
-    std::lock_guard<std::mutex> lock(d.mutex);
-    for (const auto& v : values)
-      if (d.pushed.size() < kMaxPushedRecords) d.pushed.emplace_back(v->data.begin(), v->data.end());
-    return true;
-  });
+  d.listen();
   d.refresher = std::thread([&d] { d.refreshLoop(); });
 }
 
@@ -104,6 +110,13 @@ Discovery::~Discovery() {
   if (impl_->refresher.joinable()) impl_->refresher.join();
   impl_->node.shutdown({}, true);
   impl_->node.join();
+}
+
+void Discovery::renew() {
+  Impl& d = *impl_;
+  for (const std::string& b : d.options.bootstrap) addBootstrap(b);
+  if (d.listenToken.valid()) d.node.cancelListen(d.key, std::move(d.listenToken));
+  d.listen();
 }
 
 std::uint16_t Discovery::port() const { return impl_->node.getBoundPort(); }

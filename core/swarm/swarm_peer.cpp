@@ -9,6 +9,7 @@
 #include "swarm/identity.h"
 #include "swarm/peer_server.h"
 #include "swarm/state_transfer.h"
+#include "util/log.h"
 
 namespace sds::swarm {
 
@@ -168,6 +169,31 @@ void SwarmPeer::refreshLoop() {
       lastPublish = std::chrono::steady_clock::now();
     }
     refreshNow(std::chrono::milliseconds(2'000));
+    rebootstrapWhileAlone();
+  }
+}
+
+// A DHT node whose requests timed out (a loaded machine) may have dropped every contact but
+// still reach the bootstrap nodes: it asks them again and renews its listen. A peer that is truly
+// alone only pings them every interval.
+void SwarmPeer::rebootstrapWhileAlone() {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (records_.size() > 1 || options_.bootstrap.empty()) {
+      lastSawOthers_ = now;
+      return;
+    }
+  }
+  if (now - lastSawOthers_ < kRebootstrapAfter || now - lastRebootstrap_ < kRebootstrapAfter) return;
+  lastRebootstrap_ = now;
+  log::info("swarm: no other peer seen for " +
+            std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now - lastSawOthers_).count()) +
+            " s; asking the bootstrap nodes again and renewing the listen");
+  try {
+    discovery_->renew();
+  } catch (const std::exception& e) {
+    log::warn(std::string("swarm: asking the bootstrap nodes again: ") + e.what());
   }
 }
 
@@ -181,8 +207,12 @@ void SwarmPeer::refreshNow(std::chrono::milliseconds wait) {
   self.peer = id();
   self.issuedAtMs = unixTimeMs();
   records.push_back(self);
+  const std::size_t before = records_.size(), allBefore = allRecords_.size();
   allRecords_ = std::move(records);
   filterRecords();
+  if (records_.size() != before || allRecords_.size() != allBefore)
+    log::debug("swarm: " + std::to_string(records_.size() - 1) + " other peers of this run in view (" +
+               std::to_string(allRecords_.size() - records_.size()) + " of other settings)");
 }
 
 void SwarmPeer::filterRecords() {

@@ -10,7 +10,8 @@
 #                               [--rtt MIN-MAX] [--mbit MIN-MAX] [--loss PERCENT] [--churn K]
 #
 # Needs root (network namespaces); exits 77, saying so, where they are not permitted. BUILD_DIR:
-# the build. Each peer runs one thread: N peers share this machine's cores.
+# the build; SDS_NETSIM_LOG_LEVEL: the peers' --log-level (debug shows each DHT record dropped);
+# SDS_DHT_LOG=dht.log: OpenDHT's own log of each peer, kept beside its events. Each peer runs one thread: N peers share this machine's cores.
 set -euo pipefail
 
 peers=8 mode=diloco steps=96 local=12 rtt=50-200 mbit=20-100 loss=0.1 churn=2
@@ -95,7 +96,7 @@ target_batch_size = $((8 * peers))
 local_steps = $local
 matchmaking_time_s = 5
 averaging_timeout_s = 60" > "$work/$2/project.toml"
-  (cd "$work/$2" && exec ip netns exec "$prefix-p$1" "$sdtrain" --events jsonl train project.toml > events.jsonl 2> stderr.log) &
+  (cd "$work/$2" && exec ip netns exec "$prefix-p$1" "$sdtrain" --log-level "${SDS_NETSIM_LOG_LEVEL:-info}" --events jsonl train project.toml > events.jsonl 2> stderr.log) &
   pids+=($!)
   eval "pid_$1=$!"
 }
@@ -126,7 +127,7 @@ swarm_s=$(( $(date +%s) - swarm_start ))
 # The events stay for a closer look (the namespaces' folder goes on exit).
 results=${SDS_NETSIM_RESULTS:-/tmp/sds-netsim-train}
 rm -rf "$results" && mkdir -p "$results"
-for d in "$work"/single "$work"/p*; do cp "$d/events.jsonl" "$results/$(basename "$d").jsonl" 2>/dev/null || true; cp "$d/stderr.log" "$results/$(basename "$d").log" 2>/dev/null || true; done
+for d in "$work"/single "$work"/p*; do cp "$d/events.jsonl" "$results/$(basename "$d").jsonl" 2>/dev/null || true; cp "$d/stderr.log" "$results/$(basename "$d").log" 2>/dev/null || true; cp "$d/dht.log" "$results/$(basename "$d").dht.log" 2>/dev/null || true; done
 echo "events and logs: $results"
 
 python3 - "$work" "$peers" "$churn" "$swarm_s" "$single_s" "$mode" <<'PY'
