@@ -8,7 +8,7 @@ namespace sds::swarm::dht_node {
 
 const dht::ValueType& recordType() {
   static const dht::ValueType type(
-      0x5d5, "sds-swarm-peer", std::chrono::minutes(2),
+      0x5d5, "sds-swarm-peer", kRecordExpiration,
       [](dht::InfoHash, const std::shared_ptr<dht::Value>& v, const dht::InfoHash&, const dht::SockAddr&) {
         return v->data.size() <= kMaxRecordBytes;
       },

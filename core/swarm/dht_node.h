@@ -4,6 +4,7 @@
 
 #include <opendht.h>
 
+#include <chrono>
 #include <cstdint>
 
 #include "swarm/peer_record.h"
@@ -13,6 +14,10 @@ namespace sds::swarm::dht_node {
 // Records replace their peer's previous one (one value id per peer) and expire after two minutes
 // unless refreshed; storing nodes refuse values larger than a record can be.
 const dht::ValueType& recordType();
+// How long the DHT keeps a record's value, and how often a peer republishes at the least (each
+// record is a value of its own, so the DHT holds a peer's last few): within the expiration.
+constexpr std::chrono::seconds kRecordExpiration{30};
+constexpr std::chrono::seconds kRecordRepublish{10};
 
 // Starts `node` on UDP `port` (0: any free one) on SD Studio's network id — which keeps other DHTs'
 // traffic out but is no security boundary: runs are told apart by their key, and records are

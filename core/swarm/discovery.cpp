@@ -19,9 +19,15 @@ dht::InfoHash infoHashOf(const Key32& key) { return dht::InfoHash(key.data(), 20
 // Between two reads (a second apart), far more than a swarm's peers publish; a flood is dropped.
 constexpr std::size_t kMaxPushedRecords = 4096;
 
-std::uint64_t valueIdOf(const PeerId& peer) {
+// Every record is a new DHT value. OpenDHT's nodes replace a stored value of the same id, but the
+// value cache behind a listen on a remote node keeps the first value of an id and takes a later one
+// for a refresh of it: a peer that is not one of the key's storing nodes would see each other peer's
+// first record only (one peer of nine did, in every simulated run of eight peers). Old values leave
+// the DHT with the record type's expiration.
+std::uint64_t valueIdOf(const PeerId& peer, std::uint64_t sequence) {
   std::uint64_t id = 0;
   for (int i = 0; i < 8; ++i) id = (id << 8) | peer[static_cast<std::size_t>(i)];
+  id ^= sequence * 0x9e3779b97f4a7c15ULL;
   return id == 0 ? 1 : id;  // 0 is OpenDHT's "no id"
 }
 
@@ -40,6 +46,9 @@ struct Discovery::Impl {
   std::optional<PeerRecord> mine;
   std::uint64_t lastSequence = 0;
   std::map<PeerId, PeerRecord> newest;
+  // The highest sequence read of each peer, kept after its record expired: an older value still in
+  // the DHT (each record is a value of its own) must not bring a peer that left back.
+  std::map<PeerId, std::uint64_t> highestSequence;
   DiscoveryStats stats;
   std::thread refresher;
   // Values the standing listen was told of since the last read. A get alone sees a fresh peer's
@@ -53,7 +62,7 @@ struct Discovery::Impl {
   // Returns when the put has ended, well or not (for a caller that must know it went out).
   std::shared_future<void> put(PeerRecord record) {
     const Bytes sealed = sealRecord(record, identity, run);
-    auto value = std::make_shared<dht::Value>(dht_node::recordType().id, sealed.data(), sealed.size(), valueIdOf(identity.id()));
+    auto value = std::make_shared<dht::Value>(dht_node::recordType().id, sealed.data(), sealed.size(), valueIdOf(identity.id(), record.sequence));
     auto done = std::make_shared<std::promise<void>>();
     std::shared_future<void> future = done->get_future().share();
     node.put(key, value, [done, once = std::make_shared<std::atomic<bool>>(false)](bool ok) {
@@ -77,7 +86,9 @@ struct Discovery::Impl {
   void refreshLoop() {
     std::unique_lock<std::mutex> lock(mutex);
     while (!stopping) {
-      const auto period = std::chrono::milliseconds(options.recordLifetime) / 3;
+      // Within the DHT's own expiration of a value, so that a quiet peer's record stays in it.
+      const auto period = std::min<std::chrono::milliseconds>(std::chrono::milliseconds(options.recordLifetime) / 3,
+                                                              dht_node::kRecordRepublish);
       wake.wait_for(lock, period, [&] { return stopping; });
       if (stopping || !mine) continue;
       PeerRecord record = *mine;
@@ -188,12 +199,14 @@ std::vector<PeerRecord> Discovery::peers(std::chrono::milliseconds wait) {
       log::debug("swarm: dropped a DHT record: " + opened.rejection);
       continue;
     }
-    auto [it, fresh] = d.newest.emplace(opened.record->peer, *opened.record);
-    if (fresh || opened.record->sequence > it->second.sequence) {
-      it->second = *opened.record;
+    const PeerRecord& record = *opened.record;
+    std::uint64_t& highest = d.highestSequence[record.peer];
+    if (record.sequence > highest) {
+      highest = record.sequence;
+      d.newest[record.peer] = record;
       ++d.stats.accepted;
-    } else if (opened.record->sequence < it->second.sequence) {
-      ++d.stats.replayed;
+    } else if (record.sequence < highest) {
+      ++d.stats.older;  // a value the DHT still holds beside a newer one, or a replay
     }
   }
   std::vector<PeerRecord> out;

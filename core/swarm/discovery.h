@@ -26,7 +26,7 @@ struct DiscoveryOptions {
 struct DiscoveryStats {
   std::size_t accepted = 0;
   std::size_t rejected = 0;  // reads of foreign, tampered, expired or malformed values
-  std::size_t replayed = 0;
+  std::size_t older = 0;  // older than one already read: the DHT keeps a peer's last values a while
 };
 
 class Discovery {

@@ -115,6 +115,35 @@ class TestSwarmDiscovery : public QObject {
     QCOMPARE(a.peers(1s).size(), std::size_t{2});
   }
 
+  // Ten nodes: OpenDHT stores the key's values on the eight closest, so at least two read the
+  // others' records through a listen on remote nodes. Each must see a peer's newer record, not only
+  // its first (the listen's cache keeps the first value of an id and ignores later ones).
+  void everyNodeSeesEachPeersNewestRecord() {
+    constexpr std::size_t kNodes = 10;
+    std::vector<Identity> ids;
+    for (std::size_t i = 0; i < kNodes; ++i) ids.push_back(Identity::generate());
+    std::vector<std::unique_ptr<Discovery>> nodes;
+    nodes.push_back(std::make_unique<Discovery>(ids[0], run(), loopbackOptions()));
+    const std::string boot = "127.0.0.1:" + std::to_string(nodes[0]->port());
+    for (std::size_t i = 1; i < kNodes; ++i)
+      nodes.push_back(std::make_unique<Discovery>(ids[i], run(), loopbackOptions({boot})));
+    for (std::size_t i = 0; i < kNodes; ++i) nodes[i]->publish(reachableAt(static_cast<std::uint16_t>(2000 + i), 1));
+    for (auto& node : nodes) QCOMPARE(waitForPeers(*node, kNodes).size(), kNodes);
+    for (std::uint64_t epoch = 2; epoch <= 4; ++epoch) {
+      nodes[3]->publish(reachableAt(2003, epoch));
+      for (std::size_t i = 0; i < kNodes; ++i) {
+        std::uint64_t seen = 0;
+        for (const auto until = Clock::now() + 10s; Clock::now() < until && seen != epoch;) {
+          for (const PeerRecord& r : nodes[i]->peers(1s))
+            if (r.peer == ids[3].id()) seen = r.epoch;
+          if (seen != epoch) std::this_thread::sleep_for(200ms);
+        }
+        QVERIFY2(seen == epoch, ("node " + std::to_string(i) + " sees epoch " + std::to_string(seen) + " of " +
+                                 std::to_string(epoch)).c_str());
+      }
+    }
+  }
+
   void progressIsComputedFromTheRecords() {
     std::vector<PeerRecord> records(4);
     const std::uint64_t now = 1'000'000;
