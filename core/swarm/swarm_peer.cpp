@@ -173,9 +173,9 @@ void SwarmPeer::refreshLoop() {
   }
 }
 
-// A DHT node whose requests timed out (a loaded machine) may have dropped every contact but
-// still reach the bootstrap nodes: it asks them again and renews its listen. A peer that is truly
-// alone only pings them every interval.
+// A DHT node that lost its contacts (a laptop that changed networks, a bootstrap node restarted)
+// finds the others again through its bootstrap nodes, and a renewed listen searches afresh. A peer
+// that is truly alone only pings them every interval.
 void SwarmPeer::rebootstrapWhileAlone() {
   const auto now = std::chrono::steady_clock::now();
   {

@@ -80,7 +80,7 @@ single_start=$(date +%s)
 single_s=$(( $(date +%s) - single_start ))
 
 node boot 2 20 1000
-ip netns exec "$prefix-boot" "$sdtrain" swarm bootstrap --port 4222 > "$work/boot.log" 2>&1 &
+(cd "$work" && exec ip netns exec "$prefix-boot" "$sdtrain" swarm bootstrap --port 4222 > "$work/boot.log" 2>&1) &
 pids+=($!)
 declare -A rtt_of rate_of
 start_peer() {  # start_peer I NAME: peer I's namespace, a fresh folder NAME
