@@ -38,9 +38,6 @@ class Discovery {
 
   std::uint16_t port() const;
   void addBootstrap(const std::string& hostPort);
-  // Asks the bootstrap nodes again and renews the standing listen on the run's key: for a node that
-  // has seen no other peer for a while (its searches may have stalled while it lost its contacts).
-  void renew();
 
   // Publishes this peer's record now and keeps it fresh (its peer, sequence and times are filled in).
   void publish(PeerRecord record);

@@ -169,31 +169,6 @@ void SwarmPeer::refreshLoop() {
       lastPublish = std::chrono::steady_clock::now();
     }
     refreshNow(std::chrono::milliseconds(2'000));
-    rebootstrapWhileAlone();
-  }
-}
-
-// A DHT node that lost its contacts (a laptop that changed networks, a bootstrap node restarted)
-// finds the others again through its bootstrap nodes, and a renewed listen searches afresh. A peer
-// that is truly alone only pings them every interval.
-void SwarmPeer::rebootstrapWhileAlone() {
-  const auto now = std::chrono::steady_clock::now();
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (records_.size() > 1 || options_.bootstrap.empty()) {
-      lastSawOthers_ = now;
-      return;
-    }
-  }
-  if (now - lastSawOthers_ < kRebootstrapAfter || now - lastRebootstrap_ < kRebootstrapAfter) return;
-  lastRebootstrap_ = now;
-  log::info("swarm: no other peer seen for " +
-            std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now - lastSawOthers_).count()) +
-            " s; asking the bootstrap nodes again and renewing the listen");
-  try {
-    discovery_->renew();
-  } catch (const std::exception& e) {
-    log::warn(std::string("swarm: asking the bootstrap nodes again: ") + e.what());
   }
 }
 

@@ -133,7 +133,6 @@ class SwarmPeer {
  private:
   void refreshLoop();
   void refreshNow(std::chrono::milliseconds wait);
-  void rebootstrapWhileAlone();  // refresher thread only
   PeerRecord ownRecord() const;
   std::optional<std::uint64_t> othersEpochLocked() const;  // mutex_ held
   void filterRecords();  // records_ from allRecords_ (the mutex held)
@@ -157,9 +156,6 @@ class SwarmPeer {
   std::string settings_;
   std::vector<PeerRecord> allRecords_;  // every live peer of the run key, foreign ones included
   std::vector<PeerRecord> records_;     // those of this peer's settings: the swarm it trains in
-  static constexpr std::chrono::seconds kRebootstrapAfter{10};
-  std::chrono::steady_clock::time_point lastSawOthers_ = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point lastRebootstrap_{};  // refresher thread only
     FinishedRound lastRound_;             // the last epoch round this peer averaged in
   std::thread refresher_;
 };
