@@ -1438,6 +1438,14 @@
         <source>Most other peers this peer keeps connections with at once (their parts of a round, matchmaking, state downloads); more are turned away until one ends. At least the largest group: every member of a group sends this peer its part.</source>
         <translation>Mit wie vielen anderen Peers dieser Peer zugleich verbunden bleibt (ihre Teile einer Runde, Gruppenbildung, Herunterladen des Zustands); weitere werden abgewiesen, bis eine Verbindung endet. Mindestens die größte Gruppe: jedes Mitglied einer Gruppe schickt diesem Peer seinen Teil.</translation>
     </message>
+    <message>
+        <source>Overlap rounds</source>
+        <translation>Runden überlappen</translation>
+    </message>
+    <message>
+        <source>Mode diloco: a round averages in the background while the next window of local steps trains, and its outer step is applied when it ends (one window late), so that the link&apos;s time hides behind training. Off: training waits for each round.</source>
+        <translation>Modus diloco: Eine Runde mittelt im Hintergrund, während das nächste Fenster lokaler Schritte trainiert, und ihr äußerer Schritt wird angewandt, wenn sie endet (ein Fenster später), sodass die Zeit der Verbindung hinter dem Training verschwindet. Aus: Das Training wartet auf jede Runde.</translation>
+    </message>
 </context>
 <context>
     <name>sds::widgets::AboutDialog</name>

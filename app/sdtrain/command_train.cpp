@@ -101,11 +101,13 @@ class TextProgress {
       reporter_.say("swarm: " + swarm->state + (swarm->detail.empty() ? "" : " (" + swarm->detail + ")") +
                     (swarm->state == "joining" && !swarm->address.empty() ? " at " + swarm->address : ""));
     } else if (const auto* round = std::get_if<protocol::SwarmRoundEvent>(&event)) {
-      char line[200];
-      std::snprintf(line, sizeof line, "swarm round (%s) at epoch %lld: %s, group of %lld, %.2f MB out, %.2f MB in, %.2f s",
+      char line[240];
+      std::snprintf(line, sizeof line,
+                    "swarm round (%s) at epoch %lld: %s, group of %lld, %.2f MB out, %.2f MB in, %.2f s (training "
+                    "waited %.2f s)",
                     round->kind.c_str(), static_cast<long long>(round->epoch), round->outcome.c_str(),
                     static_cast<long long>(round->group_size), round->bytes_sent / 1e6, round->bytes_received / 1e6,
-                    round->matchmaking_s + round->averaging_s);
+                    round->matchmaking_s + round->averaging_s, round->waited_s);
       reporter_.say(line);
     } else if (!std::holds_alternative<protocol::CheckpointEvent>(event) &&
                !std::holds_alternative<protocol::SwarmStatusEvent>(event)) {

@@ -465,6 +465,12 @@ std::vector<Section> projectSections() {
                    QT_TRANSLATE_NOOP("Schema",
                                      "Mode diloco: optimizer steps per peer between two averaging rounds, counted "
                                      "for the swarm together (a faster peer takes more of them).")),
+           boolean("overlap_rounds", true, QT_TRANSLATE_NOOP("Schema", "Overlap rounds"),
+                   QT_TRANSLATE_NOOP("Schema",
+                                     "Mode diloco: a round averages in the background while the next window of local "
+                                     "steps trains, and its outer step is applied when it ends (one window late), so "
+                                     "that the link's time hides behind training. Off: training waits for each "
+                                     "round.")),
            integer("average_state_every", 10, 0, 1e6, QT_TRANSLATE_NOOP("Schema", "Average state every"),
                    QT_TRANSLATE_NOOP("Schema",
                                      "Mode sync: epochs between two averagings of the weights and the optimizer's "

@@ -207,6 +207,7 @@ void put(json& j, const SwarmRoundEvent& e) {
   j["bytes_received"] = e.bytes_received;
   j["matchmaking_s"] = e.matchmaking_s;
   j["averaging_s"] = e.averaging_s;
+  j["waited_s"] = e.waited_s;
   if (!e.excluded.empty()) j["excluded"] = e.excluded;
   if (!e.digest.empty()) j["digest"] = e.digest;
 }
@@ -327,6 +328,7 @@ std::optional<Event> decodeEvent(std::string_view line) {
     e.bytes_received = f.optional<std::int64_t>("bytes_received", 0);
     e.matchmaking_s = f.optional<double>("matchmaking_s", 0);
     e.averaging_s = f.optional<double>("averaging_s", 0);
+    e.waited_s = f.optional<double>("waited_s", 0);
     e.excluded = f.optional<std::vector<std::string>>("excluded", {});
     e.digest = f.optional<std::string>("digest", "");
     return e;

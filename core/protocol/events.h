@@ -114,6 +114,7 @@ struct SwarmRoundEvent {  // one averaging round of this peer
   std::int64_t bytes_received = 0;
   double matchmaking_s = 0;
   double averaging_s = 0;
+  double waited_s = 0;  // the training's time spent on the round (less than it took when overlapped)
   std::vector<std::string> excluded;  // members left out of this peer's part, and why
   std::string digest;                 // hash of the averaged values (equal in every member); "" alone
 };

@@ -130,8 +130,8 @@ PeerRecord SwarmPeer::ownRecord() const {
   r.host = server_ ? publicHost_ : std::string();
   r.port = server_ ? server_->port() : 0;
   r.clientMode = options_.clientMode;
-  r.epoch = epoch_;
-  r.samples = samples_;
+  r.epoch = heldForRound_ ? heldForRound_->first : epoch_;
+  r.samples = heldForRound_ ? heldForRound_->second : samples_;
   r.samplesPerSecond = static_cast<float>(samplesPerSecond_);
   r.settings = settings_;
   return r;
@@ -262,12 +262,17 @@ RoundResult SwarmPeer::average(std::uint64_t epoch, std::vector<float>& values, 
   PeerRecord own;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    epoch_ = epoch;
-    samples_ = static_cast<std::uint64_t>(weight);
+    heldForRound_ = std::make_pair(epoch, static_cast<std::uint64_t>(weight));
     own = ownRecord();
   }
   discovery_->publish(own);
-  RoundResult result = averageExtra(epoch, epochRoundKey(epoch), values, weight, tensorSizes);
+  RoundResult result;
+  try {
+    result = averageExtra(epoch, epochRoundKey(epoch), values, weight, tensorSizes);
+  } catch (...) {
+    releaseHeldRecord();
+    throw;
+  }
   if (result.averaged) {
     std::lock_guard<std::mutex> lock(mutex_);
     lastRound_.members = result.members;
@@ -294,6 +299,7 @@ RoundResult SwarmPeer::averageExtra(std::uint64_t epoch, std::uint64_t roundKey,
   const auto started = std::chrono::steady_clock::now();
   const std::optional<Group> group = matchmaker_->formGroup(roundKey, candidates, options_.matchmaking);
   result.matchmakingSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  releaseHeldRecord();
   if (!group) {
     result.outcome = "alone";
     return result;
@@ -307,6 +313,21 @@ RoundResult SwarmPeer::averageExtra(std::uint64_t epoch, std::uint64_t roundKey,
   result.outcome = result.report.allAveraged() ? "averaged" : "partial";
   result.digest = valuesDigest(values);
   return result;
+}
+
+void SwarmPeer::releaseHeldRecord() {
+  PeerRecord own;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!heldForRound_) return;
+    // A peer that waited for its round reported nothing new meanwhile: its record stands.
+    const bool changed = *heldForRound_ != std::make_pair(epoch_, samples_);
+    heldForRound_.reset();
+    if (!changed) return;
+    own = ownRecord();
+    dirty_ = false;
+  }
+  discovery_->publish(own);
 }
 
 void SwarmPeer::shareState(std::uint64_t epoch, const std::string& path) {

@@ -106,7 +106,10 @@ class SwarmPeer {
   std::optional<std::uint64_t> othersEpoch() const;
 
   // Matchmaking for `epoch` with the peers on it, then averaging of `values` (weighted by `weight`,
-  // this peer's samples) within the group. Without a group the values stay as they are.
+  // this peer's samples) within the group. Without a group the values stay as they are. The record
+  // shows `epoch` and `weight` until the group has formed, whatever report() says meanwhile (a
+  // DiLoCo peer that averages in the background already trains towards the next epoch, and the
+  // others must still find it on this one). May run on another thread than the other calls.
   RoundResult average(std::uint64_t epoch, std::vector<float>& values, double weight,
                       const std::vector<std::size_t>& tensorSizes);
   // Another round among the peers on `epoch` that this peer is on already (the state averaged after
@@ -134,6 +137,8 @@ class SwarmPeer {
   void refreshLoop();
   void refreshNow(std::chrono::milliseconds wait);
   PeerRecord ownRecord() const;
+  // The group has formed: the record shows what the training reported again, published at once.
+  void releaseHeldRecord();
   std::optional<std::uint64_t> othersEpochLocked() const;  // mutex_ held
   void filterRecords();  // records_ from allRecords_ (the mutex held)
 
@@ -152,11 +157,13 @@ class SwarmPeer {
   bool stopping_ = false;
   bool dirty_ = true;  // the own record changed since it was last published
   std::uint64_t epoch_ = 0, samples_ = 0;
+  // The epoch and samples published while this peer's round for that epoch is matchmaking.
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> heldForRound_;
   double samplesPerSecond_ = 0;
   std::string settings_;
   std::vector<PeerRecord> allRecords_;  // every live peer of the run key, foreign ones included
   std::vector<PeerRecord> records_;     // those of this peer's settings: the swarm it trains in
-    FinishedRound lastRound_;             // the last epoch round this peer averaged in
+  FinishedRound lastRound_;             // the last epoch round this peer averaged in
   std::thread refresher_;
 };
 

@@ -60,6 +60,10 @@ class GradientSync {
   // The weights after optimizer step `step` are final: a swarm peer may serve them to newcomers,
   // writing them with the trainer's state writer.
   virtual void afterOptimizerStep(std::int64_t step) {}
+  // The training loop has ended (finished or stopped), before the last checkpoint and the model are
+  // written: a round still averaging in the background ends and its result is applied. Every worker
+  // calls it.
+  virtual void finishRounds() {}
   // Mixed into the seeds of the data order and the noise: peers of a swarm, each a whole run of its
   // own, must not all draw the same batches (ranks of a group share the seed and split each batch).
   virtual std::uint64_t seedSalt() const { return 0; }

@@ -68,6 +68,12 @@ void SwarmGroupSync::afterOptimizerStep(std::int64_t step) {
   takeWhatMainWrote();  // a DiLoCo round's weights, a state round's weights and moments
 }
 
+void SwarmGroupSync::finishRounds() {
+  weightsWritten_ = stateWritten_ = false;
+  if (isMain()) swarm_->finishRounds();
+  if (joined_) takeWhatMainWrote();
+}
+
 void SwarmGroupSync::takeWhatMainWrote() {
   const std::vector<std::int64_t> written = shareFromMain({weightsWritten_ ? 1 : 0, stateWritten_ ? 1 : 0});
   const bool state = written[1] != 0;

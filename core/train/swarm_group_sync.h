@@ -38,6 +38,7 @@ class SwarmGroupSync final : public GradientSync {
 
   LocalStepVerdict afterLocalStep(std::int64_t step, std::int64_t samples, double seconds) override;
   void afterOptimizerStep(std::int64_t step) override;
+  void finishRounds() override;
   std::uint64_t seedSalt() const override { return seedSalt_; }
   bool sharesState() const override { return true; }
   void setStateWriter(std::function<void(const std::string& path)> writer) override;

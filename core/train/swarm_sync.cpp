@@ -24,6 +24,10 @@ std::chrono::milliseconds millis(double seconds) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
 }
 
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 std::string readKey(const std::string& keyOrFile) {
   if (keyOrFile.rfind("sdsrun-", 0) == 0) return keyOrFile;
   try {
@@ -94,6 +98,7 @@ SwarmSyncOptions swarmSyncOptions(const SwarmSettings& s, const std::string& run
   o.peer.round.timeout = millis(s.averagingTimeoutSeconds);
   o.mode = s.mode == "diloco" ? SwarmMode::DiLoCo : SwarmMode::Sync;
   o.localSteps = s.localSteps;
+  o.overlapRounds = s.overlapRounds;
   o.outerLearningRate = s.outerLearningRate;
   o.outerMomentum = s.outerMomentum;
   o.averageStateEvery = s.averageStateEvery;
@@ -175,6 +180,7 @@ void SwarmGradientSync::join(const swarm::SwarmPeerOptions& peer) {
 
 void SwarmGradientSync::leave() {
   if (!peer_) return;
+  abandonOuterRound();  // after the training (whose weights are gone) or with no time to apply it
   peer_.reset();
   sharedEpoch_ = -1;
   answeredRequests_ = 0;
@@ -203,7 +209,11 @@ void SwarmGradientSync::applyRequests() {
     leaving = pendingLeave_;
     pendingLeave_ = false;
   }
-  if (leaving || join) leave();
+  if (leaving || join) {
+    // A round averaging in the background ends first, and this peer keeps its outer step.
+    if (pending_) settleOuterRound();
+    leave();
+  }
   if (!join) return;
   try {
     joinedByCommand_ = true;
@@ -293,14 +303,16 @@ LocalStepVerdict SwarmGradientSync::afterLocalStep(std::int64_t step, std::int64
   const swarm::SwarmProgress progress = peer_->progress();
   emitStatus(progress, false);
 
-  if (progress.epoch != static_cast<std::uint64_t>(epoch)) {
+  // (With a round averaging in the background the peer is on the epoch after it by construction,
+  // while its record still shows the round's epoch until the group has formed.)
+  if (!pending_ && progress.epoch != static_cast<std::uint64_t>(epoch)) {
     // Behind the swarm (a round missed), or far ahead of it (it trained alone, seeing no other
     // peer): its weights are not the swarm's.
     if (std::optional<std::string> path = downloadState(epoch, false)) return adopt(*path);
     swarmState("accumulating", "epoch " + std::to_string(epoch));
   }
   if (diloco()) {  // every local step is an optimizer step; the round may follow it
-    outerRoundDue_ = windowDone(progress);
+    outerRoundDue_ = windowDone(progress, epoch);
     return verdict;
   }
   // The swarm reaches the target before this peer's next local step would end: step now, rather than
@@ -312,6 +324,7 @@ LocalStepVerdict SwarmGradientSync::afterLocalStep(std::int64_t step, std::int64
 
 LocalStepVerdict SwarmGradientSync::adopt(const std::string& statePath) {
   // What this peer accumulated is of weights it now leaves behind.
+  abandonOuterRound();
   samples_ = 0;
   windowSteps_ = 0;
   outerRoundDue_ = false;
@@ -322,9 +335,12 @@ LocalStepVerdict SwarmGradientSync::adopt(const std::string& statePath) {
   return verdict;
 }
 
-bool SwarmGradientSync::windowDone(const swarm::SwarmProgress& progress) const {
+bool SwarmGradientSync::windowDone(const swarm::SwarmProgress& progress, std::int64_t epoch) const {
   if (windowSteps_ <= 0) return false;
-  if (progress.peersOnEpoch <= 1) return windowSteps_ >= options_.localSteps;
+  // Alone, or the view not on this peer's epoch yet (its record is held on the last round's epoch
+  // until that round's group has formed): its own steps count.
+  if (progress.peersOnEpoch <= 1 || progress.epoch != static_cast<std::uint64_t>(epoch))
+    return windowSteps_ >= options_.localSteps;
   const double samplesPerStep = static_cast<double>(samples_) / static_cast<double>(windowSteps_);
   return progress.samplesAccumulated >=
          static_cast<double>(options_.localSteps) * samplesPerStep * static_cast<double>(progress.peersOnEpoch);
@@ -334,13 +350,14 @@ bool SwarmGradientSync::average(std::vector<at::Tensor>& gradients) {
   if (!peer_) return true;
   FlatValues flat = flatten(gradients);
   swarmState("matchmaking", "epoch " + std::to_string(step_));
+  const auto started = std::chrono::steady_clock::now();
   const swarm::RoundResult round =
       peer_->average(static_cast<std::uint64_t>(step_), flat.values, static_cast<double>(samples_), flat.sizes);
   if (round.averaged) {
     const std::vector<at::Tensor> averaged = views(flat, gradients);
     for (std::size_t i = 0; i < gradients.size(); ++i) gradients[i].copy_(averaged[i]);
   }
-  emitRound(step_, round, "gradients");
+  emitRound(step_, round, "gradients", secondsSince(started));
   if (round.outcome != "alone") return true;
   // Without a group: alone in the swarm, the peer steps on its own samples; with others about, it
   // missed their round and takes their state instead of drifting away from it.
@@ -356,7 +373,8 @@ bool SwarmGradientSync::othersAbout() const {
   return std::any_of(peers.begin(), peers.end(), [](const swarm::PeerView& p) { return !p.self; });
 }
 
-void SwarmGradientSync::emitRound(std::int64_t epoch, const swarm::RoundResult& round, const std::string& kind) const {
+void SwarmGradientSync::emitRound(std::int64_t epoch, const swarm::RoundResult& round, const std::string& kind,
+                                  double waited) const {
   protocol::SwarmRoundEvent e;
   e.epoch = epoch;
   e.kind = kind;
@@ -366,6 +384,7 @@ void SwarmGradientSync::emitRound(std::int64_t epoch, const swarm::RoundResult& 
   e.bytes_received = static_cast<std::int64_t>(round.report.bytesReceived);
   e.matchmaking_s = round.matchmakingSeconds;
   e.averaging_s = round.report.seconds;
+  e.waited_s = waited;
   e.excluded = round.report.excluded;
   e.digest = round.digest;
   for (const swarm::PartOutcome& part : round.report.parts)
@@ -379,7 +398,19 @@ void SwarmGradientSync::afterOptimizerStep(std::int64_t step) {
   if (diloco()) {
     // The shared state stays good for newcomers through the window (they start from its outer
     // weights); after an outer step it is of the last epoch.
-    if (outerRoundDue_) outerRound();
+    if (pending_) {
+      ++pending_->stepsSince;
+      // The round's outer step is taken as soon as it has ended, at the window's end at the latest,
+      // and at once when peers ask for the state (only a state without a round in flight can be
+      // served: a newcomer could not take that round's step).
+      const bool ended = pending_->result.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+      const bool asked = peer_->unservedStateRequests() != answeredRequests_;
+      if ((ended || asked || outerRoundDue_) && !settleOuterRound()) {
+        outerRoundDue_ = false;  // behind the swarm now: its state comes at the next local step
+        return;
+      }
+    }
+    if (outerRoundDue_) startOuterRound();
     return;
   }
   samples_ = 0;
@@ -403,47 +434,96 @@ void SwarmGradientSync::stateRound(std::int64_t step) {
   swarmState("averaging_state", "epoch " + std::to_string(step));
   // Its own matchmaking key, between the last gradient round and the next.
   const std::uint64_t epoch = static_cast<std::uint64_t>(step);
+  const auto started = std::chrono::steady_clock::now();
   const swarm::RoundResult round =
       peer_->averageExtra(epoch, swarm::stateRoundKey(epoch), flat.values, 1.0, flat.sizes);
-  emitRound(step, round, "state");
+  emitRound(step, round, "state", secondsSince(started));
   if (round.averaged) weights_.writeState(views(flat, state));
 }
 
 // DiLoCo's round: the peers average how far their weights moved since the outer weights (weighted by
 // samples), and every peer takes the same Nesterov step (torch.optim.SGD's, nesterov=True) from the
-// same outer weights, which become the weights it trains on.
-void SwarmGradientSync::outerRound() {
+// same outer weights. Without overlap the training waits, and the new outer weights are the weights
+// it trains on. With overlap the round averages on a thread of its own while the next window trains;
+// when it ends the peer moves its weights by as much as the outer weights moved past where the
+// window began, keeping what it trained meanwhile (its next pseudo-gradient is that window's work).
+void SwarmGradientSync::startOuterRound() {
   if (outerStart_.empty() || !weights_.read) return;
+  const auto started = std::chrono::steady_clock::now();
   torch::NoGradGuard noGrad;
-  const std::vector<at::Tensor> current = weights_.read();
+  auto round = std::make_unique<PendingRound>();
+  std::vector<at::Tensor> current = weights_.read();
   FlatValues flat = flatten(current, [&](std::size_t i) { return outerStart_[i] - current[i]; });
-  swarmState("matchmaking", "outer epoch " + std::to_string(outerEpoch_));
-  const swarm::RoundResult round =
-      peer_->average(static_cast<std::uint64_t>(outerEpoch_), flat.values, static_cast<double>(samples_), flat.sizes);
-  emitRound(outerEpoch_, round, "pseudo_gradients");
-  if (!round.averaged) {
-    if (othersAbout()) {
-      // Others are about: they step together, and this peer takes their state once they have.
-      log::info("outer epoch " + std::to_string(outerEpoch_) + ": no other peer averaged with this one; "
-                "it takes the swarm's state");
-      return;
-    }
+  round->values = std::move(flat.values);
+  round->sizes = std::move(flat.sizes);
+  round->epoch = outerEpoch_;
+  round->weight = static_cast<double>(samples_);
+  if (options_.overlapRounds) round->startWeights = std::move(current);
+  swarmState("matchmaking", "outer epoch " + std::to_string(outerEpoch_) +
+                                (options_.overlapRounds ? " (training goes on meanwhile)" : ""));
+  PendingRound* r = round.get();
+  swarm::SwarmPeer* peer = peer_.get();
+  round->result = std::async(std::launch::async, [peer, r] {
+    return peer->average(static_cast<std::uint64_t>(r->epoch), r->values, r->weight, r->sizes);
+  });
+  round->blockedSeconds = secondsSince(started);
+  pending_ = std::move(round);
+  windowSteps_ = 0;
+  outerRoundDue_ = false;
+  samples_ = 0;
+  // A state with a round in flight is of no use to a newcomer.
+  peer_->stopSharingState();
+  sharedEpoch_ = -1;
+  if (!options_.overlapRounds) {
+    settleOuterRound();
+    return;
+  }
+  peer_->report(static_cast<std::uint64_t>(swarmEpoch(step_)), 0, samplesPerSecond_);
+}
+
+bool SwarmGradientSync::settleOuterRound() {
+  if (!pending_) return true;
+  const auto started = std::chrono::steady_clock::now();
+  std::unique_ptr<PendingRound> r = std::move(pending_);
+  const swarm::RoundResult round = r->result.get();  // a failure of the round's own ends the training, as before
+  torch::NoGradGuard noGrad;
+  const std::int64_t epoch = r->epoch;
+  if (!round.averaged && othersAbout()) {
+    // Others are about: they step together, and this peer takes their state once they have.
+    emitRound(epoch, round, "pseudo_gradients", r->blockedSeconds + secondsSince(started));
+    log::info("outer epoch " + std::to_string(epoch) + ": no other peer averaged with this one; it takes the swarm's state");
+    peer_->report(static_cast<std::uint64_t>(outerEpoch_), static_cast<std::uint64_t>(samples_), samplesPerSecond_);
+    return false;
   }
   const double lr = options_.outerLearningRate, mu = options_.outerMomentum;
-  const std::vector<at::Tensor> deltas = views(flat, current);
-  for (std::size_t i = 0; i < current.size(); ++i) {
+  FlatValues averaged{std::move(r->values), std::move(r->sizes)};
+  const std::vector<at::Tensor> deltas = views(averaged, outerStart_);
+  for (std::size_t i = 0; i < outerStart_.size(); ++i) {
     outerVelocity_[i].mul_(mu).add_(deltas[i]);
     outerStart_[i].sub_(lr * (deltas[i] + mu * outerVelocity_[i]));
   }
-  weights_.write(outerStart_);
+  if (r->stepsSince == 0) {
+    weights_.write(outerStart_);
+  } else {
+    std::vector<at::Tensor> current = weights_.read();
+    for (std::size_t i = 0; i < current.size(); ++i) current[i].add_(outerStart_[i] - r->startWeights[i]);
+    weights_.write(current);
+  }
   ++outerEpoch_;
-  windowSteps_ = 0;
-  outerRoundDue_ = false;
-  peer_->stopSharingState();
-  sharedEpoch_ = -1;
-  samples_ = 0;
-  peer_->report(static_cast<std::uint64_t>(outerEpoch_), 0, samplesPerSecond_);
+  emitRound(epoch, round, "pseudo_gradients", r->blockedSeconds + secondsSince(started));
+  peer_->report(static_cast<std::uint64_t>(swarmEpoch(step_)), static_cast<std::uint64_t>(samples_), samplesPerSecond_);
   swarmState("accumulating", "outer epoch " + std::to_string(outerEpoch_));
+  return true;
+}
+
+void SwarmGradientSync::abandonOuterRound() {
+  if (!pending_) return;
+  pending_->result.wait();  // it uses the peer: it must end before the peer does
+  pending_.reset();
+}
+
+void SwarmGradientSync::finishRounds() {
+  if (peer_ && pending_) settleOuterRound();
 }
 
 std::map<std::string, at::Tensor> SwarmGradientSync::exchangeState() const {
@@ -491,7 +571,8 @@ void SwarmGradientSync::loadExchangeState(const std::map<std::string, at::Tensor
 // are those of `step`); it is served until the next optimizer step.
 void SwarmGradientSync::serveStateIfAsked(std::int64_t step) {
   const std::uint64_t requests = peer_->unservedStateRequests();
-  if (requests == answeredRequests_ || !writeState_ || peer_->clientMode()) return;
+  // With a round in flight the request waits: the round is settled after this optimizer step.
+  if (requests == answeredRequests_ || !writeState_ || peer_->clientMode() || pending_) return;
   answeredRequests_ = requests;
   const std::int64_t epoch = swarmEpoch(step);
   if (sharedEpoch_ == epoch) return;  // what is shared is of this epoch still
@@ -509,7 +590,12 @@ void SwarmGradientSync::serveStateIfAsked(std::int64_t step) {
 std::optional<std::string> SwarmGradientSync::downloadState(std::int64_t step, bool newcomer) {
   swarmState("downloading_state");
   const std::string path = (fs::path(options_.stateFolder) / "downloaded-state.safetensors").string();
-  const auto deadline = std::chrono::steady_clock::now() + options_.stateWait;
+  // A DiLoCo peer serves its state once its round in flight has ended.
+  const std::chrono::milliseconds wait =
+      options_.stateWait + (diloco() && options_.overlapRounds
+                                ? options_.peer.matchmaking.matchmakingTime + options_.peer.round.timeout
+                                : std::chrono::milliseconds(0));
+  const auto deadline = std::chrono::steady_clock::now() + wait;
   std::string lastError;
   while (std::chrono::steady_clock::now() < deadline) {
     // The peers it would take the state from may have left meanwhile.
@@ -525,7 +611,7 @@ std::optional<std::string> SwarmGradientSync::downloadState(std::int64_t step, b
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
   throw std::runtime_error("this peer is not on the swarm's epoch and no peer served the swarm's state within " +
-                           std::to_string(options_.stateWait.count() / 1000) + " s: " + lastError);
+                           std::to_string(wait.count() / 1000) + " s: " + lastError);
 }
 
 }  // namespace sds::train

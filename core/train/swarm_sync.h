@@ -5,7 +5,11 @@
 // step, the swarm's epoch being the step. DiLoCo mode: peers take optimizer steps of their own until
 // the swarm together has trained `localSteps` steps per peer (a faster peer takes more of them), then
 // the peers average their pseudo-gradients (outer weights − current weights) and all take the same
-// outer Nesterov step from the same outer weights; the swarm's epoch counts those rounds. Rounds
+// outer Nesterov step from the same outer weights; the swarm's epoch counts those rounds. With
+// overlapped rounds (the default) a round averages in the background while the next window trains,
+// and its outer step is applied when it ends, one window late: the peer's weights become the new
+// outer weights plus what it trained since the round began, and its next pseudo-gradient is that
+// window's own work. Rounds
 // follow the swarm's progress, not each peer's step count, so that peers of unequal pace come to
 // matchmaking together. A peer behind the swarm (a newcomer, or one that missed a round) downloads the current
 // state from a peer and continues from there; a peer serves its state when others ask for it. The
@@ -14,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,6 +40,7 @@ struct SwarmSyncOptions {
   SwarmMode mode = SwarmMode::Sync;
   // DiLoCo: local steps between rounds, and the outer Nesterov step.
   int localSteps = 100;
+  bool overlapRounds = true;  // a round averages while the next window trains
   double outerLearningRate = 0.7;
   double outerMomentum = 0.9;
   // Sync: epochs between two averagings of the weights and optimizer moments (0: never).
@@ -70,6 +76,7 @@ class SwarmGradientSync final : public GradientSync {
 
   LocalStepVerdict afterLocalStep(std::int64_t step, std::int64_t samples, double seconds) override;
   void afterOptimizerStep(std::int64_t step) override;
+  void finishRounds() override;
   bool sharesState() const override { return true; }
   std::uint64_t seedSalt() const override;
   void setStateWriter(std::function<void(const std::string& path)> writer) override { writeState_ = std::move(writer); }
@@ -93,17 +100,26 @@ class SwarmGradientSync final : public GradientSync {
   void refuseIfForeign();
   std::string publishedSettings(const std::string& identity) const;
   bool diloco() const { return options_.mode == SwarmMode::DiLoCo; }
-  // What the peer publishes as its epoch: the step (sync) or the outer rounds done (DiLoCo).
-  std::int64_t swarmEpoch(std::int64_t step) const { return diloco() ? outerEpoch_ : step; }
+  // What the peer publishes as its epoch: the step (sync), or the windows it has trained (DiLoCo:
+  // the outer rounds applied, and the one averaging in the background).
+  std::int64_t swarmEpoch(std::int64_t step) const { return diloco() ? outerEpoch_ + (pending_ ? 1 : 0) : step; }
   // The verdict to load another peer's state from `statePath`.
   LocalStepVerdict adopt(const std::string& statePath);
-  void emitRound(std::int64_t epoch, const swarm::RoundResult& round, const std::string& kind) const;
-  void outerRound();
+  // `waited`: the seconds the training spent on the round (copies, waiting, applying).
+  void emitRound(std::int64_t epoch, const swarm::RoundResult& round, const std::string& kind, double waited) const;
+  // DiLoCo: the round of the window just trained begins (in the background with overlap); settled
+  // at once without.
+  void startOuterRound();
+  // Waits for the pending round and takes its outer step. False: others averaged without this peer
+  // (it is behind them now and takes their state).
+  bool settleOuterRound();
+  // The pending round ends without its result (the swarm is left, or its state taken instead).
+  void abandonOuterRound();
   // Sync: the weights and optimizer moments averaged among the peers that took `step`.
   void stateRound(std::int64_t step);
   // Whether the swarm has trained a window's samples: `localSteps` steps of this peer's batch for
   // every peer on the epoch (alone: this peer's `localSteps` steps).
-  bool windowDone(const swarm::SwarmProgress& progress) const;
+  bool windowDone(const swarm::SwarmProgress& progress, std::int64_t epoch) const;
   // Other peers in this peer's view of the swarm: a round without a group then means a missed round.
   bool othersAbout() const;
   void emitEvent(const protocol::Event& e) const;
@@ -121,7 +137,19 @@ class SwarmGradientSync final : public GradientSync {
   bool joinedByCommand_ = false;  // a refused join ends the training only when it was asked at start
   TrainedWeights weights_;
   std::vector<at::Tensor> outerStart_, outerVelocity_;  // DiLoCo: float32, on the CPU
-  std::int64_t outerEpoch_ = 0;
+  std::int64_t outerEpoch_ = 0;  // outer steps applied
+  // DiLoCo: the round averaging in the background while the next window trains.
+  struct PendingRound {
+    std::int64_t epoch = 0;                  // the outer epoch it averages
+    std::vector<float> values;               // this peer's pseudo-gradient; the average once it ends
+    std::vector<std::size_t> sizes;
+    double weight = 0;                       // this peer's samples in the window
+    std::vector<at::Tensor> startWeights;    // the training weights when it began (overlap only)
+    std::int64_t stepsSince = 0;             // optimizer steps taken since
+    double blockedSeconds = 0;               // the training's time spent on it so far
+    std::future<swarm::RoundResult> result;
+  };
+  std::unique_ptr<PendingRound> pending_;
   std::mutex requestsMutex_;
   std::optional<swarm::SwarmPeerOptions> pendingJoin_;
   bool pendingLeave_ = false;

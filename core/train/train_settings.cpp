@@ -128,6 +128,7 @@ TrainSettings trainSettingsFrom(const config::Project& p, const std::string& pro
   s.swarm.mode = p.getString("swarm.mode");
   s.swarm.targetBatchSize = p.getInt("swarm.target_batch_size");
   s.swarm.localSteps = static_cast<int>(p.getInt("swarm.local_steps"));
+  s.swarm.overlapRounds = p.getBool("swarm.overlap_rounds");
   s.swarm.averageStateEvery = static_cast<int>(p.getInt("swarm.average_state_every"));
   s.swarm.outerLearningRate = p.getFloat("swarm.outer_learning_rate");
   s.swarm.outerMomentum = p.getFloat("swarm.outer_momentum");

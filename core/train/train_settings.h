@@ -34,6 +34,7 @@ struct SwarmSettings {
   std::string mode = "sync";         // sync, diloco
   std::int64_t targetBatchSize = 256;
   int localSteps = 100;              // diloco: local steps between rounds
+  bool overlapRounds = true;         // diloco: a round averages while the next window trains
   int averageStateEvery = 10;        // sync: epochs between averagings of weights and optimizer moments
   double outerLearningRate = 0.7;
   double outerMomentum = 0.9;

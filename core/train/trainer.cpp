@@ -899,6 +899,7 @@ TrainResult Run::run() {
     prepare(checkpoint);
     checkpoint.reset();  // its tensors are in the model now
     trainLoop();
+    sync_.finishRounds();  // the last checkpoint and the model hold a round still averaging
     if (result_.outcome == TrainOutcome::Stopped) {
       state("stopping", "at step " + std::to_string(progress_.step));
       if (control_.stopSaves() && s_.saveOnStop && progress_.step > 0) {

@@ -90,6 +90,7 @@ QStringList fields(const SwarmRoundEvent& e) {
   return {"epoch=" + num(e.epoch), "kind=" + qs(e.kind), "group_size=" + num(e.group_size), "outcome=" + qs(e.outcome),
           "bytes_sent=" + num(e.bytes_sent), "bytes_received=" + num(e.bytes_received),
           "matchmaking_s=" + num(e.matchmaking_s), "averaging_s=" + num(e.averaging_s),
+          "waited_s=" + num(e.waited_s),
           "excluded=" + qs(std::accumulate(e.excluded.begin(), e.excluded.end(), std::string(),
                                            [](const std::string& a, const std::string& b) { return a + "|" + b; })),
           "digest=" + qs(e.digest)};
@@ -150,10 +151,10 @@ std::vector<std::pair<const char*, Event>> sampleEvents() {
                                         {{"5e6f7a8b", "203.0.113.7:4300", 12, 15.5, false, 0.25},
                                          {"1a2b3c4d", "", 11, 16.0, true, 3.5}}}},
       {"swarm status without peers", SwarmStatusEvent{0, 0, 0.0, 1, 0.0, 0, {}}},
-      {"swarm round", SwarmRoundEvent{12, "state", 3, "partial", 6775833, 13551666, 0.25, 1.5,
+      {"swarm round", SwarmRoundEvent{12, "state", 3, "partial", 6775833, 13551666, 0.25, 1.5, 0.75,
                                       {"part of 1a2b3c4d: no answer within 5 s", "9c8d7e6f: NaN in its values"},
                                       "3f9a0c17d2e45b68"}},
-      {"swarm round alone", SwarmRoundEvent{3, "gradients", 1, "alone", 0, 0, 2.0, 0.0, {}, ""}},
+      {"swarm round alone", SwarmRoundEvent{3, "gradients", 1, "alone", 0, 0, 2.0, 0.0, 2.0, {}, ""}},
   };
 }
 
