@@ -115,8 +115,8 @@ import os
 def events_if(path):
     return events(path) if os.path.exists(path) else []
 alone = {"lora": rate(events_if("alone-lora/events.jsonl")), "full": rate(events_if("alone/events.jsonl"))}
-print("| run | rounds together (a / b) | MB sent per round | MB received | matchmaking s | averaging s | images/s a + b = swarm | alone | digests agree |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| run | rounds together (a / b) | MB sent per round | MB received | matchmaking s | averaging s | training waited s | images/s a + b = swarm | alone | digests agree |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for run, method in (("lora", "lora"), ("full", "full"), ("diloco", "full")):
     if not os.path.exists(f"{run}-a/events.jsonl"):
         continue
@@ -132,12 +132,12 @@ for run, method in (("lora", "lora"), ("full", "full"), ("diloco", "full")):
     mean = lambda key: st.mean(e[key] for e in both) if both else 0.0
     ra, rb = rate(a), rate(b)
     print(f"| {run} ({method}) | {len(rounds['a'])} / {len(rounds['b'])} | {mean('bytes_sent') / 1e6:.1f} | "
-          f"{mean('bytes_received') / 1e6:.1f} | {mean('matchmaking_s'):.2f} | {mean('averaging_s'):.2f} | "
+          f"{mean('bytes_received') / 1e6:.1f} | {mean('matchmaking_s'):.2f} | {mean('averaging_s'):.2f} | {mean('waited_s'):.2f} | "
           f"{ra:.1f} + {rb:.1f} = {ra + rb:.1f} | {alone[method]:.1f} | {'yes' if agree and both else 'no'} |")
     if states:
         print(f"| {run}: state (weights + moments) | {len(together(a, 'state'))} / {len(together(b, 'state'))} | "
               f"{st.mean(e['bytes_sent'] for e in states) / 1e6:.1f} | {st.mean(e['bytes_received'] for e in states) / 1e6:.1f} | "
-              f"{st.mean(e['matchmaking_s'] for e in states):.2f} | {st.mean(e['averaging_s'] for e in states):.2f} | | | |")
+              f"{st.mean(e['matchmaking_s'] for e in states):.2f} | {st.mean(e['averaging_s'] for e in states):.2f} | | | | |")
     for p, evs in (("a", a), ("b", b)):
         for message in errors(evs):
             print(f"  {run}-{p} error: {message}")

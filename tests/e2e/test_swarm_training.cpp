@@ -299,6 +299,16 @@ class TestSwarmTraining : public QObject {
       QVERIFY2(together >= 3, qPrintable(p->name() + ": " + QString::number(together) + " rounds together"));
     }
     QVERIFY(checkDigestsAgree({&a, &b}) >= 3);
+    // Rounds overlap the next window (the default): the training waits for less than they take.
+    for (Peer* p : {&a, &b}) {
+      double took = 0, waited = 0;
+      for (const QJsonObject& e : p->named("swarm_round")) {
+        took += e["matchmaking_s"].toDouble() + e["averaging_s"].toDouble();
+        waited += e["waited_s"].toDouble();
+      }
+      qInfo("%s: rounds took %.1f s, the training waited %.1f s", qPrintable(p->name()), took, waited);
+      QVERIFY2(waited < 0.8 * took, qPrintable(p->name() + QString(": waited %1 s of %2 s").arg(waited).arg(took)));
+    }
     // After a round together both train from the same outer weights and momentum; they are written
     // with every checkpoint (exchange/…) and loaded on resume.
     const auto stateA = tensorsOf(folder + "/out-a/checkpoints/step-00000072/state.safetensors", {"exchange/"});

@@ -3,18 +3,20 @@
 # shapes) in network namespaces behind shaped links (network.sh), a bootstrap node, K peers killed a
 # third of the way through and K newcomers joining in their place; before them, one process alone
 # with the swarm's batch (N × 4 images a step) for the same steps, so for the same samples. Prints per
-# peer its link, rounds, bytes, and the share of its time spent in rounds, and the swarm's loss beside
-# the single process's at the same samples.
+# peer its link, rounds, bytes, the share of its time its rounds took and the share its training
+# waited for them (less than the rounds took where DiLoCo's rounds overlap the next window), and the
+# swarm's loss beside the single process's at the same samples.
 #
 #   tests/swarm/netsim/train.sh [--peers N] [--mode diloco|sync] [--steps S] [--local-steps H]
 #                               [--rtt MIN-MAX] [--mbit MIN-MAX] [--loss PERCENT] [--churn K]
+#                               [--overlap on|off]
 #
 # Needs root (network namespaces); exits 77, saying so, where they are not permitted. BUILD_DIR:
 # the build; SDS_NETSIM_LOG_LEVEL: the peers' --log-level (debug shows each DHT record dropped);
 # SDS_DHT_LOG=dht.log: OpenDHT's own log of each peer, kept beside its events. Each peer runs one thread: N peers share this machine's cores.
 set -euo pipefail
 
-peers=8 mode=diloco steps=96 local=12 rtt=50-200 mbit=20-100 loss=0.1 churn=2
+peers=8 mode=diloco steps=96 local=12 rtt=50-200 mbit=20-100 loss=0.1 churn=2 overlap=on
 while [ $# -gt 0 ]; do
   case $1 in
     --peers) peers=$2; shift 2 ;;
@@ -25,6 +27,7 @@ while [ $# -gt 0 ]; do
     --mbit) mbit=$2; shift 2 ;;
     --loss) loss=$2; shift 2 ;;
     --churn) churn=$2; shift 2 ;;
+    --overlap) overlap=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -94,6 +97,7 @@ port = 4300
 mode = \"$mode\"
 target_batch_size = $((8 * peers))
 local_steps = $local
+overlap_rounds = $([ "$overlap" = on ] && echo true || echo false)
 matchmaking_time_s = 5
 averaging_timeout_s = 60" > "$work/$2/project.toml"
   (cd "$work/$2" && exec ip netns exec "$prefix-p$1" "$sdtrain" --log-level "${SDS_NETSIM_LOG_LEVEL:-info}" --events jsonl train project.toml > events.jsonl 2> stderr.log) &
@@ -105,7 +109,7 @@ for i in $(seq 1 "$peers"); do
   rate_of[$i]=$(draw "$mbit" "$((i + 101))")
   node "p$i" "$((10 + i))" "${rtt_of[$i]}" "${rate_of[$i]}"
 done
-echo "netsim training: $peers peers in $mode mode, RTT $rtt ms$([ "$netem" = 1 ] || echo ' (not applied)'), $mbit Mbit/s, loss $loss %, $steps steps of 4 images each; one process alone took $single_s s"
+echo "netsim training: $peers peers in $mode mode$([ "$mode" = diloco ] && echo " (rounds overlapped: $overlap)"), RTT $rtt ms$([ "$netem" = 1 ] || echo ' (not applied)'), $mbit Mbit/s, loss $loss %, $steps steps of 4 images each; one process alone took $single_s s"
 swarm_start=$(date +%s)
 for i in $(seq 1 "$peers"); do start_peer "$i" "p$i"; done
 
@@ -150,8 +154,8 @@ def steps(evs):
     return [e for e in evs if e["event"] == "step"]
 
 kind = "pseudo_gradients" if mode == "diloco" else "gradients"
-print("| peer | rounds averaged / run | group sizes | MB sent | s in rounds | s training | share in rounds | last step | errors |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| peer | rounds averaged / run | group sizes | MB sent | s in rounds | s waited | s training | share in rounds | share waited | last step | errors |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 folders = [f"p{i}" for i in range(1, peers + 1)] + [f"p{i}-new" for i in range(1, churn + 1)]
 curves = []
 for folder in folders:
@@ -162,11 +166,13 @@ for folder in folders:
     sizes = sorted({e["group_size"] for e in done})
     sent = sum(e["bytes_sent"] for e in rounds) / 1e6
     in_rounds = sum(e["matchmaking_s"] + e["averaging_s"] for e in done)
+    waited = sum(e.get("waited_s", 0) for e in rounds)
     wall = st[-1]["time"] - st[0]["time"] if len(st) > 1 else 0
     share = f"{100 * in_rounds / wall:.0f} %" if wall else "-"
+    share_waited = f"{100 * waited / wall:.0f} %" if wall else "-"
     errors = "; ".join(e["message"] for e in evs if e["event"] == "error")
-    print(f"| {folder} | {len(done)} / {len(rounds)} | {sizes} | {sent:.1f} | {in_rounds:.1f} | {wall:.1f} | {share} | "
-          f"{st[-1]['step'] if st else '-'} | {errors} |")
+    print(f"| {folder} | {len(done)} / {len(rounds)} | {sizes} | {sent:.1f} | {in_rounds:.1f} | {waited:.1f} | {wall:.1f} | "
+          f"{share} | {share_waited} | {st[-1]['step'] if st else '-'} | {errors} |")
     if st and not folder.endswith("-new") and int(folder[1:]) > churn:
         curves.append({e["step"]: e["loss_smoothed"] for e in st})
 
