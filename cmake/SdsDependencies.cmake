@@ -52,6 +52,8 @@ if(SDS_WITH_SWARM)
   sds_require_library(Sodium::sodium sodium.h sodium DEBIAN libsodium-dev)
   # Debian's opendhtConfig.cmake names targets it does not define; the library and its header suffice.
   sds_require_library(OpenDHT::opendht opendht.h opendht DEBIAN libopendht-dev)
+  # Port forwarding by the home router (UPnP IGD).
+  sds_require_library(miniupnpc::miniupnpc miniupnpc/miniupnpc.h miniupnpc DEBIAN libminiupnpc-dev)
   # Standalone asio: headers only.
   find_path(SDS_ASIO_INCLUDE_DIR asio.hpp)
   if(NOT SDS_ASIO_INCLUDE_DIR)

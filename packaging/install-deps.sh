@@ -17,6 +17,8 @@ packages=(
   libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev qt6-qpa-plugins qt6-translations-l10n
   # headless GUI runs and screenshots
   xvfb xauth x11-apps imagemagick
+  # a home router for the swarm's UPnP check (tests/swarm/netsim/upnp.sh)
+  miniupnpd-nftables nftables
   # fuzzing under sanitizers (packaging/fuzz.sh)
   clang libclang-rt-14-dev
 )

@@ -1446,6 +1446,14 @@
         <source>Mode diloco: a round averages in the background while the next window of local steps trains, and its outer step is applied when it ends (one window late), so that the link&apos;s time hides behind training. Off: training waits for each round.</source>
         <translation>Modus diloco: Eine Runde mittelt im Hintergrund, während das nächste Fenster lokaler Schritte trainiert, und ihr äußerer Schritt wird angewandt, wenn sie endet (ein Fenster später), sodass die Zeit der Verbindung hinter dem Training verschwindet. Aus: Das Training wartet auf jede Runde.</translation>
     </message>
+    <message>
+        <source>UPnP port mapping</source>
+        <translation>UPnP-Portweiterleitung</translation>
+    </message>
+    <message>
+        <source>With no public address: ask the home router (UPnP) to forward the port to this computer and publish the router&apos;s external address. Where no router answers within seconds or it refuses, this peer takes part in client mode.</source>
+        <translation>Ohne öffentliche Adresse: den Heim-Router (UPnP) bitten, den Port an diesen Computer weiterzuleiten, und die externe Adresse des Routers veröffentlichen. Antwortet binnen Sekunden kein Router oder lehnt er ab, nimmt dieser Teilnehmer im Client-Modus teil.</translation>
+    </message>
 </context>
 <context>
     <name>sds::widgets::AboutDialog</name>

@@ -101,6 +101,7 @@ bool applySwarmCommand(const protocol::Command& command) {
   if (command.port) settings.port = *command.port;
   if (command.publicAddress) settings.publicAddress = *command.publicAddress;
   if (command.clientMode) settings.clientMode = *command.clientMode;
+  if (command.upnp) settings.upnp = *command.upnp;
   try {
     activeSync->requestJoin(train::swarmSyncOptions(settings, activeRunFolder).peer);
   } catch (const std::exception& e) {

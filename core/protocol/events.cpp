@@ -184,6 +184,7 @@ void put(json& j, const SwarmEvent& e) {
   j["address"] = e.address;
   j["dht_port"] = e.dht_port;
   j["client_mode"] = e.client_mode;
+  if (!e.reachability.empty()) j["reachability"] = e.reachability;
 }
 void put(json& j, const SwarmStatusEvent& e) {
   j["epoch"] = e.epoch;
@@ -271,6 +272,7 @@ std::string encode(const Command& command) {
     if (command.port) j["port"] = *command.port;
     if (command.publicAddress) j["public_address"] = *command.publicAddress;
     if (command.clientMode) j["client_mode"] = *command.clientMode;
+    if (command.upnp) j["upnp"] = *command.upnp;
   }
   return j.dump();
 }
@@ -316,7 +318,8 @@ std::optional<Event> decodeEvent(std::string_view line) {
   if (type == "swarm")
     return SwarmEvent{f.required<std::string>("state"), f.optional<std::string>("detail", ""),
                       f.optional<std::string>("peer", ""), f.optional<std::string>("address", ""),
-                      f.optional<int>("dht_port", 0), f.optional<bool>("client_mode", false)};
+                      f.optional<int>("dht_port", 0), f.optional<bool>("client_mode", false),
+                      f.optional<std::string>("reachability", "")};
   if (type == "swarm_status") return decodeSwarmStatus(object, f);
   if (type == "swarm_round") {
     SwarmRoundEvent e;
@@ -356,6 +359,7 @@ Command decodeCommand(std::string_view line) {
                               ", expected 0 to 65535");
         command.publicAddress = f.maybe<std::string>("public_address");
         command.clientMode = f.maybe<bool>("client_mode");
+        command.upnp = f.maybe<bool>("upnp");
       }
       return command;
     }

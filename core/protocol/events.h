@@ -87,6 +87,7 @@ struct SwarmEvent {
   std::string address;  // host:port others reach it at; empty in client mode
   int dht_port = 0;     // UDP port of its DHT node: other peers may join through it (host:dht_port)
   bool client_mode = false;
+  std::string reachability;  // how others reach it (address given, port mapped by UPnP) or why client mode
 };
 struct SwarmPeerInfo {
   std::string peer;
@@ -131,12 +132,13 @@ struct Command {
   Kind kind = Kind::Pause;
   bool save = true;  // Stop only: write a checkpoint before stopping (false: cancel)
   // SwarmJoin only: the run's key (required), peers to join through, and optionally this peer's port,
-  // published address and client mode (absent: the project's [swarm] settings).
+  // published address, client mode and UPnP (absent: the project's [swarm] settings).
   std::string runKey;
   std::vector<std::string> peers;
   std::optional<int> port;
   std::optional<std::string> publicAddress;
   std::optional<bool> clientMode;
+  std::optional<bool> upnp;
 };
 
 std::string_view commandName(Command::Kind kind);

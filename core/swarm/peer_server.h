@@ -51,6 +51,8 @@ class PeerServer {
 
   std::uint16_t port() const { return port_; }
   const std::string& host() const { return options_.publicHost.empty() ? options_.listenHost : options_.publicHost; }
+  // The address learned after listening (a port mapped at the router): before any service uses host().
+  void setPublicHost(std::string host) { options_.publicHost = std::move(host); }
   const Identity& identity() const { return identity_; }
   const RunKey& run() const { return run_; }
 

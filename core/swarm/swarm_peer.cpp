@@ -8,6 +8,7 @@
 #include "swarm/discovery.h"
 #include "swarm/identity.h"
 #include "swarm/peer_server.h"
+#include "swarm/port_mapping.h"
 #include "swarm/state_transfer.h"
 #include "util/log.h"
 
@@ -75,7 +76,12 @@ SwarmPeer::SwarmPeer(SwarmPeerOptions options, std::uint64_t epoch)
     serverOptions.listenPort = options_.port;
     serverOptions.maxConnections = options_.maxConnections;
     server_ = std::make_unique<PeerServer>(*identity_, run_, serverOptions);
-    stateServer_ = std::make_unique<StateServer>(*server_);
+    reachability_ = options_.publicHost.empty() ? "reachable at " + publicHost_ + ", the address toward the first peer"
+                                                : "reachable at " + publicHost_ + ", as given";
+    if (options_.upnp && options_.publicHost.empty()) mapPortOrBecomeClient();
+    if (server_) stateServer_ = std::make_unique<StateServer>(*server_);
+  } else {
+    reachability_ = "client mode, as set: this peer connects to the others and reduces no part for them";
   }
   averager_ = std::make_unique<Averager>(*identity_, run_, server_.get());
   matchmaker_ = std::make_unique<Matchmaker>(*identity_, run_, server_.get());
@@ -106,6 +112,26 @@ SwarmPeer::SwarmPeer(SwarmPeerOptions options, std::uint64_t epoch)
   refresher_ = std::thread([this] { refreshLoop(); });
 }
 
+void SwarmPeer::mapPortOrBecomeClient() {
+  PortMappingOptions mapping;
+  mapping.discoveryTimeout = options_.upnpDiscovery;
+  try {
+    portMapping_ = std::make_unique<PortMapping>(server_->port(), mapping);
+    publicHost_ = portMapping_->externalAddress();
+    server_->setPublicHost(publicHost_);
+    reachability_ = "reachable at " + publicHost_ + ":" + std::to_string(server_->port()) + ": " + portMapping_->describe();
+    log::info("swarm: " + portMapping_->describe());
+  } catch (const std::exception& e) {
+    // Others could not connect to this peer: it connects to them instead.
+    server_.reset();
+    options_.clientMode = true;
+    reachability_ = std::string("client mode: ") + e.what() +
+                    "; this peer connects to the others and reduces no part for them (forward the port at the "
+                    "router, or set swarm.public_address, to serve them too)";
+    log::warn("swarm: " + reachability_);
+  }
+}
+
 SwarmPeer::~SwarmPeer() {
   leave();
   if (refresher_.joinable()) refresher_.join();
@@ -115,6 +141,7 @@ SwarmPeer::~SwarmPeer() {
   matchmaker_.reset();
   averager_.reset();
   server_.reset();
+  portMapping_.reset();
 }
 
 const PeerId& SwarmPeer::id() const { return identity_->id(); }

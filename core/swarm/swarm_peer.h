@@ -25,6 +25,7 @@ namespace sds::swarm {
 
 class Discovery;
 class PeerServer;
+class PortMapping;
 class StateServer;
 
 struct SwarmPeerOptions {
@@ -35,6 +36,10 @@ struct SwarmPeerOptions {
   std::uint16_t port = 0;              // TCP for peers and UDP for the DHT; 0: any free one
   std::string publicHost;              // published address; empty: the one that reaches the first bootstrap
   bool clientMode = false;             // accept no connections: send parts, reduce none
+  // With no public address given: map the listen port at the home router (UPnP) and publish the
+  // router's external address; where that fails, take part in client mode instead.
+  bool upnp = false;
+  std::chrono::milliseconds upnpDiscovery{2'000};  // how long the router has to answer
   std::size_t maxConnections = 256;    // other peers' connections served at once
   std::uint64_t targetBatchSize = 256; // samples of all peers together per swarm epoch
   MatchmakingOptions matchmaking;
@@ -86,6 +91,9 @@ class SwarmPeer {
   std::string address() const;  // "host:port" others reach this peer at; empty in client mode
   std::uint16_t dhtPort() const;
   bool clientMode() const { return options_.clientMode; }
+  // How others reach this peer, for people: the address given, the port mapped by the router, or
+  // client mode and why.
+  const std::string& reachability() const { return reachability_; }
   const SwarmPeerOptions& options() const { return options_; }
 
   // The run's settings as this peer trains it (at most kMaxSettingsBytes), published with its record.
@@ -139,6 +147,8 @@ class SwarmPeer {
   PeerRecord ownRecord() const;
   // The group has formed: the record shows what the training reported again, published at once.
   void releaseHeldRecord();
+  // UPnP: the listen port mapped at the router, or client mode with the reason.
+  void mapPortOrBecomeClient();
   std::optional<std::uint64_t> othersEpochLocked() const;  // mutex_ held
   void filterRecords();  // records_ from allRecords_ (the mutex held)
 
@@ -150,7 +160,9 @@ class SwarmPeer {
   std::unique_ptr<Matchmaker> matchmaker_;
   std::unique_ptr<StateServer> stateServer_;
   std::unique_ptr<Discovery> discovery_;
+  std::unique_ptr<PortMapping> portMapping_;  // removed after the services that announce its address
   std::string publicHost_;
+  std::string reachability_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

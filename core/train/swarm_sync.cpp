@@ -91,6 +91,7 @@ SwarmSyncOptions swarmSyncOptions(const SwarmSettings& s, const std::string& run
   o.peer.port = static_cast<std::uint16_t>(s.port);
   o.peer.publicHost = s.publicAddress;
   o.peer.clientMode = s.clientMode;
+  o.peer.upnp = s.upnp;
   o.peer.targetBatchSize = static_cast<std::uint64_t>(s.targetBatchSize);
   o.peer.matchmaking.matchmakingTime = millis(s.matchmakingSeconds);
   o.peer.matchmaking.maxGroupSize = static_cast<std::size_t>(s.maxGroupSize);
@@ -239,6 +240,7 @@ void SwarmGradientSync::swarmState(const std::string& state, const std::string& 
     e.address = peer_->address();
     e.dht_port = peer_->dhtPort();
     e.client_mode = peer_->clientMode();
+    e.reachability = peer_->reachability();
   }
   emitEvent(e);
 }

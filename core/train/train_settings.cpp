@@ -125,6 +125,7 @@ TrainSettings trainSettingsFrom(const config::Project& p, const std::string& pro
   s.swarm.port = static_cast<int>(p.getInt("swarm.port"));
   s.swarm.publicAddress = p.getString("swarm.public_address");
   s.swarm.clientMode = p.getBool("swarm.client_mode");
+  s.swarm.upnp = p.getBool("swarm.upnp");
   s.swarm.mode = p.getString("swarm.mode");
   s.swarm.targetBatchSize = p.getInt("swarm.target_batch_size");
   s.swarm.localSteps = static_cast<int>(p.getInt("swarm.local_steps"));

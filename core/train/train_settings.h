@@ -31,6 +31,7 @@ struct SwarmSettings {
   int port = 0;
   std::string publicAddress;
   bool clientMode = false;
+  bool upnp = true;                  // map the port at the home router when no public address is given
   std::string mode = "sync";         // sync, diloco
   std::int64_t targetBatchSize = 256;
   int localSteps = 100;              // diloco: local steps between rounds

@@ -75,7 +75,8 @@ QStringList fields(const ErrorEvent& e) {
 QStringList fields(const DatasetReportEvent& e) { return {"report=" + qs(e.report)}; }
 QStringList fields(const SwarmEvent& e) {
   return {"state=" + qs(e.state), "detail=" + qs(e.detail), "peer=" + qs(e.peer), "address=" + qs(e.address),
-          "dht_port=" + QString::number(e.dht_port), QString("client_mode=") + (e.client_mode ? "true" : "false")};
+          "dht_port=" + QString::number(e.dht_port), QString("client_mode=") + (e.client_mode ? "true" : "false"),
+          "reachability=" + qs(e.reachability)};
 }
 QStringList fields(const SwarmStatusEvent& e) {
   QStringList out = {"epoch=" + num(e.epoch), "local_epoch=" + num(e.local_epoch), "samples=" + num(e.samples),
@@ -145,8 +146,9 @@ std::vector<std::pair<const char*, Event>> sampleEvents() {
       {"dataset report",
        DatasetReportEvent{R"({"examined":3,"issues":{"corrupt":{"count":1,"items":[{"item":"b.png","message":"bad",)"
                           R"("skipped":true}],"skipped":1}},"path":"/data/ä","usable":2})"}},
-      {"swarm", SwarmEvent{"downloading_state", "from 1a2b3c4d", "5e6f7a8b", "203.0.113.7:4300", 4300, false}},
-      {"swarm in client mode", SwarmEvent{"accumulating", "", "5e6f7a8b", "", 38211, true}},
+      {"swarm", SwarmEvent{"downloading_state", "from 1a2b3c4d", "5e6f7a8b", "203.0.113.7:4300", 4300, false,
+                                  "reachable at 203.0.113.7:4300: port 4300 (TCP and UDP) mapped by the UPnP gateway"}},
+      {"swarm in client mode", SwarmEvent{"accumulating", "", "5e6f7a8b", "", 38211, true, ""}},
       {"swarm status", SwarmStatusEvent{12, 11, 187.5, 256, 31.25, 40,
                                         {{"5e6f7a8b", "203.0.113.7:4300", 12, 15.5, false, 0.25},
                                          {"1a2b3c4d", "", 11, 16.0, true, 3.5}}}},
@@ -394,6 +396,7 @@ class TestProtocol : public QObject {
     join.peers = {"203.0.113.7:4300", "[2001:db8::1]:4300"};
     join.port = 4301;
     join.clientMode = true;
+    join.upnp = false;
     const Command decoded = decodeCommand(encode(join));
     QCOMPARE(int(decoded.kind), int(Command::Kind::SwarmJoin));
     QCOMPARE(decoded.runKey, join.runKey);
@@ -401,6 +404,7 @@ class TestProtocol : public QObject {
     QCOMPARE(decoded.port.value_or(-1), 4301);
     QVERIFY(!decoded.publicAddress);
     QVERIFY(decoded.clientMode.value_or(false));
+    QVERIFY(decoded.upnp && !*decoded.upnp);
     QCOMPARE(int(decodeCommand(R"({"cmd":"swarm_leave"})").kind), int(Command::Kind::SwarmLeave));
     QCOMPARE(decodeError(R"({"cmd":"swarm_join"})", true), QString(R"(command: missing field "run_key")"));
     QCOMPARE(decodeError(R"({"cmd":"swarm_join","run_key":""})", true), QString(R"(swarm_join command: "run_key" is empty)"));
