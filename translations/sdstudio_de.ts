@@ -1964,6 +1964,81 @@
     </message>
 </context>
 <context>
+    <name>sds::widgets::JoinSwarmDialog</name>
+    <message>
+        <source>Join a swarm</source>
+        <translation>Einem Schwarm beitreten</translation>
+    </message>
+    <message>
+        <source>Paste an invitation: sdswarm1 sdsrun-… host:port</source>
+        <translation>Einladung einfügen: sdswarm1 sdsrun-… Host:Port</translation>
+    </message>
+    <message>
+        <source>sdsrun-…</source>
+        <translation>sdsrun-…</translation>
+    </message>
+    <message>
+        <source>203.0.113.7:4300, another peer…</source>
+        <translation>203.0.113.7:4300, ein weiterer Teilnehmer…</translation>
+    </message>
+    <message>
+        <source>any free port</source>
+        <translation>ein freier Port</translation>
+    </message>
+    <message>
+        <source>Ask the router to forward the port (UPnP)</source>
+        <translation>Den Router bitten, den Port weiterzuleiten (UPnP)</translation>
+    </message>
+    <message>
+        <source>Where no router answers or it refuses, this computer takes part in client mode: it sends its work and receives the averages, but averages no part for the others.</source>
+        <translation>Antwortet kein Router oder lehnt er ab, nimmt dieser Computer im Client-Modus teil: Er sendet seine Arbeit und empfängt die Mittelwerte, mittelt aber keinen Teil für die anderen.</translation>
+    </message>
+    <message>
+        <source>Client mode (accept no connections)</source>
+        <translation>Client-Modus (keine Verbindungen annehmen)</translation>
+    </message>
+    <message>
+        <source>&amp;Invitation:</source>
+        <translation>&amp;Einladung:</translation>
+    </message>
+    <message>
+        <source>Run &amp;key:</source>
+        <translation>&amp;Schlüssel des Laufs:</translation>
+    </message>
+    <message>
+        <source>&amp;Peers:</source>
+        <translation>&amp;Teilnehmer:</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port:</translation>
+    </message>
+    <message>
+        <source>&amp;Join</source>
+        <translation>&amp;Beitreten</translation>
+    </message>
+    <message>
+        <source>Not an invitation: %1</source>
+        <translation>Keine Einladung: %1</translation>
+    </message>
+    <message>
+        <source>Enter the run&apos;s key or paste an invitation.</source>
+        <translation>Geben Sie den Schlüssel des Laufs ein oder fügen Sie eine Einladung ein.</translation>
+    </message>
+    <message>
+        <source>A run key begins with &quot;sdsrun-&quot;.</source>
+        <translation>Ein Schlüssel eines Laufs beginnt mit „sdsrun-“.</translation>
+    </message>
+    <message>
+        <source>Enter the address of at least one peer of the run (host:port).</source>
+        <translation>Geben Sie die Adresse mindestens eines Teilnehmers des Laufs ein (Host:Port).</translation>
+    </message>
+    <message>
+        <source>Peer address %1</source>
+        <translation>Adresse des Teilnehmers %1</translation>
+    </message>
+</context>
+<context>
     <name>sds::widgets::LogTerminal</name>
     <message>
         <source>Trainer log</source>
@@ -2186,10 +2261,6 @@
     <message>
         <source>Swarm</source>
         <translation>Schwarm</translation>
-    </message>
-    <message>
-        <source>Join a public or private swarm of peers training the same run over the internet, or leave it, without stopping your training. This page will show the peers, their throughput and the averaging rounds; port forwarding is set up automatically (UPnP).</source>
-        <translation>Treten Sie einem öffentlichen oder privaten Schwarm von Peers bei, die über das Internet gemeinsam denselben Trainingslauf trainieren, oder verlassen Sie ihn, ohne Ihr Training anzuhalten. Diese Seite wird die Peers, ihren Durchsatz und die Mittelungsrunden zeigen; die Portweiterleitung wird automatisch eingerichtet (UPnP).</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -2493,6 +2564,22 @@ Beim Speichern wird die Datei neu geschrieben, mit allen Einstellungen samt Erkl
         <source>&lt;b&gt;What the demo learns.&lt;/b&gt; A tiny text-to-image model, trained from nothing on this computer, learns to draw the shape (circle, square or triangle), the shape&apos;s colour and the background&apos;s colour that a prompt names. Each column is one prompt; read it downwards to see its image turn from blurs into the named shape and colours. The first four prompts are in the training set; the last four are combinations the training set leaves out, so getting them right shows the model follows the words instead of recalling pictures. While the autoencoder trains first, its reconstructions show here too: inputs above, what it gives back below.</source>
         <translation>&lt;b&gt;Was die Demo lernt.&lt;/b&gt; Ein winziges Text-zu-Bild-Modell, von Grund auf auf diesem Computer trainiert, lernt die Form (Kreis, Quadrat oder Dreieck), die Farbe der Form und die Farbe des Hintergrunds zu zeichnen, die ein Prompt nennt. Jede Spalte ist ein Prompt; von oben nach unten gelesen wird sein Bild aus Flecken zur genannten Form in den genannten Farben. Die ersten vier Prompts kommen im Trainingsdatensatz vor; die letzten vier sind Kombinationen, die er auslässt – stimmen sie, folgt das Modell den Wörtern, statt sich an Bilder zu erinnern. Während zuerst der Autoencoder trainiert, erscheinen hier auch seine Rekonstruktionen: oben die Eingaben, unten was er daraus zurückgibt.</translation>
     </message>
+    <message>
+        <source>The project joins the swarm when training starts</source>
+        <translation>Das Projekt tritt dem Schwarm bei, sobald das Training startet</translation>
+    </message>
+    <message>
+        <source>Create a swarm</source>
+        <translation>Einen Schwarm erstellen</translation>
+    </message>
+    <message>
+        <source>sdtrain could not make a run key: %1</source>
+        <translation>sdtrain konnte keinen Schlüssel für den Lauf erzeugen: %1</translation>
+    </message>
+    <message>
+        <source>A new swarm for this project: start training, then copy the invitation</source>
+        <translation>Ein neuer Schwarm für dieses Projekt: Starten Sie das Training, dann kopieren Sie die Einladung</translation>
+    </message>
 </context>
 <context>
     <name>sds::widgets::ModelPicker</name>
@@ -2727,6 +2814,209 @@ Schritt %2 · Seed %3</translation>
     </message>
 </context>
 <context>
+    <name>sds::widgets::SwarmPage</name>
+    <message>
+        <source>Not in a swarm. Join one, or create one for this project and invite others.</source>
+        <translation>In keinem Schwarm. Treten Sie einem bei oder erstellen Sie einen für dieses Projekt und laden Sie andere ein.</translation>
+    </message>
+    <message>
+        <source>no run key yet</source>
+        <translation>noch kein Schlüssel</translation>
+    </message>
+    <message>
+        <source>Run key</source>
+        <translation>Schlüssel des Laufs</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Zeigen</translation>
+    </message>
+    <message>
+        <source>&amp;Copy invitation</source>
+        <translation>Einladung &amp;kopieren</translation>
+    </message>
+    <message>
+        <source>Copy one line with the run&apos;s key and the addresses to join through; give it only to people who may train in this run</source>
+        <translation>Eine Zeile mit dem Schlüssel des Laufs und den Adressen zum Beitreten kopieren; geben Sie sie nur Personen, die in diesem Lauf trainieren dürfen</translation>
+    </message>
+    <message>
+        <source>&amp;Join a swarm…</source>
+        <translation>Einem Schwarm &amp;beitreten…</translation>
+    </message>
+    <message>
+        <source>&amp;Leave</source>
+        <translation>&amp;Verlassen</translation>
+    </message>
+    <message>
+        <source>Leave the swarm after the current round; training goes on alone</source>
+        <translation>Den Schwarm nach der laufenden Runde verlassen; das Training geht allein weiter</translation>
+    </message>
+    <message>
+        <source>C&amp;reate a swarm</source>
+        <translation>Schwarm &amp;erstellen</translation>
+    </message>
+    <message>
+        <source>Make a new run key for this project; start training, then copy the invitation</source>
+        <translation>Einen neuen Schlüssel für dieses Projekt erzeugen; dann das Training starten und die Einladung kopieren</translation>
+    </message>
+    <message>
+        <source>Peer</source>
+        <translation>Teilnehmer</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Epoch</source>
+        <translation>Epoche</translation>
+    </message>
+    <message>
+        <source>Samples/s</source>
+        <translation>Samples/s</translation>
+    </message>
+    <message>
+        <source>Client mode</source>
+        <translation>Client-Modus</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Zuletzt gesehen</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Gruppe</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Training waited</source>
+        <translation>Training wartete</translation>
+    </message>
+    <message>
+        <source>MB out / in</source>
+        <translation>MB gesendet / empfangen</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>MB sent</source>
+        <translation>MB gesendet</translation>
+    </message>
+    <message>
+        <source>MB received</source>
+        <translation>MB empfangen</translation>
+    </message>
+    <message>
+        <source>round</source>
+        <translation>Runde</translation>
+    </message>
+    <message>
+        <source>MB</source>
+        <translation>MB</translation>
+    </message>
+    <message>
+        <source>Run key:</source>
+        <translation>Schlüssel des Laufs:</translation>
+    </message>
+    <message>
+        <source>Join a swarm now; training goes on meanwhile</source>
+        <translation>Jetzt einem Schwarm beitreten; das Training läuft währenddessen weiter</translation>
+    </message>
+    <message>
+        <source>Set this project to join a swarm when training starts</source>
+        <translation>Dieses Projekt so einstellen, dass es beim Start des Trainings einem Schwarm beitritt</translation>
+    </message>
+    <message>
+        <source>Joining</source>
+        <translation>Tritt bei</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>Finding a group</source>
+        <translation>Sucht eine Gruppe</translation>
+    </message>
+    <message>
+        <source>Averaging the state</source>
+        <translation>Mittelt den Zustand</translation>
+    </message>
+    <message>
+        <source>Downloading the swarm&apos;s state</source>
+        <translation>Lädt den Zustand des Schwarms</translation>
+    </message>
+    <message>
+        <source>Left the swarm</source>
+        <translation>Schwarm verlassen</translation>
+    </message>
+    <message>
+        <source>Could not join</source>
+        <translation>Beitritt fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Peer %1 in client mode (DHT port %2)</source>
+        <translation>Teilnehmer %1 im Client-Modus (DHT-Port %2)</translation>
+    </message>
+    <message>
+        <source>Peer %1 at %2 (DHT port %3)</source>
+        <translation>Teilnehmer %1 unter %2 (DHT-Port %3)</translation>
+    </message>
+    <message>
+        <source> (this computer)</source>
+        <translation> (dieser Computer)</translation>
+    </message>
+    <message>
+        <source>–</source>
+        <translation>–</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <source>%1 s ago</source>
+        <translation>vor %1 s</translation>
+    </message>
+    <message>
+        <source>The swarm&apos;s epoch %1 (this computer&apos;s %2) · %3 samples/s together · this computer&apos;s share %4 %</source>
+        <translation>Epoche des Schwarms %1 (dieser Computer: %2) · zusammen %3 Samples/s · Anteil dieses Computers %4 %</translation>
+    </message>
+    <message>
+        <source>outer step</source>
+        <translation>äußerer Schritt</translation>
+    </message>
+    <message>
+        <source>state</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>gradients</source>
+        <translation>Gradienten</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+</context>
+<context>
     <name>sds::widgets::TrainerProcess</name>
     <message>
         <source>A training run is already in progress.</source>
@@ -2954,6 +3244,14 @@ Schritt %2 · Seed %3</translation>
     <message>
         <source>rank %1: %2 images/s</source>
         <translation>Rang %1: %2 Bilder/s</translation>
+    </message>
+    <message>
+        <source>Join a s&amp;warm…</source>
+        <translation>Einem S&amp;chwarm beitreten…</translation>
+    </message>
+    <message>
+        <source>Train together with others from now on; this training goes on meanwhile</source>
+        <translation>Ab jetzt mit anderen zusammen trainieren; dieses Training läuft währenddessen weiter</translation>
     </message>
 </context>
 </TS>

@@ -13,6 +13,7 @@
 #include <QMenuBar>
 #include <QPushButton>
 #include <QMessageBox>
+#include <QProcess>
 #include <QSettings>
 #include <QScreen>
 #include <QSplitter>
@@ -33,7 +34,8 @@
 #include "trainer_process.h"
 #include "training_page.h"
 #include "embedded.h"
-#include "info_page.h"
+#include "swarm_page.h"
+#include "trainer_location.h"
 #include "project_document.h"
 #include "project_page.h"
 #include "recent_files.h"
@@ -84,6 +86,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   });
 
   connectGettingStarted();
+  connectSwarm();
 
   document_->reset();
   projectPage_->setProject(document_->project());
@@ -121,12 +124,8 @@ void MainWindow::buildPages() {
   addPage(Symbol::Training, tr("Training"), trainingPage_);
   samplesPage_ = new SamplesPage(this);
   addPage(Symbol::Samples, tr("Samples"), samplesPage_);
-  addPage(Symbol::Swarm, tr("Swarm"),
-          new InfoPage(tr("Swarm"),
-                       tr("Join a public or private swarm of peers training the same run over the internet, or "
-                          "leave it, without stopping your training. This page will show the peers, their "
-                          "throughput and the averaging rounds; port forwarding is set up automatically (UPnP)."),
-                       this));
+  swarmPage_ = new SwarmPage(this);
+  addPage(Symbol::Swarm, tr("Swarm"), swarmPage_);
   connect(navigation_, &QListWidget::currentRowChanged, pages_, &QStackedWidget::setCurrentIndex);
 
   auto* splitter = new QSplitter(this);
@@ -376,6 +375,63 @@ void MainWindow::setProjectValue(const char* key, const QString& value) {
   project.set(key, config::Value(value.toStdString()));
   document_->update(project);
   projectPage_->setProject(project);
+}
+
+void MainWindow::connectSwarm() {
+  TrainerProcess* trainer = trainingPage_->trainer();
+  connect(trainer, &TrainerProcess::swarmState, swarmPage_, &SwarmPage::onSwarmState);
+  connect(trainer, &TrainerProcess::swarmStatus, swarmPage_, &SwarmPage::onSwarmStatus);
+  connect(trainer, &TrainerProcess::swarmRound, swarmPage_, &SwarmPage::onSwarmRound);
+  connect(trainer, &TrainerProcess::started, swarmPage_, [this] {
+    swarmPage_->clear();
+    swarmPage_->setTrainingRunning(true);
+  });
+  connect(trainer, &TrainerProcess::ended, swarmPage_, [this] { swarmPage_->setTrainingRunning(false); });
+  connect(swarmPage_, &SwarmPage::joinRequested, this, &MainWindow::joinSwarm);
+  connect(swarmPage_, &SwarmPage::leaveRequested, trainer, &TrainerProcess::leaveSwarm);
+  connect(swarmPage_, &SwarmPage::createRequested, this, &MainWindow::createSwarm);
+  connect(trainingPage_, &TrainingPage::joinSwarmRequested, swarmPage_, &SwarmPage::openJoinDialog);
+}
+
+void MainWindow::joinSwarm(const protocol::Command& join) {
+  QStringList peers;
+  for (const std::string& p : join.peers) peers << QString::fromStdString(p);
+  swarmPage_->setRun(QString::fromStdString(join.runKey), peers);
+  if (trainingPage_->trainer()->isRunning()) {
+    trainingPage_->trainer()->joinSwarm(join);
+    return;
+  }
+  // No training yet: the project trains as a peer of that swarm from its start.
+  config::Project project = document_->project();
+  project.set("swarm.enabled", config::Value(true));
+  project.set("swarm.run_key", config::Value(join.runKey));
+  project.set("swarm.peers", config::Value(join.peers));
+  if (join.port) project.set("swarm.port", config::Value(std::int64_t(*join.port)));
+  if (join.clientMode) project.set("swarm.client_mode", config::Value(*join.clientMode));
+  if (join.upnp) project.set("swarm.upnp", config::Value(*join.upnp));
+  document_->update(project);
+  projectPage_->setProject(project);
+  statusBar()->showMessage(tr("The project joins the swarm when training starts"), 8000);
+}
+
+void MainWindow::createSwarm() {
+  QProcess process;
+  process.start(sdtrainPath(), {"swarm", "new-key"});
+  const QString key = process.waitForFinished(15000) ? QString::fromUtf8(process.readAllStandardOutput()).trimmed() : QString();
+  if (!key.startsWith("sdsrun-")) {
+    QMessageBox::warning(this, tr("Create a swarm"),
+                         tr("sdtrain could not make a run key: %1")
+                             .arg(process.errorString() + " " + QString::fromUtf8(process.readAllStandardError())));
+    return;
+  }
+  config::Project project = document_->project();
+  project.set("swarm.enabled", config::Value(true));
+  project.set("swarm.run_key", config::Value(key.toStdString()));
+  project.set("swarm.peers", config::Value(config::StringList{}));
+  document_->update(project);
+  projectPage_->setProject(project);
+  swarmPage_->setRun(key, {});
+  statusBar()->showMessage(tr("A new swarm for this project: start training, then copy the invitation"), 8000);
 }
 
 void MainWindow::useDataset(const QString& path) {

@@ -4,6 +4,8 @@
 
 #include <QMainWindow>
 
+#include "protocol/events.h"
+
 class QListWidget;
 class QStackedWidget;
 class QMenu;
@@ -15,6 +17,7 @@ class DatasetPage;
 class ProjectDocument;
 class ProjectPage;
 class SamplesPage;
+class SwarmPage;
 class TrainingPage;
 
 class MainWindow : public QMainWindow {
@@ -34,6 +37,7 @@ class MainWindow : public QMainWindow {
   DatasetPage* datasetPage() const { return datasetPage_; }
   TrainingPage* trainingPage() const { return trainingPage_; }
   SamplesPage* samplesPage() const { return samplesPage_; }
+  SwarmPage* swarmPage() const { return swarmPage_; }
   QListWidget* navigation() const { return navigation_; }
   QStackedWidget* pages() const { return pages_; }
 
@@ -70,6 +74,11 @@ class MainWindow : public QMainWindow {
   // The pages that show the project's dataset, model and run follow the open project.
   void projectChanged();
   void setProjectValue(const char* key, const QString& value);
+  // The swarm page's Join (to the running trainer, or into the project for the next start), and a
+  // new run key for the project.
+  void connectSwarm();
+  void joinSwarm(const protocol::Command& join);
+  void createSwarm();
   bool isDemoProject() const;
   static QString demoSamplesIntroduction();
   // A picked or dropped dataset: a folder or shards ("auto" tells them apart).
@@ -86,6 +95,7 @@ class MainWindow : public QMainWindow {
   DatasetPage* datasetPage_ = nullptr;
   TrainingPage* trainingPage_ = nullptr;
   SamplesPage* samplesPage_ = nullptr;
+  SwarmPage* swarmPage_ = nullptr;
   bool closeWhenTrainerEnds_ = false;
   QAction* gettingStartedAction_ = nullptr;
   QListWidget* navigation_ = nullptr;

@@ -71,9 +71,13 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
   connect(stop_, &QToolButton::clicked, this, [this] { trainer_->stop(true); });
   connect(save_, &QPushButton::clicked, trainer_, &TrainerProcess::saveCheckpoint);
   connect(sample_, &QPushButton::clicked, trainer_, &TrainerProcess::sampleNow);
+  joinSwarm_ = new QPushButton(symbolIcon(Symbol::Swarm), tr("Join a s&warm…"), this);
+  joinSwarm_->setToolTip(tr("Train together with others from now on; this training goes on meanwhile"));
+  connect(joinSwarm_, &QPushButton::clicked, this, &TrainingPage::joinSwarmRequested);
 
   auto* buttons = new QHBoxLayout;
-  for (QWidget* w : std::initializer_list<QWidget*>{start_, pause_, stop_, save_, sample_}) buttons->addWidget(w);
+  for (QWidget* w : std::initializer_list<QWidget*>{start_, pause_, stop_, save_, sample_, joinSwarm_})
+    buttons->addWidget(w);
   buttons->addStretch(1);
 
   status_ = new QLabel(this);
@@ -300,6 +304,7 @@ void TrainingPage::refreshButtons() {
   stop_->setEnabled(running);
   save_->setEnabled(running);
   sample_->setEnabled(running);
+  joinSwarm_->setEnabled(running);
 }
 
 }  // namespace sds::widgets

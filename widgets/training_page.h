@@ -48,6 +48,7 @@ class TrainingPage : public QWidget {
   QFrame* errorPanel() const { return errorPanel_; }
   QPushButton* resumeButton() const { return resumeAfterError_; }
   QPushButton* startButton() const { return start_; }
+  QPushButton* joinSwarmButton() const { return joinSwarm_; }
   QPushButton* pauseButton() const { return pause_; }
 
  signals:
@@ -55,6 +56,8 @@ class TrainingPage : public QWidget {
   void startRequested();
   // The user asked to resume after a failure: the window calls startRun with this checkpoint.
   void resumeRequested(const QString& checkpoint);
+  // Join a swarm while this training runs (the Swarm page's dialog).
+  void joinSwarmRequested();
 
  private:
   void onState(const QString& state, const QString& detail);
@@ -76,6 +79,7 @@ class TrainingPage : public QWidget {
   QToolButton* stop_ = nullptr;
   QPushButton* save_ = nullptr;
   QPushButton* sample_ = nullptr;
+  QPushButton* joinSwarm_ = nullptr;
   QLabel* status_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QLabel* rates_ = nullptr;

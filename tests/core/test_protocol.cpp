@@ -23,6 +23,7 @@
 #include "protocol/event_writer.h"
 #include "util/log.h"
 #include "protocol/events.h"
+#include "protocol/swarm_invitation.h"
 
 using namespace sds::protocol;
 
@@ -387,6 +388,32 @@ class TestProtocol : public QObject {
     QCOMPARE(int(decoded.kind), kind);
     QCOMPARE(decoded.save, save);
     QCOMPARE(qs(commandName(decoded.kind)), QJsonDocument::fromJson(json.toUtf8()).object().value("cmd").toString());
+  }
+
+  // The line people paste to join: key and addresses back as they went in, and each fault named.
+  void swarmInvitations() {
+    const SwarmInvitation invitation{"sdsrun-00ff", {"203.0.113.7:4300", "[2001:db8::1]:4222"}};
+    const std::string line = encodeInvitation(invitation);
+    QCOMPARE(QString::fromStdString(line), QString("sdswarm1 sdsrun-00ff 203.0.113.7:4300 [2001:db8::1]:4222"));
+    const SwarmInvitation back = decodeInvitation("\n  " + line + "  \n");
+    QCOMPARE(QString::fromStdString(back.runKey), QString("sdsrun-00ff"));
+    QVERIFY(back.peers == invitation.peers);
+    const auto problem = [](const std::string& text) {
+      try {
+        decodeInvitation(text);
+      } catch (const std::invalid_argument& e) {
+        return QString(e.what());
+      }
+      return QString();
+    };
+    QCOMPARE(problem("hello sdsrun-1 a:1"), QString(R"(an invitation begins with "sdswarm1", not "hello")"));
+    QCOMPARE(problem("sdswarm1 key a:1"), QString(R"(the invitation's second part must be the run key ("sdsrun-…"))"));
+    QCOMPARE(problem("sdswarm1 sdsrun-1"), QString("the invitation names no peer address to join through"));
+    QCOMPARE(problem("sdswarm1 sdsrun-1 host:99999"), QString(R"(the invitation's address "host:99999": the port must be 1 to 65535)"));
+    QCOMPARE(problem("sdswarm1 sdsrun-1 2001:db8::1:4300"),
+             QString(R"(the invitation's address "2001:db8::1:4300": an IPv6 address goes in brackets, [2001:db8::1]:4300)"));
+    QCOMPARE(QString::fromStdString(addressProblem("host")), QString(R"("host" is not HOST:PORT)"));
+    QVERIFY(addressProblem("localhost:4300").empty());
   }
 
   void swarmCommands() {

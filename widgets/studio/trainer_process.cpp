@@ -86,6 +86,10 @@ void TrainerProcess::resume() { send({protocol::Command::Kind::Resume}); }
 void TrainerProcess::stop(bool saveCheckpoint) { send({protocol::Command::Kind::Stop, saveCheckpoint}); }
 void TrainerProcess::saveCheckpoint() { send({protocol::Command::Kind::Save}); }
 void TrainerProcess::sampleNow() { send({protocol::Command::Kind::Sample}); }
+void TrainerProcess::joinSwarm(const protocol::Command& join) {
+  if (join.kind == protocol::Command::Kind::SwarmJoin) send(join);
+}
+void TrainerProcess::leaveSwarm() { send({protocol::Command::Kind::SwarmLeave}); }
 
 void TrainerProcess::kill() {
   if (isRunning()) process_->kill();
@@ -146,6 +150,12 @@ void TrainerProcess::handle(const protocol::Event& event) {
   } else if (const auto* c = std::get_if<protocol::CheckpointEvent>(&event)) {
     lastCheckpoint_ = qs(c->path);
     emit checkpoint(c->step, lastCheckpoint_);
+  } else if (const auto* swarm = std::get_if<protocol::SwarmEvent>(&event)) {
+    emit swarmState(*swarm);
+  } else if (const auto* status = std::get_if<protocol::SwarmStatusEvent>(&event)) {
+    emit swarmStatus(*status);
+  } else if (const auto* round = std::get_if<protocol::SwarmRoundEvent>(&event)) {
+    emit swarmRound(*round);
   } else if (const auto* e = std::get_if<protocol::ErrorEvent>(&event)) {
     sawError_ = true;
     remember(qs(e->message));

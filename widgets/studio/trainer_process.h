@@ -39,6 +39,9 @@ class TrainerProcess : public QObject {
   void stop(bool saveCheckpoint);
   void saveCheckpoint();
   void sampleNow();
+  // Joins the swarm (a SwarmJoin command) or leaves it, at the trainer's next local step.
+  void joinSwarm(const protocol::Command& join);
+  void leaveSwarm();
   // Ends the trainer at once (the last resort; the window's close uses stop()).
   void kill();
   // Waits until the process ended; false on timeout.
@@ -58,6 +61,10 @@ class TrainerProcess : public QObject {
   void validation(qint64 step, double loss);
   void sample(qint64 step, const QString& path, const QString& prompt, qint64 seed);
   void checkpoint(qint64 step, const QString& path);
+  // The swarm as the trainer reports it (docs/protocol.md).
+  void swarmState(const sds::protocol::SwarmEvent& event);
+  void swarmStatus(const sds::protocol::SwarmStatusEvent& event);
+  void swarmRound(const sds::protocol::SwarmRoundEvent& event);
   // An error event of the trainer, or a synthesized one when the process died without one.
   void error(const QString& message, const QString& hint, bool resumable, const QString& checkpoint);
   // The process ended. outcome: "finished", "stopped" (ended early, resumable), "failed" or "crashed".
