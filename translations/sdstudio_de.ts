@@ -2037,6 +2037,30 @@
         <source>Peer address %1</source>
         <translation>Adresse des Teilnehmers %1</translation>
     </message>
+    <message>
+        <source>&amp;Check reachability</source>
+        <translation>Erreichbarkeit &amp;prüfen</translation>
+    </message>
+    <message>
+        <source>Ask the router whether it forwards this port to this computer (the mapping is removed again)</source>
+        <translation>Den Router fragen, ob er diesen Port an diesen Computer weiterleitet (die Weiterleitung wird wieder entfernt)</translation>
+    </message>
+    <message>
+        <source>Asking the router about port %1…</source>
+        <translation>Der Router wird nach Port %1 gefragt…</translation>
+    </message>
+    <message>
+        <source>The check failed: %1</source>
+        <translation>Die Prüfung ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Reachable: the router forwards port %1; other peers reach this computer at %2.</source>
+        <translation>Erreichbar: Der Router leitet Port %1 weiter; andere Teilnehmer erreichen diesen Computer unter %2.</translation>
+    </message>
+    <message>
+        <source>Not reachable by UPnP (%1): this computer would take part in client mode, sending its work and receiving the averages but averaging no part for the others.</source>
+        <translation>Per UPnP nicht erreichbar (%1): Dieser Computer würde im Client-Modus teilnehmen, also seine Arbeit senden und die Mittelwerte empfangen, aber keinen Teil für die anderen mitteln.</translation>
+    </message>
 </context>
 <context>
     <name>sds::widgets::LogTerminal</name>

@@ -3,6 +3,9 @@
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -12,6 +15,7 @@
 #include <stdexcept>
 
 #include "protocol/swarm_invitation.h"
+#include "trainer_location.h"
 
 namespace sds::widgets {
 
@@ -47,6 +51,13 @@ JoinSwarmDialog::JoinSwarmDialog(QWidget* parent) : QDialog(parent) {
   message_ = new QLabel(this);
   message_->setObjectName("problem");
   message_->setWordWrap(true);
+  check_ = new QPushButton(tr("&Check reachability"), this);
+  check_->setToolTip(tr("Ask the router whether it forwards this port to this computer (the mapping is removed "
+                        "again)"));
+  connect(check_, &QPushButton::clicked, this, &JoinSwarmDialog::checkReachability);
+  reachability_ = new QLabel(this);
+  reachability_->setObjectName("reachability");
+  reachability_->setWordWrap(true);
 
   auto* form = new QFormLayout;
   form->addRow(tr("&Invitation:"), invitation_);
@@ -55,6 +66,7 @@ JoinSwarmDialog::JoinSwarmDialog(QWidget* parent) : QDialog(parent) {
   form->addRow(tr("&Port:"), port_);
   form->addRow(QString(), upnp_);
   form->addRow(QString(), clientMode_);
+  form->addRow(check_, reachability_);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
   join_ = buttons->addButton(tr("&Join"), QDialogButtonBox::AcceptRole);
   join_->setObjectName("join");
@@ -105,6 +117,35 @@ void JoinSwarmDialog::validate() {
   const QString why = problem();
   message_->setText(why);
   join_->setEnabled(why.isEmpty());
+}
+
+void JoinSwarmDialog::checkReachability() {
+  auto* process = new QProcess(this);
+  check_->setEnabled(false);
+  const int port = port_->value() > 0 ? port_->value() : 4300;
+  reachability_->setText(tr("Asking the router about port %1…").arg(port));
+  connect(process, &QProcess::finished, this, [this, process, port] {
+    const QJsonObject answer = QJsonDocument::fromJson(process->readAllStandardOutput()).object();
+    if (answer.isEmpty())
+      reachability_->setText(tr("The check failed: %1").arg(QString::fromUtf8(process->readAllStandardError()).trimmed()));
+    else if (answer["upnp"].toBool())
+      reachability_->setText(tr("Reachable: the router forwards port %1; other peers reach this computer at %2.")
+                                 .arg(port)
+                                 .arg(answer["external_address"].toString()));
+    else
+      reachability_->setText(tr("Not reachable by UPnP (%1): this computer would take part in client mode, sending "
+                                "its work and receiving the averages but averaging no part for the others.")
+                                 .arg(answer["detail"].toString()));
+    check_->setEnabled(true);
+    process->deleteLater();
+  });
+  connect(process, &QProcess::errorOccurred, this, [this, process](QProcess::ProcessError error) {
+    if (error != QProcess::FailedToStart) return;
+    reachability_->setText(tr("The check failed: %1").arg(process->errorString()));
+    check_->setEnabled(true);
+    process->deleteLater();
+  });
+  process->start(sdtrainPath(), {"swarm", "reachability", "--port", QString::number(port), "--json"});
 }
 
 protocol::Command JoinSwarmDialog::command() const {

@@ -1,7 +1,8 @@
 #pragma once
 // Joining a swarm: paste an invitation (`sdswarm1 <run key> <host:port> …`) or type the run's key and
 // the peers' addresses; this peer's port, UPnP and client mode. Join is enabled once the entries are
-// valid, and the problem is named until then.
+// valid, and the problem is named until then. Check asks `sdtrain swarm reachability` whether the
+// router forwards the port (UPnP).
 
 #include <QDialog>
 
@@ -29,6 +30,7 @@ class JoinSwarmDialog : public QDialog {
 
  private:
   void validate();
+  void checkReachability();
 
   QLineEdit* invitation_;
   QLineEdit* key_;
@@ -37,6 +39,8 @@ class JoinSwarmDialog : public QDialog {
   QCheckBox* upnp_;
   QCheckBox* clientMode_;
   QLabel* message_;
+  QLabel* reachability_;
+  QPushButton* check_;
   QPushButton* join_;
 };
 

@@ -10,10 +10,12 @@
 #include <thread>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "commands.h"
 #include "exit_codes.h"
 #include "swarm/bootstrap_node.h"
+#include "swarm/port_mapping.h"
 #include "swarm/run_key.h"
 #include "util/atomic_file.h"
 
@@ -75,6 +77,34 @@ int runBootstrap(Reporter& reporter, int port, const std::vector<std::string>& p
   return kExitOk;
 }
 
+// Whether the home router would forward `port` (UPnP): maps it, says how the internet would reach
+// this computer, and removes the mapping again.
+int runReachability(Reporter& reporter, int port, bool json) {
+  nlohmann::json out{{"port", port}};
+  try {
+    const swarm::PortMapping mapping(static_cast<std::uint16_t>(port));
+    out["upnp"] = true;
+    out["external_address"] = mapping.externalAddress() + ":" + std::to_string(port);
+    out["gateway"] = mapping.gateway();
+    out["detail"] = mapping.describe();
+  } catch (const std::exception& e) {
+    out["upnp"] = false;
+    out["detail"] = e.what();
+  }
+  if (json) {
+    std::printf("%s\n", out.dump().c_str());
+    return kExitOk;
+  }
+  if (out["upnp"])
+    reporter.say("other peers can reach this computer at " + out["external_address"].get<std::string>() + ": " +
+                 out["detail"].get<std::string>() + " (removed again after this check)");
+  else
+    reporter.say("no port mapping: " + out["detail"].get<std::string>() +
+                 "; as a swarm peer this computer would take part in client mode (it connects to the others but "
+                 "reduces no part for them) unless the port is forwarded by hand and swarm.public_address set");
+  return kExitOk;
+}
+
 }  // namespace
 
 void addSwarmCommands(CLI::App& app, Commands& commands) {
@@ -95,6 +125,16 @@ void addSwarmCommands(CLI::App& app, Commands& commands) {
       ->check(CLI::Range(0, 65535));
   bootstrap->add_option("--peer", *peers, "Another bootstrap node or peer, HOST:PORT (repeatable)");
   commands.push_back({bootstrap, [port, peers](Reporter& r) { return runBootstrap(r, *port, *peers); }});
+
+  auto checkPort = std::make_shared<int>(4300);
+  auto json = std::make_shared<bool>(false);
+  CLI::App* reachability = swarmApp->add_subcommand(
+      "reachability", "Check whether the home router forwards a port to this computer (UPnP), and remove it again");
+  reachability->add_option("--port", *checkPort, "The port to check (TCP and UDP)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
+  reachability->add_flag("--json", *json, "Print one JSON object: upnp, external_address, gateway, detail");
+  commands.push_back({reachability, [checkPort, json](Reporter& r) { return runReachability(r, *checkPort, *json); }});
 }
 
 }  // namespace sds::cli

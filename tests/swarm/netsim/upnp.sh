@@ -3,14 +3,16 @@
 # (192.168.77.0/24, masqueraded) and the "internet" (11.77.0.0/24, where the router is .1 and
 # another peer .20). The peer at home maps its port with UPnP and publishes the router's address; the
 # peer outside joins through that address and the two average a round (UDP for discovery and TCP for
-# the round, both through the mapping); the mapping is gone after the home peer leaves. Then, without
+# the round, both through the mapping); the mapping is gone after the home peer leaves; `sdtrain swarm
+# reachability` sees the port forwarded and removes its mapping. Then, without
 # miniupnpd, a peer at home falls back to client mode within 10 s. Prints each stage; exits 0 when
 # all hold, 1 when one fails, 77 (saying why) where namespaces are not permitted or miniupnpd is
 # missing (packaging/install-deps.sh installs it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 peer=${BUILD_DIR:-$root/build}/tests/swarm_upnp_peer
-[ -x "$peer" ] || { echo "build $peer first" >&2; exit 2; }
+sdtrain=${BUILD_DIR:-$root/build}/bin/sdtrain
+for program in "$peer" "$sdtrain"; do [ -x "$program" ] || { echo "build $program first" >&2; exit 2; }; done
 command -v miniupnpd > /dev/null || { echo "SKIP: miniupnpd is not installed (packaging/install-deps.sh installs it)"; exit 77; }
 command -v nft > /dev/null || { echo "SKIP: nft is not installed (packaging/install-deps.sh installs it)"; exit 77; }
 
@@ -100,6 +102,15 @@ kill -0 "$miniupnpd_pid" 2>/dev/null || { cat "$work/miniupnpd.log"; fail "miniu
 
 field() { grep "\"stage\":\"$1\"" "$2" | head -1 | grep -o "\"$3\":[^,}]*" | cut -d: -f2- | tr -d '"'; }
 
+# 0. `sdtrain swarm reachability` (the join dialog's check): the router forwards the port, and the
+# mapping is removed again.
+inside home "$sdtrain" swarm reachability --port 4500 --json > "$work/check.json"
+cat "$work/check.json"
+grep -q '"upnp":true' "$work/check.json" || fail "sdtrain swarm reachability found no mapping"
+grep -q '"external_address":"11.77.0.1:4500"' "$work/check.json" || fail "sdtrain swarm reachability names another address"
+if inside router nft list chain inet filter prerouting_miniupnpd | grep -q "dport 4500"; then fail "the check left its mapping behind"; fi
+echo "upnp: sdtrain swarm reachability saw port 4500 forwarded from 11.77.0.1 and removed the mapping"
+
 # 1. The peer at home maps its port, the peer outside joins through the router's address.
 start home "$peer" --port 4300 --upnp --value 1 > "$work/home.jsonl" 2> "$work/home.log"
 home_pid=$!
@@ -135,4 +146,7 @@ grep -q '"stage":"joined"' "$work/lone.jsonl" || { cat "$work/lone.log"; fail "t
 join_s=$(field joined "$work/lone.jsonl" join_s)
 awk -v s="$join_s" 'BEGIN { exit !(s < 10) }' || fail "the fallback to client mode took $join_s s"
 echo "upnp: without a gateway the peer took part in client mode after $join_s s: $(field joined "$work/lone.jsonl" reachability)"
+inside home "$sdtrain" swarm reachability --port 4500 --json > "$work/check.json"
+grep -q '"upnp":false' "$work/check.json" || fail "sdtrain swarm reachability claims a mapping without a router"
+echo "upnp: sdtrain swarm reachability says so too: $(cat "$work/check.json")"
 echo "upnp: all checks passed"
