@@ -455,9 +455,17 @@ void SwarmGradientSync::startOuterRound() {
   torch::NoGradGuard noGrad;
   auto round = std::make_unique<PendingRound>();
   std::vector<at::Tensor> current = weights_.read();
-  FlatValues flat = flatten(current, [&](std::size_t i) { return outerStart_[i] - current[i]; });
-  round->values = std::move(flat.values);
-  round->sizes = std::move(flat.sizes);
+  // The pseudo-gradient written straight into the flat buffer the round sends (no tensor between).
+  for (const at::Tensor& t : current) round->sizes.push_back(static_cast<std::size_t>(t.numel()));
+  std::size_t total = 0;
+  for (std::size_t n : round->sizes) total += n;
+  round->values.resize(total);
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < current.size(); ++i) {
+    at::Tensor out = torch::from_blob(round->values.data() + at, current[i].sizes(), torch::kFloat32);
+    torch::sub_out(out, outerStart_[i], current[i]);
+    at += round->sizes[i];
+  }
   round->epoch = outerEpoch_;
   round->weight = static_cast<double>(samples_);
   if (options_.overlapRounds) round->startWeights = std::move(current);
@@ -500,15 +508,16 @@ bool SwarmGradientSync::settleOuterRound() {
   const double lr = options_.outerLearningRate, mu = options_.outerMomentum;
   FlatValues averaged{std::move(r->values), std::move(r->sizes)};
   const std::vector<at::Tensor> deltas = views(averaged, outerStart_);
+  // In place, without temporaries (SD 1.5's 860 M values make each pass count).
   for (std::size_t i = 0; i < outerStart_.size(); ++i) {
     outerVelocity_[i].mul_(mu).add_(deltas[i]);
-    outerStart_[i].sub_(lr * (deltas[i] + mu * outerVelocity_[i]));
+    outerStart_[i].sub_(deltas[i], lr).sub_(outerVelocity_[i], lr * mu);
   }
   if (r->stepsSince == 0) {
     weights_.write(outerStart_);
   } else {
     std::vector<at::Tensor> current = weights_.read();
-    for (std::size_t i = 0; i < current.size(); ++i) current[i].add_(outerStart_[i] - r->startWeights[i]);
+    for (std::size_t i = 0; i < current.size(); ++i) current[i].add_(outerStart_[i]).sub_(r->startWeights[i]);
     weights_.write(current);
   }
   ++outerEpoch_;

@@ -362,7 +362,8 @@ std::vector<at::Tensor> Run::trainedWeights() {
   for (std::size_t i = 0; i < groups_.size(); ++i)
     for (const auto& [name, p] : groups_[i].parameters) {
       at::Tensor w = optimizers_[i]->weights(name);
-      out.push_back((w.defined() ? w : p).detach().to(torch::kCPU, torch::kFloat32).clone());
+      // One copy (to() alone would share a CPU float32 tensor's storage).
+      out.push_back((w.defined() ? w : p).detach().to(torch::kCPU, torch::kFloat32, false, /*copy=*/true));
     }
   return out;
 }

@@ -50,6 +50,7 @@ public_address = "127.0.0.1"
 mode = "$3"
 target_batch_size = 64
 local_steps = 4
+overlap_rounds = ${SDS_SWARM_OVERLAP:-true}
 average_state_every = 3
 compression = "$5"
 matchmaking_time_s = 5
