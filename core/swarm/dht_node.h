@@ -11,8 +11,8 @@
 
 namespace sds::swarm::dht_node {
 
-// Records replace their peer's previous one (one value id per peer) and expire after two minutes
-// unless refreshed; storing nodes refuse values larger than a record can be.
+// Each record is a value of its own, which the DHT drops kRecordExpiration after it was stored;
+// storing nodes refuse values larger than a record can be.
 const dht::ValueType& recordType();
 // How long the DHT keeps a record's value, and how often a peer republishes at the least (each
 // record is a value of its own, so the DHT holds a peer's last few): within the expiration.

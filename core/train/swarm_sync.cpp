@@ -3,7 +3,6 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <stdexcept>
@@ -46,29 +45,6 @@ struct FlatValues {
   std::vector<std::size_t> sizes;
 };
 
-// `tensor(i)` for each of `like` (whose shapes it has), one at a time, so that computed tensors
-// (DiLoCo's pseudo-gradients) are never all held beside the flat copy.
-FlatValues flatten(const std::vector<at::Tensor>& like, const std::function<at::Tensor(std::size_t)>& tensor) {
-  FlatValues flat;
-  std::size_t total = 0;
-  for (const at::Tensor& t : like) {
-    flat.sizes.push_back(static_cast<std::size_t>(t.numel()));
-    total += flat.sizes.back();
-  }
-  flat.values.resize(total);
-  std::size_t at = 0;
-  for (std::size_t i = 0; i < like.size(); ++i) {
-    const at::Tensor t = tensor(i).detach().to(torch::kCPU, torch::kFloat32).contiguous();
-    std::memcpy(flat.values.data() + at, t.data_ptr<float>(), flat.sizes[i] * sizeof(float));
-    at += flat.sizes[i];
-  }
-  return flat;
-}
-
-FlatValues flatten(const std::vector<at::Tensor>& tensors) {
-  return flatten(tensors, [&](std::size_t i) { return tensors[i]; });
-}
-
 // The flat values as tensors of the shapes of `like`, viewing `flat` (which must outlive them).
 std::vector<at::Tensor> views(FlatValues& flat, const std::vector<at::Tensor>& like) {
   std::vector<at::Tensor> out;
@@ -78,6 +54,26 @@ std::vector<at::Tensor> views(FlatValues& flat, const std::vector<at::Tensor>& l
     at += flat.sizes[i];
   }
   return out;
+}
+
+// Room for tensors of the shapes of `like`, each written by `fill(i, view)` straight into its place,
+// so that a computed tensor (DiLoCo's pseudo-gradient) is never held beside the flat copy.
+FlatValues flatten(const std::vector<at::Tensor>& like, const std::function<void(std::size_t, at::Tensor&)>& fill) {
+  FlatValues flat;
+  std::size_t total = 0;
+  for (const at::Tensor& t : like) {
+    flat.sizes.push_back(static_cast<std::size_t>(t.numel()));
+    total += flat.sizes.back();
+  }
+  flat.values.resize(total);
+  std::vector<at::Tensor> places = views(flat, like);
+  for (std::size_t i = 0; i < like.size(); ++i) fill(i, places[i]);
+  return flat;
+}
+
+// The tensors as they are (any device and floating type).
+FlatValues flatten(const std::vector<at::Tensor>& tensors) {
+  return flatten(tensors, [&](std::size_t i, at::Tensor& place) { place.copy_(tensors[i].detach()); });
 }
 
 }  // namespace
@@ -455,17 +451,10 @@ void SwarmGradientSync::startOuterRound() {
   torch::NoGradGuard noGrad;
   auto round = std::make_unique<PendingRound>();
   std::vector<at::Tensor> current = weights_.read();
-  // The pseudo-gradient written straight into the flat buffer the round sends (no tensor between).
-  for (const at::Tensor& t : current) round->sizes.push_back(static_cast<std::size_t>(t.numel()));
-  std::size_t total = 0;
-  for (std::size_t n : round->sizes) total += n;
-  round->values.resize(total);
-  std::size_t at = 0;
-  for (std::size_t i = 0; i < current.size(); ++i) {
-    at::Tensor out = torch::from_blob(round->values.data() + at, current[i].sizes(), torch::kFloat32);
-    torch::sub_out(out, outerStart_[i], current[i]);
-    at += round->sizes[i];
-  }
+  FlatValues flat =
+      flatten(current, [&](std::size_t i, at::Tensor& place) { torch::sub_out(place, outerStart_[i], current[i]); });
+  round->values = std::move(flat.values);
+  round->sizes = std::move(flat.sizes);
   round->epoch = outerEpoch_;
   round->weight = static_cast<double>(samples_);
   if (options_.overlapRounds) round->startWeights = std::move(current);
