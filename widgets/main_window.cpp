@@ -370,11 +370,15 @@ void MainWindow::projectChanged() {
   refreshGettingStarted();
 }
 
+void MainWindow::takeProject(const config::Project& project) {
+  document_->update(project);
+  projectPage_->setProject(project);
+}
+
 void MainWindow::setProjectValue(const char* key, const QString& value) {
   config::Project project = document_->project();
   project.set(key, config::Value(value.toStdString()));
-  document_->update(project);
-  projectPage_->setProject(project);
+  takeProject(project);
 }
 
 void MainWindow::connectSwarm() {
@@ -409,8 +413,7 @@ void MainWindow::joinSwarm(const protocol::Command& join) {
   if (join.port) project.set("swarm.port", config::Value(std::int64_t(*join.port)));
   if (join.clientMode) project.set("swarm.client_mode", config::Value(*join.clientMode));
   if (join.upnp) project.set("swarm.upnp", config::Value(*join.upnp));
-  document_->update(project);
-  projectPage_->setProject(project);
+  takeProject(project);
   statusBar()->showMessage(tr("The project joins the swarm when training starts"), 8000);
 }
 
@@ -428,8 +431,7 @@ void MainWindow::createSwarm() {
   project.set("swarm.enabled", config::Value(true));
   project.set("swarm.run_key", config::Value(key.toStdString()));
   project.set("swarm.peers", config::Value(config::StringList{}));
-  document_->update(project);
-  projectPage_->setProject(project);
+  takeProject(project);
   swarmPage_->setRun(key, {});
   statusBar()->showMessage(tr("A new swarm for this project: start training, then copy the invitation"), 8000);
 }
@@ -508,8 +510,7 @@ void MainWindow::applyPreset(const QString& id) {
   const config::Preset* preset = config::findPreset(id.toStdString());
   if (!preset) return;
   const config::Project project = config::applyPreset(*preset, document_->project());
-  document_->update(project);
-  projectPage_->setProject(project);
+  takeProject(project);
   statusBar()->showMessage(tr("Applied the preset “%1” for %2 GB cards")
                                .arg(QCoreApplication::translate("Preset", preset->title))
                                .arg(preset->cardGiB),

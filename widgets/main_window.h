@@ -11,6 +11,10 @@ class QStackedWidget;
 class QMenu;
 class QLabel;
 
+namespace sds::config {
+class Project;
+}
+
 namespace sds::widgets {
 
 class DatasetPage;
@@ -73,6 +77,8 @@ class MainWindow : public QMainWindow {
   void onValidated(int errors, int warnings);
   // The pages that show the project's dataset, model and run follow the open project.
   void projectChanged();
+  // The project as changed here (a setting, a preset, a swarm): into the document and the page.
+  void takeProject(const config::Project& project);
   void setProjectValue(const char* key, const QString& value);
   // The swarm page's Join (to the running trainer, or into the project for the next start), and a
   // new run key for the project.
