@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <QClipboard>
 #include <QDateTime>
-#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
