@@ -3070,6 +3070,36 @@ Schritt %2 · Seed %3</translation>
         <source>The last lines it printed are shown below.</source>
         <translation>Seine letzten Ausgabezeilen stehen unten.</translation>
     </message>
+    <message>
+        <source>The trainer responds again.</source>
+        <translation>Der Trainer antwortet wieder.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The trainer has written nothing for %n s, not even its heartbeat.</source>
+        <translation>
+            <numerusform>Der Trainer hat seit %n s nichts geschrieben, nicht einmal sein Lebenszeichen.</numerusform>
+            <numerusform>Der Trainer hat seit %n s nichts geschrieben, nicht einmal sein Lebenszeichen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more lines from the trainer that were no events were not shown.</source>
+        <translation>
+            <numerusform>%n weitere Zeile des Trainers, die kein Ereignis war, wurde nicht angezeigt.</numerusform>
+            <numerusform>%n weitere Zeilen des Trainers, die keine Ereignisse waren, wurden nicht angezeigt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The trainer wrote a line of more than %1 MiB; it was dropped.</source>
+        <translation>Der Trainer schrieb eine Zeile von mehr als %1 MiB; sie wurde verworfen.</translation>
+    </message>
+    <message>
+        <source>The trainer wrote a line of more than %1 MiB to stderr; it was dropped.</source>
+        <translation>Der Trainer schrieb eine Zeile von mehr als %1 MiB nach stderr; sie wurde verworfen.</translation>
+    </message>
+    <message>
+        <source>The trainer was ended from the studio.</source>
+        <translation>Der Trainer wurde vom Studio aus beendet.</translation>
+    </message>
 </context>
 <context>
     <name>sds::widgets::TrainingPage</name>
@@ -3276,6 +3306,29 @@ Schritt %2 · Seed %3</translation>
     <message>
         <source>Train together with others from now on; this training goes on meanwhile</source>
         <translation>Ab jetzt mit anderen zusammen trainieren; dieses Training läuft währenddessen weiter</translation>
+    </message>
+    <message>
+        <source>&amp;End the trainer</source>
+        <translation>Trainer b&amp;eenden</translation>
+    </message>
+    <message>
+        <source>End the trainer process at once; the run can be resumed from its last checkpoint</source>
+        <translation>Den Trainer-Prozess sofort beenden; der Lauf kann ab seinem letzten Checkpoint fortgesetzt werden</translation>
+    </message>
+    <message>
+        <source>&amp;Keep waiting</source>
+        <translation>&amp;Weiter warten</translation>
+    </message>
+    <message numerus="yes">
+        <source>The trainer has not responded for %n s.</source>
+        <translation>
+            <numerusform>Der Trainer antwortet seit %n s nicht.</numerusform>
+            <numerusform>Der Trainer antwortet seit %n s nicht.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>It wrote nothing, not even the sign of life it gives every few seconds: it may be suspended, stuck in the GPU driver, or the computer may be swapping. Wait if the computer is busy; otherwise end it and resume from its last checkpoint.</source>
+        <translation>Er hat nichts geschrieben, nicht einmal das Lebenszeichen, das er alle paar Sekunden gibt: Er ist vielleicht angehalten, hängt im GPU-Treiber, oder der Computer lagert Speicher aus. Warten Sie, wenn der Computer beschäftigt ist; sonst beenden Sie ihn und setzen ab seinem letzten Checkpoint fort.</translation>
     </message>
 </context>
 </TS>

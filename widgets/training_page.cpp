@@ -122,6 +122,8 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
   errorLayout->addLayout(errorButtons);
   errorPanel_->hide();
 
+  watchdogPanel_ = makeWatchdogPanel();
+
   chart_ = new LossChart(this);
   terminal_ = new LogTerminal(this);
   auto* splitter = new QSplitter(Qt::Vertical, this);
@@ -139,6 +141,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
   layout->addWidget(progress_);
   layout->addWidget(rates_);
   layout->addWidget(errorPanel_);
+  layout->addWidget(watchdogPanel_);
   layout->addWidget(splitter, 1);
 
   connect(trainer_, &TrainerProcess::logLine, terminal_, &LogTerminal::append);
@@ -148,9 +151,40 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
   connect(trainer_, &TrainerProcess::validation, chart_, &LossChart::addValidation);
   connect(trainer_, &TrainerProcess::error, this, &TrainingPage::onError);
   connect(trainer_, &TrainerProcess::ended, this, &TrainingPage::onEnded);
+  connect(trainer_, &TrainerProcess::unresponsive, this, &TrainingPage::onUnresponsive);
+  connect(trainer_, &TrainerProcess::responsiveAgain, watchdogPanel_, &QWidget::hide);
 
   setStatus(tr("Idle. Press Start to train the project."));
   refreshButtons();
+}
+
+QFrame* TrainingPage::makeWatchdogPanel() {
+  auto* panel = new QFrame(this);
+  panel->setFrameShape(QFrame::StyledPanel);
+  auto* icon = new QLabel(panel);
+  icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(32, 32));
+  watchdogMessage_ = new QLabel(panel);
+  watchdogMessage_->setWordWrap(true);
+  endTrainer_ = new QPushButton(tr("&End the trainer"), panel);
+  endTrainer_->setToolTip(tr("End the trainer process at once; the run can be resumed from its last checkpoint"));
+  auto* wait = new QPushButton(tr("&Keep waiting"), panel);
+  connect(endTrainer_, &QPushButton::clicked, this, [this] {
+    watchdogPanel_->hide();
+    trainer_->kill();
+  });
+  connect(wait, &QPushButton::clicked, panel, &QWidget::hide);
+  auto* top = new QHBoxLayout;
+  top->addWidget(icon, 0, Qt::AlignTop);
+  top->addWidget(watchdogMessage_, 1);
+  auto* buttons = new QHBoxLayout;
+  buttons->addStretch(1);
+  buttons->addWidget(endTrainer_);
+  buttons->addWidget(wait);
+  auto* layout = new QVBoxLayout(panel);
+  layout->addLayout(top);
+  layout->addLayout(buttons);
+  panel->hide();
+  return panel;
 }
 
 bool TrainingPage::isRunning() const { return trainer_->isRunning(); }
@@ -281,6 +315,7 @@ void TrainingPage::onError(const QString& message, const QString& hint, bool res
 }
 
 void TrainingPage::onEnded(const QString& outcome, int exitCode) {
+  watchdogPanel_->hide();
   progress_->setRange(0, int(std::max<qint64>(totalSteps_, 1)));
   progress_->setValue(int(std::min<qint64>(lastStep_, INT_MAX)));
   if (outcome == "finished") {
@@ -292,6 +327,16 @@ void TrainingPage::onEnded(const QString& outcome, int exitCode) {
     if (errorPanel_->isHidden()) onError(tr("The trainer failed (exit code %1).").arg(exitCode), {}, false, {});
   }
   refreshButtons();
+}
+
+void TrainingPage::onUnresponsive(int seconds) {
+  watchdogMessage_->setText(
+      "<b>" + tr("The trainer has not responded for %n s.", "", seconds).toHtmlEscaped() + "</b><br>" +
+      tr("It wrote nothing, not even the sign of life it gives every few seconds: it may be suspended, stuck in "
+         "the GPU driver, or the computer may be swapping. Wait if the computer is busy; otherwise end it and "
+         "resume from its last checkpoint.")
+          .toHtmlEscaped());
+  watchdogPanel_->show();
 }
 
 void TrainingPage::refreshButtons() {

@@ -50,6 +50,9 @@ class TrainingPage : public QWidget {
   QPushButton* startButton() const { return start_; }
   QPushButton* joinSwarmButton() const { return joinSwarm_; }
   QPushButton* pauseButton() const { return pause_; }
+  // Shown while the trainer does not respond, offering to end it.
+  QFrame* watchdogPanel() const { return watchdogPanel_; }
+  QPushButton* endTrainerButton() const { return endTrainer_; }
 
  signals:
   // The user pressed Start: the window saves the project and calls startRun.
@@ -65,6 +68,8 @@ class TrainingPage : public QWidget {
   void onStep(const protocol::StepEvent& step);
   void onError(const QString& message, const QString& hint, bool resumable, const QString& checkpoint);
   void onEnded(const QString& outcome, int exitCode);
+  void onUnresponsive(int seconds);
+  QFrame* makeWatchdogPanel();
   bool launch(const TrainerProcess::StartOptions& options, const QString& announcement);
   void refreshButtons();
   void setStatus(const QString& text);
@@ -87,6 +92,9 @@ class TrainingPage : public QWidget {
   QLabel* errorMessage_ = nullptr;
   QPlainTextEdit* errorLines_ = nullptr;
   QPushButton* resumeAfterError_ = nullptr;
+  QFrame* watchdogPanel_ = nullptr;
+  QLabel* watchdogMessage_ = nullptr;
+  QPushButton* endTrainer_ = nullptr;
   QString resumeCheckpoint_;
   QString runFolder_;
   qint64 lastStep_ = 0;

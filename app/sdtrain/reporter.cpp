@@ -5,6 +5,13 @@
 #include "util/log.h"
 
 namespace sds::cli {
+namespace {
+
+// A heartbeat after this long without another event (docs/protocol.md); the studio's watchdog waits
+// several of them before it says the trainer stopped responding.
+constexpr std::chrono::seconds kHeartbeatQuiet{5};
+
+}  // namespace
 
 Reporter::Reporter(Mode mode) : mode_(mode) {
   if (mode_ == Mode::Jsonl) {
@@ -15,6 +22,7 @@ Reporter::Reporter(Mode mode) : mode_(mode) {
       events_->write(protocol::LogEvent{std::string(log::levelName(level)), std::string(message)});
     });
     events_->write(protocol::HelloEvent{protocol::kVersion, "sdtrain", SDS_VERSION});
+    events_->startHeartbeat(kHeartbeatQuiet);
   }
 }
 

@@ -115,6 +115,7 @@ struct NameOf {
   std::string_view operator()(const SwarmEvent&) const { return "swarm"; }
   std::string_view operator()(const SwarmStatusEvent&) const { return "swarm_status"; }
   std::string_view operator()(const SwarmRoundEvent&) const { return "swarm_round"; }
+  std::string_view operator()(const HeartbeatEvent&) const { return "heartbeat"; }
 };
 
 void put(json& j, const HelloEvent& e) {
@@ -122,6 +123,7 @@ void put(json& j, const HelloEvent& e) {
   j["program"] = e.program;
   j["version"] = e.version;
 }
+void put(json&, const HeartbeatEvent&) {}
 void put(json& j, const LogEvent& e) {
   j["level"] = e.level;
   j["message"] = e.message;
@@ -283,6 +285,7 @@ std::optional<Event> decodeEvent(std::string_view line) {
   const Fields f(object, type + " event");
   if (type == "hello") return HelloEvent{f.required<int>("protocol"), f.required<std::string>("program"),
                                          f.required<std::string>("version")};
+  if (type == "heartbeat") return HeartbeatEvent{};
   if (type == "log") return LogEvent{f.required<std::string>("level"), f.required<std::string>("message")};
   if (type == "state") return StateEvent{f.required<std::string>("state"), f.optional<std::string>("detail", "")};
   if (type == "progress")

@@ -21,6 +21,9 @@ struct HelloEvent {  // first line of every session
   std::string program;  // "sdtrain"
   std::string version;  // "0.1.0"
 };
+// Written when the trainer has written nothing else for a while: it is alive and its output flows.
+// The studio's watchdog says the trainer stopped responding when even these stop.
+struct HeartbeatEvent {};
 struct LogEvent {
   std::string level;  // trace, debug, info, warn, error
   std::string message;
@@ -122,7 +125,7 @@ struct SwarmRoundEvent {  // one averaging round of this peer
 
 using Event = std::variant<HelloEvent, LogEvent, StateEvent, ProgressEvent, StepEvent, ValidationEvent,
                            SampleEvent, CheckpointEvent, ErrorEvent, DatasetReportEvent, SwarmEvent,
-                           SwarmStatusEvent, SwarmRoundEvent>;
+                           SwarmStatusEvent, SwarmRoundEvent, HeartbeatEvent>;
 
 // The name in the "event" field: "hello", "log", "state", …
 std::string_view eventName(const Event& event);

@@ -16,6 +16,7 @@
 #include <numeric>
 #include <sstream>
 #include <string>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -44,6 +45,7 @@ QString numbers(const std::vector<double>& values) {
 QStringList fields(const HelloEvent& e) {
   return {"protocol=" + QString::number(e.protocol), "program=" + qs(e.program), "version=" + qs(e.version)};
 }
+QStringList fields(const HeartbeatEvent&) { return {}; }
 QStringList fields(const LogEvent& e) { return {"level=" + qs(e.level), "message=" + qs(e.message)}; }
 QStringList fields(const StateEvent& e) { return {"state=" + qs(e.state), "detail=" + qs(e.detail)}; }
 QStringList fields(const ProgressEvent& e) {
@@ -158,6 +160,7 @@ std::vector<std::pair<const char*, Event>> sampleEvents() {
                                       {"part of 1a2b3c4d: no answer within 5 s", "9c8d7e6f: NaN in its values"},
                                       "3f9a0c17d2e45b68"}},
       {"swarm round alone", SwarmRoundEvent{3, "gradients", 1, "alone", 0, 0, 2.0, 0.0, 2.0, {}, ""}},
+      {"heartbeat", HeartbeatEvent{}},
   };
 }
 
@@ -218,7 +221,7 @@ class TestProtocol : public QObject {
       if (!names.contains(qs(eventName(event)))) names << qs(eventName(event));
     }
     QCOMPARE(names, QStringList({"hello", "log", "state", "progress", "step", "validation", "sample", "checkpoint",
-                                 "error", "dataset_report", "swarm", "swarm_status", "swarm_round"}));
+                                 "error", "dataset_report", "swarm", "swarm_status", "swarm_round", "heartbeat"}));
     QCOMPARE(std::variant_size_v<Event>, std::size_t(names.size()));  // every type is covered above
   }
 
@@ -466,6 +469,39 @@ class TestProtocol : public QObject {
     QFETCH(QString, line);
     QFETCH(QString, message);
     QCOMPARE(decodeError(line.toStdString(), true), message);
+  }
+
+  // Heartbeats fill silences only: none while events come more often than the quiet time, one per
+  // quiet time while nothing else is written.
+  void heartbeatOnlyWhenQuiet() {
+    const auto countHeartbeats = [](const std::string& text) {
+      int beats = 0;
+      std::istringstream in(text);
+      std::string line;
+      while (std::getline(in, line))
+        if (const std::optional<Event> event = decodeEvent(line); event && std::holds_alternative<HeartbeatEvent>(*event))
+          ++beats;
+      return beats;
+    };
+    std::ostringstream busy;
+    {
+      EventWriter writer(busy);
+      writer.startHeartbeat(std::chrono::milliseconds(400));
+      for (int i = 0; i < 20; ++i) {
+        writer.write(StateEvent{"training", ""});
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+      }
+    }
+    QCOMPARE(countHeartbeats(busy.str()), 0);
+    std::ostringstream quiet;
+    {
+      EventWriter writer(quiet);
+      writer.startHeartbeat(std::chrono::milliseconds(100));
+      writer.write(StateEvent{"training", ""});
+      std::this_thread::sleep_for(std::chrono::milliseconds(1050));
+    }  // and the destructor ends the thread rather than waiting for the next beat
+    const int beats = countHeartbeats(quiet.str());
+    QVERIFY2(beats >= 5 && beats <= 10, qPrintable(QString::number(beats)));
   }
 
   void eventWriterFromThreads() {

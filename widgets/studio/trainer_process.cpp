@@ -1,6 +1,7 @@
 #include "trainer_process.h"
 
 #include <QFileInfo>
+#include <QTimer>
 
 #include "run_folder.h"
 #include "trainer_location.h"
@@ -9,6 +10,12 @@ namespace sds::widgets {
 namespace {
 
 constexpr int kRecentLines = 40;
+// A line longer than this is no event of ours (the largest, a dataset report, stays far below): it
+// is dropped rather than kept growing in memory while a broken trainer writes without newlines.
+constexpr qsizetype kMaxLineBytes = qsizetype(64) << 20;
+// Lines that are no events (stderr, garbage on stdout) shown per second; the rest are counted.
+constexpr int kStrayLinesPerSecond = 50;
+constexpr qsizetype kShownLineBytes = 2000;  // of a stray line
 // sdtrain's exit codes (docs/cli.md).
 constexpr int kExitOk = 0;
 constexpr int kExitStopped = 4;
@@ -17,7 +24,11 @@ QString qs(const std::string& text) { return QString::fromStdString(text); }
 
 }  // namespace
 
-TrainerProcess::TrainerProcess(QObject* parent) : QObject(parent) {}
+TrainerProcess::TrainerProcess(QObject* parent) : QObject(parent) {
+  watchdog_ = new QTimer(this);
+  watchdog_->setInterval(1000);
+  connect(watchdog_, &QTimer::timeout, this, &TrainerProcess::checkWatchdog);
+}
 
 TrainerProcess::~TrainerProcess() {
   // The owner decides how a run ends (stop with a checkpoint, or cancel); a trainer still running
@@ -60,17 +71,26 @@ bool TrainerProcess::start(const StartOptions& options, QString* error) {
   connect(process_, &QProcess::readyReadStandardOutput, this, &TrainerProcess::readEvents);
   connect(process_, &QProcess::readyReadStandardError, this, &TrainerProcess::readErrors);
   connect(process_, &QProcess::finished, this, &TrainerProcess::onFinished);
-  pending_.clear();
+  outLines_ = {};
+  errLines_ = {};
   recent_.clear();
   state_.clear();
   lastCheckpoint_.clear();
   runFolder_ = options.runFolder;
   sawError_ = false;
+  endedByUser_ = false;
+  watching_ = false;
+  unresponsive_ = false;
+  strayShown_ = 0;
+  strayHidden_ = 0;
+  strayWindow_.start();
   process_->start();
   if (!process_->waitForStarted(30000)) {
     *error = tr("The trainer %1 could not be started: %2").arg(program, process_->errorString());
     return false;
   }
+  sinceOutput_.start();
+  watchdog_->start();
   emit started();
   return true;
 }
@@ -92,7 +112,9 @@ void TrainerProcess::joinSwarm(const protocol::Command& join) {
 void TrainerProcess::leaveSwarm() { send({protocol::Command::Kind::SwarmLeave}); }
 
 void TrainerProcess::kill() {
-  if (isRunning()) process_->kill();
+  if (!isRunning()) return;
+  endedByUser_ = true;
+  process_->kill();
 }
 
 bool TrainerProcess::waitForFinished(int milliseconds) {
@@ -104,34 +126,101 @@ void TrainerProcess::remember(const QString& line) {
   if (recent_.size() > kRecentLines) recent_.removeFirst();
 }
 
+void TrainerProcess::noteOutput() {
+  sinceOutput_.restart();
+  if (!unresponsive_) return;
+  unresponsive_ = false;
+  emit logLine("info", tr("The trainer responds again."));
+  emit responsiveAgain();
+}
+
+void TrainerProcess::checkWatchdog() {
+  if (!isRunning()) {
+    watchdog_->stop();
+    return;
+  }
+  if (strayWindow_.elapsed() >= 1000) reportHiddenStrayLines();
+  if (!watching_ || unresponsive_ || sinceOutput_.elapsed() < unresponsiveAfterMs_) return;
+  unresponsive_ = true;
+  const int seconds = int(sinceOutput_.elapsed() / 1000);
+  emit logLine("warn", tr("The trainer has written nothing for %n s, not even its heartbeat.", "", seconds));
+  emit unresponsive(seconds);
+}
+
+void TrainerProcess::reportHiddenStrayLines() {
+  if (strayHidden_ > 0)
+    emit logLine("warn", tr("%n more lines from the trainer that were no events were not shown.", "",
+                            int(std::min<qint64>(strayHidden_, INT_MAX))));
+  strayWindow_.restart();
+  strayShown_ = 0;
+  strayHidden_ = 0;
+}
+
+void TrainerProcess::showStrayLine(const QString& level, const QString& text) {
+  if (strayWindow_.elapsed() >= 1000) reportHiddenStrayLines();
+  remember(text);
+  if (strayShown_ < kStrayLinesPerSecond) {
+    ++strayShown_;
+    emit logLine(level, text);
+  } else {
+    ++strayHidden_;
+  }
+}
+
 void TrainerProcess::readEvents() {
-  pending_ += process_->readAllStandardOutput();
-  qsizetype newline;
-  while ((newline = pending_.indexOf('\n')) >= 0) {
-    const QByteArray line = pending_.left(newline).trimmed();
-    pending_.remove(0, newline + 1);
-    if (line.isEmpty()) continue;
+  const QByteArray bytes = process_->readAllStandardOutput();
+  if (bytes.isEmpty()) return;
+  noteOutput();
+  for (const QByteArray& line : outLines_.take(bytes)) {
+    if (line.isNull()) {
+      showStrayLine("warn", tr("The trainer wrote a line of more than %1 MiB; it was dropped.").arg(kMaxLineBytes >> 20));
+      continue;
+    }
     try {
       if (const std::optional<protocol::Event> event = protocol::decodeEvent(line.toStdString())) handle(*event);
     } catch (const protocol::ProtocolError& e) {
       // A line that is no event (a library printing to stdout): shown, never fatal.
-      const QString text = tr("Unreadable line from the trainer (%1): %2").arg(qs(e.what()), QString::fromUtf8(line));
-      remember(text);
-      emit logLine("warn", text);
+      showStrayLine("warn", tr("Unreadable line from the trainer (%1): %2")
+                                .arg(qs(e.what()), QString::fromUtf8(line.left(kShownLineBytes))));
     }
   }
 }
 
 void TrainerProcess::readErrors() {
   // stderr carries what a dying process prints (a crash report, the C++ runtime's last words).
-  const QStringList lines = QString::fromUtf8(process_->readAllStandardError()).split('\n', Qt::SkipEmptyParts);
-  for (const QString& line : lines) {
-    remember(line);
-    emit logLine("error", line);
+  const QByteArray bytes = process_->readAllStandardError();
+  if (bytes.isEmpty()) return;
+  noteOutput();
+  for (const QByteArray& line : errLines_.take(bytes))
+    showStrayLine("error", line.isNull() ? tr("The trainer wrote a line of more than %1 MiB to stderr; it was dropped.")
+                                               .arg(kMaxLineBytes >> 20)
+                                         : QString::fromUtf8(line.left(kShownLineBytes)));
+}
+
+QList<QByteArray> TrainerProcess::LineSplitter::take(const QByteArray& bytes) {
+  QList<QByteArray> lines;
+  pending += bytes;
+  qsizetype start = 0, newline;
+  while ((newline = pending.indexOf('\n', start)) >= 0) {
+    const QByteArray line = pending.mid(start, newline - start).trimmed();
+    start = newline + 1;
+    if (dropping) {  // the end of a line too long to keep
+      dropping = false;
+      continue;
+    }
+    if (!line.isEmpty()) lines << line;
   }
+  pending.remove(0, start);
+  if (pending.size() > kMaxLineBytes) {
+    pending.clear();
+    if (!dropping) lines << QByteArray();  // null: reported as dropped
+    dropping = true;
+  }
+  return lines;
 }
 
 void TrainerProcess::handle(const protocol::Event& event) {
+  if (std::holds_alternative<protocol::HelloEvent>(event)) watching_ = true;  // ours: it writes heartbeats
   if (const auto* log = std::get_if<protocol::LogEvent>(&event)) {
     const QString message = qs(log->message);
     remember(message);
@@ -166,6 +255,9 @@ void TrainerProcess::handle(const protocol::Event& event) {
 void TrainerProcess::onFinished(int exitCode, QProcess::ExitStatus status) {
   readEvents();
   readErrors();
+  reportHiddenStrayLines();
+  watchdog_->stop();
+  unresponsive_ = false;
   const bool crashed = status == QProcess::CrashExit;
   if (!crashed && exitCode == kExitOk) {
     emit ended("finished", exitCode);
@@ -181,7 +273,8 @@ void TrainerProcess::onFinished(int exitCode, QProcess::ExitStatus status) {
     QString checkpoint = lastCheckpoint_;
     if (checkpoint.isEmpty() && !runFolder_.isEmpty()) checkpoint = latestCheckpoint(runFolder_);
     const QString message =
-        crashed ? tr("The trainer stopped unexpectedly (it crashed or was killed, for example by the system "
+        endedByUser_ ? tr("The trainer was ended from the studio.")
+        : crashed ? tr("The trainer stopped unexpectedly (it crashed or was killed, for example by the system "
                      "when memory ran out).")
                 : tr("The trainer ended with exit code %1 without reporting why.").arg(exitCode);
     emit error(message, tr("The last lines it printed are shown below."), !checkpoint.isEmpty(), checkpoint);

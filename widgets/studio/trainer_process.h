@@ -4,11 +4,14 @@
 // studio's process, so a crash, an out-of-memory kill or a CUDA error ends only the child; this class
 // then says what happened, with the last lines it printed, and whether a checkpoint exists to resume.
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QProcess>
 #include <QStringList>
 
 #include "protocol/events.h"
+
+class QTimer;
 
 namespace sds::widgets {
 
@@ -42,7 +45,8 @@ class TrainerProcess : public QObject {
   // Joins the swarm (a SwarmJoin command) or leaves it, at the trainer's next local step.
   void joinSwarm(const protocol::Command& join);
   void leaveSwarm();
-  // Ends the trainer at once (the last resort; the window's close uses stop()).
+  // Ends the trainer at once (the last resort; the window's close uses stop()). Its end is reported
+  // as ended by the user, with the newest checkpoint to resume from.
   void kill();
   // Waits until the process ended; false on timeout.
   bool waitForFinished(int milliseconds);
@@ -51,6 +55,12 @@ class TrainerProcess : public QObject {
   QStringList recentLines() const { return recent_; }
   // The newest checkpoint the trainer reported in this run, if any.
   QString lastCheckpoint() const { return lastCheckpoint_; }
+
+  // The watchdog: a trainer writes a heartbeat event after 5 s without other output
+  // (docs/protocol.md), so one silent for this long has stopped responding (suspended, hung in a
+  // driver, or the machine swapping). Default 30 s.
+  void setUnresponsiveAfter(int milliseconds) { unresponsiveAfterMs_ = milliseconds; }
+  bool isUnresponsive() const { return unresponsive_; }
 
  signals:
   void started();
@@ -67,6 +77,9 @@ class TrainerProcess : public QObject {
   void swarmRound(const sds::protocol::SwarmRoundEvent& event);
   // An error event of the trainer, or a synthesized one when the process died without one.
   void error(const QString& message, const QString& hint, bool resumable, const QString& checkpoint);
+  // The watchdog: the trainer has written nothing for `seconds`; and, later, that it writes again.
+  void unresponsive(int seconds);
+  void responsiveAgain();
   // The process ended. outcome: "finished", "stopped" (ended early, resumable), "failed" or "crashed".
   void ended(const QString& outcome, int exitCode);
 
@@ -77,14 +90,35 @@ class TrainerProcess : public QObject {
   void onFinished(int exitCode, QProcess::ExitStatus status);
   void send(const protocol::Command& command);
   void remember(const QString& line);
+  void noteOutput();
+  void checkWatchdog();
+  // Shows a line that is no event (stderr, garbage on stdout) unless too many came this second.
+  void showStrayLine(const QString& level, const QString& text);
+  void reportHiddenStrayLines();  // and starts the next second's window
 
   QProcess* process_ = nullptr;
-  QByteArray pending_;  // stdout bytes after the last complete line
+  // Cuts a stream into lines; a line over kMaxLineBytes is dropped (and reported once, as a null
+  // line) rather than kept growing while a broken trainer writes without newlines.
+  struct LineSplitter {
+    QList<QByteArray> take(const QByteArray& bytes);
+    QByteArray pending;     // bytes after the last complete line
+    bool dropping = false;  // inside a line too long to keep, until its newline
+  };
+  LineSplitter outLines_, errLines_;
   QString state_;
   QStringList recent_;
   QString lastCheckpoint_;
   QString runFolder_;   // for finding checkpoints when the trainer died before reporting one
   bool sawError_ = false;
+  bool endedByUser_ = false;
+  QTimer* watchdog_ = nullptr;
+  QElapsedTimer sinceOutput_;  // restarted by every byte the trainer writes
+  bool watching_ = false;      // from its hello on: a trainer of ours writes heartbeats
+  bool unresponsive_ = false;
+  int unresponsiveAfterMs_ = 30000;
+  QElapsedTimer strayWindow_;  // one-second windows for the limit on stray lines
+  int strayShown_ = 0;
+  qint64 strayHidden_ = 0;
 };
 
 }  // namespace sds::widgets
