@@ -112,10 +112,15 @@ std::string CheckpointStore::finishSave(const TrainingProgress& progress, const 
                                         const std::string& runIdentity) {
   const fs::path target = fs::path(folder_) / folderName(progress.step);
   const fs::path temporary = partialFolder(progress.step);
-  io::saveTensors((temporary / kTensors).string(), tensors, {{"format", "sdstudio-checkpoint"}});
-  writeFileAtomically((temporary / kProgress).string(), progressJson(progress, runIdentity));
-  // A checkpoint of the same step (saved again after a resume) goes only once the new one is complete.
-  replaceFolder(temporary.string(), target.string());
+  try {
+    io::saveTensors((temporary / kTensors).string(), tensors, {{"format", "sdstudio-checkpoint"}});
+    writeFileAtomically((temporary / kProgress).string(), progressJson(progress, runIdentity));
+    // A checkpoint of the same step (saved again after a resume) goes only once the new one is complete.
+    replaceFolder(temporary.string(), target.string());
+  } catch (...) {
+    removeTree(temporary.string());  // the disk full, say: the partial folder would only take more room
+    throw;
+  }
 
   if (keepLast_ > 0) {
     const std::vector<std::string> all = list();

@@ -444,8 +444,16 @@ std::string Run::saveCheckpoint() {
   state("saving", "checkpoint at step " + std::to_string(progress_.step));
   const std::map<std::string, at::Tensor> tensors = stateTensors();
   recordProgress();
-  const std::string path = sharded() ? store_.finishSave(progress_, tensors, runIdentity(s_))
-                                     : store_.save(progress_, tensors, runIdentity(s_));
+  std::string path;
+  try {
+    path = sharded() ? store_.finishSave(progress_, tensors, runIdentity(s_)) : store_.save(progress_, tensors, runIdentity(s_));
+  } catch (const std::exception& e) {
+    throw TrainingFailure(c10::str("cannot write the checkpoint of step ", progress_.step, " into ", store_.folder(),
+                                   ": ", e.what()),
+                          "make room on the disk that holds " + store_.folder() +
+                              " (checkpointing.keep_last keeps fewer checkpoints) or make it writable; the earlier "
+                              "checkpoints are intact");
+  }
   result_.lastCheckpoint = path;
   if (board_) board_->flush();
   emit(protocol::CheckpointEvent{progress_.step, path});
@@ -889,7 +897,13 @@ void Run::finish() {
     ema_->copyTo(all);
   }
   if (s_.method == "vae") calibrateVaeScaling(model_, *stream_, s_);
-  result_.outputs = exportTrainedModel(model_, s_);
+  try {
+    result_.outputs = exportTrainedModel(model_, s_);
+  } catch (const std::exception& e) {
+    throw TrainingFailure("cannot write the trained model into " + s_.outputDirectory + ": " + e.what(),
+                          "make room on that disk or make it writable; the checkpoint of step " +
+                              std::to_string(progress_.step) + " is complete, so resuming writes only the model again");
+  }
   for (const std::string& path : result_.outputs) log::info("saved " + path);
 }
 

@@ -167,8 +167,13 @@ void writeFolderAtomically(const std::string& destination, const std::function<v
   std::error_code ec;
   fs::create_directories(partial, ec);
   if (ec) throw std::runtime_error("cannot create " + partial.string() + ": " + ec.message());
-  write(partial);
-  replaceFolder(partial.string(), target.string());
+  try {
+    write(partial);
+    replaceFolder(partial.string(), target.string());
+  } catch (...) {
+    removeTree(partial.string());  // a half-written folder (the disk full, say) helps nobody
+    throw;
+  }
 }
 
 void writeVae(AutoencoderKlImpl& vae, const fs::path& folder, c10::ScalarType dtype) {

@@ -1,0 +1,116 @@
+// A full disk while a checkpoint or a model is written, played by a file-size limit (RLIMIT_FSIZE with
+// SIGXFSZ ignored, so a write past it fails with EFBIG as one on a full disk fails with ENOSPC): the
+// write fails with a message naming the file, the partial folder is gone, and what was there before
+// (the previous checkpoint, the previous model) is intact and loads.
+
+#include <torch/torch.h>
+
+#include <QDir>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <sys/resource.h>
+
+#include <csignal>
+
+#include "models/io/model_loader.h"
+#include "models/io/diffusers_writer.h"
+#include "models/scratch_model.h"
+#include "train/checkpoint_store.h"
+
+using namespace sds;
+
+namespace {
+
+// Files of this process cannot grow past `bytes` while it lives.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    ::getrlimit(RLIMIT_FSIZE, &saved_);
+    previousHandler_ = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limited = saved_;
+    limited.rlim_cur = bytes;
+    ok_ = ::setrlimit(RLIMIT_FSIZE, &limited) == 0;
+  }
+  ~FileSizeLimit() {
+    ::setrlimit(RLIMIT_FSIZE, &saved_);
+    std::signal(SIGXFSZ, previousHandler_);
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  rlimit saved_{};
+  void (*previousHandler_)(int) = nullptr;
+  bool ok_ = false;
+};
+
+QStringList entries(const QString& folder) { return QDir(folder).entryList(QDir::AllEntries | QDir::NoDotAndDotDot); }
+
+}  // namespace
+
+class TestDiskFull : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void checkpointThatDoesNotFitLeavesThePreviousOne() {
+    QTemporaryDir dir;
+    const std::string folder = dir.filePath("checkpoints").toStdString();
+    train::CheckpointStore store(folder, 3);
+    train::TrainingProgress progress;
+    progress.step = 2;
+    torch::manual_seed(1);
+    const std::map<std::string, at::Tensor> before{{"model/w", torch::randn({64, 1024})}};  // 256 KiB
+    const std::string first = store.save(progress, before, "identity");
+
+    progress.step = 4;
+    const std::map<std::string, at::Tensor> after{{"model/w", torch::randn({64, 1024})}};
+    QString message;
+    {
+      FileSizeLimit limit(64 * 1024);
+      QVERIFY(limit.ok());
+      try {
+        store.save(progress, after, "identity");
+      } catch (const std::exception& e) {
+        message = QString::fromUtf8(e.what());
+      }
+    }
+    QVERIFY2(message.contains("state.safetensors") && message.contains("File too large"), qPrintable(message));
+    QCOMPARE(entries(dir.filePath("checkpoints")), QStringList{"step-00000002"});  // no step-4, no partial
+    QCOMPARE(store.latest().value(), first);
+    const train::Checkpoint loaded = train::CheckpointStore::load(first);
+    QCOMPARE(loaded.progress.step, std::int64_t(2));
+    QVERIFY(torch::equal(loaded.tensors.at("model/w"), before.at("model/w")));
+
+    // With room again, the same step is written.
+    QCOMPARE(QString::fromStdString(store.save(progress, after, "identity")), dir.filePath("checkpoints/step-00000004"));
+  }
+
+  void modelThatDoesNotFitLeavesThePreviousOne() {
+    QTemporaryDir dir;
+    const std::string folder = dir.filePath("model").toStdString();
+    models::StableDiffusionModel model = models::createScratchModel("tiny", 3);
+    models::saveDiffusersModel(model, folder, torch::kFloat32);
+    const at::Tensor saved = model.unet->conv_in->weight.detach().clone();
+    {
+      torch::NoGradGuard noGrad;
+      model.unet->conv_in->weight.add_(1.0);
+    }
+    QString message;
+    {
+      FileSizeLimit limit(256 * 1024);  // below the UNet's weights
+      QVERIFY(limit.ok());
+      try {
+        models::saveDiffusersModel(model, folder, torch::kFloat32);
+      } catch (const std::exception& e) {
+        message = QString::fromUtf8(e.what());
+      }
+    }
+    QVERIFY2(message.contains("File too large"), qPrintable(message));
+    QCOMPARE(entries(dir.path()), QStringList{"model"});  // no model.partial, no model.old
+    const models::StableDiffusionModel reloaded = models::loadModel(folder, torch::kFloat32);
+    QVERIFY(torch::equal(reloaded.unet->conv_in->weight, saved));  // the earlier model, whole
+  }
+};
+
+QTEST_MAIN(TestDiskFull)
+#include "test_disk_full.moc"
