@@ -25,6 +25,7 @@
 #include "runtime/gpu_memory.h"
 #include "runtime/gpu_tuning.h"
 #include "train/ema.h"
+#include "train/out_of_memory.h"
 #include "runtime/process_group.h"
 #include "train/gradient_sync.h"
 #include "train/loss_scaler.h"
@@ -101,7 +102,10 @@ class Run {
   void emit(const protocol::Event& e) {
     if (callbacks_.event && (isMain() || std::holds_alternative<protocol::ErrorEvent>(e))) callbacks_.event(e);
   }
-  void state(const std::string& name, const std::string& detail = {}) { emit(protocol::StateEvent{name, detail}); }
+  void state(const std::string& name, const std::string& detail = {}) {
+    phase_ = name;
+    emit(protocol::StateEvent{name, detail});
+  }
 
   std::optional<Checkpoint> findCheckpoint();
   void prepare(const std::optional<Checkpoint>& checkpoint);
@@ -151,6 +155,7 @@ class Run {
   const TrainerCallbacks& callbacks_;
   CheckpointStore store_;
   TrainResult result_;
+  std::string phase_;  // the last state reported: what an out-of-memory error interrupted
 
   Placement placement_;
   models::StableDiffusionModel model_;
@@ -960,10 +965,9 @@ TrainResult Run::run() {
 }
 
 void Run::outOfMemory() {
-  result_.message = c10::str("out of memory at step ", progress_.step + 1, " (batch size ", s_.batchSize, " at ",
-                             s_.plan.buckets.resolution, " px)");
-  result_.hint = "lower training.batch_size (raise gradient_accumulation to keep the effective batch), turn on "
-                 "training.gradient_checkpointing, use optimizer.type = \"adamw8bit\" or method lora";
+  const OutOfMemoryReport report = describeOutOfMemory(phase_, progress_.step, s_.batchSize, s_.plan.buckets.resolution);
+  result_.message = report.message;
+  result_.hint = report.hint;
 }
 
 }  // namespace
