@@ -40,7 +40,7 @@ GettingStartedPanel::GettingStartedPanel(QWidget* parent) : QFrame(parent) {
   head->addWidget(title, 1);
   auto* demo = new QPushButton(tr("Try the &Demo"), this);
   demo->setToolTip(tr("Train a tiny model from scratch on generated pictures of coloured shapes, on this "
-                      "computer, in about ten minutes"));
+                      "computer: about twelve minutes on two CPU cores"));
   connect(demo, &QPushButton::clicked, this, &GettingStartedPanel::demoRequested);
   head->addWidget(demo);
   auto* hide = new QPushButton(tr("Hide"), this);

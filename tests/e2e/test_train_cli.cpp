@@ -145,10 +145,10 @@ class TestTrainCli : public QObject {
   }
 
   // The demo, as a user runs it, learns what its prompts ask for: at its last sample step the judge
-  // (data::judgeDemoSamples) reads both colours right in at least five of its eight samples (four
-  // training-set prompts, four held-out combinations) and the shape right in at least five. The
-  // demo's own goal (DemoJudgement::learned: three in four of each group) is what `sdtrain demo --check`
-  // reports. Deterministic on one machine: seeded data, noise and order, one thread per process.
+  // (data::judgeDemoSamples) reads both colours right in at least three of the four training-set
+  // prompts and of the four held-out combinations, and the shape right in more than half of the eight
+  // (DemoJudgement::learned, the demo's goal), and `sdtrain demo --check` says so. Deterministic on one
+  // machine: seeded data, noise and order, one thread per process.
   void demoLearnsThePromptedColoursAndShapes() {
     QTemporaryDir dir;
     const QString folder = dir.filePath("demo run");
@@ -183,15 +183,14 @@ class TestTrainCli : public QObject {
     qInfo().noquote() << report;
     QCOMPARE(judged.trained, 4);
     QCOMPARE(judged.heldOut, 4);
-    // The demo's goal for colours (three in four of each group); for shapes, half of them (more than
-    // half is the goal, not reached yet: docs/training.md).
     QVERIFY2(judged.trainedColoursRight >= 3 && judged.heldOutColoursRight >= 3, qPrintable(report));
-    QVERIFY2(judged.shapesRight >= 4, qPrintable(report));
+    QVERIFY2(judged.shapesRight >= 5, qPrintable(report));
+    QVERIFY(judged.learned());
 
     // sdtrain demo --check says the same, after judging the autoencoder's reconstructions.
     const Result check = sdtrain({"demo", "--check", "--out", folder});
     QVERIFY2(check.ran, qPrintable(check.problem));
-    QCOMPARE(check.exitCode, judged.learned() ? kExitOk : kExitFailure);
+    QCOMPARE(check.exitCode, kExitOk);
     QVERIFY2(check.out.contains(judged.summary().c_str()), check.out.constData());
     QVERIFY2(check.out.contains("autoencoder, reconstructions of 120 training images"), check.out.constData());
   }
