@@ -141,6 +141,8 @@ void TrainerProcess::checkWatchdog() {
   }
   if (strayWindow_.elapsed() >= 1000) reportHiddenStrayLines();
   if (!watching_ || unresponsive_ || sinceOutput_.elapsed() < unresponsiveAfterMs_) return;
+  // Output may wait in the pipe unread when the studio itself was busy: read it before blaming the trainer.
+  if (process_->waitForReadyRead(0) || sinceOutput_.elapsed() < unresponsiveAfterMs_) return;
   unresponsive_ = true;
   const int seconds = int(sinceOutput_.elapsed() / 1000);
   emit logLine("warn", tr("The trainer has written nothing for %n s, not even its heartbeat.", "", seconds));
