@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 #include <system_error>
@@ -123,10 +124,33 @@ std::string CheckpointStore::finishSave(const TrainingProgress& progress, const 
   }
 
   if (keepLast_ > 0) {
+    removeRetired();
     const std::vector<std::string> all = list();
-    for (std::size_t i = 0; i + static_cast<std::size_t>(keepLast_) < all.size(); ++i) removeTree(all[i]);
+    for (std::size_t i = 0; i + static_cast<std::size_t>(keepLast_) < all.size(); ++i) retire(all[i]);
   }
   return target.string();
+}
+
+// Renamed aside before it is deleted: a kill halfway through the deletion leaves a folder no
+// checkpoint name matches (removed at the next save), never a step folder with half its files.
+void CheckpointStore::retire(const std::string& checkpoint) const {
+  const std::string aside = checkpoint + std::string(kRetiredSuffix);
+  if (::rename(checkpoint.c_str(), aside.c_str()) != 0) return;  // still listed: tried again at the next save
+  removeTree(aside);
+}
+
+// Also what replaceFolder set aside (".old") when a checkpoint of the same step was saved again.
+void CheckpointStore::removeRetired() const {
+  const auto endsWith = [](const std::string& name, std::string_view suffix) {
+    return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  std::vector<std::string> leftovers;
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder_, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (endsWith(name, kRetiredSuffix) || endsWith(name, ".old")) leftovers.push_back(entry.path().string());
+  }
+  for (const std::string& path : leftovers) removeTree(path);
 }
 
 std::vector<std::string> CheckpointStore::list() const { return completeCheckpoints(folder_); }

@@ -5,7 +5,8 @@
 //   progress.json      step, epoch, position in the epoch, smoothed loss, loss scale, and the run's
 //                      identity (settings that must not change across a resume)
 // A checkpoint is written into a temporary folder and renamed into place, so a crash never leaves a
-// half-written one; only folders with progress.json count. The newest `keepLast` are kept.
+// half-written one; only folders with progress.json count. The newest `keepLast` are kept; older ones
+// are renamed aside before they are deleted, so a kill never leaves a step folder half removed.
 
 #include <ATen/core/Tensor.h>
 
@@ -13,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sds::train {
@@ -73,6 +75,10 @@ class CheckpointStore {
 
  private:
   std::string partialFolder(std::int64_t step) const;
+  void retire(const std::string& checkpoint) const;  // removes an old checkpoint
+  void removeRetired() const;                          // what a kill left of earlier removals
+
+  static constexpr std::string_view kRetiredSuffix = ".removing";
 
   std::string folder_;
   int keepLast_;

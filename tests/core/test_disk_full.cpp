@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -83,6 +84,29 @@ class TestDiskFull : public QObject {
 
     // With room again, the same step is written.
     QCOMPARE(QString::fromStdString(store.save(progress, after, "identity")), dir.filePath("checkpoints/step-00000004"));
+  }
+
+  // Old checkpoints go by rename first: what a kill left of a removal (a folder set aside, possibly
+  // half deleted) is removed at the next save and is never taken for a checkpoint meanwhile.
+  void leftoversOfRemovalsAreNoCheckpointsAndGoAtTheNextSave() {
+    QTemporaryDir dir;
+    const QString folder = dir.filePath("checkpoints");
+    train::CheckpointStore store(folder.toStdString(), 2);
+    train::TrainingProgress progress;
+    const std::map<std::string, at::Tensor> tensors{{"model/w", torch::ones({4})}};
+    for (std::int64_t step : {1, 2, 3}) {
+      progress.step = step;
+      store.save(progress, tensors, "identity");
+    }
+    QCOMPARE(entries(folder), (QStringList{"step-00000002", "step-00000003"}));
+    // As a kill would leave them: step 2 set aside with its tensors gone, an earlier replacement's aside.
+    QVERIFY(QDir(folder).rename("step-00000002", "step-00000002.removing"));
+    QVERIFY(QFile::remove(folder + "/step-00000002.removing/state.safetensors"));
+    QVERIFY(QDir(folder).mkpath("step-00000001.old"));
+    QCOMPARE(store.list().size(), std::size_t(1));
+    progress.step = 4;
+    store.save(progress, tensors, "identity");
+    QCOMPARE(entries(folder), (QStringList{"step-00000003", "step-00000004"}));
   }
 
   void modelThatDoesNotFitLeavesThePreviousOne() {
