@@ -7,8 +7,8 @@
 # (loading, checking the latent cache — filled again every tenth iteration —, training, a sample every
 # 3 steps, a checkpoint each step, the model's export) and kills it with SIGKILL at a random moment,
 # which lands in any of those phases.
-# After every iteration each checkpoint folder must be complete (a `.partial` one is allowed: it is
-# cleared by the next save), and every run that was not killed must have ended well: a run that
+# After every iteration each checkpoint folder must be complete (one being written or removed is
+# allowed: the next save clears it), and every run that was not killed must have ended well: a run that
 # cannot resume from what a killed one left counts as a failure, with its error printed. At the end
 # the run trains to completion and its model must load. Prints the kills by the phase they hit.
 # SDTRAIN (default build/bin/sdtrain) is the trainer to test.
@@ -62,18 +62,19 @@ EOF
 newest_step() {
   local newest=0 c
   for c in out/checkpoints/step-*; do
-    [[ -d $c && $c != *.partial ]] || continue
+    [[ -d $c && $c =~ /step-[0-9]+$ ]] || continue
     local step=$((10#${c##*/step-}))
     ((step > newest)) && newest=$step
   done
   echo "$newest"
 }
 
-# Every checkpoint folder that is not partial holds both of its files.
+# Every checkpoint folder holds both of its files (folders being written, `.partial`, or being
+# removed, `.removing` and `.old`, are no checkpoints).
 checkpoints_complete() {
   local c
   for c in out/checkpoints/step-*; do
-    [[ -d $c && $c != *.partial ]] || continue
+    [[ -d $c && $c =~ /step-[0-9]+$ ]] || continue
     [[ -s $c/state.safetensors && -s $c/progress.json ]] || { echo "incomplete checkpoint $c"; return 1; }
   done
 }
