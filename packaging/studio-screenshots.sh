@@ -29,7 +29,7 @@ trap 'rm -rf "$work"' EXIT
 # so that the studio's Start trains it from step 1. Samples every 25 steps so some appear.
 "$build/bin/sdtrain" demo --out "$work/demo" --max-steps 20 >/dev/null
 rm -rf "$work/demo/output"
-sed -i 's/^every_n_steps = 200/every_n_steps = 25/' "$work/demo/demo.toml"
+sed -i 's/^every_n_steps = [0-9]*/every_n_steps = 25/' "$work/demo/demo.toml"
 
 mkdir -p "$out"
 width=$(awk "BEGIN { print int(1280 * $scale) }")
