@@ -16,8 +16,9 @@ class TestOutOfMemory : public QObject {
     QTest::addColumn<QString>("message");
     QTest::addColumn<QString>("advice");
     QTest::newRow("loading") << "loading" << "out of memory while putting the model on the GPU" << "method lora";
-    QTest::newRow("caching") << "caching" << "out of memory while caching latents (the VAE encoding images of 1024 px)"
-                             << "lower resolution.size";
+    QTest::newRow("caching") << "caching"
+                             << "out of memory while caching latents (the VAE encoding 8 images of 1024 px at a time)"
+                             << "lower training.batch_size";
     QTest::newRow("sampling") << "sampling" << "out of memory while making samples at step 700"
                               << "sampling.every_n_steps = 0";
     QTest::newRow("training") << "training" << "out of memory at step 701 (batch size 8 at 1024 px)"
