@@ -100,6 +100,14 @@ pids+=($miniupnpd_pid)
 sleep 1
 kill -0 "$miniupnpd_pid" 2>/dev/null || { cat "$work/miniupnpd.log"; fail "miniupnpd did not start"; }
 
+# Whether the router forwards PORT now. The listing is read whole before it is searched: nft writes
+# it in many small writes, and `nft … | grep -q` under pipefail fails when grep stops reading at
+# the first match and nft dies of SIGPIPE.
+router_maps() {
+  local rules
+  rules=$(inside router nft list chain inet filter prerouting_miniupnpd)
+  grep -q "dport $1" <<< "$rules"
+}
 field() { grep "\"stage\":\"$1\"" "$2" | head -1 | grep -o "\"$3\":[^,}]*" | cut -d: -f2- | tr -d '"'; }
 
 # 0. `sdtrain swarm reachability` (the join dialog's check): the router forwards the port, and the
@@ -108,7 +116,7 @@ inside home "$sdtrain" swarm reachability --port 4500 --json > "$work/check.json
 cat "$work/check.json"
 grep -q '"upnp":true' "$work/check.json" || fail "sdtrain swarm reachability found no mapping"
 grep -q '"external_address":"11.77.0.1:4500"' "$work/check.json" || fail "sdtrain swarm reachability names another address"
-if inside router nft list chain inet filter prerouting_miniupnpd | grep -q "dport 4500"; then fail "the check left its mapping behind"; fi
+if router_maps 4500; then fail "the check left its mapping behind"; fi
 echo "upnp: sdtrain swarm reachability saw port 4500 forwarded from 11.77.0.1 and removed the mapping"
 
 # 1. The peer at home maps its port, the peer outside joins through the router's address.
@@ -119,7 +127,7 @@ for _ in $(seq 100); do grep -q '"stage":"joined"' "$work/home.jsonl" 2>/dev/nul
 grep '"stage":"joined"' "$work/home.jsonl" || { cat "$work/home.log"; fail "the home peer did not join"; }
 address=$(field joined "$work/home.jsonl" address)
 [ "$address" = "11.77.0.1:4300" ] || fail "the home peer publishes $address, not the router's 11.77.0.1:4300"
-inside router nft list chain inet filter prerouting_miniupnpd | grep -q "dport 4300" || fail "the router holds no mapping of port 4300"
+router_maps 4300 || fail "the router holds no mapping of port 4300"
 echo "upnp: the home peer mapped port 4300 (TCP and UDP) and publishes $address"
 
 start outside "$peer" --port 4400 --public 11.77.0.20 --bootstrap 11.77.0.1:4300 --value 3 > "$work/outside.jsonl" 2> "$work/outside.log"
@@ -134,7 +142,7 @@ for side in home outside; do
 done
 echo "upnp: the peer outside joined through the mapped port and the two averaged (mean 2.000 on both)"
 sleep 0.5
-if inside router nft list chain inet filter prerouting_miniupnpd | grep -q "dport 4300"; then fail "the mapping of port 4300 outlived the peer"; fi
+if router_maps 4300; then fail "the mapping of port 4300 outlived the peer"; fi
 echo "upnp: the mapping was removed when the home peer left"
 
 # 2. No gateway: client mode, and quickly.
