@@ -1943,6 +1943,10 @@
         <source>Train a tiny model from scratch on generated pictures of coloured shapes, on this computer: about twelve minutes on two CPU cores</source>
         <translation>Ein winziges Modell von Grund auf mit erzeugten Bildern farbiger Formen auf diesem Computer trainieren: etwa zwölf Minuten auf zwei CPU-Kernen</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;No GPU was found on this computer.&lt;/b&gt; Training runs on the CPU instead: it works, but far slower than on a graphics card, so fine-tuning a Stable Diffusion model takes a long time. The demo is made for the CPU and trains in about twelve minutes on two cores.</source>
+        <translation>&lt;b&gt;Auf diesem Computer wurde keine GPU gefunden.&lt;/b&gt; Das Training läuft stattdessen auf der CPU: Das funktioniert, ist aber weit langsamer als auf einer Grafikkarte, sodass das Feintraining eines Stable-Diffusion-Modells lange dauert. Die Demo ist für die CPU gemacht und trainiert auf zwei Kernen in etwa zwölf Minuten.</translation>
+    </message>
 </context>
 <context>
     <name>sds::widgets::GpuPicker</name>
@@ -2603,6 +2607,14 @@ Beim Speichern wird die Datei neu geschrieben, mit allen Einstellungen samt Erkl
     <message>
         <source>A new swarm for this project: start training, then copy the invitation</source>
         <translation>Ein neuer Schwarm für dieses Projekt: Starten Sie das Training, dann kopieren Sie die Einladung</translation>
+    </message>
+    <message>
+        <source>Start training; the loss, the log and sample images appear on the Training page. The run (its checkpoints, samples, logs and the trained model) is written to the output folder beside the project file once it is saved (Output → Output folder).</source>
+        <translation>Starten Sie das Training; Verlust, Protokoll und Beispielbilder erscheinen auf der Seite „Training“. Der Lauf (seine Checkpoints, Beispielbilder, Protokolle und das trainierte Modell) wird in den Ausgabeordner neben der Projektdatei geschrieben, sobald diese gespeichert ist (Ausgabe → Ausgabeordner).</translation>
+    </message>
+    <message>
+        <source>Start training; the loss, the log and sample images appear on the Training page. The run (its checkpoints, samples, logs and the trained model) is written to %1.</source>
+        <translation>Starten Sie das Training; Verlust, Protokoll und Beispielbilder erscheinen auf der Seite „Training“. Der Lauf (seine Checkpoints, Beispielbilder, Protokolle und das trainierte Modell) wird nach %1 geschrieben.</translation>
     </message>
 </context>
 <context>

@@ -49,6 +49,16 @@ GettingStartedPanel::GettingStartedPanel(QWidget* parent) : QFrame(parent) {
   head->addWidget(hide);
   column->addLayout(head);
 
+  // Hidden until the GPU list is known, so that it never flashes up on a machine with a GPU.
+  cpuNote_ = new QLabel(tr("<b>No GPU was found on this computer.</b> Training runs on the CPU instead: it works, "
+                           "but far slower than on a graphics card, so fine-tuning a Stable Diffusion model takes "
+                           "a long time. The demo is made for the CPU and trains in about twelve minutes on two "
+                           "cores."),
+                        this);
+  cpuNote_->setWordWrap(true);
+  cpuNote_->setVisible(false);
+  column->addWidget(cpuNote_);
+
   auto* grid = new QGridLayout;
   grid->setColumnStretch(2, 1);
   const QString names[StepCount] = {tr("1. Base model"), tr("2. Images"), tr("3. Start")};
@@ -113,6 +123,10 @@ void GettingStartedPanel::setStep(Step step, bool done, const QString& detail) {
   details_[step]->setText(detail.isEmpty() ? tr(hints[step]) : detail);
   start_->setEnabled(done_[ModelStep] && done_[ImagesStep]);
 }
+
+QString GettingStartedPanel::detail(Step step) const { return details_[step]->text(); }
+
+void GettingStartedPanel::setGpuFound(bool found) { cpuNote_->setVisible(!found); }
 
 bool GettingStartedPanel::allDone() const { return done_[ModelStep] && done_[ImagesStep] && done_[StartStep]; }
 

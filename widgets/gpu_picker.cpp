@@ -61,10 +61,12 @@ void GpuPicker::refresh() {
 
 void GpuPicker::setGpus(const QList<GpuEntry>& gpus) {
   gpus_ = gpus;
+  listedCount_ = static_cast<int>(gpus_.size());
   qDeleteAll(boxes_);
   boxes_.clear();
   if (gpus_.isEmpty()) {
     label_->setText(tr("No GPU found: training runs on the CPU."));
+    emit listed(0);
     return;
   }
   label_->setText(tr("Train on:"));
@@ -83,6 +85,7 @@ void GpuPicker::setGpus(const QList<GpuEntry>& gpus) {
     });
   }
   applySelection();
+  emit listed(static_cast<int>(gpus_.size()));
 }
 
 void GpuPicker::setSelection(const QString& setting) {

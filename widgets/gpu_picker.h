@@ -34,12 +34,16 @@ class GpuPicker : public QWidget {
   void setSelection(const QString& setting);
 
   QString selection() const;  // as distributed.gpus takes it
+  // How many GPUs were found; -1 until the list is known.
+  int listedCount() const { return listedCount_; }
   QList<QCheckBox*> boxes() const { return boxes_; }
   QLabel* label() const { return label_; }
 
  signals:
   // The user changed the choice; `setting` is the new distributed.gpus value.
   void selectionChanged(const QString& setting);
+  // The machine's GPUs are known (none: training runs on the CPU).
+  void listed(int count);
 
  private:
   void applySelection();
@@ -49,6 +53,7 @@ class GpuPicker : public QWidget {
   QList<QCheckBox*> boxes_;
   QList<GpuEntry> gpus_;
   QString setting_ = QStringLiteral("all");
+  int listedCount_ = -1;
   QProcess* process_ = nullptr;
 };
 

@@ -218,6 +218,17 @@ bool MainWindow::openProject(const QString& path) {
   return true;
 }
 
+bool MainWindow::openPath(const QString& path) {
+  const QFileInfo info(path);
+  if (!info.isDir()) return openProject(path);
+  if (!maybeSave()) return false;
+  document_->reset();
+  projectPage_->setProject(document_->project());
+  useDataset(info.absoluteFilePath());
+  navigation_->setCurrentRow(DatasetPageIndex);
+  return true;
+}
+
 bool MainWindow::openDemoProject() {
   const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/demo";
   const QString path = folder + "/demo.toml";
@@ -466,6 +477,8 @@ void MainWindow::connectGettingStarted() {
   });
   connect(steps, &GettingStartedPanel::presetChosen, this, &MainWindow::applyPreset);
   connect(steps, &GettingStartedPanel::hideRequested, this, [this] { gettingStartedAction_->setChecked(false); });
+  connect(trainingPage_->gpuPicker(), &GpuPicker::listed, steps, [steps](int count) { steps->setGpuFound(count > 0); });
+  if (trainingPage_->gpuPicker()->listedCount() >= 0) steps->setGpuFound(trainingPage_->gpuPicker()->listedCount() > 0);
   connect(model, &ModelPicker::checked, this, &MainWindow::refreshGettingStarted);
   connect(datasetPage_, &DatasetPage::scanFinished, this, &MainWindow::refreshGettingStarted);
   connect(trainingPage_->trainer(), &TrainerProcess::stateChanged, this, &MainWindow::refreshGettingStarted);
@@ -499,9 +512,19 @@ void MainWindow::refreshGettingStarted() {
                    project.getString("dataset.path").empty() ? QString() : datasetPage_->errorText());
 
   const bool started = trainingPage_->isRunning() || !latestCheckpoint(runFolder()).isEmpty();
+  // Where the run will be written is said before it starts; an untitled project's folder follows
+  // from where it is saved.
+  const QString whereRunsGo =
+      document_->path().isEmpty()
+          ? tr("Start training; the loss, the log and sample images appear on the Training page. The run (its "
+               "checkpoints, samples, logs and the trained model) is written to the output folder beside the "
+               "project file once it is saved (Output → Output folder).")
+          : tr("Start training; the loss, the log and sample images appear on the Training page. The run (its "
+               "checkpoints, samples, logs and the trained model) is written to %1.")
+                .arg(QDir::toNativeSeparators(runFolder()));
   steps->setStep(GettingStartedPanel::StartStep, started,
                  started ? tr("Training has run; its checkpoints are in %1").arg(QDir::toNativeSeparators(runFolder()))
-                         : QString());
+                         : whereRunsGo);
   const bool wanted = !gettingStartedAction_ || gettingStartedAction_->isChecked();
   steps->setVisible(wanted && !steps->allDone());
 }

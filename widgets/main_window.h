@@ -33,6 +33,9 @@ class MainWindow : public QMainWindow {
 
   // Opens a project file, reporting problems in a dialog; false when it could not be opened.
   bool openProject(const QString& path);
+  // A path given on the command line or dropped on the program's icon: a project file opens; a folder
+  // becomes the dataset of a new project and the Dataset page shows it. False when nothing opened.
+  bool openPath(const QString& path);
   // Copies the built-in demo project into the user's data folder (once) and opens it.
   bool openDemoProject();
 

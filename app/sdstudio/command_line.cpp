@@ -13,7 +13,8 @@ void StudioOptions::addTo(QCommandLineParser& parser) const {
   parser.addVersionOption();
   for (const QCommandLineOption* option : {&demo, &train, &language, &theme, &screenshots, &trainSeconds})
     parser.addOption(*option);
-  parser.addPositionalArgument("project", "A project file (.toml) to open.", "[project]");
+  parser.addPositionalArgument("path", "A project file (.toml) to open, or a folder of images to start a new project with.",
+                               "[project.toml|folder]");
 }
 
 bool wantsTextOnly(int argc, char** argv) {

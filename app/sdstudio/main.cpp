@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   window.show();
   const QStringList files = parser.positionalArguments();
   if (!files.isEmpty())
-    window.openProject(files.first());
+    window.openPath(files.first());
   else if (parser.isSet(options.demo))
     window.openDemoProject();
   if (parser.isSet(options.train)) QTimer::singleShot(0, &window, [&window] { window.startTraining(); });

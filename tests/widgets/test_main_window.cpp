@@ -10,6 +10,7 @@
 #include <QDialog>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QLabel>
 #include <QListWidget>
@@ -31,8 +32,10 @@
 
 #include "about_dialog.h"
 #include "config/project.h"
+#include "dataset_page.h"
 #include "fixtures.h"
 #include "getting_started.h"
+#include "gpu_picker.h"
 #include "main_window.h"
 #include "project_document.h"
 #include "project_page.h"
@@ -41,6 +44,7 @@
 #include "setting_editor.h"
 #include "theme.h"
 #include "test_files.h"
+#include "training_page.h"
 #include "translation.h"
 
 using namespace sds;
@@ -315,6 +319,72 @@ class TestMainWindow : public QObject {
     QVERIFY2(told.first().contains("not valid TOML"), qPrintable(told.first()));
     QCOMPARE(window.projectPage()->project().getString("project.name"), std::string("keep me"));
     QVERIFY(window.document()->isModified());
+  }
+
+  // What `sdstudio PATH` opens (also a file or folder dropped on the program's icon): a project file,
+  // or a folder of images that becomes the dataset of a new project; anything else is refused.
+  void openingAPathAsTheCommandLineDoes() {
+    QTemporaryDir dir;
+    const QString project = dir.filePath("run.toml");
+    writeFile(project, "[project]\nname = \"from-the-command-line\"\n[model]\npath = \"base\"\n[dataset]\npath = \"images\"\n");
+    const QString images = dir.filePath("images");
+    QVERIFY(QDir().mkpath(images));
+    QImage picture(512, 512, QImage::Format_RGB888);
+    picture.fill(Qt::green);
+    QVERIFY(picture.save(images + "/a.png"));
+    writeFile(images + "/a.txt", "a green picture");
+
+    MainWindow window;
+    QVERIFY(answerDialogs([&] { QVERIFY(window.openPath(project)); }).isEmpty());
+    QCOMPARE(window.projectPage()->project().getString("project.name"), std::string("from-the-command-line"));
+    QVERIFY(window.windowTitle().contains("run.toml"));
+    QCOMPARE(window.navigation()->currentRow(), int(MainWindow::ProjectPageIndex));
+
+    QVERIFY(answerDialogs([&] { QVERIFY(window.openPath(images)); }).isEmpty());
+    QVERIFY(window.document()->path().isEmpty());
+    QCOMPARE(window.document()->project().getString("dataset.path"), QFileInfo(images).absoluteFilePath().toStdString());
+    QCOMPARE(window.document()->project().getString("dataset.kind"), std::string("auto"));
+    QCOMPARE(window.document()->project().getString("project.name"), std::string("my-model"));
+    QCOMPARE(window.navigation()->currentRow(), int(MainWindow::DatasetPageIndex));
+    QTRY_COMPARE_WITH_TIMEOUT(window.datasetPage()->sampleCount(), 1, 10000);
+
+    bool opened = true;
+    const QStringList told = answerDialogs([&] { opened = window.openPath(dir.filePath("missing.toml")); });
+    QVERIFY(!opened);
+    QCOMPARE(told.size(), 1);
+    QCOMPARE(window.document()->project().getString("dataset.path"), QFileInfo(images).absoluteFilePath().toStdString());
+  }
+
+  // A first start explains itself: without a GPU the steps say that training runs on the CPU and that
+  // the demo still works (with one they say nothing of it), and the Start step says where the run is
+  // written.
+  void gettingStartedNamesTheCpuAndTheRunFolder() {
+    QSettings().remove("gettingStarted/hidden");
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    sds::widgets::GettingStartedPanel* steps = window.projectPage()->gettingStarted();
+    sds::widgets::GpuPicker* gpus = window.trainingPage()->gpuPicker();
+    // sdtrain's own answer for this machine first.
+    QTRY_VERIFY_WITH_TIMEOUT(gpus->listedCount() >= 0, 20000);
+    QCOMPARE(steps->cpuNote()->isVisibleTo(steps), gpus->listedCount() == 0);
+    gpus->setGpus({});
+    QVERIFY(steps->cpuNote()->isVisibleTo(steps));
+    QVERIFY(steps->cpuNote()->text().contains("No GPU"));
+    QVERIFY(steps->cpuNote()->text().contains("CPU"));
+    QVERIFY(steps->cpuNote()->text().contains("demo"));
+    gpus->setGpus({{0, "NVIDIA H200", 139.8}});
+    QVERIFY(!steps->cpuNote()->isVisibleTo(steps));
+
+    const auto start = sds::widgets::GettingStartedPanel::StartStep;
+    QVERIFY2(steps->detail(start).contains("output folder beside the project file"), qPrintable(steps->detail(start)));
+    QTemporaryDir dir;
+    const QString project = dir.filePath("run.toml");
+    writeFile(project, "[model]\npath = \"base\"\n[dataset]\npath = \"images\"\n[output]\ndirectory = \"runs/first\"\n");
+    QVERIFY(answerDialogs([&] { QVERIFY(window.openPath(project)); }).isEmpty());
+    QVERIFY2(steps->detail(start).contains(QDir::toNativeSeparators(dir.filePath("runs/first"))),
+             qPrintable(steps->detail(start)));
+    QVERIFY(!steps->isDone(start));
   }
 
   void demoProjectOpensAndIsValid() {
