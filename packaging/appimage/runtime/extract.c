@@ -79,7 +79,8 @@ static bool wanted(const char *path, const char *pattern) {
 int extract_payload(const char *image, off_t offset, const char *target, const char *pattern, bool verbose) {
   sqfs fs;
   if (sqfs_open_image(&fs, image, (size_t)offset) != SQFS_OK) {
-    fprintf(stderr, "%s: no squashfs image at byte %lld\n", image, (long long)offset);
+    fprintf(stderr, "%s: the squashfs image at byte %lld cannot be read (a damaged or incomplete file?)\n", image,
+            (long long)offset);
     return -1;
   }
   if (mkdir(target, 0755) != 0 && errno != EEXIST) {

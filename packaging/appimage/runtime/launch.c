@@ -58,7 +58,7 @@ int run_extracted(const char *image, off_t offset, int argc, char **argv) {
     return 127;
   }
   if (extract_payload(image, offset, folder, NULL, false) != 0) {
-    fprintf(stderr, "%s: extracting to %s failed (is there space?)\n", image, folder);
+    fprintf(stderr, "%s: cannot run: extracting it to %s failed\n", image, folder);
     nftw(folder, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
     return 127;
   }

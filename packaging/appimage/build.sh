@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Makes SD_Studio-<version>-x86_64.AppImage from a build:
+#   packaging/appimage/build.sh [BUILD_DIR] [OUT_DIR]      (defaults: build, BUILD_DIR)
+# The AppDir is the build's install tree (binaries stripped) plus every library they need that is
+# not on excluded-libraries (found by walking DT_NEEDED, rpaths set with patchelf), the Qt plugins
+# and Qt's translations, AppRun, the desktop entry and icon at its root. The image is our runtime
+# (packaging/appimage/runtime) followed by a squashfs of the AppDir. The same script makes the
+# CUDA variant from a build against a CUDA LibTorch: whatever the binaries link is carried.
+# SQUASHFS_LEVEL sets zstd's level (default 15). Nothing is downloaded.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "${1:-$here/../../build}" && pwd)
+out=$(mkdir -p "${2:-$build}" && cd "${2:-$build}" && pwd)
+for tool in patchelf mksquashfs objdump; do
+  command -v "$tool" > /dev/null || { echo "$tool is missing (packaging/install-deps.sh installs it)" >&2; exit 2; }
+done
+runtime=$build/packaging/appimage_runtime
+[ -x "$runtime" ] || { echo "build the runtime first: cmake --build $build --target appimage_runtime" >&2; exit 2; }
+[ -x "$build/bin/sdtrain" ] || { echo "build sdtrain first: cmake --build $build" >&2; exit 2; }
+version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build/CMakeCache.txt")
+appdir=$out/AppDir
+image=$out/SD_Studio-$version-x86_64.AppImage
+rm -rf "$appdir"
+
+# 1. The install tree: programs, desktop entry, icons, metainfo, man pages.
+cmake --install "$build" --prefix "$appdir/usr" --strip > /dev/null
+
+# 2. Libraries: everything reachable through DT_NEEDED from the programs and plugins, except the
+# excluded ones, copied under their soname into usr/lib.
+mapfile -t excluded < <(grep -v '^\s*\(#\|$\)' "$here/excluded-libraries")
+is_excluded() {
+  local pattern
+  for pattern in "${excluded[@]}"; do
+    # shellcheck disable=SC2053  # a glob on purpose
+    [[ $1 == $pattern ]] && return 0
+  done
+  return 1
+}
+needed_of() { objdump -p "$1" 2>/dev/null | awk '$1 == "NEEDED" { print $2 }'; }
+
+qt_plugins=$(qtpaths6 --query QT_INSTALL_PLUGINS 2>/dev/null || echo "/usr/lib/$(gcc -print-multiarch)/qt6/plugins")
+qt_translations=$(qtpaths6 --query QT_INSTALL_TRANSLATIONS 2>/dev/null || echo /usr/share/qt6/translations)
+if [ -x "$appdir/usr/bin/sdstudio" ]; then
+  # Those the studio needs on X11, Wayland and headless, with images, input methods and themes.
+  for group in platforms/libqxcb.so platforms/libqwayland-*.so platforms/libqoffscreen.so platforms/libqminimal.so \
+               xcbglintegrations imageformats iconengines platforminputcontexts platformthemes styles \
+               wayland-decoration-client wayland-graphics-integration-client wayland-shell-integration; do
+    for plugin in "$qt_plugins"/$group; do
+      [ -e "$plugin" ] || continue
+      relative=${plugin#"$qt_plugins"/}
+      if [ -d "$plugin" ]; then mkdir -p "$appdir/usr/plugins/$relative" && cp -L "$plugin"/*.so "$appdir/usr/plugins/$relative/"
+      else mkdir -p "$appdir/usr/plugins/$(dirname "$relative")" && cp -L "$plugin" "$appdir/usr/plugins/$relative"; fi
+    done
+  done
+  # Qt's own strings (standard dialogs and buttons) in each language the studio speaks.
+  mkdir -p "$appdir/usr/translations"
+  for ts in "$here"/../../translations/sdstudio_*.ts; do
+    language=$(basename "$ts" .ts); language=${language#sdstudio_}
+    cp "$qt_translations/qtbase_$language.qm" "$appdir/usr/translations/" 2>/dev/null || true
+  done
+  printf '[Paths]\nPrefix = ..\nPlugins = plugins\nTranslations = translations\n' > "$appdir/usr/bin/qt.conf"
+fi
+
+declare -A location=()  # soname -> file on this system, from the loader's own resolution
+mapfile -t roots < <(find "$appdir/usr/bin" "$appdir/usr/plugins" -type f \( -name '*.so' -o -perm -u+x \) 2>/dev/null)
+for elf in "${roots[@]}"; do
+  while read -r name path; do
+    [ -n "$path" ] && location[$name]=$path
+  done < <(LD_LIBRARY_PATH=${SDS_LIBRARY_PATH:-} ldd "$elf" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $1, $3 }')
+done
+mkdir -p "$appdir/usr/lib"
+declare -A carried=()
+carry_closure() {  # carries what the ELF files in the queue need, and what those need
+  local elf name source
+  while [ ${#queue[@]} -gt 0 ]; do
+    elf=${queue[0]}; queue=("${queue[@]:1}")
+    for name in $(needed_of "$elf"); do
+      is_excluded "$name" && continue
+      [ -n "${carried[$name]:-}" ] && continue
+      carried[$name]=1
+      [ -e "$appdir/usr/lib/$name" ] && continue
+      source=${location[$name]:-$(ldconfig -p | awk -v n="$name" '$1 == n { print $NF; exit }')}
+      [ -n "$source" ] || { echo "$elf needs $name, which this system does not have" >&2; exit 1; }
+      cp -L "$source" "$appdir/usr/lib/$name"
+      chmod u+w "$appdir/usr/lib/$name"
+      queue+=("$appdir/usr/lib/$name")
+    done
+  done
+}
+queue=("${roots[@]}")
+carry_closure
+# cuDNN loads its engines with dlopen; they travel with it where LibTorch itself runs on CUDA (in a
+# CPU LibTorch's build only our own kernels link cuDNN, and they never reach a GPU).
+if [ -n "${carried[libcudnn.so.9]:-}" ] && [ -n "${carried[libtorch_cuda.so]:-}" ]; then
+  for engine in "$(dirname "${location[libcudnn.so.9]}")"/libcudnn_*.so.9; do
+    name=$(basename "$engine")
+    cp -L "$engine" "$appdir/usr/lib/$name" && carried[$name]=1 && queue+=("$appdir/usr/lib/$name")
+  done
+  carry_closure
+fi
+
+# 3. Each program and library finds the carried libraries first.
+for program in "$appdir"/usr/bin/*; do
+  [ -f "$program" ] && head -c 4 "$program" | grep -q ELF && patchelf --set-rpath '$ORIGIN/../lib' "$program"
+done
+for library in "$appdir"/usr/lib/*.so*; do patchelf --set-rpath '$ORIGIN' "$library"; done
+# Plugins lie one folder below usr/plugins (platforms/, imageformats/, …).
+find "$appdir/usr/plugins" -name '*.so' -exec patchelf --set-rpath '$ORIGIN/../../lib' {} + 2>/dev/null || true
+
+# 4. The AppDir's root: AppRun, the desktop entry, its icon and .DirIcon.
+cp "$here/AppRun" "$appdir/AppRun"
+desktop=$(find "$appdir/usr/share/applications" -name '*.desktop' | head -1)
+[ -n "$desktop" ] || { echo "the install tree holds no desktop entry" >&2; exit 1; }
+cp "$desktop" "$appdir/"
+icon_name=$(sed -n 's/^Icon=//p' "$desktop" | head -1)
+icon=$(find "$appdir/usr/share/icons" -name "$icon_name.svg" | head -1)
+[ -n "$icon" ] || icon=$(find "$appdir/usr/share/icons" -name "$icon_name.png" | sort -V | tail -1)
+[ -n "$icon" ] || { echo "no icon named $icon_name in the install tree" >&2; exit 1; }
+cp "$icon" "$appdir/"
+ln -sf "$(basename "$icon")" "$appdir/.DirIcon"
+
+# 5. The image.
+rm -f "$image" "$out/payload.squashfs"
+mksquashfs "$appdir" "$out/payload.squashfs" -root-owned -noappend -comp zstd \
+  -Xcompression-level "${SQUASHFS_LEVEL:-15}" -quiet -no-progress
+cat "$runtime" "$out/payload.squashfs" > "$image"
+rm -f "$out/payload.squashfs"
+chmod 755 "$image"
+echo "$image: $(du -m "$image" | cut -f1) MiB ($(du -sm "$appdir" | cut -f1) MiB unpacked, ${#carried[@]} libraries carried)"
