@@ -17,6 +17,9 @@ packages=(
   libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev qt6-qpa-plugins qt6-translations-l10n
   # headless GUI runs and screenshots
   xvfb xauth x11-apps imagemagick
+  # the Debian package (packaging/deb.cmake): PNG icons from the SVG, Depends from the shared
+  # libraries, and the checks of the desktop entry, AppStream metainfo and project MIME type
+  librsvg2-bin dpkg-dev desktop-file-utils appstream shared-mime-info libglib2.0-bin
   # a home router for the swarm's UPnP check (tests/swarm/netsim/upnp.sh)
   miniupnpd-nftables nftables
   # fuzzing under sanitizers (packaging/fuzz.sh)

@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   QCoreApplication::setApplicationName("sdstudio");
   QCoreApplication::setApplicationVersion(SDS_VERSION);
   QGuiApplication::setApplicationDisplayName("SD Studio");
-  QGuiApplication::setDesktopFileName("sdstudio");
+  QGuiApplication::setDesktopFileName("io.github.sdstudio.SDStudio");
   QApplication::setWindowIcon(QIcon(":/icons/sdstudio.svg"));
 
   QCommandLineParser parser;
