@@ -22,6 +22,10 @@ packages=(
   librsvg2-bin dpkg-dev desktop-file-utils appstream shared-mime-info libglib2.0-bin
   # a home router for the swarm's UPnP check (tests/swarm/netsim/upnp.sh)
   miniupnpd-nftables nftables
+  # the AppImage (packaging/appimage): our runtime on Debian's static libsquashfuse, libfuse3 and
+  # decompressors, the tools that make the image, and the Qt plugins it carries beyond xcb
+  libsquashfuse-dev libfuse3-dev fuse3 liblz4-dev libzstd-dev liblzo2-dev liblzma-dev zlib1g-dev
+  squashfs-tools patchelf binutils qt6-wayland qt6-xdgdesktopportal-platformtheme
   # fuzzing under sanitizers (packaging/fuzz.sh)
   clang libclang-rt-14-dev
 )

@@ -107,17 +107,25 @@ for library in "$appdir"/usr/lib/*.so*; do patchelf --set-rpath '$ORIGIN' "$libr
 # Plugins lie one folder below usr/plugins (platforms/, imageformats/, …).
 find "$appdir/usr/plugins" -name '*.so' -exec patchelf --set-rpath '$ORIGIN/../../lib' {} + 2>/dev/null || true
 
-# 4. The AppDir's root: AppRun, the desktop entry, its icon and .DirIcon.
+# 4. The AppDir's root: AppRun, the desktop entry, its icon and .DirIcon (a PNG where there is one,
+# as thumbnailers expect). A build without the studio gets an entry for the trainer in a terminal.
 cp "$here/AppRun" "$appdir/AppRun"
-desktop=$(find "$appdir/usr/share/applications" -name '*.desktop' | head -1)
-[ -n "$desktop" ] || { echo "the install tree holds no desktop entry" >&2; exit 1; }
-cp "$desktop" "$appdir/"
+desktop=$(find "$appdir/usr/share/applications" -name '*.desktop' 2>/dev/null | head -1)
+if [ -n "$desktop" ]; then
+  cp "$desktop" "$appdir/"
+else
+  printf '[Desktop Entry]\nType=Application\nName=sdtrain\nComment=%s\nExec=sdtrain\nIcon=sdstudio\nTerminal=true\nCategories=Graphics;Science;\n' \
+    "Stable Diffusion training, headless" > "$appdir/sdtrain.desktop"
+  desktop=$appdir/sdtrain.desktop
+fi
 icon_name=$(sed -n 's/^Icon=//p' "$desktop" | head -1)
-icon=$(find "$appdir/usr/share/icons" -name "$icon_name.svg" | head -1)
-[ -n "$icon" ] || icon=$(find "$appdir/usr/share/icons" -name "$icon_name.png" | sort -V | tail -1)
-[ -n "$icon" ] || { echo "no icon named $icon_name in the install tree" >&2; exit 1; }
+icon=$(find "$appdir/usr/share/icons" -name "$icon_name.svg" 2>/dev/null | head -1)
+[ -n "$icon" ] || icon=$here/../../resources/icons/$icon_name.svg
+[ -f "$icon" ] || { echo "no icon named $icon_name" >&2; exit 1; }
 cp "$icon" "$appdir/"
-ln -sf "$(basename "$icon")" "$appdir/.DirIcon"
+dir_icon=$(find "$appdir/usr/share/icons" -path '*256x256*' -name "$icon_name.png" 2>/dev/null | head -1)
+ln -sf "${dir_icon:+usr/share/icons/${dir_icon#*/usr/share/icons/}}" "$appdir/.DirIcon"
+[ -n "$dir_icon" ] || ln -sf "$(basename "$icon")" "$appdir/.DirIcon"
 
 # 5. The image.
 rm -f "$image" "$out/payload.squashfs"
