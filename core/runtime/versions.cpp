@@ -1,5 +1,6 @@
 #include "runtime/versions.h"
 
+#include <ATen/detail/CUDAHooksInterface.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
 
@@ -9,10 +10,6 @@
 
 #if SDS_HAVE_CUDA
 #include <cuda_runtime_api.h>
-#endif
-#if SDS_HAVE_CUDNN
-#include <cudnn_version.h>
-extern "C" std::size_t cudnnGetVersion(void);
 #endif
 #if SDS_HAVE_NCCL
 #include <nccl.h>
@@ -45,11 +42,13 @@ std::vector<Component> engineComponents() {
 #else
   out.push_back({"CUDA", SDS_TR("Engine", "not built in (CPU-only build)")});
 #endif
-#if SDS_HAVE_CUDNN
-  const std::size_t cudnn = cudnnGetVersion();
-  out.push_back({"cuDNN", std::to_string(cudnn / 10000) + "." + std::to_string((cudnn % 10000) / 100) + "." +
-                              std::to_string(cudnn % 100)});
-#endif
+  // The cuDNN that LibTorch's convolutions use (a CUDA LibTorch's; none in a CPU LibTorch).
+  const at::CUDAHooksInterface& cudaHooks = at::detail::getCUDAHooks();
+  if (cudaHooks.hasCuDNN()) {
+    const long cudnn = cudaHooks.versionCuDNN();
+    out.push_back({"cuDNN", std::to_string(cudnn / 10000) + "." + std::to_string((cudnn % 10000) / 100) + "." +
+                                std::to_string(cudnn % 100)});
+  }
 #if SDS_HAVE_NCCL
   int nccl = 0;
   ncclGetVersion(&nccl);
