@@ -21,6 +21,8 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE ${PROJECT_HOMEPAGE_URL})
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 # Depends from the programs' shared libraries (dpkg-shlibdeps, from dpkg-dev).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# The libraries carried privately (packaging/private_libraries.cmake) satisfy their own needs.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${SDS_PRIVATE_LIBRARY_DIR})
 # Qt's own dialogs (file choosers, message boxes) in German as well; the studio's texts are built in.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-translations-l10n")
 # The binaries without their debug information (sdtrain alone has some 200 MB of it).

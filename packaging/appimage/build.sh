@@ -99,6 +99,9 @@ if [ -n "${carried[libcudnn.so.9]:-}" ] && [ -n "${carried[libtorch_cuda.so]:-}"
   carry_closure
 fi
 
+# The install tree's private libraries (packaging/private_libraries.cmake) now lie in usr/lib.
+rm -rf "$appdir/usr/lib/sdstudio"
+
 # 3. Each program and library finds the carried libraries first.
 for program in "$appdir"/usr/bin/*; do
   [ -f "$program" ] && head -c 4 "$program" | grep -q ELF && patchelf --set-rpath '$ORIGIN/../lib' "$program"
