@@ -26,6 +26,8 @@ packages=(
   # decompressors, the tools that make the image, and the Qt plugins it carries beyond xcb
   libsquashfuse-dev libfuse3-dev fuse3 liblz4-dev libzstd-dev liblzo2-dev liblzma-dev zlib1g-dev
   squashfs-tools patchelf binutils qt6-wayland qt6-xdgdesktopportal-platformtheme
+  # a fresh Debian 12 root for packaging/test-fresh-system.sh
+  debootstrap
   # fuzzing under sanitizers (packaging/fuzz.sh)
   clang libclang-rt-14-dev
 )
