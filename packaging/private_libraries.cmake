@@ -13,8 +13,16 @@ if(NOT _dpkg)
   message(STATUS "No dpkg here: the programs' libraries are left where they are")
   return()
 endif()
+# Where the loader would look besides the programs' RUNPATH (a LibTorch or -dev packages unpacked
+# elsewhere, as on the GPU machine).
+string(REPLACE ":" ";" _search "$ENV{LD_LIBRARY_PATH}")
+list(FILTER _search EXCLUDE REGEX "^$")
+if(_search)
+  set(_search DIRECTORIES ${_search})
+endif()
 file(GET_RUNTIME_DEPENDENCIES
      EXECUTABLES ${SDS_PROGRAMS}
+     ${_search}
      RESOLVED_DEPENDENCIES_VAR _resolved
      UNRESOLVED_DEPENDENCIES_VAR _unresolved
      PRE_EXCLUDE_REGEXES "^ld-linux" "^libc\\.so" "^libm\\.so" "^libstdc\\+\\+" "^libgcc_s")

@@ -6,7 +6,8 @@
 # and Qt's translations, AppRun, the desktop entry and icon at its root. The image is our runtime
 # (packaging/appimage/runtime) followed by a squashfs of the AppDir. The same script makes the
 # CUDA variant from a build against a CUDA LibTorch: whatever the binaries link is carried.
-# SQUASHFS_LEVEL sets zstd's level (default 15). Nothing is downloaded.
+# SQUASHFS_LEVEL sets zstd's level (default 15), APPIMAGE_RUNTIME another runtime binary (one
+# built elsewhere), SDS_LIBRARY_PATH where else the programs' libraries are. Nothing is downloaded.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-$here/../../build}" && pwd)
@@ -14,7 +15,7 @@ out=$(mkdir -p "${2:-$build}" && cd "${2:-$build}" && pwd)
 for tool in patchelf mksquashfs objdump; do
   command -v "$tool" > /dev/null || { echo "$tool is missing (packaging/install-deps.sh installs it)" >&2; exit 2; }
 done
-runtime=$build/packaging/appimage_runtime
+runtime=${APPIMAGE_RUNTIME:-$build/packaging/appimage_runtime}
 [ -x "$runtime" ] || { echo "build the runtime first: cmake --build $build --target appimage_runtime" >&2; exit 2; }
 [ -x "$build/bin/sdtrain" ] || { echo "build sdtrain first: cmake --build $build" >&2; exit 2; }
 version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build/CMakeCache.txt")
@@ -89,12 +90,28 @@ carry_closure() {  # carries what the ELF files in the queue need, and what thos
 }
 queue=("${roots[@]}")
 carry_closure
-# cuDNN loads its engines with dlopen; they travel with it where LibTorch itself runs on CUDA (in a
-# CPU LibTorch's build only our own kernels link cuDNN, and they never reach a GPU).
-if [ -n "${carried[libcudnn.so.9]:-}" ] && [ -n "${carried[libtorch_cuda.so]:-}" ]; then
-  for engine in "$(dirname "${location[libcudnn.so.9]}")"/libcudnn_*.so.9; do
-    name=$(basename "$engine")
-    cp -L "$engine" "$appdir/usr/lib/$name" && carried[$name]=1 && queue+=("$appdir/usr/lib/$name")
+# A CUDA LibTorch loads some libraries with dlopen: cuDNN its engines, NVRTC its builtins, LibTorch
+# its own (CUDA linear algebra, NVRTC glue). They travel with it. (In a CPU LibTorch's build only our
+# own kernels link the CUDA runtime, and nothing more is needed.)
+if [ -n "${carried[libtorch_cuda.so]:-}" ]; then
+  companions() {
+    case "$1" in
+      libtorch_cuda.so) ls "$2"/*.so* | grep -v -e libtorch_python -e libshm ;;  # not the Python glue
+      libcudnn.so.*) ls "$2"/libcudnn_*.so.* ;;
+      libnvrtc.so.*) ls "$2"/libnvrtc-builtins*.so* ;;
+    esac 2>/dev/null
+  }
+  for name in "${!carried[@]}"; do
+    source=${location[$name]:-}
+    [ -n "$source" ] || continue
+    for companion in $(companions "$name" "$(dirname "$(readlink -f "$source")")"); do
+      base=$(basename "$companion")
+      [ -n "${carried[$base]:-}" ] && continue
+      cp -L "$companion" "$appdir/usr/lib/$base" && chmod u+w "$appdir/usr/lib/$base"
+      carried[$base]=1
+      location[$base]=$companion
+      queue+=("$appdir/usr/lib/$base")
+    done
   done
   carry_closure
 fi
@@ -113,22 +130,25 @@ find "$appdir/usr/plugins" -name '*.so' -exec patchelf --set-rpath '$ORIGIN/../.
 # 4. The AppDir's root: AppRun, the desktop entry, its icon and .DirIcon (a PNG where there is one,
 # as thumbnailers expect). A build without the studio gets an entry for the trainer in a terminal.
 cp "$here/AppRun" "$appdir/AppRun"
-desktop=$(find "$appdir/usr/share/applications" -name '*.desktop' 2>/dev/null | head -1)
+desktop=$(find "$appdir/usr/share/applications" -name '*.desktop' 2>/dev/null | head -1 || true)
 if [ -n "$desktop" ]; then
   cp "$desktop" "$appdir/"
 else
-  printf '[Desktop Entry]\nType=Application\nName=sdtrain\nComment=%s\nExec=sdtrain\nIcon=sdstudio\nTerminal=true\nCategories=Graphics;Science;\n' \
+  printf '[Desktop Entry]\nType=Application\nName=sdtrain\nComment=%s\nExec=sdtrain\nIcon=sdstudio\nTerminal=true\nCategories=Graphics;\n' \
     "Stable Diffusion training, headless" > "$appdir/sdtrain.desktop"
   desktop=$appdir/sdtrain.desktop
 fi
 icon_name=$(sed -n 's/^Icon=//p' "$desktop" | head -1)
-icon=$(find "$appdir/usr/share/icons" -name "$icon_name.svg" 2>/dev/null | head -1)
+icon=$(find "$appdir/usr/share/icons" -name "$icon_name.svg" 2>/dev/null | head -1 || true)
 [ -n "$icon" ] || icon=$here/../../resources/icons/$icon_name.svg
 [ -f "$icon" ] || { echo "no icon named $icon_name" >&2; exit 1; }
 cp "$icon" "$appdir/"
-dir_icon=$(find "$appdir/usr/share/icons" -path '*256x256*' -name "$icon_name.png" 2>/dev/null | head -1)
-ln -sf "${dir_icon:+usr/share/icons/${dir_icon#*/usr/share/icons/}}" "$appdir/.DirIcon"
-[ -n "$dir_icon" ] || ln -sf "$(basename "$icon")" "$appdir/.DirIcon"
+dir_icon=$(find "$appdir/usr/share/icons" -path '*256x256*' -name "$icon_name.png" 2>/dev/null | head -1 || true)
+if [ -n "$dir_icon" ]; then
+  ln -sf "usr/share/icons/${dir_icon#*/usr/share/icons/}" "$appdir/.DirIcon"
+else
+  ln -sf "$(basename "$icon")" "$appdir/.DirIcon"
+fi
 
 # 5. The image.
 rm -f "$image" "$out/payload.squashfs"

@@ -8,7 +8,8 @@
 # `check.sh train`, `check.sh parity`, `check.sh bench [quick]` or `check.sh presets` (the memory of
 # every preset's step, packaging/gpu/presets.sh) or
 # `check.sh swarm` (two swarm peers on the GPU, packaging/gpu/swarm.sh) or `check.sh oom` (a step that
-# cannot fit ends with the out-of-memory event, packaging/gpu/oom.sh) or `check.sh interop` (our files in diffusers, PEFT and transformers and theirs in sdtrain,
+# cannot fit ends with the out-of-memory event, packaging/gpu/oom.sh) or `check.sh appimage` (the
+# CUDA AppImage made and run on the GPU, packaging/gpu/appimage.sh) or `check.sh interop` (our files in diffusers, PEFT and transformers and theirs in sdtrain,
 # packaging/gpu/interop.py) or `check.sh distributed` (data-parallel training over NCCL: one rank
 # through torchrun's variables beside the plain run, the distributed path's overhead in `sdtrain
 # bench --gpus`, and several GPUs where there are) runs one part after the build; `check.sh build`
@@ -110,6 +111,11 @@ fi
 # A step that cannot fit the GPU must end with the out-of-memory error event (packaging/gpu/oom.sh).
 if [ "$part" = oom ]; then
   "$root/packaging/gpu/oom.sh" "$sdtrain"
+  exit $?
+fi
+# The CUDA AppImage, made here and run on the GPU (packaging/gpu/appimage.sh).
+if [ "$part" = appimage ]; then
+  "$root/packaging/gpu/appimage.sh" "$build" "$deps"
   exit $?
 fi
 if [ "$part" = presets ]; then
