@@ -101,14 +101,12 @@ make_root appimage
 root=$made_root
 cp "$appimage" "$root/tmp/SD_Studio.AppImage"
 (cd "$work" && "$appimage" --appimage-extract > /dev/null)
-mapfile -t excluded < <(grep -v '^\s*\(#\|$\)' "$root_dir/packaging/appimage/excluded-libraries")
+# shellcheck source=appimage/elf-needs.sh
+source "$root_dir/packaging/appimage/elf-needs.sh"
 declare -A system_libraries=()
 while IFS= read -r -d '' file; do
-  for name in $(objdump -p "$file" 2>/dev/null | awk '$1 == "NEEDED" { print $2 }'); do
-    for pattern in "${excluded[@]}"; do
-      # shellcheck disable=SC2053  # a glob on purpose
-      [[ $name == $pattern ]] && system_libraries[$name]=1
-    done
+  for name in $(needed_of "$file"); do
+    is_excluded "$name" && system_libraries[$name]=1
   done
 done < <(find "$work/squashfs-root/usr" -type f -print0)
 packages=()

@@ -28,16 +28,8 @@ cmake --install "$build" --prefix "$appdir/usr" --strip > /dev/null
 
 # 2. Libraries: everything reachable through DT_NEEDED from the programs and plugins, except the
 # excluded ones, copied under their soname into usr/lib.
-mapfile -t excluded < <(grep -v '^\s*\(#\|$\)' "$here/excluded-libraries")
-is_excluded() {
-  local pattern
-  for pattern in "${excluded[@]}"; do
-    # shellcheck disable=SC2053  # a glob on purpose
-    [[ $1 == $pattern ]] && return 0
-  done
-  return 1
-}
-needed_of() { objdump -p "$1" 2>/dev/null | awk '$1 == "NEEDED" { print $2 }'; }
+# shellcheck source=elf-needs.sh
+source "$here/elf-needs.sh"
 
 qt_plugins=$(qtpaths6 --query QT_INSTALL_PLUGINS 2>/dev/null || echo "/usr/lib/$(gcc -print-multiarch)/qt6/plugins")
 qt_translations=$(qtpaths6 --query QT_INSTALL_TRANSLATIONS 2>/dev/null || echo /usr/share/qt6/translations)

@@ -24,15 +24,8 @@ root=$work/squashfs-root
 for entry in AppRun usr/bin/sdtrain .DirIcon; do [ -e "$root/$entry" ] || fail "$entry is missing from the image"; done
 echo "appimage: extracted $(find "$root" -type f | wc -l) files"
 
-mapfile -t excluded < <(grep -v '^\s*\(#\|$\)' "$here/excluded-libraries")
-is_excluded() {
-  local pattern
-  for pattern in "${excluded[@]}"; do
-    # shellcheck disable=SC2053  # a glob on purpose
-    [[ $1 == $pattern ]] && return 0
-  done
-  return 1
-}
+# shellcheck source=elf-needs.sh
+source "$here/elf-needs.sh"
 for library in "$root"/usr/lib/*; do
   is_excluded "$(basename "$library")" && fail "the image carries $(basename "$library"), which is on the exclusion list"
 done
@@ -40,7 +33,7 @@ elves=0
 while IFS= read -r -d '' file; do
   [ "$(head -c 4 "$file" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
   elves=$((elves + 1))
-  for name in $(objdump -p "$file" | awk '$1 == "NEEDED" { print $2 }'); do
+  for name in $(needed_of "$file"); do
     [ -e "$root/usr/lib/$name" ] || is_excluded "$name" || fail "${file#"$root"/} needs $name, which is neither inside nor excluded"
   done
 done < <(find "$root/usr" -type f -print0)
