@@ -63,6 +63,13 @@ for elf in "${roots[@]}"; do
 done
 mkdir -p "$appdir/usr/lib"
 declare -A carried=()
+carry() {  # NAME SOURCE: copies a library into usr/lib under NAME and queues it for its own needs
+  cp -L "$2" "$appdir/usr/lib/$1"
+  chmod u+w "$appdir/usr/lib/$1"
+  carried[$1]=1
+  location[$1]=$2
+  queue+=("$appdir/usr/lib/$1")
+}
 carry_closure() {  # carries what the ELF files in the queue need, and what those need
   local elf name source
   while [ ${#queue[@]} -gt 0 ]; do
@@ -70,13 +77,9 @@ carry_closure() {  # carries what the ELF files in the queue need, and what thos
     for name in $(needed_of "$elf"); do
       is_excluded "$name" && continue
       [ -n "${carried[$name]:-}" ] && continue
-      carried[$name]=1
-      [ -e "$appdir/usr/lib/$name" ] && continue
       source=${location[$name]:-$(ldconfig -p | awk -v n="$name" '$1 == n { print $NF; exit }')}
       [ -n "$source" ] || { echo "$elf needs $name, which this system does not have" >&2; exit 1; }
-      cp -L "$source" "$appdir/usr/lib/$name"
-      chmod u+w "$appdir/usr/lib/$name"
-      queue+=("$appdir/usr/lib/$name")
+      carry "$name" "$source"
     done
   done
 }
@@ -98,11 +101,7 @@ if [ -n "${carried[libtorch_cuda.so]:-}" ]; then
     [ -n "$source" ] || continue
     for companion in $(companions "$name" "$(dirname "$(readlink -f "$source")")"); do
       base=$(basename "$companion")
-      [ -n "${carried[$base]:-}" ] && continue
-      cp -L "$companion" "$appdir/usr/lib/$base" && chmod u+w "$appdir/usr/lib/$base"
-      carried[$base]=1
-      location[$base]=$companion
-      queue+=("$appdir/usr/lib/$base")
+      [ -n "${carried[$base]:-}" ] || carry "$base" "$companion"
     done
   done
   carry_closure
@@ -113,7 +112,7 @@ rm -rf "$appdir/usr/lib/sdstudio"
 
 # 3. Each program and library finds the carried libraries first.
 for program in "$appdir"/usr/bin/*; do
-  [ -f "$program" ] && head -c 4 "$program" | grep -q ELF && patchelf --set-rpath '$ORIGIN/../lib' "$program"
+  [ -f "$program" ] && is_elf "$program" && patchelf --set-rpath '$ORIGIN/../lib' "$program"
 done
 for library in "$appdir"/usr/lib/*.so*; do patchelf --set-rpath '$ORIGIN' "$library"; done
 # Plugins lie one folder below usr/plugins (platforms/, imageformats/, …).

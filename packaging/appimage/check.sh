@@ -11,11 +11,13 @@ image=$(readlink -f "${1:?usage: check.sh APPIMAGE}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+# shellcheck source=elf-needs.sh
+source "$here/elf-needs.sh"
 
 magic=$(od -An -c -j 8 -N 3 "$image" | tr -d ' ')
 [ "$magic" = 'AI002' ] || fail "no AppImage type 2 magic at offset 8 (found '$magic')"
 offset=$("$image" --appimage-offset)
-[ "$(od -An -c -N 4 "$image" | tr -d ' ')" = '177ELF' ] || fail "the runtime is no ELF file"
+is_elf "$image" || fail "the runtime is no ELF file"
 [ "$(tail -c +"$((offset + 1))" "$image" | head -c 4)" = hsqs ] || fail "no squashfs at the offset $offset the runtime names"
 echo "appimage: type 2 magic, runtime of $offset bytes, squashfs after it"
 
@@ -24,14 +26,12 @@ root=$work/squashfs-root
 for entry in AppRun usr/bin/sdtrain .DirIcon; do [ -e "$root/$entry" ] || fail "$entry is missing from the image"; done
 echo "appimage: extracted $(find "$root" -type f | wc -l) files"
 
-# shellcheck source=elf-needs.sh
-source "$here/elf-needs.sh"
 for library in "$root"/usr/lib/*; do
   is_excluded "$(basename "$library")" && fail "the image carries $(basename "$library"), which is on the exclusion list"
 done
 elves=0
 while IFS= read -r -d '' file; do
-  [ "$(head -c 4 "$file" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
+  is_elf "$file" || continue
   elves=$((elves + 1))
   for name in $(needed_of "$file"); do
     [ -e "$root/usr/lib/$name" ] || is_excluded "$name" || fail "${file#"$root"/} needs $name, which is neither inside nor excluded"
@@ -45,8 +45,7 @@ if command -v desktop-file-validate > /dev/null; then
   desktop-file-validate "$desktop" || fail "the desktop entry is not valid"
 fi
 icon=$(sed -n 's/^Icon=//p' "$desktop" | head -1)
-ls "$root/$icon".svg "$root/$icon".png > /dev/null 2>&1 || [ -e "$root/$icon.svg" ] || [ -e "$root/$icon.png" ] \
-  || fail "no icon $icon.svg or $icon.png at the image's root"
+[ -e "$root/$icon.svg" ] || [ -e "$root/$icon.png" ] || fail "no icon $icon.svg or $icon.png at the image's root"
 echo "appimage: desktop entry $(basename "$desktop") valid, icon $icon present"
 
 version_line() { "$@" 2>/dev/null | head -1; }

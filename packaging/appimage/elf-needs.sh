@@ -13,5 +13,8 @@ is_excluded() {
   return 1
 }
 
+# Whether a file is an ELF object (by its first four bytes).
+is_elf() { [ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" = '177ELF' ]; }
+
 # The sonames an ELF file names in DT_NEEDED, one a line.
 needed_of() { objdump -p "$1" 2>/dev/null | awk '$1 == "NEEDED" { print $2 }'; }

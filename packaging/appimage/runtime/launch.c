@@ -13,6 +13,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+const char *temporary_root(void) {
+  const char *tmp = getenv("TMPDIR");
+  return tmp && *tmp ? tmp : "/tmp";
+}
+
 static void set_environment(const char *appdir, const char *image, const char *argv0) {
   char cwd[PATH_MAX];
   setenv("APPIMAGE", image, 1);
@@ -50,11 +55,10 @@ static int remove_entry(const char *path, const struct stat *status, int flag, s
 }
 
 int run_extracted(const char *image, off_t offset, int argc, char **argv) {
-  const char *tmp = getenv("TMPDIR");
   char folder[PATH_MAX];
-  snprintf(folder, sizeof folder, "%s/appimage_extracted_XXXXXX", tmp && *tmp ? tmp : "/tmp");
+  snprintf(folder, sizeof folder, "%s/appimage_extracted_XXXXXX", temporary_root());
   if (!mkdtemp(folder)) {
-    fprintf(stderr, "%s: cannot make a temporary folder in %s: %s\n", image, tmp && *tmp ? tmp : "/tmp", strerror(errno));
+    fprintf(stderr, "%s: cannot make a temporary folder in %s: %s\n", image, temporary_root(), strerror(errno));
     return 127;
   }
   if (extract_payload(image, offset, folder, NULL, false) != 0) {

@@ -3,6 +3,9 @@
 #pragma once
 #include <sys/types.h>
 
+// Where temporary folders go: $TMPDIR, or /tmp when it is unset or empty.
+const char *temporary_root(void);
+
 // Replaces this process with appdir/AppRun, giving it argv[1..]. Returns only when exec fails
 // (after saying so), with the exit status to use.
 int exec_app(const char *appdir, const char *image, int argc, char **argv);

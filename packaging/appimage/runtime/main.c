@@ -61,8 +61,7 @@ static int mount_and_wait(const char *image, off_t offset, const char *mountpoin
 static bool make_mountpoint(const char *image, char *mountpoint, size_t size) {
   char copy[PATH_MAX];
   snprintf(copy, sizeof copy, "%s", image);
-  const char *tmp = getenv("TMPDIR");
-  snprintf(mountpoint, size, "%s/.mount_%.8sXXXXXX", tmp && *tmp ? tmp : "/tmp", basename(copy));
+  snprintf(mountpoint, size, "%s/.mount_%.8sXXXXXX", temporary_root(), basename(copy));
   return mkdtemp(mountpoint) != NULL;
 }
 
