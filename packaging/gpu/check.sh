@@ -115,7 +115,8 @@ if [ "$part" = oom ]; then
 fi
 # The CUDA AppImage, made here and run on the GPU (packaging/gpu/appimage.sh).
 if [ "$part" = appimage ]; then
-  "$root/packaging/gpu/appimage.sh" "$build" "$deps"
+  mkdir -p "$work" && project bf16 40 adamw > "$work/appimage-tiny.toml"
+  "$root/packaging/gpu/appimage.sh" "$build" "$deps" "$work/appimage-tiny.toml"
   exit $?
 fi
 if [ "$part" = presets ]; then
