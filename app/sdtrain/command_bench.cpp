@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "config/presets.h"
 #include "exit_codes.h"
+#include "pipelines/sampling_benchmark.h"
 #include "util/log.h"
 
 namespace sds::cli {
@@ -106,10 +107,62 @@ int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool js
   return kExitOk;
 }
 
+int runSamplingBench(Reporter& reporter, const pipelines::SamplingBenchmarkOptions& options, bool json) {
+  pipelines::SamplingBenchmarkResult r;
+  try {
+    r = pipelines::runSamplingBenchmark(options, [](const std::string& line) { log::info("bench: " + line); });
+  } catch (const std::invalid_argument& e) {
+    reporter.fail(e.what(), "sdtrain bench --help lists the options");
+    return kExitUsage;
+  } catch (const c10::Error& e) {
+    reporter.fail(std::string("the benchmark failed: ") + e.what_without_backtrace(),
+                  "a smaller --batch or a lower --resolution needs less memory");
+    return kExitFailure;
+  } catch (const std::runtime_error& e) {  // the profiler, or writing its trace
+    reporter.fail(std::string("the benchmark failed: ") + e.what(), "--profile needs a LibTorch built with Kineto");
+    return kExitFailure;
+  }
+  char guidance[32];
+  std::snprintf(guidance, sizeof guidance, "%g", options.guidance);
+  const std::string settings = "sampling: " + options.model + " " + std::to_string(r.resolution) + " px, batch " +
+                               std::to_string(options.batch) + ", " + options.precision + ", " + options.sampler +
+                               ", guidance " + guidance;
+  if (json) {
+    nlohmann::json out = {{"settings", settings},
+                          {"model", options.model},
+                          {"batch", options.batch},
+                          {"resolution", r.resolution},
+                          {"precision", options.precision},
+                          {"sampler", options.sampler},
+                          {"guidance", options.guidance},
+                          {"steps", options.steps},
+                          {"seconds_per_step", r.secondsPerStep},
+                          {"first_generation_s", r.firstGenerationSeconds},
+                          {"one_step_generation_s", r.oneStepGenerationSeconds}};
+    if (r.peakGiB) out["peak_gib"] = *r.peakGiB;
+    std::cout << out.dump() << "\n";
+    return kExitOk;
+  }
+  char line[256];
+  reporter.say(settings);
+  std::snprintf(line, sizeof line, "  %.2f ms per denoising step (%d steps timed: generations of %d and 1 step)",
+                r.secondsPerStep * 1e3, options.steps, options.steps + 1);
+  reporter.say(line);
+  std::snprintf(line, sizeof line, "  a generation of 1 step: %.3f s (prompts, the step, decoding); the first, of 2 steps: %.2f s",
+                r.oneStepGenerationSeconds, r.firstGenerationSeconds);
+  reporter.say(line);
+  if (r.peakGiB) {
+    std::snprintf(line, sizeof line, "  peak GPU memory: %.2f GiB (allocated by tensors)", *r.peakGiB);
+    reporter.say(line);
+  }
+  return kExitOk;
+}
+
 void addBenchCommand(CLI::App& app, Commands& commands) {
   struct Given {
     train::BenchmarkOptions options;
-    bool json = false, full = false;
+    bool json = false, full = false, sampling = false;
+    pipelines::SamplingBenchmarkOptions samplingOptions;
     std::string preset;
     int ranks = 0, cpuProcesses = 0;
   };
@@ -117,7 +170,7 @@ void addBenchCommand(CLI::App& app, Commands& commands) {
   train::BenchmarkOptions& o = g->options;
   CLI::App* bench = app.add_subcommand(
       "bench", "Time the training step on the real UNet shapes with random weights (images/s, TFLOP/s, memory)");
-  bench->add_option("--model", o.model, "sd15, sd21, sdxl or tiny")->capture_default_str();
+  bench->add_option("--model", o.model, "sd15, sd21, sdxl or tiny; with --sampling also a model's folder or .safetensors file")->capture_default_str();
   bench->add_option("--batch", o.batch, "Images per step")->capture_default_str();
   bench->add_option("--resolution", o.resolution, "Image side in pixels (default: the model's native)");
   bench->add_option("--precision", o.precision, "fp32, bf16 or fp16")->capture_default_str();
@@ -137,6 +190,15 @@ void addBenchCommand(CLI::App& app, Commands& commands) {
   bench->add_option("--profile", o.profilePath,
                     "Also profile 2 more steps and write their Chrome trace (kernels and operators) to this file");
   bench->add_flag("--json", g->json, "As one JSON object");
+  CLI::Option* sampling = bench->add_flag(
+      "--sampling", g->sampling,
+      "Time the denoising loop of text-to-image generation instead (ms per step, guidance on)");
+  bench->add_option("--sampler", g->samplingOptions.sampler, "With --sampling: the sampler")
+      ->capture_default_str()
+      ->needs(sampling);
+  bench->add_option("--guidance", g->samplingOptions.guidance, "With --sampling: the guidance scale (1 or less: off)")
+      ->capture_default_str()
+      ->needs(sampling);
   CLI::Option* preset = bench->add_option(
       "--preset", g->preset, "Measure a preset's training step (its model, batch, resolution, memory savers)");
   for (const char* setByPreset : {"--model", "--batch", "--resolution", "--precision", "--checkpointing",
@@ -148,7 +210,22 @@ void addBenchCommand(CLI::App& app, Commands& commands) {
       ->check(CLI::Range(1, 1024));
   bench->add_option("--cpu-processes", g->cpuProcesses, "The same over N CPU processes (with --device cpu)")
       ->check(CLI::Range(1, 256));
+  for (const char* trainingOnly : {"--attention", "--checkpointing", "--full", "--optimizer", "--lora-rank", "--channels-last",
+                                   "--autotune", "--warmup", "--preset", "--gpus", "--cpu-processes"})
+    sampling->excludes(bench->get_option(trainingOnly));
   commands.push_back({bench, [g](Reporter& r) {
+                        if (g->sampling) {
+                          pipelines::SamplingBenchmarkOptions& s = g->samplingOptions;
+                          const train::BenchmarkOptions& o = g->options;
+                          s.model = o.model;
+                          s.batch = o.batch;
+                          s.resolution = o.resolution;
+                          s.precision = o.precision;
+                          s.steps = o.steps;
+                          s.device = o.device;
+                          s.profilePath = o.profilePath;
+                          return runSamplingBench(r, s, g->json);
+                        }
                         g->options.cachedLatents = !g->full;
                         if (!g->preset.empty() && !applyBenchPreset(r, g->preset, g->options)) return kExitUsage;
                         try {

@@ -9,6 +9,7 @@
 
 #include "diffusion/noise_schedule.h"
 #include "models/attention.h"
+#include "models/benchmark_architecture.h"
 #include "models/lora.h"
 #include "models/prompt_encoder.h"
 #include "models/scratch_model.h"
@@ -25,20 +26,6 @@
 
 namespace sds::train {
 namespace {
-
-struct Architecture {
-  const char* scratchName;  // for createScratchModel
-  const char* unetPreset;   // for UNetConfig::preset; empty: the tiny model's
-  const char* prediction;
-};
-
-Architecture architectureOf(const std::string& model) {
-  if (model == "sd15") return {"sd1", "sd15", "epsilon"};
-  if (model == "sd21") return {"sd2-v", "sd21", "v_prediction"};
-  if (model == "sdxl") return {"sdxl", "sdxl", "epsilon"};
-  if (model == "tiny") return {"tiny", "", "epsilon"};
-  throw std::invalid_argument("bench --model \"" + model + "\" is not known; expected sd15, sd21, sdxl or tiny");
-}
 
 c10::ScalarType dtypeOf(const std::string& precision, bool cuda) {
   const std::optional<c10::ScalarType> dtype = runtime::scalarTypeOf(precision);
@@ -63,7 +50,7 @@ BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& o, const std::funct
   auto say = [&](const std::string& line) {
     if (progress) progress(line);
   };
-  const Architecture arch = architectureOf(o.model);
+  const models::BenchmarkArchitecture arch = models::benchmarkArchitecture(o.model);
   if (o.device != "cuda" && o.device != "cpu") throw std::invalid_argument("bench --device \"" + o.device + "\": expected cuda or cpu");
   c10::Device device(c10::kCPU);
   try {

@@ -5,7 +5,8 @@
 # generation; then the training-step benchmarks (packaging/gpu/bench.sh). Prints the
 # summary tables last; with the fixtures in .gpu-fixtures/, also the parity of `sdtrain generate` with
 # diffusers' golden images in fp32, bf16 and fp16 (packaging/gpu/parity.py). `check.sh kernels`,
-# `check.sh train`, `check.sh parity`, `check.sh bench [quick]` or `check.sh presets` (the memory of
+# `check.sh train`, `check.sh parity`, `check.sh bench [quick]` or `check.sh sampling` (the denoising loop's time per step,
+# packaging/gpu/sampling.sh) or `check.sh presets` (the memory of
 # every preset's step, packaging/gpu/presets.sh) or
 # `check.sh swarm` (two swarm peers on the GPU, packaging/gpu/swarm.sh) or `check.sh oom` (a step that
 # cannot fit ends with the out-of-memory event, packaging/gpu/oom.sh) or `check.sh appimage` (the
@@ -121,6 +122,10 @@ if [ "$part" = appimage ]; then
 fi
 if [ "$part" = presets ]; then
   "$root/packaging/gpu/presets.sh" "$sdtrain"
+  exit $?
+fi
+if [ "$part" = sampling ]; then
+  "$root/packaging/gpu/sampling.sh" "$sdtrain" "${SDS_TRACE_DIR:-$work}"
   exit $?
 fi
 if [ "$part" = bench ]; then

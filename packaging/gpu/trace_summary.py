@@ -2,7 +2,9 @@
 """Sums the GPU time of a Chrome trace written by `sdtrain bench --profile FILE`.
 
 Prints how busy the GPU was over the traced steps, then the kernels and the ATen operators that
-launched them (the outermost aten:: operator around each launch), largest first.
+launched them (the outermost aten:: operator around each launch), largest first; then the host's
+side: the CUDA runtime calls (synchronisations and copies show up there) and the outermost
+operators by CPU time, for loops bound by launching rather than by the GPU.
 Usage: trace_summary.py TRACE.json [ROWS]
 """
 import bisect
@@ -65,6 +67,30 @@ def main():
     print(f"\n| kernel | calls | GPU ms | share |\n|---|---|---|---|")
     for name, dur in by_kernel.most_common(rows):
         print(f"| `{name}` | {count[name]} | {dur / 1e3:.2f} | {100 * dur / busy:.1f} % |")
+
+    runtime_calls = collections.Counter()
+    runtime_count = collections.Counter()
+    for e in launches.values():
+        runtime_calls[e["name"]] += e["dur"]
+        runtime_count[e["name"]] += 1
+    print(f"\n| CUDA runtime call | calls | CPU ms |\n|---|---|---|")
+    for name, dur in runtime_calls.most_common(rows):
+        print(f"| {name} | {runtime_count[name]} | {dur / 1e3:.2f} |")
+
+    outermost_cpu = collections.Counter()
+    outermost_count = collections.Counter()
+    for ops in ops_by_thread.values():
+        end = -1
+        for op in ops:  # sorted by start: an operator starting after the last outermost one's end is outermost
+            if op["ts"] >= end:
+                outermost_cpu[op["name"]] += op["dur"]
+                outermost_count[op["name"]] += 1
+                end = op["ts"] + op["dur"]
+    total = sum(outermost_cpu.values())
+    print(f"\nOutermost operators: {total / 1e3:.1f} ms of CPU time")
+    print(f"| ATen operator | calls | CPU ms |\n|---|---|---|")
+    for name, dur in outermost_cpu.most_common(rows):
+        print(f"| {name} | {outermost_count[name]} | {dur / 1e3:.2f} |")
 
 
 if __name__ == "__main__":
