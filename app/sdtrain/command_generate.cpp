@@ -24,6 +24,7 @@
 #include "models/io/torch_tensors.h"
 #include "models/io/lora_files.h"
 #include "runtime/device.h"
+#include "runtime/gpu_warm_up.h"
 #include "runtime/precision.h"
 #include "models/io/model_loader.h"
 #include "runtime/versions.h"
@@ -172,11 +173,13 @@ int generate(Reporter& reporter, const GenerateOptions& o) {
     at::globalContext().setAllowTF32CuBLAS(false);
   }
 
+  runtime::GpuWarmUp warmUp(device, dtype);  // while the model is read
   // The model, loaded in the precision it runs in; under bf16/fp16 the VAE decodes in float32 where
   // its config asks to be upcast (StableDiffusionModel::to).
   log::info("loading " + o.model);
   const auto loadStart = Clock::now();
   models::StableDiffusionModel model;
+  double readSeconds = 0, moveSeconds = 0;
   try {
     models::ModelLoadOptions loadOptions;
     loadOptions.configFolder = o.configFolder;
@@ -184,7 +187,11 @@ int generate(Reporter& reporter, const GenerateOptions& o) {
     model = models::loadModel(o.model, dtype, loadOptions);
     if (!o.lora.empty())
       log::info("applied " + std::to_string(models::loadLora(model, o.lora)) + " LoRA adapters from " + o.lora);
+    readSeconds = std::chrono::duration<double>(Clock::now() - loadStart).count();
+    warmUp.wait();
+    const auto moveStart = Clock::now();
     model.to(device, dtype);
+    moveSeconds = std::chrono::duration<double>(Clock::now() - moveStart).count();
   } catch (const c10::Error& e) {
     throw Refusal{kExitFailure, "cannot load " + o.model + " onto " + o.device + ": " + e.what_without_backtrace(), {}};
   } catch (const std::exception& e) {
@@ -192,7 +199,8 @@ int generate(Reporter& reporter, const GenerateOptions& o) {
                   "--model takes a diffusers folder (with model_index.json) or a .safetensors checkpoint"};
   }
   const double loadSeconds = std::chrono::duration<double>(Clock::now() - loadStart).count();
-  log::info("loaded " + models::familyName(model.family) + " model in " + seconds(loadSeconds));
+  log::info("loaded " + models::familyName(model.family) + " model in " + seconds(loadSeconds) + " (read in " +
+            seconds(readSeconds) + ", moved to " + o.device + " in " + seconds(moveSeconds) + ")");
 
   pipelines::Txt2ImgParams p;
   p.prompt = o.prompt;

@@ -1,4 +1,5 @@
 #include "models/autoencoder_kl.h"
+#include "models/blocks/layers.h"
 
 #include <torch/torch.h>
 
@@ -28,7 +29,7 @@ void requireBlockTypes(const io::JsonConfig& r, const char* key, const std::vect
 }
 
 torch::nn::Conv2d conv3(int64_t in, int64_t out) {
-  return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1));
+  return makeConv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1));
 }
 
 torch::nn::GroupNorm groupNorm(int64_t groups, int64_t channels) {
@@ -181,10 +182,10 @@ AutoencoderKlImpl::AutoencoderKlImpl(const AutoencoderKlConfig& c) : config(c) {
   decoder = register_module("decoder", VaeDecoder(c));
   const int64_t moments = 2 * c.latentChannels;
   if (c.useQuantConv)
-    quant_conv = register_module("quant_conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(moments, moments, 1)));
+    quant_conv = register_module("quant_conv", makeConv2d(torch::nn::Conv2dOptions(moments, moments, 1)));
   if (c.usePostQuantConv)
     post_quant_conv = register_module(
-        "post_quant_conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(c.latentChannels, c.latentChannels, 1)));
+        "post_quant_conv", makeConv2d(torch::nn::Conv2dOptions(c.latentChannels, c.latentChannels, 1)));
 }
 
 LatentDistribution AutoencoderKlImpl::encode(const at::Tensor& image) {
@@ -226,7 +227,11 @@ void loadAutoencoderKlWeights(AutoencoderKlImpl& model, const std::map<std::stri
 }
 
 AutoencoderKl loadAutoencoderKl(const std::string& folder, c10::ScalarType dtype) {
-  AutoencoderKl model(AutoencoderKlConfig::fromFile(folder + "/config.json"));
+  const AutoencoderKlConfig config = AutoencoderKlConfig::fromFile(folder + "/config.json");
+  AutoencoderKl model = [&] {
+    WeightsWillBeLoaded loading;
+    return AutoencoderKl(config);
+  }();
   model->to(dtype);
   loadAutoencoderKlWeights(*model, io::loadComponentWeights(folder, "diffusion_pytorch_model"), folder);
   model->eval();

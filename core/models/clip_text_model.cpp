@@ -1,4 +1,5 @@
 #include "models/clip_text_model.h"
+#include "models/blocks/layers.h"
 
 #include <torch/torch.h>
 
@@ -56,10 +57,10 @@ ClipTextConfig ClipTextConfig::preset(const std::string& name) {
 }
 
 ClipAttentionImpl::ClipAttentionImpl(int64_t hidden, int64_t heads) : heads(heads) {
-  q_proj = register_module("q_proj", torch::nn::Linear(hidden, hidden));
-  k_proj = register_module("k_proj", torch::nn::Linear(hidden, hidden));
-  v_proj = register_module("v_proj", torch::nn::Linear(hidden, hidden));
-  out_proj = register_module("out_proj", torch::nn::Linear(hidden, hidden));
+  q_proj = register_module("q_proj", makeLinear(hidden, hidden));
+  k_proj = register_module("k_proj", makeLinear(hidden, hidden));
+  v_proj = register_module("v_proj", makeLinear(hidden, hidden));
+  out_proj = register_module("out_proj", makeLinear(hidden, hidden));
 }
 
 at::Tensor ClipAttentionImpl::forward(const at::Tensor& x, const at::Tensor& causalMask) {
@@ -72,8 +73,8 @@ at::Tensor ClipAttentionImpl::forward(const at::Tensor& x, const at::Tensor& cau
 
 ClipMlpImpl::ClipMlpImpl(int64_t hidden, int64_t intermediate, std::string activation)
     : activation(std::move(activation)) {
-  fc1 = register_module("fc1", torch::nn::Linear(hidden, intermediate));
-  fc2 = register_module("fc2", torch::nn::Linear(intermediate, hidden));
+  fc1 = register_module("fc1", makeLinear(hidden, intermediate));
+  fc2 = register_module("fc2", makeLinear(intermediate, hidden));
 }
 
 at::Tensor ClipMlpImpl::forward(const at::Tensor& x) {
@@ -96,9 +97,9 @@ at::Tensor ClipEncoderLayerImpl::forward(const at::Tensor& x, const at::Tensor& 
 }
 
 ClipEmbeddingsImpl::ClipEmbeddingsImpl(const ClipTextConfig& c) {
-  token_embedding = register_module("token_embedding", torch::nn::Embedding(c.vocabSize, c.hiddenSize));
+  token_embedding = register_module("token_embedding", makeEmbedding(c.vocabSize, c.hiddenSize));
   position_embedding =
-      register_module("position_embedding", torch::nn::Embedding(c.maxPositionEmbeddings, c.hiddenSize));
+      register_module("position_embedding", makeEmbedding(c.maxPositionEmbeddings, c.hiddenSize));
 }
 
 at::Tensor ClipEmbeddingsImpl::forward(const at::Tensor& inputIds) {
@@ -118,7 +119,7 @@ ClipTextModelImpl::ClipTextModelImpl(const ClipTextConfig& c) : config(c) {
       "final_layer_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.hiddenSize}).eps(c.layerNormEps)));
   if (c.withProjection)
     text_projection = register_module(
-        "text_projection", torch::nn::Linear(torch::nn::LinearOptions(c.hiddenSize, c.projectionDim).bias(false)));
+        "text_projection", makeLinear(torch::nn::LinearOptions(c.hiddenSize, c.projectionDim).bias(false)));
 }
 
 ClipTextOutput ClipTextModelImpl::forward(const at::Tensor& inputIds) {
@@ -162,7 +163,11 @@ std::string clipTextParameterName(const std::string& fileKey) {
 namespace sds::models {
 
 ClipTextModel loadClipTextModel(const std::string& folder, c10::ScalarType dtype) {
-  ClipTextModel model(ClipTextConfig::fromFile(folder + "/config.json"));
+  const ClipTextConfig config = ClipTextConfig::fromFile(folder + "/config.json");
+  ClipTextModel model = [&] {
+    WeightsWillBeLoaded loading;
+    return ClipTextModel(config);
+  }();
   model->to(dtype);
   loadWeights(*model, io::loadComponentWeights(folder, "model"), folder, clipTextParameterName);
   model->eval();

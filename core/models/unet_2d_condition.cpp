@@ -1,4 +1,5 @@
 #include "models/unet_2d_condition.h"
+#include "models/blocks/layers.h"
 
 #include <torch/torch.h>
 
@@ -164,7 +165,7 @@ UNet2DConditionModelImpl::UNet2DConditionModelImpl(const UNetConfig& c) : config
   const auto& channels = c.blockOutChannels;
   const std::size_t levels = channels.size();
   const int64_t timeDim = channels[0] * 4;
-  conv_in = register_module("conv_in", torch::nn::Conv2d(torch::nn::Conv2dOptions(c.inChannels, channels[0], 3).padding(1)));
+  conv_in = register_module("conv_in", makeConv2d(torch::nn::Conv2dOptions(c.inChannels, channels[0], 3).padding(1)));
   time_embedding = register_module("time_embedding", TimestepEmbedding(channels[0], timeDim));
   if (c.additionEmbedType == "text_time")
     add_embedding = register_module("add_embedding", TimestepEmbedding(c.projectionClassEmbeddingsInputDim, timeDim));
@@ -218,7 +219,7 @@ UNet2DConditionModelImpl::UNet2DConditionModelImpl(const UNetConfig& c) : config
 
   conv_norm_out = register_module(
       "conv_norm_out", torch::nn::GroupNorm(torch::nn::GroupNormOptions(c.normNumGroups, channels[0]).eps(c.normEps)));
-  conv_out = register_module("conv_out", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels[0], c.outChannels, 3).padding(1)));
+  conv_out = register_module("conv_out", makeConv2d(torch::nn::Conv2dOptions(channels[0], c.outChannels, 3).padding(1)));
 }
 
 at::Tensor UNet2DConditionModelImpl::forward(const at::Tensor& sampleIn, const at::Tensor& timestepsIn,
@@ -271,7 +272,11 @@ void UNet2DConditionModelImpl::setGradientCheckpointing(bool enabled) {
 }
 
 UNet2DConditionModel loadUNet(const std::string& folder, c10::ScalarType dtype) {
-  UNet2DConditionModel model(UNetConfig::fromFile(folder + "/config.json"));
+  const UNetConfig config = UNetConfig::fromFile(folder + "/config.json");
+  UNet2DConditionModel model = [&] {
+    WeightsWillBeLoaded loading;
+    return UNet2DConditionModel(config);
+  }();
   model->to(dtype);
   loadWeights(*model, io::loadComponentWeights(folder, "diffusion_pytorch_model"), folder);
   model->eval();

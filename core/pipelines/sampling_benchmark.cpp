@@ -45,8 +45,8 @@ SamplingBenchmarkResult runSamplingBenchmark(const SamplingBenchmarkOptions& o,
     try {
       model = models::loadModel(o.model, *dtype);
     } catch (const std::exception& e) {  // a path that is no model, or a broken one
-      throw std::invalid_argument("bench --model " + o.model + ": " + e.what() +
-                                  " (expected sd15, sd21, sdxl, tiny or a model's folder or .safetensors file)");
+      throw std::invalid_argument("bench --model " + o.model + " is not sd15, sd21, sdxl or tiny, nor a model: " +
+                                  e.what());
     }
   }
   model.to(device, *dtype);

@@ -16,6 +16,7 @@
 #include "test_files.h"
 #include "models/io/torch_tensors.h"
 #include "models/io/model_loader.h"
+#include "models/blocks/layers.h"
 
 using namespace sds;
 
@@ -88,6 +89,51 @@ class TestModelLoading : public QObject {
     QTemporaryDir dir;
     copyTinySd15(dir.path());
     QCOMPARE(loadError(dir.path()), QString());
+  }
+
+  // --- layers made without random weights for loading ---
+
+  // Under WeightsWillBeLoaded the layers skip drawing their weights, and nothing else differs: the
+  // same parameters, shapes and options, the same output once given the same weights. Without it they
+  // are torch::nn's, drawn from the same random numbers.
+  void layersMadeForLoadingMatchTorchLayers() {
+    const auto convOptions = torch::nn::Conv2dOptions(8, 12, 3).stride(2).padding(1).groups(4);
+    const auto linearOptions = torch::nn::LinearOptions(6, 10).bias(false);
+    torch::manual_seed(5);
+    torch::nn::Conv2d conv = models::makeConv2d(convOptions);
+    torch::nn::Linear linear = models::makeLinear(linearOptions);
+    torch::nn::Embedding embedding = models::makeEmbedding(30, 7);
+    torch::manual_seed(5);
+    QVERIFY(torch::equal(conv->weight, torch::nn::Conv2d(convOptions)->weight));
+    QVERIFY(torch::equal(linear->weight, torch::nn::Linear(linearOptions)->weight));
+
+    models::WeightsWillBeLoaded loading;
+    torch::nn::Conv2d loadedConv = models::makeConv2d(convOptions);
+    torch::nn::Linear loadedLinear = models::makeLinear(linearOptions);
+    torch::nn::Embedding loadedEmbedding = models::makeEmbedding(30, 7);
+    const auto sameParameters = [](torch::nn::Module& a, torch::nn::Module& b) {
+      const auto pa = a.named_parameters(), pb = b.named_parameters();
+      if (pa.keys() != pb.keys()) return false;
+      torch::NoGradGuard noGrad;
+      for (const auto& item : pa) {
+        if (item.value().sizes() != pb[item.key()].sizes()) return false;
+        pb[item.key()].copy_(item.value());
+      }
+      return true;
+    };
+    QVERIFY(sameParameters(*conv, *loadedConv));
+    QVERIFY(sameParameters(*linear, *loadedLinear));
+    QVERIFY(sameParameters(*embedding, *loadedEmbedding));
+    QCOMPARE(loadedConv->options.in_channels(), 8);
+    QCOMPARE(loadedConv->options.out_channels(), 12);
+    QCOMPARE(loadedLinear->options.out_features(), 10);
+    QCOMPARE(loadedEmbedding->options.num_embeddings(), 30);
+    const at::Tensor image = torch::randn({2, 8, 9, 9});
+    QVERIFY(torch::equal(conv->forward(image), loadedConv->forward(image)));
+    const at::Tensor features = torch::randn({3, 6});
+    QVERIFY(torch::equal(linear->forward(features), loadedLinear->forward(features)));
+    const at::Tensor ids = torch::tensor({0, 29, 4}, torch::kLong);
+    QVERIFY(torch::equal(embedding->forward(ids), loadedEmbedding->forward(ids)));
   }
 
   // --- sharded weights ---

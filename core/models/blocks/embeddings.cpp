@@ -1,4 +1,5 @@
 #include "models/blocks/embeddings.h"
+#include "models/blocks/layers.h"
 
 #include <torch/torch.h>
 
@@ -25,8 +26,8 @@ at::Tensor timestepFeatures(const at::Tensor& timesteps, int64_t dim, bool flipS
 }
 
 TimestepEmbeddingImpl::TimestepEmbeddingImpl(int64_t inChannels, int64_t embedDim) {
-  linear_1 = register_module("linear_1", torch::nn::Linear(inChannels, embedDim));
-  linear_2 = register_module("linear_2", torch::nn::Linear(embedDim, embedDim));
+  linear_1 = register_module("linear_1", makeLinear(inChannels, embedDim));
+  linear_2 = register_module("linear_2", makeLinear(embedDim, embedDim));
 }
 
 at::Tensor TimestepEmbeddingImpl::forward(const at::Tensor& features) {

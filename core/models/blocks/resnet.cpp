@@ -1,4 +1,5 @@
 #include "models/blocks/resnet.h"
+#include "models/blocks/layers.h"
 
 #include <torch/torch.h>
 
@@ -9,16 +10,16 @@ ResnetBlock2DImpl::ResnetBlock2DImpl(int64_t inChannels, int64_t outChannels, in
     : outputScaleFactor(outputScaleFactor), dropout(dropout) {
   if (groupsOut <= 0) groupsOut = groups;
   auto conv3 = [](int64_t in, int64_t out) {
-    return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1));
+    return makeConv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1));
   };
   norm1 = register_module("norm1", torch::nn::GroupNorm(torch::nn::GroupNormOptions(groups, inChannels).eps(eps)));
   conv1 = register_module("conv1", conv3(inChannels, outChannels));
-  if (tembChannels > 0) time_emb_proj = register_module("time_emb_proj", torch::nn::Linear(tembChannels, outChannels));
+  if (tembChannels > 0) time_emb_proj = register_module("time_emb_proj", makeLinear(tembChannels, outChannels));
   norm2 = register_module("norm2", torch::nn::GroupNorm(torch::nn::GroupNormOptions(groupsOut, outChannels).eps(eps)));
   conv2 = register_module("conv2", conv3(outChannels, outChannels));
   if (inChannels != outChannels)
     conv_shortcut =
-        register_module("conv_shortcut", torch::nn::Conv2d(torch::nn::Conv2dOptions(inChannels, outChannels, 1)));
+        register_module("conv_shortcut", makeConv2d(torch::nn::Conv2dOptions(inChannels, outChannels, 1)));
 }
 
 at::Tensor ResnetBlock2DImpl::forward(const at::Tensor& x, const at::Tensor& temb) {

@@ -1,4 +1,5 @@
 #include "models/blocks/sampling.h"
+#include "models/blocks/layers.h"
 
 #include <torch/torch.h>
 
@@ -6,7 +7,7 @@ namespace sds::models {
 
 Downsample2DImpl::Downsample2DImpl(int64_t channels, int64_t outChannels, int64_t padding) : padding(padding) {
   conv = register_module(
-      "conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, outChannels, 3).stride(2).padding(padding)));
+      "conv", makeConv2d(torch::nn::Conv2dOptions(channels, outChannels, 3).stride(2).padding(padding)));
 }
 
 at::Tensor Downsample2DImpl::forward(const at::Tensor& x) {
@@ -15,7 +16,7 @@ at::Tensor Downsample2DImpl::forward(const at::Tensor& x) {
 }
 
 Upsample2DImpl::Upsample2DImpl(int64_t channels, int64_t outChannels) {
-  conv = register_module("conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, outChannels, 3).padding(1)));
+  conv = register_module("conv", makeConv2d(torch::nn::Conv2dOptions(channels, outChannels, 3).padding(1)));
 }
 
 at::Tensor Upsample2DImpl::forward(const at::Tensor& x, const std::vector<int64_t>& outputSize) {

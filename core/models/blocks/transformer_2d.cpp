@@ -1,4 +1,5 @@
 #include "models/blocks/transformer_2d.h"
+#include "models/blocks/layers.h"
 
 #include <torch/torch.h>
 
@@ -12,11 +13,11 @@ CrossAttentionImpl::CrossAttentionImpl(int64_t queryDim, int64_t contextDim, int
     : heads(heads), upcast(upcast) {
   const int64_t inner = heads * headDim;
   const int64_t kvDim = contextDim > 0 ? contextDim : queryDim;
-  auto noBias = [](int64_t in, int64_t out) { return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(false)); };
+  auto noBias = [](int64_t in, int64_t out) { return makeLinear(torch::nn::LinearOptions(in, out).bias(false)); };
   to_q = register_module("to_q", noBias(queryDim, inner));
   to_k = register_module("to_k", noBias(kvDim, inner));
   to_v = register_module("to_v", noBias(kvDim, inner));
-  to_out->push_back(torch::nn::Linear(inner, queryDim));
+  to_out->push_back(makeLinear(inner, queryDim));
   register_module("to_out", to_out);
 }
 
@@ -36,7 +37,7 @@ at::Tensor CrossAttentionImpl::forward(const at::Tensor& x, const at::Tensor& co
   return linearWithAdapter(*to_out[0]->as<torch::nn::LinearImpl>(), out);
 }
 
-GegluImpl::GegluImpl(int64_t dim, int64_t inner) { proj = register_module("proj", torch::nn::Linear(dim, inner * 2)); }
+GegluImpl::GegluImpl(int64_t dim, int64_t inner) { proj = register_module("proj", makeLinear(dim, inner * 2)); }
 
 at::Tensor GegluImpl::forward(const at::Tensor& x) {
   const auto halves = linearWithAdapter(*proj, x).chunk(2, -1);
@@ -45,7 +46,7 @@ at::Tensor GegluImpl::forward(const at::Tensor& x) {
 
 FeedForwardImpl::FeedForwardImpl(int64_t dim) {
   geglu = Geglu(dim, dim * 4);
-  out = torch::nn::Linear(dim * 4, dim);
+  out = makeLinear(dim * 4, dim);
   net->push_back(geglu);
   net->push_back(torch::nn::Dropout(0.0));
   net->push_back(out);
@@ -74,11 +75,11 @@ at::Tensor BasicTransformerBlockImpl::forward(const at::Tensor& x, const at::Ten
 Transformer2DImpl::Transformer2DImpl(const Transformer2DOptions& o) : linearProjection(o.linearProjection) {
   norm = register_module("norm", torch::nn::GroupNorm(torch::nn::GroupNormOptions(o.groups, o.channels).eps(1e-6)));
   if (o.linearProjection) {
-    proj_in = torch::nn::AnyModule(torch::nn::Linear(o.channels, o.channels));
-    proj_out = torch::nn::AnyModule(torch::nn::Linear(o.channels, o.channels));
+    proj_in = torch::nn::AnyModule(makeLinear(o.channels, o.channels));
+    proj_out = torch::nn::AnyModule(makeLinear(o.channels, o.channels));
   } else {
-    proj_in = torch::nn::AnyModule(torch::nn::Conv2d(torch::nn::Conv2dOptions(o.channels, o.channels, 1)));
-    proj_out = torch::nn::AnyModule(torch::nn::Conv2d(torch::nn::Conv2dOptions(o.channels, o.channels, 1)));
+    proj_in = torch::nn::AnyModule(makeConv2d(torch::nn::Conv2dOptions(o.channels, o.channels, 1)));
+    proj_out = torch::nn::AnyModule(makeConv2d(torch::nn::Conv2dOptions(o.channels, o.channels, 1)));
   }
   register_module("proj_in", proj_in.ptr());
   for (int64_t i = 0; i < o.layers; ++i)

@@ -1,4 +1,5 @@
 #include "models/blocks/vae_attention.h"
+#include "models/blocks/layers.h"
 
 #include <torch/torch.h>
 
@@ -9,10 +10,10 @@ namespace sds::models {
 VaeAttentionImpl::VaeAttentionImpl(int64_t channels, int64_t heads, int64_t groups, double eps) : heads(heads) {
   group_norm =
       register_module("group_norm", torch::nn::GroupNorm(torch::nn::GroupNormOptions(groups, channels).eps(eps)));
-  to_q = register_module("to_q", torch::nn::Linear(channels, channels));
-  to_k = register_module("to_k", torch::nn::Linear(channels, channels));
-  to_v = register_module("to_v", torch::nn::Linear(channels, channels));
-  to_out->push_back(torch::nn::Linear(channels, channels));
+  to_q = register_module("to_q", makeLinear(channels, channels));
+  to_k = register_module("to_k", makeLinear(channels, channels));
+  to_v = register_module("to_v", makeLinear(channels, channels));
+  to_out->push_back(makeLinear(channels, channels));
   register_module("to_out", to_out);
 }
 

@@ -1,4 +1,5 @@
 #include "models/io/single_file_model.h"
+#include "models/blocks/layers.h"
 #include "text/builtin_tokenizer.h"
 
 #include <torch/torch.h>
@@ -82,7 +83,10 @@ ClipTextModel loadClip(const Tensors& all, const std::string& prefix, const Clip
                        c10::ScalarType dtype, const std::string& path) {
   const Tensors file = ldm::withPrefix(all, prefix);
   const bool nested = file.count("text_model.embeddings.token_embedding.weight") > 0;
-  ClipTextModel model(config);
+  ClipTextModel model = [&] {
+    WeightsWillBeLoaded loading;
+    return ClipTextModel(config);
+  }();
   model->to(dtype);
   loadComponent(
       *model, file, prefix, [&](const std::string& name) { return Source{(nested ? "text_model." : "") + name}; },
@@ -95,7 +99,10 @@ ClipTextModel loadClip(const Tensors& all, const std::string& prefix, const Clip
 ClipTextModel loadOpenClip(const Tensors& all, const std::string& prefix, const ClipTextConfig& config,
                            c10::ScalarType dtype, const std::string& path) {
   const Tensors file = ldm::withPrefix(all, prefix);
-  ClipTextModel model(config);
+  ClipTextModel model = [&] {
+    WeightsWillBeLoaded loading;
+    return ClipTextModel(config);
+  }();
   model->to(dtype);
   const std::string firstUnused = "transformer.resblocks." + std::to_string(config.numHiddenLayers) + ".";
   loadComponent(
@@ -192,7 +199,10 @@ StableDiffusionModel loadSingleFileModel(const std::string& path, c10::ScalarTyp
   const UNetConfig unetConfig =
       external ? UNetConfig::fromFile(componentConfig("unet"))
                : ldm::unetConfig(unetFile, model.family, xl ? model.textEncoder2->config.projectionDim : 0, path);
-  model.unet = UNet2DConditionModel(unetConfig);
+  {
+    WeightsWillBeLoaded loading;
+    model.unet = UNet2DConditionModel(unetConfig);
+  }
   model.unet->to(dtype);
   loadComponent(
       *model.unet, unetFile, ldm::kUNetPrefix,
@@ -203,7 +213,10 @@ StableDiffusionModel loadSingleFileModel(const std::string& path, c10::ScalarTyp
   const Tensors vaeFile = ldm::withPrefix(all, ldm::kVaePrefix);
   const AutoencoderKlConfig vaeConfig = external ? AutoencoderKlConfig::fromFile(componentConfig("vae"))
                                                  : ldm::vaeConfig(vaeFile, model.family, path);
-  model.vae = AutoencoderKl(vaeConfig);
+  {
+    WeightsWillBeLoaded loading;
+    model.vae = AutoencoderKl(vaeConfig);
+  }
   model.vae->to(dtype);
   loadComponent(
       *model.vae, vaeFile, ldm::kVaePrefix,
@@ -237,7 +250,10 @@ AutoencoderKl loadSingleFileVae(const std::string& path, ModelFamily family, c10
     throw WeightsError(path + ": not a VAE in the original layout (no \"encoder.conv_in.weight\"); give a VAE "
                        "folder with config.json instead");
   const AutoencoderKlConfig config = ldm::vaeConfig(vaeFile, family, path);
-  AutoencoderKl vae(config);
+  AutoencoderKl vae = [&] {
+    WeightsWillBeLoaded loading;
+    return AutoencoderKl(config);
+  }();
   vae->to(dtype);
   loadComponent(
       *vae, vaeFile, prefixed ? ldm::kVaePrefix : "",

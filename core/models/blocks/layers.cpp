@@ -1,0 +1,53 @@
+#include "models/blocks/layers.h"
+
+#include <torch/torch.h>
+
+namespace sds::models {
+namespace {
+
+thread_local bool weightsWillBeLoaded = false;
+
+// Gives a parameter made small its real shape, uninitialised, keeping the module's tensor object.
+void reshapeUninitialised(at::Tensor& parameter, at::IntArrayRef shape) {
+  if (parameter.defined()) parameter.set_data(torch::empty(shape, parameter.options()));
+}
+
+}  // namespace
+
+WeightsWillBeLoaded::WeightsWillBeLoaded() : previous_(weightsWillBeLoaded) { weightsWillBeLoaded = true; }
+WeightsWillBeLoaded::~WeightsWillBeLoaded() { weightsWillBeLoaded = previous_; }
+
+torch::nn::Conv2d makeConv2d(const torch::nn::Conv2dOptions& options) {
+  if (!weightsWillBeLoaded) return torch::nn::Conv2d(options);
+  // Made with one channel per group, then given the real channel counts: the layer reads only its
+  // kernel size, stride, padding, dilation and groups when it runs, and its weights' shapes.
+  auto small = options;
+  small.in_channels(options.groups()).out_channels(options.groups());
+  torch::nn::Conv2d conv(small);
+  conv->options.in_channels(options.in_channels()).out_channels(options.out_channels());
+  const auto& k = options.kernel_size();
+  reshapeUninitialised(conv->weight, {options.out_channels(), options.in_channels() / options.groups(), k->at(0), k->at(1)});
+  reshapeUninitialised(conv->bias, {options.out_channels()});
+  return conv;
+}
+
+torch::nn::Linear makeLinear(const torch::nn::LinearOptions& options) {
+  if (!weightsWillBeLoaded) return torch::nn::Linear(options);
+  torch::nn::Linear linear(torch::nn::LinearOptions(1, 1).bias(options.bias()));
+  linear->options = options;
+  reshapeUninitialised(linear->weight, {options.out_features(), options.in_features()});
+  reshapeUninitialised(linear->bias, {options.out_features()});
+  return linear;
+}
+
+torch::nn::Linear makeLinear(std::int64_t in, std::int64_t out) { return makeLinear(torch::nn::LinearOptions(in, out)); }
+
+torch::nn::Embedding makeEmbedding(std::int64_t count, std::int64_t dim) {
+  if (!weightsWillBeLoaded) return torch::nn::Embedding(count, dim);
+  torch::nn::Embedding embedding(1, 1);
+  embedding->options.num_embeddings(count).embedding_dim(dim);
+  reshapeUninitialised(embedding->weight, {count, dim});
+  return embedding;
+}
+
+}  // namespace sds::models
