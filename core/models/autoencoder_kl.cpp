@@ -229,7 +229,7 @@ void loadAutoencoderKlWeights(AutoencoderKlImpl& model, const std::map<std::stri
 AutoencoderKl loadAutoencoderKl(const std::string& folder, c10::ScalarType dtype) {
   const AutoencoderKlConfig config = AutoencoderKlConfig::fromFile(folder + "/config.json");
   AutoencoderKl model = [&] {
-    WeightsWillBeLoaded loading;
+    WeightsWillBeLoaded loading(dtype);
     return AutoencoderKl(config);
   }();
   model->to(dtype);

@@ -165,7 +165,7 @@ namespace sds::models {
 ClipTextModel loadClipTextModel(const std::string& folder, c10::ScalarType dtype) {
   const ClipTextConfig config = ClipTextConfig::fromFile(folder + "/config.json");
   ClipTextModel model = [&] {
-    WeightsWillBeLoaded loading;
+    WeightsWillBeLoaded loading(dtype);
     return ClipTextModel(config);
   }();
   model->to(dtype);

@@ -274,7 +274,7 @@ void UNet2DConditionModelImpl::setGradientCheckpointing(bool enabled) {
 UNet2DConditionModel loadUNet(const std::string& folder, c10::ScalarType dtype) {
   const UNetConfig config = UNetConfig::fromFile(folder + "/config.json");
   UNet2DConditionModel model = [&] {
-    WeightsWillBeLoaded loading;
+    WeightsWillBeLoaded loading(dtype);
     return UNet2DConditionModel(config);
   }();
   model->to(dtype);

@@ -107,7 +107,7 @@ class TestModelLoading : public QObject {
     QVERIFY(torch::equal(conv->weight, torch::nn::Conv2d(convOptions)->weight));
     QVERIFY(torch::equal(linear->weight, torch::nn::Linear(linearOptions)->weight));
 
-    models::WeightsWillBeLoaded loading;
+    models::WeightsWillBeLoaded loading(torch::kFloat32);
     torch::nn::Conv2d loadedConv = models::makeConv2d(convOptions);
     torch::nn::Linear loadedLinear = models::makeLinear(linearOptions);
     torch::nn::Embedding loadedEmbedding = models::makeEmbedding(30, 7);
@@ -134,6 +134,11 @@ class TestModelLoading : public QObject {
     QVERIFY(torch::equal(linear->forward(features), loadedLinear->forward(features)));
     const at::Tensor ids = torch::tensor({0, 29, 4}, torch::kLong);
     QVERIFY(torch::equal(embedding->forward(ids), loadedEmbedding->forward(ids)));
+    {  // made in the type they will be loaded in; the outer guard's type comes back after
+      models::WeightsWillBeLoaded inBf16(torch::kBFloat16);
+      QCOMPARE(models::makeLinear(4, 4)->weight.scalar_type(), torch::kBFloat16);
+    }
+    QCOMPARE(models::makeConv2d(convOptions)->weight.scalar_type(), torch::kFloat32);
   }
 
   // --- sharded weights ---

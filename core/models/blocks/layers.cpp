@@ -6,16 +6,26 @@ namespace sds::models {
 namespace {
 
 thread_local bool weightsWillBeLoaded = false;
+thread_local c10::ScalarType loadedType = c10::kFloat;
 
-// Gives a parameter made small its real shape, uninitialised, keeping the module's tensor object.
+// Gives a parameter made small its real shape and the loaded type, uninitialised, keeping the module's
+// tensor object.
 void reshapeUninitialised(at::Tensor& parameter, at::IntArrayRef shape) {
-  if (parameter.defined()) parameter.set_data(torch::empty(shape, parameter.options()));
+  if (parameter.defined()) parameter.set_data(torch::empty(shape, parameter.options().dtype(loadedType)));
 }
 
 }  // namespace
 
-WeightsWillBeLoaded::WeightsWillBeLoaded() : previous_(weightsWillBeLoaded) { weightsWillBeLoaded = true; }
-WeightsWillBeLoaded::~WeightsWillBeLoaded() { weightsWillBeLoaded = previous_; }
+WeightsWillBeLoaded::WeightsWillBeLoaded(c10::ScalarType dtype)
+    : previous_(weightsWillBeLoaded), previousType_(loadedType) {
+  weightsWillBeLoaded = true;
+  loadedType = dtype;
+}
+
+WeightsWillBeLoaded::~WeightsWillBeLoaded() {
+  weightsWillBeLoaded = previous_;
+  loadedType = previousType_;
+}
 
 torch::nn::Conv2d makeConv2d(const torch::nn::Conv2dOptions& options) {
   if (!weightsWillBeLoaded) return torch::nn::Conv2d(options);

@@ -5,6 +5,7 @@
 // file (loadWeights refuses a file that lacks one). Drawing SD 1.5's billion random numbers on the CPU
 // only to overwrite them took most of the model's loading time.
 
+#include <c10/core/ScalarType.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/linear.h>
@@ -13,13 +14,15 @@ namespace sds::models {
 
 class WeightsWillBeLoaded {
  public:
-  WeightsWillBeLoaded();
+  // The weights are made in `dtype` (the norms' stay float32 until the model is converted).
+  explicit WeightsWillBeLoaded(c10::ScalarType dtype);
   ~WeightsWillBeLoaded();
   WeightsWillBeLoaded(const WeightsWillBeLoaded&) = delete;
   WeightsWillBeLoaded& operator=(const WeightsWillBeLoaded&) = delete;
 
  private:
   bool previous_;
+  c10::ScalarType previousType_;
 };
 
 torch::nn::Conv2d makeConv2d(const torch::nn::Conv2dOptions& options);
