@@ -1,6 +1,6 @@
 #pragma once
-// The denoising loop's speed on the real model shapes with random weights: what `sdtrain bench
-// --sampling` reports. Time per denoising step is the difference between a generation of 1 + steps
+// The denoising loop's speed on the real model shapes with random weights, or on a model read from
+// disk: what `sdtrain bench --sampling` reports. Time per denoising step is the difference between a generation of 1 + steps
 // steps and one of 1 step, divided by steps, so that prompt encoding, noise, VAE decoding and the
 // copy back to the host are left out, as for other tools' per-step figures.
 
