@@ -10,7 +10,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <memory>
+#include <optional>
 
 #include "bench_workers.h"
 #include "commands.h"
@@ -35,21 +37,34 @@ bool applyBenchPreset(Reporter& reporter, const std::string& id, train::Benchmar
   return true;
 }
 
-int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool json, train::GradientSync* sync) {
-  train::BenchmarkResult r;
+namespace {
+
+void logProgress(const std::string& line) { log::info("bench: " + line); }
+
+// Runs a benchmark, reporting its failure as the error event; the exit code when it failed.
+std::optional<int> failureOf(Reporter& reporter, const char* memoryHint, const std::function<void()>& run) {
   try {
-    r = train::runTrainingBenchmark(options, [](const std::string& line) { log::info("bench: " + line); }, sync);
+    run();
   } catch (const std::invalid_argument& e) {
     reporter.fail(e.what(), "sdtrain bench --help lists the options");
     return kExitUsage;
   } catch (const c10::Error& e) {
-    reporter.fail(std::string("the benchmark failed: ") + e.what_without_backtrace(),
-                  "a smaller --batch, --checkpointing or a lower --resolution needs less memory");
+    reporter.fail(std::string("the benchmark failed: ") + e.what_without_backtrace(), memoryHint);
     return kExitFailure;
   } catch (const std::runtime_error& e) {  // the profiler, or writing its trace
     reporter.fail(std::string("the benchmark failed: ") + e.what(), "--profile needs a LibTorch built with Kineto");
     return kExitFailure;
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool json, train::GradientSync* sync) {
+  train::BenchmarkResult r;
+  if (const auto failed = failureOf(reporter, "a smaller --batch, --checkpointing or a lower --resolution needs less memory",
+                                    [&] { r = train::runTrainingBenchmark(options, logProgress, sync); }))
+    return *failed;
   const std::string settings = options.model + " " + std::to_string(r.resolution) +
                                " px, batch " + std::to_string(options.batch) + ", " + options.precision + ", " +
                                options.attention + (options.checkpointing ? ", checkpointing" : "") +
@@ -107,21 +122,13 @@ int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool js
   return kExitOk;
 }
 
+namespace {
+
 int runSamplingBench(Reporter& reporter, const pipelines::SamplingBenchmarkOptions& options, bool json) {
   pipelines::SamplingBenchmarkResult r;
-  try {
-    r = pipelines::runSamplingBenchmark(options, [](const std::string& line) { log::info("bench: " + line); });
-  } catch (const std::invalid_argument& e) {
-    reporter.fail(e.what(), "sdtrain bench --help lists the options");
-    return kExitUsage;
-  } catch (const c10::Error& e) {
-    reporter.fail(std::string("the benchmark failed: ") + e.what_without_backtrace(),
-                  "a smaller --batch or a lower --resolution needs less memory");
-    return kExitFailure;
-  } catch (const std::runtime_error& e) {  // the profiler, or writing its trace
-    reporter.fail(std::string("the benchmark failed: ") + e.what(), "--profile needs a LibTorch built with Kineto");
-    return kExitFailure;
-  }
+  if (const auto failed = failureOf(reporter, "a smaller --batch or a lower --resolution needs less memory",
+                                    [&] { r = pipelines::runSamplingBenchmark(options, logProgress); }))
+    return *failed;
   char guidance[32];
   std::snprintf(guidance, sizeof guidance, "%g", options.guidance);
   const std::string settings = "sampling: " + options.model + " " + std::to_string(r.resolution) + " px, batch " +
@@ -157,6 +164,8 @@ int runSamplingBench(Reporter& reporter, const pipelines::SamplingBenchmarkOptio
   }
   return kExitOk;
 }
+
+}  // namespace
 
 void addBenchCommand(CLI::App& app, Commands& commands) {
   struct Given {

@@ -12,6 +12,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
+#include "fixtures.h"
 #include "sdtrain_process.h"
 
 namespace {
@@ -392,6 +393,35 @@ class TestCli : public QObject {
 
     RUN(wrong, kExitUsage, QStringList(tiny) << "--attention" << "flash");
     QVERIFY2(wrong.err.contains("--attention \"flash\""), wrong.err.constData());
+  }
+
+  // The sampling benchmark on the CPU: the tiny model's random weights, then a model read from a
+  // folder; options of the training step are refused beside it.
+  void benchSamplingOnCpu() {
+    const QStringList tiny{"bench", "--sampling", "--model", "tiny", "--device", "cpu", "--precision", "fp32",
+                           "--steps", "8", "--json"};
+    RUN(r, kExitOk, tiny);
+    const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+    QVERIFY2(!j.isEmpty(), r.out.constData());
+    QVERIFY(j.value("seconds_per_step").toDouble() > 0);  // 8 steps of the UNet at twice the batch
+    QVERIFY(j.value("one_step_generation_s").toDouble() > 0);
+    QVERIFY(j.value("first_generation_s").toDouble() > 0);
+    QCOMPARE(j.value("resolution").toInt(), 64);
+    QCOMPARE(j.value("sampler").toString(), QString("ddim"));
+
+    if (haveFixtures()) {
+      RUN(saved, kExitOk, {"bench", "--sampling", "--model", fixture("tiny-sd15"), "--device", "cpu", "--precision",
+                           "fp32", "--steps", "2", "--sampler", "euler", "--guidance", "1", "--json"});
+      const QJsonObject s = QJsonDocument::fromJson(saved.out).object();
+      QCOMPARE(s.value("model").toString(), fixture("tiny-sd15"));
+      QCOMPARE(s.value("guidance").toDouble(), 1.0);
+      QVERIFY(std::isfinite(s.value("seconds_per_step").toDouble()));
+    }
+
+    RUN(missing, kExitUsage, {"bench", "--sampling", "--model", "sd16", "--device", "cpu"});
+    QVERIFY2(missing.err.contains("is not sd15, sd21, sdxl or tiny"), missing.err.constData());
+    RUN(both, kExitUsage, QStringList(tiny) << "--checkpointing");
+    RUN(samplerAlone, kExitUsage, {"bench", "--sampler", "ddim", "--device", "cpu"});
   }
 
   void docsMatchTheSourceTree() {
