@@ -1,8 +1,8 @@
 #pragma once
 // The weighted torch::nn layers the models are made of. Made as torch::nn makes them (weights drawn
 // as PyTorch initialises each layer), except while a WeightsWillBeLoaded guard is alive on this thread:
-// then their weights are left uninitialised, for a model whose every weight is about to come from a
-// file (loadWeights refuses a file that lacks one). Drawing SD 1.5's billion random numbers on the CPU
+// then their weights are left uninitialised, in the type they will be loaded in, for a model whose every
+// weight is about to come from a file (loadWeights refuses a file that lacks one). Drawing SD 1.5's billion random numbers on the CPU
 // only to overwrite them took most of the model's loading time.
 
 #include <c10/core/ScalarType.h>
