@@ -22,7 +22,7 @@ SamplingBenchmarkResult runSamplingBenchmark(const SamplingBenchmarkOptions& o,
     if (progress) progress(line);
   };
   // A name of the benchmarks' architectures, or a model of the user's.
-  const bool named = o.model == "sd15" || o.model == "sd21" || o.model == "sdxl" || o.model == "tiny";
+  const std::optional<models::BenchmarkArchitecture> named = models::findBenchmarkArchitecture(o.model);
   if (o.batch < 1 || o.steps < 1) throw std::invalid_argument("bench --batch and --steps must be positive");
   c10::Device device(c10::kCPU);
   try {
@@ -39,7 +39,7 @@ SamplingBenchmarkResult runSamplingBenchmark(const SamplingBenchmarkOptions& o,
   models::StableDiffusionModel model;
   if (named) {
     say("creating the " + o.model + " model with random weights");
-    model = models::createScratchModel(models::benchmarkArchitecture(o.model).scratchName, o.seed);
+    model = models::createScratchModel(named->scratchName, o.seed);
   } else {
     say("loading " + o.model);
     try {
