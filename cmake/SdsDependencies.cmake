@@ -54,6 +54,14 @@ if(SDS_WITH_SWARM)
   sds_require_library(OpenDHT::opendht opendht.h opendht DEBIAN libopendht-dev)
   # Port forwarding by the home router (UPnP IGD).
   sds_require_library(miniupnpc::miniupnpc miniupnpc/miniupnpc.h miniupnpc DEBIAN libminiupnpc-dev)
+  # The dataset server and its client (core/served_data): Debian's cpp-httplib, found through pkg-config.
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(HTTPLIB IMPORTED_TARGET GLOBAL cpp-httplib)
+  if(NOT HTTPLIB_FOUND)
+    message(FATAL_ERROR "SD Studio needs cpp-httplib, which was not found.\n"
+      "On Debian/Ubuntu install it with:  sudo apt-get install libcpp-httplib-dev\n"
+      "or run packaging/install-deps.sh, which installs everything the build needs.")
+  endif()
   # Standalone asio: headers only.
   find_path(SDS_ASIO_INCLUDE_DIR asio.hpp)
   if(NOT SDS_ASIO_INCLUDE_DIR)

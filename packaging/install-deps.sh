@@ -12,6 +12,8 @@ packages=(
   libpng-dev libjpeg62-turbo-dev libwebp-dev libarchive-dev nettle-dev libminiupnpc-dev
   # the swarm: discovery, transport, cryptography
   libopendht-dev libasio-dev libsodium-dev
+  # the swarm's shared dataset: its HTTP server and client
+  libcpp-httplib-dev
   # desktop application
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools linguist-qt6
   libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev qt6-qpa-plugins qt6-translations-l10n

@@ -394,6 +394,10 @@
         <source>%1 connections are fewer than the largest group (%2): every member of a group connects to this peer</source>
         <translation>%1 Verbindungen sind weniger als die größte Gruppe (%2): jedes Mitglied einer Gruppe verbindet sich mit diesem Peer</translation>
     </message>
+    <message>
+        <source>a served dataset (dataset.path http://…) needs the run key its server was started with</source>
+        <translation>ein bereitgestellter Datensatz (dataset.path http://…) braucht den Laufschlüssel, mit dem sein Server gestartet wurde</translation>
+    </message>
 </context>
 <context>
     <name>Engine</name>
@@ -745,10 +749,6 @@
     <message>
         <source>Images</source>
         <translation>Bilder</translation>
-    </message>
-    <message>
-        <source>A folder of images with a caption file beside each (cat.png + cat.txt; subfolders are concepts), or WebDataset shards such as shards/shard-{000..099}.tar.</source>
-        <translation>Ein Ordner mit Bildern und je einer Beschreibungsdatei daneben (cat.png + cat.txt; Unterordner sind Konzepte) oder WebDataset-Shards wie shards/shard-{000..099}.tar.</translation>
     </message>
     <message>
         <source>Kind</source>
@@ -1453,6 +1453,10 @@
     <message>
         <source>With no public address: ask the home router (UPnP) to forward the port to this computer and publish the router&apos;s external address. Where no router answers within seconds or it refuses, this peer takes part in client mode.</source>
         <translation>Ohne öffentliche Adresse: den Heim-Router (UPnP) bitten, den Port an diesen Computer weiterzuleiten, und die externe Adresse des Routers veröffentlichen. Antwortet binnen Sekunden kein Router oder lehnt er ab, nimmt dieser Teilnehmer im Client-Modus teil.</translation>
+    </message>
+    <message>
+        <source>A folder of images with a caption file beside each (cat.png + cat.txt; subfolders are concepts), WebDataset shards such as shards/shard-{000..099}.tar, or the address of a swarm&apos;s dataset server, http://HOST:PORT.</source>
+        <translation>Ein Ordner mit Bildern und je einer Beschreibungsdatei daneben (cat.png + cat.txt; Unterordner sind Konzepte), WebDataset-Shards wie shards/shard-{000..099}.tar oder die Adresse des Datensatz-Servers eines Schwarms, http://HOST:PORT.</translation>
     </message>
 </context>
 <context>

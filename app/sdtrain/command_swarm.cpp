@@ -108,7 +108,7 @@ int runReachability(Reporter& reporter, int port, bool json) {
 }  // namespace
 
 void addSwarmCommands(CLI::App& app, Commands& commands) {
-  CLI::App* swarmApp = app.add_subcommand("swarm", "The swarm: run keys and the bootstrap node");
+  CLI::App* swarmApp = app.add_subcommand("swarm", "The swarm: run keys, the bootstrap node, reachability and a served dataset");
   swarmApp->require_subcommand(1);
 
   auto keyOut = std::make_shared<std::string>();
@@ -135,6 +135,7 @@ void addSwarmCommands(CLI::App& app, Commands& commands) {
       ->check(CLI::Range(1, 65535));
   reachability->add_flag("--json", *json, "Print one JSON object: upnp, external_address, gateway, detail");
   commands.push_back({reachability, [checkPort, json](Reporter& r) { return runReachability(r, *checkPort, *json); }});
+  addServeDataCommand(*swarmApp, commands);
 }
 
 }  // namespace sds::cli

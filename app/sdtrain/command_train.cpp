@@ -19,6 +19,7 @@
 #include "train/trainer.h"
 #include "train_workers.h"
 #ifdef SDS_HAVE_SWARM
+#include "served_data/served_dataset.h"
 #include "train_swarm.h"
 #endif
 #include "util/log.h"
@@ -189,6 +190,11 @@ int runTrain(Reporter& reporter, const TrainOptions& options) {
 
   train::TrainerCallbacks callbacks;
   callbacks.event = show;
+#ifdef SDS_HAVE_SWARM
+  callbacks.openServedDataset = [](const train::TrainSettings& s, const data::DatasetOptions& scan) {
+    return served::openServedDataset(s.data.dataset.path, s.swarm.runKey, s.outputDirectory, scan);
+  };
+#endif
   // A launcher's group of one still trains through it (the distributed path, measured on one GPU).
   // One process trains ready to join a swarm (from the start, or on a swarm_join command).
   train::TrainResult result;

@@ -42,7 +42,8 @@ void addBenchCommand(CLI::App& app, Commands& commands);
 void addGenerateCommand(CLI::App& app, Commands& commands);
 void addGpusCommand(CLI::App& app, Commands& commands);     // gpus
 #ifdef SDS_HAVE_SWARM
-void addSwarmCommands(CLI::App& app, Commands& commands);   // swarm new-key | bootstrap
+void addSwarmCommands(CLI::App& app, Commands& commands);   // swarm new-key | bootstrap | reachability | serve-data
+void addServeDataCommand(CLI::App& swarmApp, Commands& commands);
 #endif
 
 int runConfigCheck(Reporter& reporter, const std::string& file);

@@ -146,6 +146,9 @@ std::vector<Diagnostic> checkProject(const Project& project, const std::string& 
   if (project.getBool("swarm.enabled") && project.getString("swarm.run_key").empty())
     report(error, "swarm.run_key",
            SDS_TR("Diagnostics", "a swarm needs the run's key (sdtrain swarm new-key makes one for a new run)"));
+  else if (project.getString("dataset.path").rfind("http://", 0) == 0 && project.getString("swarm.run_key").empty())
+    report(error, "swarm.run_key",
+           SDS_TR("Diagnostics", "a served dataset (dataset.path http://…) needs the run key its server was started with"));
 
   sortByPosition(out);
   return out;

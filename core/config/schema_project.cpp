@@ -235,8 +235,9 @@ std::vector<Section> projectSections() {
            path("path", "", QT_TRANSLATE_NOOP("Schema", "Images"),
                 QT_TRANSLATE_NOOP("Schema",
                                   "A folder of images with a caption file beside each (cat.png + cat.txt; "
-                                  "subfolders are concepts), or WebDataset shards such as "
-                                  "shards/shard-{000..099}.tar.")),
+                                  "subfolders are concepts), WebDataset shards such as "
+                                  "shards/shard-{000..099}.tar, or the address of a swarm's dataset server, "
+                                  "http://HOST:PORT.")),
            choice("kind", "auto", {"auto", "folder", "webdataset", "shapes"}, QT_TRANSLATE_NOOP("Schema", "Kind"),
                   QT_TRANSLATE_NOOP("Schema",
                                     "auto recognises folders and .tar shards. shapes generates the built-in "

@@ -4,14 +4,15 @@
 #include <filesystem>
 
 #include "config/project.h"
+#include "data/epoch_datasets.h"
 
 namespace sds::data {
 
 DatasetSettings datasetSettings(const config::Project& p, const std::string& projectFolder) {
   DatasetSettings s;
   std::filesystem::path path = p.getString("dataset.path");
-  if (!path.empty() && path.is_relative()) path = std::filesystem::path(projectFolder) / path;
-  s.dataset.path = path.empty() ? std::string() : path.lexically_normal().string();
+  if (!path.empty() && path.is_relative() && !isServedDatasetUrl(path.string())) path = std::filesystem::path(projectFolder) / path;
+  s.dataset.path = path.empty() || isServedDatasetUrl(path.string()) ? path.string() : path.lexically_normal().string();
   s.dataset.kind = p.getString("dataset.kind");
   if (s.dataset.kind == "shapes") s.dataset.kind = "folder";
   s.dataset.captionExtension = p.getString("dataset.caption_extension");

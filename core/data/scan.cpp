@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "data/captions.h"
+#include "data/epoch_datasets.h"
 #include "data/sources.h"
 #include "text/clip_tokenizer.h"
 #include "text/unicode.h"
@@ -182,6 +183,9 @@ Dataset scanDataset(const DatasetOptions& options, const ScanCallbacks& callback
   Dataset out;
   out.root = options.path;
   if (options.path.empty()) throw std::runtime_error("dataset.path is empty: choose a folder of images or tar shards");
+  if (isServedDatasetUrl(options.path))
+    throw std::runtime_error(options.path + " is a dataset server: the server scans its images (sdtrain swarm serve-data "
+                             "reports them), and each peer scans the chunks it leases while it trains");
   std::string kind = options.kind;
   if (kind == "auto") {
     std::error_code ec;

@@ -40,6 +40,7 @@ RunKey RunKey::fromSecret(const std::string& secret) {
   key.dhtKey_ = hash32({"sds-swarm/v1/dht"}, &masterKey);
   key.recordKey_ = hash32({"sds-swarm/v1/records"}, &masterKey);
   key.channelKey_ = hash32({"sds-swarm/v1/channel"}, &masterKey);
+  key.dataKey_ = hash32({"sds-swarm/v1/data"}, &masterKey);
   sodium_memzero(masterKey.data(), masterKey.size());
   return key;
 }
@@ -59,6 +60,10 @@ RunKey RunKey::fromFile(const std::string& path) {
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(path + ": " + e.what());
   }
+}
+
+RunKey RunKey::fromSetting(const std::string& keyOrFile) {
+  return keyOrFile.rfind("sdsrun-", 0) == 0 ? fromSecret(keyOrFile) : fromFile(keyOrFile);
 }
 
 std::string RunKey::generateSecret() {

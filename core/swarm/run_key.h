@@ -17,6 +17,9 @@ class RunKey {
   static RunKey fromSecret(const std::string& secret);
   // Reads the secret from a file (surrounding whitespace ignored); errors name the file.
   static RunKey fromFile(const std::string& path);
+  // A setting's value (swarm.run_key, --run-key): the key itself when it starts with "sdsrun-" (as
+  // `sdtrain swarm new-key` makes them), else the file holding it.
+  static RunKey fromSetting(const std::string& keyOrFile);
   // The secret a key file holds, surrounding whitespace removed; throws naming the file.
   static std::string readSecretFile(const std::string& path);
   // A new random secret, printable, for `sdtrain swarm new-key` and the studio's "new run".
@@ -30,11 +33,14 @@ class RunKey {
   const Key32& recordKey() const { return recordKey_; }
   // Secret: bound into every channel's key exchange.
   const Key32& channelKey() const { return channelKey_; }
+  // Secret: authenticates requests to and answers from the run's dataset server (served_data/).
+  const Key32& dataKey() const { return dataKey_; }
 
  private:
   Key32 dhtKey_{};
   Key32 recordKey_{};
   Key32 channelKey_{};
+  Key32 dataKey_{};
 };
 
 }  // namespace sds::swarm

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "data/epoch_datasets.h"
 #include "train/data/latent_cache.h"
 #include "train/data/text_embedding_cache.h"
 #include "util/log.h"
@@ -46,14 +47,20 @@ void BatchStream::seek(std::int64_t epoch, std::int64_t batch) {
   batch_ = batch;
 }
 
-void BatchStream::startEpoch() {
-  std::vector<data::PlannedBatch> plan = data::planEpoch(dataset_, plan_, static_cast<std::uint64_t>(epoch_));
+std::vector<data::PlannedBatch> BatchStream::planOf(std::int64_t epoch) {
+  current_ = feed_ ? &feed_->datasetFor(epoch) : &dataset_;
+  std::vector<data::PlannedBatch> plan = data::planEpoch(*current_, plan_, static_cast<std::uint64_t>(epoch));
   planSize_ = plan.size();
+  return plan;
+}
+
+void BatchStream::startEpoch() {
+  std::vector<data::PlannedBatch> plan = planOf(epoch_);
   if (static_cast<std::size_t>(batch_) >= plan.size()) {  // resumed exactly at an epoch's end
+    if (feed_) feed_->epochDone(epoch_);
     ++epoch_;
     batch_ = 0;
-    plan = data::planEpoch(dataset_, plan_, static_cast<std::uint64_t>(epoch_));
-    planSize_ = plan.size();
+    plan = planOf(epoch_);
   }
   plan.erase(plan.begin(), plan.begin() + batch_);
   shares_.clear();
@@ -76,12 +83,12 @@ void BatchStream::startEpoch() {
   if (latents_) {
     data::LatentFillCallbacks callbacks;
     callbacks.progress = progress("latents");
-    const data::LatentFillStats stats = latents_->fill(latentRequests(dataset_, plan), reader_,
+    const data::LatentFillStats stats = latents_->fill(latentRequests(*current_, plan), reader_,
                                                        encodeBatch, loaderOptions_.workers,
                                                        callbacks);
     if (!announce && stats.encoded > 0)
       log::info("epoch " + std::to_string(epoch_ + 1) + ": cached " + std::to_string(stats.encoded) +
-                " new latents (new crops or flips)");
+                " new latents (" + (feed_ ? "the epoch's chunk" : "new crops or flips") + ")");
   }
   if (texts_) {
     std::vector<std::string> captions;
@@ -90,7 +97,7 @@ void BatchStream::startEpoch() {
     texts_->fill(captions, encodeBatch, progress("text embeddings"));
   }
   if (announce && (latents_ || texts_) && hooks_.cached) hooks_.cached();
-  loader_ = std::make_unique<data::BatchLoader>(dataset_, std::move(plan), reader_, latents_, loaderOptions_);
+  loader_ = std::make_unique<data::BatchLoader>(*current_, std::move(plan), reader_, latents_, loaderOptions_);
 }
 
 data::TrainingBatch BatchStream::next() {
@@ -103,6 +110,7 @@ data::TrainingBatch BatchStream::next() {
       return std::move(*batch);
     }
     loader_.reset();
+    if (feed_) feed_->epochDone(epoch_);
     ++epoch_;
     batch_ = 0;
   }

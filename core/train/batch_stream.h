@@ -13,6 +13,7 @@
 #include "data/epoch_plan.h"
 
 namespace sds::data {
+class EpochDatasets;
 class ImageReader;
 class LatentCache;
 struct LatentRequest;
@@ -39,6 +40,10 @@ class BatchStream {
   // (the plan's batch size is the global one). Call before the first batch.
   void shard(int rank, int ranks);
 
+  // Each epoch's samples from `feed` (a served dataset) instead of the dataset given above; the feed
+  // must outlive the stream. Call before the first batch.
+  void feedFrom(data::EpochDatasets* feed) { feed_ = feed; }
+
   // Continues from batch `batch` of epoch `epoch`.
   void seek(std::int64_t epoch, std::int64_t batch);
   // The next batch, moving on to the next epoch after the last one. Rethrows the loader's errors.
@@ -49,11 +54,16 @@ class BatchStream {
   std::int64_t batchInEpoch() const { return batch_; }
   // Batches in the current epoch.
   std::size_t epochBatches() const { return planSize_; }
+  // The samples the current epoch is planned from (the feed's chunk, or the dataset).
+  const data::Dataset& currentDataset() const { return *current_; }
 
  private:
   void startEpoch();
+  std::vector<data::PlannedBatch> planOf(std::int64_t epoch);
 
   const data::Dataset& dataset_;
+  const data::Dataset* current_ = &dataset_;
+  data::EpochDatasets* feed_ = nullptr;
   data::PlanOptions plan_;
   data::LoaderOptions loaderOptions_;
   data::ImageReader& reader_;

@@ -211,9 +211,15 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   // Generated images (the demo's shapes) are made once, by rank 0, before the other ranks read them.
   const bool generateFirst = s_.generatedShapes && sync_.worldSize() > 1;
   if (generateFirst && !isMain()) sync_.waitForAll();
-  data_ = loadTrainingData(s_, model_, [this](std::size_t done, std::size_t total) {
-    emit(protocol::ProgressEvent{"scanning", static_cast<std::int64_t>(done), static_cast<std::int64_t>(total)});
-  });
+  if (data::isServedDatasetUrl(s_.data.dataset.path) && sync_.worldSize() > 1)
+    throw std::runtime_error("a served dataset trains in one process per peer: every rank would lease chunks of its "
+                             "own; train this peer on one GPU (no --gpus N)");
+  data_ = loadTrainingData(
+      s_, model_,
+      [this](std::size_t done, std::size_t total) {
+        emit(protocol::ProgressEvent{"scanning", static_cast<std::int64_t>(done), static_cast<std::int64_t>(total)});
+      },
+      callbacks_.openServedDataset);
   if (generateFirst && isMain()) sync_.waitForAll();
 
   model_.to(placement_.device, placement_.dtype);
@@ -288,6 +294,7 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   stream_ = std::make_unique<BatchStream>(data_.train, plan, loader, reader_, latentCache_.get(), textCache_.get(),
                                           hooks);
   stream_->shard(sync_.rank(), sync_.worldSize());
+  if (data_.feed) stream_->feedFrom(data_.feed.get());
   stream_->seek(progress_.epoch, progress_.batchInEpoch);
   if (s_.tensorboard && isMain()) board_ = std::make_unique<TfEventsWriter>(s_.logsFolder());
 }
@@ -709,7 +716,9 @@ void Run::sample() {
 // their reconstructions, so that colours and edges the decoder cannot reproduce show at a glance.
 void Run::sampleReconstructions() {
   state("sampling", "reconstructions at step " + std::to_string(progress_.step));
-  const data::Dataset& source = data_.validation.samples.empty() ? data_.train : data_.validation;
+  const data::Dataset& source = !data_.validation.samples.empty() ? data_.validation
+                                : data_.feed                      ? stream_->currentDataset()
+                                                                  : data_.train;
   data::Dataset shown;  // the first few samples only, not a copy of the whole set every round
   shown.root = source.root;
   shown.concepts = source.concepts;

@@ -6,11 +6,17 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "protocol/events.h"
 #include "train/train_settings.h"
+
+namespace sds::data {
+class EpochDatasets;
+struct DatasetOptions;
+}  // namespace sds::data
 
 namespace sds::train {
 
@@ -53,6 +59,10 @@ struct TrainResult {
 struct TrainerCallbacks {
   // Events in the order they happen, from the thread that called runTraining.
   std::function<void(const protocol::Event&)> event;
+  // Opens a served dataset (dataset.path = "http://HOST:PORT") with the scan options for its chunks;
+  // unset where this build has no swarm, and such a path then ends the run with an error.
+  std::function<std::unique_ptr<data::EpochDatasets>(const TrainSettings&, const data::DatasetOptions&)>
+      openServedDataset;
 };
 
 class GradientSync;

@@ -48,8 +48,25 @@ void logIssues(const data::Dataset& dataset) {
 
 }  // namespace
 
+namespace {
+
+void finishPlans(const TrainSettings& s, TrainingData& d) {
+  d.plan = s.plan;
+  d.validationPlan = s.plan;
+  d.validationPlan.randomCrop = false;
+  d.validationPlan.flip = false;
+  d.validationPlan.shuffleTags = false;
+  d.validationPlan.captionDropout = 0;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const int workers = s.data.dataset.workers;
+  d.workers = workers > 0 ? workers : static_cast<int>(std::min(cores, 8u));
+}
+
+}  // namespace
+
 TrainingData loadTrainingData(const TrainSettings& s, const models::StableDiffusionModel& model,
-                              const std::function<void(std::size_t, std::size_t)>& progress) {
+                              const std::function<void(std::size_t, std::size_t)>& progress,
+                              const ServedDatasetOpener& openServed) {
   const std::string& path = s.data.dataset.path;
   if (path.empty()) throw std::runtime_error("dataset.path is empty: name the folder or shards to train on");
   if (s.generatedShapes) {
@@ -65,6 +82,19 @@ TrainingData loadTrainingData(const TrainSettings& s, const models::StableDiffus
   }
   data::DatasetOptions options = s.data.dataset;
   if (model.tokenizer) options.tokenizer = &*model.tokenizer;
+  if (data::isServedDatasetUrl(path)) {
+    if (!openServed)
+      throw std::runtime_error("dataset.path " + path +
+                               " names a dataset server, and this sdtrain was built without the swarm");
+    TrainingData d;
+    d.train.root = path;
+    d.feed = openServed(s, options);
+    if (s.validationSplit > 0)
+      log::warn("validation.split is not used with a served dataset: every chunk is for training");
+    log::info("dataset: served by " + path + ", one leased chunk per epoch");
+    finishPlans(s, d);
+    return d;
+  }
   data::ScanCallbacks callbacks;
   callbacks.progress = progress;
 
@@ -79,15 +109,7 @@ TrainingData loadTrainingData(const TrainSettings& s, const models::StableDiffus
                      " per epoch with repeats)", d.validation.samples.empty() ? "" : ", ",
                      d.validation.samples.empty() ? "" : std::to_string(d.validation.samples.size()) + " held out for validation"));
 
-  d.plan = s.plan;
-  d.validationPlan = s.plan;
-  d.validationPlan.randomCrop = false;
-  d.validationPlan.flip = false;
-  d.validationPlan.shuffleTags = false;
-  d.validationPlan.captionDropout = 0;
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  const int workers = s.data.dataset.workers;
-  d.workers = workers > 0 ? workers : static_cast<int>(std::min(cores, 8u));
+  finishPlans(s, d);
   return d;
 }
 

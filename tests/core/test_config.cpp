@@ -580,6 +580,9 @@ class TestConfig : public QObject {
         << "[swarm]\nmax_group_size = 32\nmax_connections = 16\n" << 3 << 19 << "swarm.max_connections"
         << "16 connections are fewer than the largest group (32): every member of a group connects to this peer"
         << true;
+    QTest::newRow("served dataset without a run key")
+        << "[dataset]\npath = \"http://10.0.0.5:7080\"\n" << 0 << 0 << "swarm.run_key"
+        << "a served dataset (dataset.path http://…) needs the run key its server was started with" << true;
     QTest::newRow("lora without target modules")
         << "[training]\nmethod = \"lora\"\n\n[lora]\ntarget_modules = []\n" << 5 << 18 << "lora.target_modules"
         << "LoRA needs at least one target module (for example \"to_q\")" << true;

@@ -1,0 +1,106 @@
+#include "served_data/data_client.h"
+
+#include <httplib.h>
+
+#include <chrono>
+
+#include <nlohmann/json.hpp>
+
+#include "served_data/request_auth.h"
+
+namespace sds::served {
+
+struct DataClient::Http {
+  httplib::Client client;
+  Http(const std::string& host, int port) : client(host, port) {}
+};
+
+DataClient::DataClient(const std::string& url, const swarm::Key32& dataKey) : url_(url), key_(dataKey) {
+  const std::string prefix = "http://";
+  std::string rest = url.rfind(prefix, 0) == 0 ? url.substr(prefix.size()) : std::string();
+  while (!rest.empty() && rest.back() == '/') rest.pop_back();
+  const std::size_t colon = rest.rfind(':');
+  std::string host = colon == std::string::npos ? std::string() : rest.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = 0;
+  try {
+    if (colon != std::string::npos && rest.find('/') == std::string::npos) port = std::stoi(rest.substr(colon + 1));
+  } catch (const std::exception&) {
+  }
+  if (host.empty() || port <= 0 || port > 65535)
+    throw std::invalid_argument("\"" + url + "\" is not a dataset server's address; expected http://HOST:PORT");
+  http_ = std::make_unique<Http>(host, port);
+  http_->client.set_connection_timeout(10);
+  http_->client.set_read_timeout(120);  // a chunk of large images takes a while on a slow link
+}
+
+DataClient::~DataClient() = default;
+
+std::string DataClient::post(const std::string& path, const std::string& body) {
+  const std::int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const httplib::Headers headers{{kAuthHeader, requestTag(key_, "POST", path, body, now)}};
+  const httplib::Result result = http_->client.Post(path.c_str(), headers, body, "application/json");
+  if (!result) {
+    const httplib::Error error = result.error();
+    throw DataServerError("the dataset server " + url_ + " did not answer " + path + ": " +
+                              (error == httplib::Error::Connection
+                                   ? std::string("cannot connect (is it running, and are address and port right?)")
+                                   : httplib::to_string(error)),
+                          0);
+  }
+  const httplib::Response& res = *result;
+  std::string detail = res.body;
+  try {
+    detail = nlohmann::json::parse(res.body).value("error", res.body);
+  } catch (const std::exception&) {
+  }
+  if (res.status == 401)
+    throw DataServerError("the dataset server " + url_ + " refused the run key: " + detail, res.status);
+  if (!answerTagMatches(key_, res.get_header_value(kDigestHeader), path, res.body))
+    throw DataServerError("the answer of " + url_ + path + " (" + std::to_string(res.body.size()) +
+                              " bytes) does not match its digest: truncated or altered on the way, or not from "
+                              "this run's server",
+                          res.status);
+  if (res.status != 200)
+    throw DataServerError("the dataset server " + url_ + " answered " + path + " with " + std::to_string(res.status) +
+                              ": " + detail,
+                          res.status);
+  return res.body;
+}
+
+ChunkLease DataClient::lease(const std::string& peerName) {
+  const std::string body = post("/v1/lease", nlohmann::json{{"peer", peerName}}.dump());
+  try {
+    const nlohmann::json j = nlohmann::json::parse(body);
+    ChunkLease l;
+    l.chunk = j.at("chunk").get<std::size_t>();
+    l.token = j.at("lease").get<std::string>();
+    l.expiresInSeconds = j.at("expires_in_s").get<std::int64_t>();
+    l.samples = j.at("samples").get<std::size_t>();
+    l.chunks = j.at("chunks").get<std::size_t>();
+    l.dataEpoch = j.at("data_epoch").get<std::int64_t>();
+    return l;
+  } catch (const nlohmann::json::exception& e) {
+    throw DataServerError("the dataset server " + url_ + " sent a malformed lease: " + e.what(), 200);
+  }
+}
+
+std::string DataClient::download(const ChunkLease& lease) {
+  return post("/v1/chunk", nlohmann::json{{"chunk", lease.chunk}, {"lease", lease.token}}.dump());
+}
+
+bool DataClient::giveBack(const ChunkLease& lease, bool trained, const std::string& reason) {
+  nlohmann::json request{{"chunk", lease.chunk}, {"lease", lease.token}, {"trained", trained}};
+  if (!reason.empty()) request["reason"] = reason;
+  const std::string body = post("/v1/return", request.dump());
+  try {
+    return nlohmann::json::parse(body).at("counted").get<bool>();
+  } catch (const nlohmann::json::exception& e) {
+    throw DataServerError("the dataset server " + url_ + " sent a malformed answer: " + e.what(), 200);
+  }
+}
+
+std::string DataClient::status() { return post("/v1/status", "{}"); }
+
+}  // namespace sds::served

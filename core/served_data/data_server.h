@@ -1,0 +1,59 @@
+#pragma once
+// `sdtrain swarm serve-data`: one dataset served to the peers of a run over HTTP, in chunks with
+// leases (docs/swarm.md#a-shared-dataset). Every request must be signed with the run key; answers
+// carry a digest under it. Requests are JSON posts:
+//   /v1/lease  {"peer"}            → {"chunk", "lease", "expires_in_s", "samples", "chunks", "data_epoch"}
+//   /v1/chunk  {"chunk", "lease"}  → the chunk as a WebDataset tar
+//   /v1/return {"chunk", "lease", "trained", "reason"} → {"counted", "data_epoch"}
+//   /v1/status {}                  → chunks, completions, open leases, data_epoch
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "data/dataset.h"
+#include "served_data/lease_book.h"
+
+namespace sds::swarm {
+class RunKey;
+}
+
+namespace sds::served {
+
+struct DataServerOptions {
+  std::string address = "0.0.0.0";
+  int port = 7080;                    // 0: any free one
+  std::size_t chunkSize = 256;        // samples per chunk
+  std::int64_t leaseSeconds = 1800;   // how long a peer may train a chunk before it may go to another
+  std::string stateFile;              // where what was trained is remembered
+  std::function<void(const std::string&)> log;  // what happens, one line each (from server threads)
+};
+
+class DataServer {
+ public:
+  // Plans the chunks, reads the state file and binds the port. Throws std::runtime_error naming the
+  // state file or the port when either cannot be used.
+  DataServer(data::Dataset dataset, const swarm::RunKey& key, DataServerOptions options);
+  ~DataServer();  // stops serving
+  DataServer(const DataServer&) = delete;
+  DataServer& operator=(const DataServer&) = delete;
+
+  // Serves on a thread of its own until stop() or destruction.
+  void start();
+  void stop();
+
+  int port() const { return port_; }
+  std::size_t chunkCount() const;
+  std::size_t sampleCount() const;
+  LeaseStatus status() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace sds::served
