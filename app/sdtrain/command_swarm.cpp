@@ -16,6 +16,7 @@
 #include "exit_codes.h"
 #include "swarm/bootstrap_node.h"
 #include "swarm/port_mapping.h"
+#include "swarm/relay_server.h"
 #include "swarm/run_key.h"
 #include "util/atomic_file.h"
 
@@ -44,7 +45,13 @@ int runNewKey(Reporter& reporter, const std::string& outFile) {
   return kExitOk;
 }
 
-int runBootstrap(Reporter& reporter, int port, const std::vector<std::string>& peers) {
+struct RelaySettings {
+  bool off = false;
+  double megabytesPerSecond = 4;
+  int peers = 32;
+};
+
+int runBootstrap(Reporter& reporter, int port, const std::vector<std::string>& peers, const RelaySettings& relay) {
   std::unique_ptr<swarm::BootstrapNode> node;
   try {
     node = std::make_unique<swarm::BootstrapNode>(static_cast<std::uint16_t>(port), peers);
@@ -55,21 +62,43 @@ int runBootstrap(Reporter& reporter, int port, const std::vector<std::string>& p
     reporter.fail(e.what(), "another program may use that port; choose another with --port");
     return kExitFailure;
   }
+  // The relay for peers behind routers that map no port: TCP, on the DHT's port number.
+  std::unique_ptr<swarm::RelayServer> relayServer;
+  if (!relay.off) {
+    swarm::RelayOptions options;
+    options.bytesPerSecond = relay.megabytesPerSecond * 1e6;
+    options.maxPeers = static_cast<std::size_t>(relay.peers);
+    try {
+      relayServer = std::make_unique<swarm::RelayServer>(node->port(), options);
+    } catch (const std::exception& e) {
+      reporter.say(std::string("no relay: ") + e.what());
+    }
+  }
   std::signal(SIGINT, onBootstrapStop);
   std::signal(SIGTERM, onBootstrapStop);
   reporter.say("swarm bootstrap node on UDP port " + std::to_string(node->port()) +
+               (relayServer ? ", relay on TCP port " + std::to_string(relayServer->port()) + " (up to " +
+                                  std::to_string(relay.peers) + " peers, " + std::to_string(relay.megabytesPerSecond).substr(0, 5) +
+                                  " MB/s each)"
+                            : std::string()) +
                "; peers start from it with --swarm-peer ADDRESS:" + std::to_string(node->port()) +
                " (this machine's address). Ctrl+C ends it.");
   auto lastReport = std::chrono::steady_clock::now();
   unsigned lastGood = 0;
+  std::size_t lastRelayed = 0;
   while (!bootstrapStop) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const auto now = std::chrono::steady_clock::now();
     const swarm::DhtNodeCounts counts = node->counts();
-    if (counts.good != lastGood || now - lastReport > std::chrono::minutes(10)) {
+    const std::size_t relayed = relayServer ? relayServer->registeredPeers() : 0;
+    if (counts.good != lastGood || relayed != lastRelayed || now - lastReport > std::chrono::minutes(10)) {
       reporter.say("DHT nodes known: " + std::to_string(counts.good) + " answering, " +
-                   std::to_string(counts.dubious) + " not heard from lately");
+                   std::to_string(counts.dubious) + " not heard from lately" +
+                   (relayServer ? "; peers relayed: " + std::to_string(relayed) + ", " +
+                                      std::to_string(relayServer->bytesForwarded() / 1000000) + " MB forwarded"
+                                : std::string()));
       lastGood = counts.good;
+      lastRelayed = relayed;
       lastReport = now;
     }
   }
@@ -124,7 +153,15 @@ void addSwarmCommands(CLI::App& app, Commands& commands) {
       ->capture_default_str()
       ->check(CLI::Range(0, 65535));
   bootstrap->add_option("--peer", *peers, "Another bootstrap node or peer, HOST:PORT (repeatable)");
-  commands.push_back({bootstrap, [port, peers](Reporter& r) { return runBootstrap(r, *port, *peers); }});
+  auto relay = std::make_shared<RelaySettings>();
+  bootstrap->add_flag("--no-relay", relay->off, "Relay no peers (by default peers whose router maps no port are relayed)");
+  bootstrap->add_option("--relay-rate", relay->megabytesPerSecond, "MB/s relayed per peer, both directions together")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 10000.0));
+  bootstrap->add_option("--relay-peers", relay->peers, "Peers relayed at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  commands.push_back({bootstrap, [port, peers, relay](Reporter& r) { return runBootstrap(r, *port, *peers, *relay); }});
 
   auto checkPort = std::make_shared<int>(4300);
   auto json = std::make_shared<bool>(false);

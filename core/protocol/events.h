@@ -90,7 +90,7 @@ struct SwarmEvent {
   std::string address;  // host:port others reach it at; empty in client mode
   int dht_port = 0;     // UDP port of its DHT node: other peers may join through it (host:dht_port)
   bool client_mode = false;
-  std::string reachability;  // how others reach it (address given, port mapped by UPnP) or why client mode
+  std::string reachability;  // how others reach it (address given, port mapped by UPnP, relayed) or why client mode
 };
 struct SwarmPeerInfo {
   std::string peer;

@@ -42,7 +42,7 @@ GroupMember Averager::member(double bandwidth) const {
   GroupMember m;
   m.id = identity_.id();
   m.host = server_ ? server_->host() : std::string();
-  m.port = server_ ? server_->port() : 0;
+  m.port = server_ ? server_->publicPort() : 0;
   m.clientMode = server_ == nullptr;
   m.auxiliary = options_.auxiliary;
   m.bandwidth = bandwidth;

@@ -44,7 +44,7 @@ GroupMember Matchmaker::self(const MatchmakingOptions& options) const {
   m.id = identity_.id();
   m.clientMode = server_ == nullptr;
   m.host = server_ ? server_->host() : std::string();
-  m.port = server_ ? server_->port() : 0;
+  m.port = server_ ? server_->publicPort() : 0;
   m.bandwidth = options.bandwidth;
   m.auxiliary = options.auxiliary && server_ != nullptr;
   return m;

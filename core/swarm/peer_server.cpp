@@ -33,20 +33,24 @@ void PeerServer::listen() {
   while (!stopping_) {
     std::optional<TcpStream> stream = listener_->accept(std::chrono::milliseconds(100));
     reap(false);
-    if (!stream) continue;
-    std::lock_guard<std::mutex> lock(connectionsMutex_);
-    if (connections_.size() >= options_.maxConnections) {
-      log::warn("swarm: " + std::to_string(connections_.size()) + " connections open; closing the one from " +
-                stream->remoteAddress());
-      continue;  // the stream closes as it goes out of scope
-    }
-    auto done = std::make_shared<std::atomic<bool>>(false);
-    std::thread connection([this, s = std::move(*stream), done]() mutable {
-      serve(std::move(s));
-      *done = true;
-    });
-    connections_.emplace_back(std::move(connection), done);
+    if (stream) adopt(std::move(*stream));
   }
+}
+
+void PeerServer::adopt(TcpStream stream) {
+  std::lock_guard<std::mutex> lock(connectionsMutex_);
+  if (stopping_) return;
+  if (connections_.size() >= options_.maxConnections) {
+    log::warn("swarm: " + std::to_string(connections_.size()) + " connections open; closing the one from " +
+              stream.remoteAddress());
+    return;  // the stream closes as it goes out of scope
+  }
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  std::thread connection([this, s = std::move(stream), done]() mutable {
+    serve(std::move(s));
+    *done = true;
+  });
+  connections_.emplace_back(std::move(connection), done);
 }
 
 void PeerServer::reap(bool all) {

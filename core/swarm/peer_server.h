@@ -50,6 +50,11 @@ class PeerServer {
   void removeHandler(std::uint8_t messageType);
 
   std::uint16_t port() const { return port_; }
+  // The port others reach this server at: a relay's (setPublicPort), else the listening one.
+  std::uint16_t publicPort() const { return publicPort_ ? publicPort_.load() : port_; }
+  void setPublicPort(std::uint16_t port) { publicPort_ = port; }
+  // Serves a connection that arrived another way (through a relay) like an accepted one.
+  void adopt(TcpStream stream);
   const std::string& host() const { return options_.publicHost.empty() ? options_.listenHost : options_.publicHost; }
   // The address learned after listening (a port mapped at the router): before any service uses host().
   void setPublicHost(std::string host) { options_.publicHost = std::move(host); }
@@ -66,6 +71,7 @@ class PeerServer {
   PeerServerOptions options_;
   std::unique_ptr<TcpListener> listener_;
   std::uint16_t port_ = 0;
+  std::atomic<std::uint16_t> publicPort_{0};
   std::atomic<bool> stopping_{false};
   std::thread listenThread_;
 

@@ -1,5 +1,7 @@
 #include "swarm/swarm_peer.h"
 
+#include "swarm/relay_client.h"
+
 #include <algorithm>
 #include <asio.hpp>
 #include <stdexcept>
@@ -122,6 +124,7 @@ void SwarmPeer::mapPortOrBecomeClient() {
     reachability_ = "reachable at " + publicHost_ + ":" + std::to_string(server_->port()) + ": " + portMapping_->describe();
     log::info("swarm: " + portMapping_->describe());
   } catch (const std::exception& e) {
+    if (options_.relay && registerAtRelay(e.what())) return;
     // Others could not connect to this peer: it connects to them instead.
     server_.reset();
     options_.clientMode = true;
@@ -132,9 +135,35 @@ void SwarmPeer::mapPortOrBecomeClient() {
   }
 }
 
+bool SwarmPeer::registerAtRelay(const std::string& whyNotMapped) {
+  for (const std::string& address : options_.bootstrap) {
+    const std::size_t colon = address.rfind(':');
+    if (colon == std::string::npos) continue;
+    try {
+      const auto port = static_cast<std::uint16_t>(std::stoi(address.substr(colon + 1)));
+      PeerServer* server = server_.get();
+      relay_ = std::make_unique<RelayClient>(address.substr(0, colon), port,
+                                             [server](TcpStream stream) { server->adopt(std::move(stream)); });
+    } catch (const std::exception& e) {
+      log::info("swarm: no relay at " + address + ": " + e.what());
+      continue;
+    }
+    publicHost_ = relay_->host();
+    server_->setPublicHost(publicHost_);
+    server_->setPublicPort(relay_->relayedPort());
+    reachability_ = "relayed at " + publicHost_ + ":" + std::to_string(relay_->relayedPort()) + " (" + whyNotMapped +
+                    "): the others reach this peer through the relay at " + address +
+                    ", which forwards the encrypted channels it cannot read, at a bounded rate";
+    log::info("swarm: " + reachability_);
+    return true;
+  }
+  return false;
+}
+
 SwarmPeer::~SwarmPeer() {
   leave();
   if (refresher_.joinable()) refresher_.join();
+  relay_.reset();  // no more connections handed to the server
   // Services go before the server that calls them.
   discovery_.reset();
   stateServer_.reset();
@@ -147,7 +176,7 @@ SwarmPeer::~SwarmPeer() {
 const PeerId& SwarmPeer::id() const { return identity_->id(); }
 
 std::string SwarmPeer::address() const {
-  return server_ ? publicHost_ + ":" + std::to_string(server_->port()) : std::string();
+  return server_ ? publicHost_ + ":" + std::to_string(server_->publicPort()) : std::string();
 }
 
 std::uint16_t SwarmPeer::dhtPort() const { return discovery_->port(); }
@@ -155,7 +184,7 @@ std::uint16_t SwarmPeer::dhtPort() const { return discovery_->port(); }
 PeerRecord SwarmPeer::ownRecord() const {
   PeerRecord r;
   r.host = server_ ? publicHost_ : std::string();
-  r.port = server_ ? server_->port() : 0;
+  r.port = server_ ? server_->publicPort() : 0;
   r.clientMode = options_.clientMode;
   r.epoch = heldForRound_ ? heldForRound_->first : epoch_;
   r.samples = heldForRound_ ? heldForRound_->second : samples_;

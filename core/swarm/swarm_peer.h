@@ -23,6 +23,8 @@
 
 namespace sds::swarm {
 
+class RelayClient;
+
 class Discovery;
 class PeerServer;
 class PortMapping;
@@ -39,6 +41,9 @@ struct SwarmPeerOptions {
   // With no public address given: map the listen port at the home router (UPnP) and publish the
   // router's external address; where that fails, take part in client mode instead.
   bool upnp = false;
+  // Where UPnP fails: register at a relay (a bootstrap node given in `bootstrap`) and publish the
+  // relay's address, instead of taking part in client mode.
+  bool relay = true;
   std::chrono::milliseconds upnpDiscovery{2'000};  // how long the router has to answer
   std::size_t maxConnections = 256;    // other peers' connections served at once
   std::uint64_t targetBatchSize = 256; // samples of all peers together per swarm epoch
@@ -149,6 +154,8 @@ class SwarmPeer {
   void releaseHeldRecord();
   // UPnP: the listen port mapped at the router, or client mode with the reason.
   void mapPortOrBecomeClient();
+  // Registers at the first bootstrap address that answers as a relay and publishes its address.
+  bool registerAtRelay(const std::string& whyNotMapped);
   std::optional<std::uint64_t> othersEpochLocked() const;  // mutex_ held
   void filterRecords();  // records_ from allRecords_ (the mutex held)
 
@@ -161,6 +168,7 @@ class SwarmPeer {
   std::unique_ptr<StateServer> stateServer_;
   std::unique_ptr<Discovery> discovery_;
   std::unique_ptr<PortMapping> portMapping_;  // removed after the services that announce its address
+  std::unique_ptr<RelayClient> relay_;        // where others reach this peer when no port could be mapped
   std::string publicHost_;
   std::string reachability_;
 

@@ -91,6 +91,25 @@ void TcpStream::writeAll(const std::uint8_t* data, std::size_t n, Deadline deadl
   }
 }
 
+std::size_t TcpStream::readSome(std::uint8_t* data, std::size_t n, Deadline deadline) {
+  Impl& s = *impl_;
+  if (!s.socket.is_open()) throw ChannelError(ChannelError::Kind::Closed, "connection to " + s.remote + " is closed");
+  for (;;) {
+    asio::error_code ec;
+    const std::size_t k = s.socket.read_some(asio::buffer(data, n), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      if (!waitReady(s.socket.native_handle(), POLLIN, deadline))
+        throw ChannelError(ChannelError::Kind::Timeout, "waiting for " + s.remote + " timed out");
+    } else if (ec == asio::error::eof) {
+      return 0;
+    } else if (ec) {
+      throw ChannelError(ChannelError::Kind::Closed, "reading from " + s.remote + " failed: " + ec.message());
+    } else {
+      return k;
+    }
+  }
+}
+
 void TcpStream::readExact(std::uint8_t* data, std::size_t n, Deadline deadline) {
   Impl& s = *impl_;
   if (!s.socket.is_open()) throw ChannelError(ChannelError::Kind::Closed, "connection to " + s.remote + " is closed");

@@ -37,6 +37,8 @@ class TcpStream {
 
   void writeAll(const std::uint8_t* data, std::size_t n, Deadline deadline);
   void readExact(std::uint8_t* data, std::size_t n, Deadline deadline);
+  // Up to n bytes, as soon as any arrived; 0 when the other side closed. Throws on a timeout or error.
+  std::size_t readSome(std::uint8_t* data, std::size_t n, Deadline deadline);
   std::string remoteAddress() const;  // "host:port", for messages
   void close();
   // Ends both directions without closing the descriptor, so that another thread blocked in a read or

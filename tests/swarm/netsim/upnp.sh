@@ -5,7 +5,8 @@
 # peer outside joins through that address and the two average a round (UDP for discovery and TCP for
 # the round, both through the mapping); the mapping is gone after the home peer leaves; `sdtrain swarm
 # reachability` sees the port forwarded and removes its mapping. Then, without
-# miniupnpd, a peer at home falls back to client mode within 10 s. Prints each stage; exits 0 when
+# miniupnpd, a peer at home falls back to client mode within 10 s, and with a bootstrap node outside
+# that relays, a peer at home is reached through the relay and averages a round with a peer outside. Prints each stage; exits 0 when
 # all hold, 1 when one fails, 77 (saying why) where namespaces are not permitted or miniupnpd is
 # missing (packaging/install-deps.sh installs it).
 set -euo pipefail
@@ -157,4 +158,30 @@ echo "upnp: without a gateway the peer took part in client mode after $join_s s:
 inside home "$sdtrain" swarm reachability --port 4500 --json > "$work/check.json"
 grep -q '"upnp":false' "$work/check.json" || fail "sdtrain swarm reachability claims a mapping without a router"
 echo "upnp: sdtrain swarm reachability says so too: $(cat "$work/check.json")"
+# 3. No gateway, but a bootstrap node outside that relays: the home peer is reached through the relay
+# (not client mode), and the peer outside averages a round with it through the relay.
+start outside "$sdtrain" swarm bootstrap --port 4222 > "$work/bootstrap.log" 2>&1
+pids+=($!)
+for _ in $(seq 100); do grep -q "relay on TCP port 4222" "$work/bootstrap.log" 2>/dev/null && break; sleep 0.1; done
+grep -q "relay on TCP port 4222" "$work/bootstrap.log" || { cat "$work/bootstrap.log"; fail "the bootstrap node runs no relay"; }
+start home "$peer" --port 4300 --upnp --bootstrap 11.77.0.20:4222 --value 1 > "$work/relayed.jsonl" 2> "$work/relayed.log"
+relayed_pid=$!
+pids+=($relayed_pid)
+for _ in $(seq 150); do grep -q '"stage":"joined"' "$work/relayed.jsonl" 2>/dev/null && break; sleep 0.1; done
+grep -q '"stage":"joined"' "$work/relayed.jsonl" || { cat "$work/relayed.log"; fail "the relayed peer did not join"; }
+[ "$(field joined "$work/relayed.jsonl" client_mode)" = false ] || fail "with a relay the home peer is still in client mode"
+address=$(field joined "$work/relayed.jsonl" address)
+case "$address" in 11.77.0.20:*) ;; *) fail "the relayed peer publishes $address, not an address of the relay 11.77.0.20" ;; esac
+echo "upnp: without a gateway the home peer is relayed at $address: $(field joined "$work/relayed.jsonl" reachability)"
+start outside "$peer" --port 4400 --public 11.77.0.20 --bootstrap 11.77.0.20:4222 --value 3 > "$work/relay-outside.jsonl" 2> "$work/relay-outside.log"
+relay_outside_pid=$!
+pids+=($relay_outside_pid)
+wait "$relay_outside_pid" || true
+wait "$relayed_pid" || true
+for side in relayed relay-outside; do
+  [ "$(field round "$work/$side.jsonl" outcome)" = averaged ] || { cat "$work/$side.jsonl" "$work/$side.log"; fail "the $side peer did not average"; }
+  [ "$(field round "$work/$side.jsonl" value)" = 2.000 ] || fail "the $side peer ended with $(field round "$work/$side.jsonl" value), not the mean 2"
+done
+grep -q "peers relayed: 1" "$work/bootstrap.log" || { cat "$work/bootstrap.log"; fail "the bootstrap node never relayed the home peer"; }
+echo "upnp: the peer outside and the relayed home peer averaged a round through the relay (mean 2.000 on both)"
 echo "upnp: all checks passed"
