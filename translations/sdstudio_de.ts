@@ -2066,8 +2066,8 @@
         <translation>Erreichbar: Der Router leitet Port %1 weiter; andere Teilnehmer erreichen diesen Computer unter %2.</translation>
     </message>
     <message>
-        <source>Not reachable by UPnP (%1): this computer would take part in client mode, sending its work and receiving the averages but averaging no part for the others.</source>
-        <translation>Per UPnP nicht erreichbar (%1): Dieser Computer würde im Client-Modus teilnehmen, also seine Arbeit senden und die Mittelwerte empfangen, aber keinen Teil für die anderen mitteln.</translation>
+        <source>Not reachable by UPnP (%1): a bootstrap node that relays (sdtrain swarm bootstrap does) would forward the others&apos; connections to this computer; without one it would take part in client mode, sending its work and receiving the averages but averaging no part for the others.</source>
+        <translation>Per UPnP nicht erreichbar (%1): Ein Bootstrap-Knoten, der weiterleitet (sdtrain swarm bootstrap tut es), würde die Verbindungen der anderen an diesen Computer weiterreichen; ohne ihn würde dieser Computer im Client-Modus teilnehmen, also seine Arbeit senden und die Mittelwerte empfangen, aber keinen Teil für die anderen mitteln.</translation>
     </message>
 </context>
 <context>

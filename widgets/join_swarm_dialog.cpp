@@ -52,6 +52,7 @@ JoinSwarmDialog::JoinSwarmDialog(QWidget* parent) : QDialog(parent) {
   message_->setObjectName("problem");
   message_->setWordWrap(true);
   check_ = new QPushButton(tr("&Check reachability"), this);
+  check_->setObjectName("check");
   check_->setToolTip(tr("Ask the router whether it forwards this port to this computer (the mapping is removed "
                         "again)"));
   connect(check_, &QPushButton::clicked, this, &JoinSwarmDialog::checkReachability);
@@ -133,8 +134,10 @@ void JoinSwarmDialog::checkReachability() {
                                  .arg(port)
                                  .arg(answer["external_address"].toString()));
     else
-      reachability_->setText(tr("Not reachable by UPnP (%1): this computer would take part in client mode, sending "
-                                "its work and receiving the averages but averaging no part for the others.")
+      reachability_->setText(tr("Not reachable by UPnP (%1): a bootstrap node that relays (sdtrain swarm bootstrap "
+                                "does) would forward the others' connections to this computer; without one it would "
+                                "take part in client mode, sending its work and receiving the averages but averaging "
+                                "no part for the others.")
                                  .arg(answer["detail"].toString()));
     check_->setEnabled(true);
     process->deleteLater();

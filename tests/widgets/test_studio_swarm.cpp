@@ -13,6 +13,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -132,6 +133,34 @@ class TestStudioSwarm : public QObject {
     QVERIFY(!join->isEnabled());
     QVERIFY(!dialog.takeInvitation("hello"));
     QVERIFY(dialog.findChild<QLabel*>("problem")->text().contains("begins with \"sdswarm1\""));
+  }
+
+  // Check reachability runs the real `sdtrain swarm reachability`, here inside a network namespace of
+  // its own (only a loopback, down): no router answers, and the dialog says what that means.
+  void checkReachabilityAsksTheTrainer() {
+    if (QProcess::execute("unshare", {"--net", "true"}) != 0)
+      QSKIP("unshare --net is not permitted here (the check keeps UPnP discovery off the real network)");
+    QTemporaryDir dir;
+    const QString wrapper = dir.filePath("sdtrain-isolated");
+    QFile script(wrapper);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write(QByteArray("#!/bin/sh\nexec unshare --net -- '") + SDS_SDTRAIN + "' \"$@\"\n");
+    script.close();
+    script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    qputenv("SDS_SDTRAIN", wrapper.toUtf8());
+
+    JoinSwarmDialog dialog;
+    auto* check = dialog.findChild<QPushButton*>("check");
+    auto* said = dialog.findChild<QLabel*>("reachability");
+    dialog.findChild<QSpinBox*>("port")->setValue(4377);
+    QTest::mouseClick(check, Qt::LeftButton);
+    QVERIFY(said->text().contains("Asking the router about port 4377"));
+    QVERIFY(!check->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(check->isEnabled(), 30000);
+    qputenv("SDS_SDTRAIN", SDS_SDTRAIN);
+    QVERIFY2(said->text().startsWith("Not reachable by UPnP (") && said->text().contains("relays") &&
+                 said->text().contains("client mode"),
+             qPrintable(said->text()));
   }
 
   void thePageShowsPeersRoundsAndTheInvitation() {
