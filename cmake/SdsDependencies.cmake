@@ -54,6 +54,8 @@ if(SDS_WITH_SWARM)
   sds_require_library(OpenDHT::opendht opendht.h opendht DEBIAN libopendht-dev)
   # Port forwarding by the home router (UPnP IGD).
   sds_require_library(miniupnpc::miniupnpc miniupnpc/miniupnpc.h miniupnpc DEBIAN libminiupnpc-dev)
+  # NAT-PMP, where the router speaks it instead of UPnP.
+  sds_require_library(natpmp::natpmp natpmp.h natpmp DEBIAN libnatpmp-dev)
   # The dataset server and its client (core/served_data): Debian's cpp-httplib, found through pkg-config.
   find_package(PkgConfig REQUIRED)
   pkg_check_modules(HTTPLIB IMPORTED_TARGET GLOBAL cpp-httplib)

@@ -11,7 +11,7 @@ packages=(
   # images, archives, hashes, networking
   libpng-dev libjpeg62-turbo-dev libwebp-dev libarchive-dev nettle-dev libminiupnpc-dev
   # the swarm: discovery, transport, cryptography
-  libopendht-dev libasio-dev libsodium-dev
+  libopendht-dev libasio-dev libsodium-dev libnatpmp-dev
   # the swarm's shared dataset: its HTTP server and client
   libcpp-httplib-dev
   # desktop application

@@ -1451,12 +1451,12 @@
         <translation>UPnP-Portweiterleitung</translation>
     </message>
     <message>
-        <source>With no public address: ask the home router (UPnP) to forward the port to this computer and publish the router&apos;s external address. Where no router answers within seconds or it refuses, this peer takes part in client mode.</source>
-        <translation>Ohne öffentliche Adresse: den Heim-Router (UPnP) bitten, den Port an diesen Computer weiterzuleiten, und die externe Adresse des Routers veröffentlichen. Antwortet binnen Sekunden kein Router oder lehnt er ab, nimmt dieser Teilnehmer im Client-Modus teil.</translation>
-    </message>
-    <message>
         <source>A folder of images with a caption file beside each (cat.png + cat.txt; subfolders are concepts), WebDataset shards such as shards/shard-{000..099}.tar, or the address of a swarm&apos;s dataset server, http://HOST:PORT.</source>
         <translation>Ein Ordner mit Bildern und je einer Beschreibungsdatei daneben (cat.png + cat.txt; Unterordner sind Konzepte), WebDataset-Shards wie shards/shard-{000..099}.tar oder die Adresse des Datensatz-Servers eines Schwarms, http://HOST:PORT.</translation>
+    </message>
+    <message>
+        <source>With no public address: ask the home router (UPnP, or NAT-PMP) to forward the port to this computer and publish the router&apos;s external address. Where no router answers within seconds or it refuses, this peer is relayed by a bootstrap node that relays, or else takes part in client mode.</source>
+        <translation>Ohne öffentliche Adresse: den Heim-Router (UPnP oder NAT-PMP) bitten, den Port an diesen Computer weiterzuleiten, und die externe Adresse des Routers veröffentlichen. Antwortet binnen Sekunden kein Router oder lehnt er ab, wird dieser Teilnehmer von einem weiterleitenden Bootstrap-Knoten vermittelt oder nimmt sonst im Client-Modus teil.</translation>
     </message>
 </context>
 <context>

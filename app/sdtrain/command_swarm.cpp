@@ -106,7 +106,7 @@ int runBootstrap(Reporter& reporter, int port, const std::vector<std::string>& p
   return kExitOk;
 }
 
-// Whether the home router would forward `port` (UPnP): maps it, says how the internet would reach
+// Whether the home router would forward `port` (UPnP, else NAT-PMP): maps it, says how the internet would reach
 // this computer, and removes the mapping again.
 int runReachability(Reporter& reporter, int port, bool json) {
   nlohmann::json out{{"port", port}};
@@ -166,7 +166,7 @@ void addSwarmCommands(CLI::App& app, Commands& commands) {
   auto checkPort = std::make_shared<int>(4300);
   auto json = std::make_shared<bool>(false);
   CLI::App* reachability = swarmApp->add_subcommand(
-      "reachability", "Check whether the home router forwards a port to this computer (UPnP), and remove it again");
+      "reachability", "Check whether the home router forwards a port to this computer (UPnP or NAT-PMP), and remove it again");
   reachability->add_option("--port", *checkPort, "The port to check (TCP and UDP)")
       ->capture_default_str()
       ->check(CLI::Range(1, 65535));

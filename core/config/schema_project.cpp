@@ -454,9 +454,10 @@ std::vector<Section> projectSections() {
                                      "receives the averages, but averages no part for the others.")),
            boolean("upnp", true, QT_TRANSLATE_NOOP("Schema", "UPnP port mapping"),
                    QT_TRANSLATE_NOOP("Schema",
-                                     "With no public address: ask the home router (UPnP) to forward the port to this "
-                                     "computer and publish the router's external address. Where no router answers "
-                                     "within seconds or it refuses, this peer takes part in client mode.")),
+                                     "With no public address: ask the home router (UPnP, or NAT-PMP) to forward the "
+                                     "port to this computer and publish the router's external address. Where no "
+                                     "router answers within seconds or it refuses, this peer is relayed by a "
+                                     "bootstrap node that relays, or else takes part in client mode.")),
            choice("mode", "sync", {"sync", "diloco"}, QT_TRANSLATE_NOOP("Schema", "Mode"),
                   QT_TRANSLATE_NOOP("Schema",
                                     "sync: peers average gradients until the swarm has the target batch and all take "

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "swarm/nat_pmp.h"
 #include "util/log.h"
 
 namespace sds::swarm {
@@ -42,6 +43,36 @@ struct PortMapping::Gateway {
 
 PortMapping::PortMapping(std::uint16_t port, PortMappingOptions options)
     : gw_(std::make_unique<Gateway>()), port_(port), options_(std::move(options)), lease_(options_.leaseSeconds) {
+  try {
+    mapWithUpnp();
+  } catch (const std::exception& upnp) {
+    try {
+      mapWithNatPmp();
+    } catch (const std::exception& natPmp) {
+      throw std::runtime_error(std::string(upnp.what()) + "; " + natPmp.what());
+    }
+  }
+  if (lease_ > 0) renewer_ = std::thread([this] { renewLoop(); });
+}
+
+void PortMapping::mapWithNatPmp() {
+  natPmp_ = std::make_unique<NatPmpGateway>(options_.discoveryTimeout);
+  gateway_ = natPmp_->address();
+  externalAddress_ = natPmp_->externalAddress();
+  if (lease_ == 0) lease_ = 7'200;  // NAT-PMP has no permanent mappings; RFC 6886 recommends two hours
+  lease_ = natPmp_->map("TCP", port_, lease_);
+  try {
+    natPmp_->map("UDP", port_, lease_);
+  } catch (...) {
+    try {
+      natPmp_->map("TCP", port_, 0);
+    } catch (const std::exception&) {
+    }
+    throw;
+  }
+}
+
+void PortMapping::mapWithUpnp() {
   int error = 0;
   // The kinds of device a gateway answers as, each asked in turn with a share of the time (SSDP
   // answers on a home network come within a fraction of a second); the first kind answered ends it.
@@ -79,7 +110,6 @@ PortMapping::PortMapping(std::uint16_t port, PortMappingOptions options)
     UPNP_DeletePortMapping(gw_->urls.controlURL, gw_->data.first.servicetype, std::to_string(port_).c_str(), "TCP", nullptr);
     throw;
   }
-  if (lease_ > 0) renewer_ = std::thread([this] { renewLoop(); });
 }
 
 PortMapping::~PortMapping() {
@@ -91,6 +121,14 @@ PortMapping::~PortMapping() {
   if (renewer_.joinable()) renewer_.join();
   const std::string port = std::to_string(port_);
   for (const char* protocol : {"TCP", "UDP"}) {
+    if (natPmp_) {
+      try {
+        natPmp_->map(protocol, port_, 0);
+      } catch (const std::exception& e) {
+        log::warn("could not remove the " + std::string(protocol) + " mapping of port " + port + ": " + e.what());
+      }
+      continue;
+    }
     const int r = UPNP_DeletePortMapping(gw_->urls.controlURL, gw_->data.first.servicetype, port.c_str(), protocol, nullptr);
     if (r != 0) log::warn("could not remove the " + std::string(protocol) + " mapping of port " + port + " at the gateway " + gateway_ + ": " + upnpError(r));
   }
@@ -98,6 +136,10 @@ PortMapping::~PortMapping() {
 }
 
 void PortMapping::add(const char* protocol) {
+  if (natPmp_) {
+    natPmp_->map(protocol, port_, lease_);
+    return;
+  }
   const std::string port = std::to_string(port_);
   int r = UPNP_AddPortMapping(gw_->urls.controlURL, gw_->data.first.servicetype, port.c_str(), port.c_str(),
                               lanAddress_.c_str(), options_.description.c_str(), protocol, nullptr,
@@ -132,7 +174,8 @@ void PortMapping::renewLoop() {
 }
 
 std::string PortMapping::describe() const {
-  return "port " + std::to_string(port_) + " (TCP and UDP) mapped by the UPnP gateway at " + gateway_ +
+  return "port " + std::to_string(port_) + " (TCP and UDP) mapped by the " + (natPmp_ ? "NAT-PMP" : "UPnP") +
+         " gateway at " + gateway_ +
          ", external address " + externalAddress_ +
          (lease_ > 0 ? ", lease " + std::to_string(lease_) + " s renewed at half" : ", permanent until removed");
 }

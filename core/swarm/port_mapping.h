@@ -1,9 +1,9 @@
 #pragma once
-// A port forwarded by the home router (UPnP IGD, through miniupnpc): the gateway is discovered on
-// the local network, the listen port is mapped for TCP and UDP with a lease, renewed at half the
-// lease, and removed when the mapping ends. The gateway also tells the address the internet sees.
-// Without a gateway, or when it refuses, construction throws with the reason, and the peer takes
-// part in client mode instead.
+// A port forwarded by the home router (UPnP IGD, through miniupnpc; NAT-PMP where no UPnP gateway
+// will, nat_pmp.h): the gateway is discovered on the local network, the listen port is mapped for TCP
+// and UDP with a lease, renewed at half the lease, and removed when the mapping ends. The gateway
+// also tells the address the internet sees. Without a gateway, or when it refuses, construction
+// throws with the reasons, and the peer is relayed or takes part in client mode instead.
 
 #include <chrono>
 #include <condition_variable>
@@ -15,8 +15,10 @@
 
 namespace sds::swarm {
 
+class NatPmpGateway;
+
 struct PortMappingOptions {
-  std::chrono::milliseconds discoveryTimeout{2'000};  // how long the gateway has to answer
+  std::chrono::milliseconds discoveryTimeout{2'000};  // how long the gateway has to answer (each protocol)
   std::uint32_t leaseSeconds = 3'600;                 // renewed at half; 0: a gateway that allows only permanent ones
   std::string description = "SD Studio swarm peer";
 };
@@ -43,10 +45,13 @@ class PortMapping {
 
  private:
   struct Gateway;
+  void mapWithUpnp();
+  void mapWithNatPmp();
   void add(const char* protocol);
   void renewLoop();
 
   std::unique_ptr<Gateway> gw_;
+  std::unique_ptr<NatPmpGateway> natPmp_;  // set when the mapping is NAT-PMP's
   std::uint16_t port_;
   PortMappingOptions options_;
   std::uint32_t lease_ = 0;

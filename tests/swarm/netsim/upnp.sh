@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The swarm from behind a home router: a "router" namespace runs miniupnpd between "home"
 # (192.168.77.0/24, masqueraded) and the "internet" (11.77.0.0/24, where the router is .1 and
-# another peer .20). The peer at home maps its port with UPnP and publishes the router's address; the
+# another peer .20). The peer at home maps its port with UPnP (then, with the router speaking only
+# NAT-PMP, with NAT-PMP) and publishes the router's address; the
 # peer outside joins through that address and the two average a round (UDP for discovery and TCP for
 # the round, both through the mapping); the mapping is gone after the home peer leaves; `sdtrain swarm
 # reachability` sees the port forwarded and removes its mapping. Then, without
@@ -146,6 +147,37 @@ sleep 0.5
 if router_maps 4300; then fail "the mapping of port 4300 outlived the peer"; fi
 echo "upnp: the mapping was removed when the home peer left"
 
+# 1b. A router that speaks NAT-PMP instead of UPnP: the home peer maps its port that way, the peer
+# outside joins through it, and the mapping is gone after the home peer leaves.
+kill "$miniupnpd_pid" 2>/dev/null || true
+wait "$miniupnpd_pid" 2>/dev/null || true
+sed -e 's/^enable_natpmp=no/enable_natpmp=yes/' -e 's/^enable_upnp=yes/enable_upnp=no/' "$work/miniupnpd.conf" > "$work/natpmp.conf"
+start router miniupnpd -d -f "$work/natpmp.conf" -P "$work/natpmp.pid" > "$work/natpmp.log" 2>&1
+miniupnpd_pid=$!
+pids+=($miniupnpd_pid)
+sleep 1
+kill -0 "$miniupnpd_pid" 2>/dev/null || { cat "$work/natpmp.log"; fail "miniupnpd (NAT-PMP) did not start"; }
+start home "$peer" --port 4310 --upnp --value 1 > "$work/pmp-home.jsonl" 2> "$work/pmp-home.log"
+pmp_home_pid=$!
+pids+=($pmp_home_pid)
+for _ in $(seq 150); do grep -q '"stage":"joined"' "$work/pmp-home.jsonl" 2>/dev/null && break; sleep 0.1; done
+grep -q '"stage":"joined"' "$work/pmp-home.jsonl" || { cat "$work/pmp-home.log"; fail "the NAT-PMP home peer did not join"; }
+address=$(field joined "$work/pmp-home.jsonl" address)
+[ "$address" = "11.77.0.1:4310" ] || { cat "$work/pmp-home.jsonl"; fail "the NAT-PMP home peer publishes $address, not the router's 11.77.0.1:4310"; }
+router_maps 4310 || fail "the router holds no NAT-PMP mapping of port 4310"
+echo "upnp: NAT-PMP: the home peer mapped port 4310 and publishes $address: $(field joined "$work/pmp-home.jsonl" reachability)"
+start outside "$peer" --port 4410 --public 11.77.0.20 --bootstrap 11.77.0.1:4310 --value 3 > "$work/pmp-outside.jsonl" 2> "$work/pmp-outside.log"
+pmp_outside_pid=$!
+pids+=($pmp_outside_pid)
+wait "$pmp_outside_pid" || true
+wait "$pmp_home_pid" || true
+for side in pmp-home pmp-outside; do
+  [ "$(field round "$work/$side.jsonl" outcome)" = averaged ] || { cat "$work/$side.jsonl" "$work/$side.log"; fail "the $side peer did not average"; }
+  [ "$(field round "$work/$side.jsonl" value)" = 2.000 ] || fail "the $side peer ended with $(field round "$work/$side.jsonl" value), not the mean 2"
+done
+sleep 0.5
+if router_maps 4310; then fail "the NAT-PMP mapping of port 4310 outlived the peer"; fi
+echo "upnp: NAT-PMP: the two averaged through the mapped port (mean 2.000 on both), and the mapping went with the home peer"
 # 2. No gateway: client mode, and quickly.
 kill "$miniupnpd_pid" 2>/dev/null || true
 wait "$miniupnpd_pid" 2>/dev/null || true
