@@ -3,6 +3,7 @@
 // averages one round with it and leaves (removing the mapping). One JSON line per stage on stdout.
 //
 //   swarm_upnp_peer --port P [--upnp] [--bootstrap HOST:PORT] [--public HOST] [--wait-s S] [--value V]
+//                   [--run-key KEY]
 
 #include <CLI/CLI.hpp>
 
@@ -34,17 +35,18 @@ int main(int argc, char** argv) {
   int port = 0, waitSeconds = 30;
   float value = 1.0f;
   bool upnp = false;
-  std::string bootstrap, publicHost;
+  std::string bootstrap, publicHost, runKey = "sdsrun-home-router-check";
   app.add_option("--port", port);
   app.add_flag("--upnp", upnp);
   app.add_option("--bootstrap", bootstrap);
   app.add_option("--public", publicHost);
   app.add_option("--wait-s", waitSeconds);
   app.add_option("--value", value, "every value this peer brings to the round");
+  app.add_option("--run-key", runKey, "another run's key: records of earlier stages' peers are not seen");
   CLI11_PARSE(app, argc, argv);
 
   SwarmPeerOptions options;
-  options.runKey = "sdsrun-home-router-check";
+  options.runKey = runKey;
   options.port = static_cast<std::uint16_t>(port);
   options.upnp = upnp;
   options.publicHost = publicHost;

@@ -7,7 +7,8 @@
 # the round, both through the mapping); the mapping is gone after the home peer leaves; `sdtrain swarm
 # reachability` sees the port forwarded and removes its mapping. Then, without
 # miniupnpd, a peer at home falls back to client mode within 10 s, and with a bootstrap node outside
-# that relays, a peer at home is reached through the relay and averages a round with a peer outside. Prints each stage; exits 0 when
+# that relays, a peer at home is reached through the relay and averages a round with a peer outside,
+# and two peers at home, both relayed, average with each other. Prints each stage; exits 0 when
 # all hold, 1 when one fails, 77 (saying why) where namespaces are not permitted or miniupnpd is
 # missing (packaging/install-deps.sh installs it).
 set -euo pipefail
@@ -216,4 +217,19 @@ for side in relayed relay-outside; do
 done
 grep -q "peers relayed: 1" "$work/bootstrap.log" || { cat "$work/bootstrap.log"; fail "the bootstrap node never relayed the home peer"; }
 echo "upnp: the peer outside and the relayed home peer averaged a round through the relay (mean 2.000 on both)"
+# 3b. Two peers at home, neither accepting connections: both relayed, they average with each other.
+start home "$peer" --port 4320 --upnp --bootstrap 11.77.0.20:4222 --value 1 --run-key sdsrun-two-relayed-peers > "$work/relayed-a.jsonl" 2> "$work/relayed-a.log"
+relayed_a=$!
+pids+=($relayed_a)
+start home "$peer" --port 4330 --upnp --bootstrap 11.77.0.20:4222 --value 3 --run-key sdsrun-two-relayed-peers > "$work/relayed-b.jsonl" 2> "$work/relayed-b.log"
+relayed_b=$!
+pids+=($relayed_b)
+wait "$relayed_a" || true
+wait "$relayed_b" || true
+for side in relayed-a relayed-b; do
+  case "$(field joined "$work/$side.jsonl" address)" in 11.77.0.20:*) ;; *) cat "$work/$side.jsonl" "$work/$side.log"; fail "the $side peer is not relayed" ;; esac
+  [ "$(field round "$work/$side.jsonl" outcome)" = averaged ] || { cat "$work/$side.jsonl" "$work/$side.log"; fail "the $side peer did not average"; }
+  [ "$(field round "$work/$side.jsonl" value)" = 2.000 ] || fail "the $side peer ended with $(field round "$work/$side.jsonl" value), not the mean 2"
+done
+echo "upnp: two home peers, both relayed, averaged a round with each other through the relay (mean 2.000 on both)"
 echo "upnp: all checks passed"
