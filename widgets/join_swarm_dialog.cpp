@@ -67,7 +67,8 @@ JoinSwarmDialog::JoinSwarmDialog(QWidget* parent) : QDialog(parent) {
   form->addRow(tr("&Port:"), port_);
   form->addRow(QString(), upnp_);
   form->addRow(QString(), clientMode_);
-  form->addRow(check_, reachability_);
+  form->addRow(QString(), check_);
+  form->addRow(reachability_);  // the whole width: the answer can be a paragraph
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
   join_ = buttons->addButton(tr("&Join"), QDialogButtonBox::AcceptRole);
   join_->setObjectName("join");
@@ -140,6 +141,7 @@ void JoinSwarmDialog::checkReachability() {
                                 "no part for the others.")
                                  .arg(answer["detail"].toString()));
     check_->setEnabled(true);
+    adjustSize();  // a window does not grow by itself for a longer answer
     process->deleteLater();
   });
   connect(process, &QProcess::errorOccurred, this, [this, process](QProcess::ProcessError error) {
