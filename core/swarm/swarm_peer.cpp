@@ -1,7 +1,5 @@
 #include "swarm/swarm_peer.h"
 
-#include "swarm/relay_client.h"
-
 #include <algorithm>
 #include <asio.hpp>
 #include <stdexcept>
@@ -11,6 +9,7 @@
 #include "swarm/identity.h"
 #include "swarm/peer_server.h"
 #include "swarm/port_mapping.h"
+#include "swarm/relay_client.h"
 #include "swarm/state_transfer.h"
 #include "util/log.h"
 
@@ -139,10 +138,12 @@ bool SwarmPeer::registerAtRelay(const std::string& whyNotMapped) {
   for (const std::string& address : options_.bootstrap) {
     const std::size_t colon = address.rfind(':');
     if (colon == std::string::npos) continue;
+    std::string host = address.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);  // IPv6
     try {
       const auto port = static_cast<std::uint16_t>(std::stoi(address.substr(colon + 1)));
       PeerServer* server = server_.get();
-      relay_ = std::make_unique<RelayClient>(address.substr(0, colon), port,
+      relay_ = std::make_unique<RelayClient>(host, port,
                                              [server](TcpStream stream) { server->adopt(std::move(stream)); });
     } catch (const std::exception& e) {
       log::info("swarm: no relay at " + address + ": " + e.what());

@@ -46,10 +46,6 @@ void logIssues(const data::Dataset& dataset) {
   for (std::size_t i = 0; i < shown; ++i) log::warn("  " + dataset.issues[i].item + ": " + dataset.issues[i].message);
 }
 
-}  // namespace
-
-namespace {
-
 void finishPlans(const TrainSettings& s, TrainingData& d) {
   d.plan = s.plan;
   d.validationPlan = s.plan;
