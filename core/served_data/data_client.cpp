@@ -2,11 +2,11 @@
 
 #include <httplib.h>
 
-#include <chrono>
 
 #include <nlohmann/json.hpp>
 
 #include "served_data/request_auth.h"
+#include "swarm/host_port.h"
 
 namespace sds::served {
 
@@ -19,17 +19,14 @@ DataClient::DataClient(const std::string& url, const swarm::Key32& dataKey) : ur
   const std::string prefix = "http://";
   std::string rest = url.rfind(prefix, 0) == 0 ? url.substr(prefix.size()) : std::string();
   while (!rest.empty() && rest.back() == '/') rest.pop_back();
-  const std::size_t colon = rest.rfind(':');
-  std::string host = colon == std::string::npos ? std::string() : rest.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  int port = 0;
+  std::pair<std::string, std::string> hostPort;
   try {
-    if (colon != std::string::npos && rest.find('/') == std::string::npos) port = std::stoi(rest.substr(colon + 1));
-  } catch (const std::exception&) {
-  }
-  if (host.empty() || port <= 0 || port > 65535)
+    if (rest.find('/') != std::string::npos) throw std::invalid_argument("a path");
+    hostPort = swarm::splitHostPort(rest);
+  } catch (const std::invalid_argument&) {
     throw std::invalid_argument("\"" + url + "\" is not a dataset server's address; expected http://HOST:PORT");
-  http_ = std::make_unique<Http>(host, port);
+  }
+  http_ = std::make_unique<Http>(hostPort.first, std::stoi(hostPort.second));
   http_->client.set_connection_timeout(10);
   http_->client.set_read_timeout(120);  // a chunk of large images takes a while on a slow link
 }
@@ -37,9 +34,7 @@ DataClient::DataClient(const std::string& url, const swarm::Key32& dataKey) : ur
 DataClient::~DataClient() = default;
 
 std::string DataClient::post(const std::string& path, const std::string& body) {
-  const std::int64_t now =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  const httplib::Headers headers{{kAuthHeader, requestTag(key_, "POST", path, body, now)}};
+  const httplib::Headers headers{{kAuthHeader, requestTag(key_, "POST", path, body, unixSeconds())}};
   const httplib::Result result = http_->client.Post(path.c_str(), headers, body, "application/json");
   if (!result) {
     const httplib::Error error = result.error();

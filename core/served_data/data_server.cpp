@@ -16,14 +16,6 @@
 
 namespace sds::served {
 
-namespace {
-
-std::int64_t unixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
-
 struct DataServer::Impl {
   data::Dataset dataset;
   ChunkPlan plan;
@@ -51,7 +43,7 @@ struct DataServer::Impl {
   // The request's JSON body when it is signed with the run key; otherwise answered and nullopt.
   std::optional<nlohmann::json> signedBody(const httplib::Request& req, httplib::Response& res) const {
     const std::string why =
-        checkRequestTag(key, req.get_header_value(kAuthHeader), req.method, req.path, req.body, unixNow());
+        checkRequestTag(key, req.get_header_value(kAuthHeader), req.method, req.path, req.body, unixSeconds());
     if (!why.empty()) {
       say("refused a request from " + req.remote_addr + ": " + why);
       // Unsigned: whoever asked cannot check a digest, and must learn nothing about the run.
@@ -93,7 +85,7 @@ struct DataServer::Impl {
       if (!body) return;
       const std::string peer = body->value("peer", std::string("unnamed peer")).substr(0, 120);
       try {
-        const Lease lease = book->lease(peer, unixNow());
+        const Lease lease = book->lease(peer, unixSeconds());
         say("chunk " + std::to_string(lease.chunk) + " leased to " + peer + " (" + req.remote_addr + ")");
         answer(res, req, 200,
                nlohmann::json{{"chunk", lease.chunk},
@@ -101,7 +93,7 @@ struct DataServer::Impl {
                               {"expires_in_s", options.leaseSeconds},
                               {"samples", plan.chunks[lease.chunk].size()},
                               {"chunks", plan.chunks.size()},
-                              {"data_epoch", book->status().dataEpoch}}
+                              {"data_epoch", book->dataEpoch()}}
                    .dump());
       } catch (const std::exception& e) {
         say(std::string("cannot lease: ") + e.what());
@@ -129,7 +121,7 @@ struct DataServer::Impl {
       const bool trained = body->value("trained", false);
       try {
         const bool counted = book->giveBack(chunk, token, trained) == LeaseBook::Outcome::Counted;
-        const std::int64_t epoch = book->status().dataEpoch;
+        const std::int64_t epoch = book->dataEpoch();
         if (counted)
           say("chunk " + std::to_string(chunk) + (trained ? " trained" : " given back untrained: " +
                                                                    body->value("reason", std::string("no reason"))) +
@@ -152,7 +144,7 @@ struct DataServer::Impl {
       }
       out["leases"] = nlohmann::json::array();
       for (const Lease& l : s.leases)
-        out["leases"].push_back({{"chunk", l.chunk}, {"peer", l.peer}, {"expires_in_s", l.expiresAt - unixNow()}});
+        out["leases"].push_back({{"chunk", l.chunk}, {"peer", l.peer}, {"expires_in_s", l.expiresAt - unixSeconds()}});
       answer(res, req, 200, out.dump());
     });
   }

@@ -97,13 +97,24 @@ LeaseBook::Outcome LeaseBook::giveBack(std::size_t chunk, const std::string& tok
   return Outcome::Counted;
 }
 
+namespace {
+
+std::int64_t fewestCompletions(const std::vector<ChunkState>& chunks) {
+  return std::min_element(chunks.begin(), chunks.end(), [](const ChunkState& a, const ChunkState& b) {
+           return a.completions < b.completions;
+         })->completions;
+}
+
+}  // namespace
+
 LeaseStatus LeaseBook::status() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  LeaseStatus s{chunks_, leases_, 0};
-  s.dataEpoch = std::min_element(chunks_.begin(), chunks_.end(), [](const ChunkState& a, const ChunkState& b) {
-                  return a.completions < b.completions;
-                })->completions;
-  return s;
+  return LeaseStatus{chunks_, leases_, fewestCompletions(chunks_)};
+}
+
+std::int64_t LeaseBook::dataEpoch() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return fewestCompletions(chunks_);
 }
 
 }  // namespace sds::served

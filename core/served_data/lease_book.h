@@ -50,6 +50,8 @@ class LeaseBook {
   Outcome giveBack(std::size_t chunk, const std::string& token, bool trained);
 
   LeaseStatus status() const;
+  // Trainings every chunk has had: the swarm's passes over the dataset.
+  std::int64_t dataEpoch() const;
   std::size_t chunkCount() const { return chunks_.size(); }
   std::int64_t leaseSeconds() const { return leaseSeconds_; }
   const std::string& stateFile() const { return stateFile_; }

@@ -1,6 +1,7 @@
 #include "served_data/request_auth.h"
 
 #include <charconv>
+#include <chrono>
 
 namespace sds::served {
 
@@ -20,6 +21,10 @@ std::string tagOf(const swarm::Key32& key, std::string_view method, std::string_
 }
 
 }  // namespace
+
+std::int64_t unixSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 std::string requestTag(const swarm::Key32& key, std::string_view method, std::string_view target,
                        std::string_view body, std::int64_t now) {

@@ -16,6 +16,9 @@ inline constexpr const char* kAuthHeader = "X-SDS-Auth";      // "<unix seconds>
 inline constexpr const char* kDigestHeader = "X-SDS-Digest";  // "<hex tag>" on answers
 inline constexpr std::int64_t kRequestWindowSeconds = 300;   // clocks of peer and server may differ this much
 
+// Seconds since 1970 on this computer's clock, as the tags carry them.
+std::int64_t unixSeconds();
+
 // The header value for a request of `method` to `target` (path and query) with `body`, made at `now`.
 std::string requestTag(const swarm::Key32& key, std::string_view method, std::string_view target,
                        std::string_view body, std::int64_t now);

@@ -49,14 +49,18 @@ auto ServedDataset::withRetries(const char* what, F call) {
   }
 }
 
-bool ServedDataset::reuse(std::int64_t epoch) {
-  std::error_code ec;
-  if (!fs::exists(recordOf(epoch), ec) || !fs::exists(shardOf(epoch), ec)) return false;
+void ServedDataset::scanChunk(std::int64_t epoch) {
   data::DatasetOptions scan = options_.scan;
   scan.path = shardOf(epoch);
   current_ = data::scanDataset(scan);
+}
+
+bool ServedDataset::reuse(std::int64_t epoch) {
+  std::error_code ec;
+  if (!fs::exists(recordOf(epoch), ec) || !fs::exists(shardOf(epoch), ec)) return false;
+  scanChunk(epoch);
   if (current_.samples.empty()) return false;
-  log::info("epoch " + std::to_string(epoch + 1) + ": training the served chunk kept in " + scan.path + " again");
+  log::info("epoch " + std::to_string(epoch + 1) + ": training the served chunk kept in " + shardOf(epoch) + " again");
   return true;
 }
 
@@ -73,9 +77,7 @@ void ServedDataset::fetch(std::int64_t epoch) {
     }
     if (problem.empty()) {
       writeFileAtomically(shardOf(epoch), shard);
-      data::DatasetOptions scan = options_.scan;
-      scan.path = shardOf(epoch);
-      current_ = data::scanDataset(scan);
+      scanChunk(epoch);
       for (std::size_t i = 0; i < current_.issues.size() && i < 5; ++i)
         log::warn("served chunk " + std::to_string(lease.chunk) + ": " + current_.issues[i].item + ": " +
                   current_.issues[i].message);

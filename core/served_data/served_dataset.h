@@ -40,6 +40,7 @@ class ServedDataset : public data::EpochDatasets {
  private:
   std::string shardOf(std::int64_t epoch) const;
   std::string recordOf(std::int64_t epoch) const;
+  void scanChunk(std::int64_t epoch);  // current_ from the epoch's shard
   bool reuse(std::int64_t epoch);     // a resumed run's chunk, still on disk
   void fetch(std::int64_t epoch);
   template <typename F>

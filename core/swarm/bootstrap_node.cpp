@@ -1,6 +1,7 @@
 #include "swarm/bootstrap_node.h"
 
 #include "swarm/dht_node.h"
+#include "swarm/host_port.h"
 
 namespace sds::swarm {
 
@@ -11,7 +12,7 @@ struct BootstrapNode::Impl {
 BootstrapNode::BootstrapNode(std::uint16_t port, const std::vector<std::string>& peers)
     : impl_(std::make_unique<Impl>()) {
   std::vector<std::pair<std::string, std::string>> addresses;
-  for (const std::string& p : peers) addresses.push_back(dht_node::splitHostPort(p));  // check all first
+  for (const std::string& p : peers) addresses.push_back(splitHostPort(p));  // check all first
   dht_node::start(impl_->node, port, 0);
   for (const auto& [host, service] : addresses) impl_->node.bootstrap(host, service);
 }

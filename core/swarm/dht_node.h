@@ -24,7 +24,4 @@ constexpr std::chrono::seconds kRecordRepublish{10};
 // authenticated. `perAddressRequestLimit`: 0 for OpenDHT's default, -1 for none.
 void start(dht::DhtRunner& node, std::uint16_t port, long perAddressRequestLimit);
 
-// "host:port" (or "[v6]:port") split; std::invalid_argument naming the text otherwise.
-std::pair<std::string, std::string> splitHostPort(const std::string& hostPort);
-
 }  // namespace sds::swarm::dht_node

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "swarm/dht_node.h"
+#include "swarm/host_port.h"
 #include "util/log.h"
 
 namespace sds::swarm {
@@ -120,7 +121,7 @@ Discovery::~Discovery() {
 std::uint16_t Discovery::port() const { return impl_->node.getBoundPort(); }
 
 void Discovery::addBootstrap(const std::string& hostPort) {
-  const auto [host, port] = dht_node::splitHostPort(hostPort);
+  const auto [host, port] = splitHostPort(hostPort);
   impl_->node.bootstrap(host, port);
 }
 

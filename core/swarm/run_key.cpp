@@ -62,8 +62,18 @@ RunKey RunKey::fromFile(const std::string& path) {
   }
 }
 
+namespace {
+
+bool isTheKeyItself(const std::string& keyOrFile) { return keyOrFile.rfind("sdsrun-", 0) == 0; }
+
+}  // namespace
+
 RunKey RunKey::fromSetting(const std::string& keyOrFile) {
-  return keyOrFile.rfind("sdsrun-", 0) == 0 ? fromSecret(keyOrFile) : fromFile(keyOrFile);
+  return isTheKeyItself(keyOrFile) ? fromSecret(keyOrFile) : fromFile(keyOrFile);
+}
+
+std::string RunKey::secretOfSetting(const std::string& keyOrFile) {
+  return isTheKeyItself(keyOrFile) ? keyOrFile : readSecretFile(keyOrFile);
 }
 
 std::string RunKey::generateSecret() {

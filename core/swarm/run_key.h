@@ -20,6 +20,8 @@ class RunKey {
   // A setting's value (swarm.run_key, --run-key): the key itself when it starts with "sdsrun-" (as
   // `sdtrain swarm new-key` makes them), else the file holding it.
   static RunKey fromSetting(const std::string& keyOrFile);
+  // The secret such a setting stands for: the key itself, or what its file holds (throws naming it).
+  static std::string secretOfSetting(const std::string& keyOrFile);
   // The secret a key file holds, surrounding whitespace removed; throws naming the file.
   static std::string readSecretFile(const std::string& path);
   // A new random secret, printable, for `sdtrain swarm new-key` and the studio's "new run".

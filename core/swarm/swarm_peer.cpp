@@ -6,6 +6,7 @@
 
 #include "swarm/crypto.h"
 #include "swarm/discovery.h"
+#include "swarm/host_port.h"
 #include "swarm/identity.h"
 #include "swarm/peer_server.h"
 #include "swarm/port_mapping.h"
@@ -136,14 +137,10 @@ void SwarmPeer::mapPortOrBecomeClient() {
 
 bool SwarmPeer::registerAtRelay(const std::string& whyNotMapped) {
   for (const std::string& address : options_.bootstrap) {
-    const std::size_t colon = address.rfind(':');
-    if (colon == std::string::npos) continue;
-    std::string host = address.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);  // IPv6
     try {
-      const auto port = static_cast<std::uint16_t>(std::stoi(address.substr(colon + 1)));
+      const auto [host, port] = splitHostPort(address);
       PeerServer* server = server_.get();
-      relay_ = std::make_unique<RelayClient>(host, port,
+      relay_ = std::make_unique<RelayClient>(host, static_cast<std::uint16_t>(std::stoi(port)),
                                              [server](TcpStream stream) { server->adopt(std::move(stream)); });
     } catch (const std::exception& e) {
       log::info("swarm: no relay at " + address + ": " + e.what());

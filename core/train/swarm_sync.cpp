@@ -28,9 +28,8 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 }
 
 std::string readKey(const std::string& keyOrFile) {
-  if (keyOrFile.rfind("sdsrun-", 0) == 0) return keyOrFile;
   try {
-    return swarm::RunKey::readSecretFile(keyOrFile);
+    return swarm::RunKey::secretOfSetting(keyOrFile);
   } catch (const std::exception& e) {
     throw std::invalid_argument(std::string("swarm.run_key: ") + e.what());
   }
