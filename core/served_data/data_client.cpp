@@ -15,6 +15,42 @@ struct DataClient::Http {
   Http(const std::string& host, int port) : client(host, port) {}
 };
 
+namespace {
+
+nlohmann::json objectOf(const std::string& body) {
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) throw std::invalid_argument("not a JSON object");
+  return j;
+}
+
+template <typename T>
+T fieldOf(const nlohmann::json& j, const char* key) {
+  try {
+    return j.at(key).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw std::invalid_argument(std::string("no \"") + key + "\" of the expected type");
+  }
+}
+
+}  // namespace
+
+ChunkLease parseLeaseAnswer(const std::string& body) {
+  const nlohmann::json j = objectOf(body);
+  ChunkLease l;
+  l.chunk = fieldOf<std::size_t>(j, "chunk");
+  l.token = fieldOf<std::string>(j, "lease");
+  l.expiresInSeconds = fieldOf<std::int64_t>(j, "expires_in_s");
+  l.samples = fieldOf<std::size_t>(j, "samples");
+  l.chunks = fieldOf<std::size_t>(j, "chunks");
+  l.dataEpoch = fieldOf<std::int64_t>(j, "data_epoch");
+  if (l.chunk >= l.chunks) throw std::invalid_argument("chunk " + std::to_string(l.chunk) + " of " + std::to_string(l.chunks));
+  if (l.samples == 0) throw std::invalid_argument("a chunk of no samples");
+  if (l.token.empty() || l.token.size() > 128) throw std::invalid_argument("a lease token of " + std::to_string(l.token.size()) + " characters");
+  return l;
+}
+
+bool parseReturnAnswer(const std::string& body) { return fieldOf<bool>(objectOf(body), "counted"); }
+
 DataClient::DataClient(const std::string& url, const swarm::Key32& dataKey) : url_(url), key_(dataKey) {
   const std::string prefix = "http://";
   std::string rest = url.rfind(prefix, 0) == 0 ? url.substr(prefix.size()) : std::string();
@@ -67,16 +103,8 @@ std::string DataClient::post(const std::string& path, const std::string& body) {
 ChunkLease DataClient::lease(const std::string& peerName) {
   const std::string body = post("/v1/lease", nlohmann::json{{"peer", peerName}}.dump());
   try {
-    const nlohmann::json j = nlohmann::json::parse(body);
-    ChunkLease l;
-    l.chunk = j.at("chunk").get<std::size_t>();
-    l.token = j.at("lease").get<std::string>();
-    l.expiresInSeconds = j.at("expires_in_s").get<std::int64_t>();
-    l.samples = j.at("samples").get<std::size_t>();
-    l.chunks = j.at("chunks").get<std::size_t>();
-    l.dataEpoch = j.at("data_epoch").get<std::int64_t>();
-    return l;
-  } catch (const nlohmann::json::exception& e) {
+    return parseLeaseAnswer(body);
+  } catch (const std::invalid_argument& e) {
     throw DataServerError("the dataset server " + url_ + " sent a malformed lease: " + e.what(), 200);
   }
 }
@@ -90,8 +118,8 @@ bool DataClient::giveBack(const ChunkLease& lease, bool trained, const std::stri
   if (!reason.empty()) request["reason"] = reason;
   const std::string body = post("/v1/return", request.dump());
   try {
-    return nlohmann::json::parse(body).at("counted").get<bool>();
-  } catch (const nlohmann::json::exception& e) {
+    return parseReturnAnswer(body);
+  } catch (const std::invalid_argument& e) {
     throw DataServerError("the dataset server " + url_ + " sent a malformed answer: " + e.what(), 200);
   }
 }

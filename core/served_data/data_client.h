@@ -27,6 +27,11 @@ struct ChunkLease {
   std::int64_t dataEpoch = 0;
 };
 
+// The lease a /v1/lease answer holds, and whether a /v1/return answer counted the chunk. Throw
+// std::invalid_argument saying what is missing or out of range.
+ChunkLease parseLeaseAnswer(const std::string& body);
+bool parseReturnAnswer(const std::string& body);
+
 class DataClient {
  public:
   // `url`: http://HOST:PORT. Throws std::invalid_argument naming it when it is not one.

@@ -1,11 +1,7 @@
 #pragma once
 // `sdtrain swarm serve-data`: one dataset served to the peers of a run over HTTP, in chunks with
-// leases (docs/swarm.md#a-shared-dataset). Every request must be signed with the run key; answers
-// carry a digest under it. Requests are JSON posts:
-//   /v1/lease  {"peer"}            → {"chunk", "lease", "expires_in_s", "samples", "chunks", "data_epoch"}
-//   /v1/chunk  {"chunk", "lease"}  → the chunk as a WebDataset tar
-//   /v1/return {"chunk", "lease", "trained", "reason"} → {"counted", "data_epoch"}
-//   /v1/status {}                  → chunks, completions, open leases, data_epoch
+// leases (docs/swarm.md#a-shared-dataset). The requests and what they get are data_service.h's; this
+// carries them over HTTP and adds each answer's digest under the run key.
 
 #include <cstdint>
 #include <functional>

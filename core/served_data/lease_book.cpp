@@ -16,7 +16,7 @@ LeaseBook::LeaseBook(std::string stateFile, std::string fingerprint, std::size_t
     : stateFile_(std::move(stateFile)), fingerprint_(std::move(fingerprint)), leaseSeconds_(leaseSeconds), chunks_(chunks) {
   if (chunks == 0) throw std::invalid_argument("a served dataset needs at least one chunk");
   std::error_code ec;
-  if (!std::filesystem::exists(stateFile_, ec)) return;
+  if (stateFile_.empty() || !std::filesystem::exists(stateFile_, ec)) return;
   nlohmann::json state;
   try {
     state = nlohmann::json::parse(readFile(stateFile_));
@@ -46,6 +46,7 @@ LeaseBook::LeaseBook(std::string stateFile, std::string fingerprint, std::size_t
 }
 
 void LeaseBook::save() const {
+  if (stateFile_.empty()) return;
   nlohmann::json state{{"version", 1}, {"fingerprint", fingerprint_}};
   state["chunks"] = nlohmann::json::array();
   for (const ChunkState& c : chunks_) state["chunks"].push_back({{"completions", c.completions}, {"failures", c.failures}});

@@ -32,8 +32,9 @@ struct LeaseStatus {
 class LeaseBook {
  public:
   // Reads `stateFile` when it exists (it must describe the same dataset: `fingerprint` and `chunks`),
-  // else starts with nothing trained. Throws std::runtime_error naming the file when it cannot be
-  // read, is malformed or describes another dataset; nothing is written then.
+  // else starts with nothing trained; an empty `stateFile` keeps the book in memory only. Throws
+  // std::runtime_error naming the file when it cannot be read, is malformed or describes another
+  // dataset; nothing is written then.
   LeaseBook(std::string stateFile, std::string fingerprint, std::size_t chunks, std::int64_t leaseSeconds);
 
   // Leases the chunk that needs training most: one nobody holds a live lease on, with the fewest

@@ -15,15 +15,12 @@ RelayClient::RelayClient(std::string host, std::uint16_t port, Incoming incoming
   lines_ = std::make_unique<relay::LineReader>(control_);
   const std::optional<std::string> answer = lines_->next(deadline);
   if (!answer) throw ChannelError(ChannelError::Kind::Timeout, host_ + ":" + std::to_string(port_) + " did not answer as a relay");
-  if (*answer == "FULL") throw std::runtime_error("the relay at " + host_ + ":" + std::to_string(port_) + " is full");
-  int given = 0;
-  try {
-    if (answer->rfind("OK ", 0) == 0) given = std::stoi(answer->substr(3));
-  } catch (const std::exception&) {
-  }
-  if (given <= 0 || given > 65535)
+  const relay::Line registered = relay::parseLine(*answer);
+  if (registered.kind == relay::Line::Kind::Full)
+    throw std::runtime_error("the relay at " + host_ + ":" + std::to_string(port_) + " is full");
+  if (registered.kind != relay::Line::Kind::Ok)
     throw ChannelError(ChannelError::Kind::Protocol, host_ + ":" + std::to_string(port_) + " answered no relay port");
-  relayedPort_ = static_cast<std::uint16_t>(given);
+  relayedPort_ = registered.port;
   thread_ = std::thread([this] { run(); });
 }
 
@@ -37,11 +34,13 @@ void RelayClient::run() {
   try {
     while (!stopping_) {
       const std::optional<std::string> line = lines_->next(Clock::now() + std::chrono::milliseconds(500));
-      if (!line || line->rfind("CONNECT ", 0) != 0) continue;  // PING, or nothing yet
+      if (!line) continue;
+      const relay::Line control = relay::parseLine(*line);
+      if (control.kind != relay::Line::Kind::Connect) continue;  // PING, or what a newer relay says
       try {
         const Deadline deadline = Clock::now() + std::chrono::seconds(5);
         TcpStream stream = TcpStream::connect(host_, port_, deadline);
-        relay::writeLine(stream, relay::kAcceptPrefix + line->substr(8), deadline);
+        relay::writeLine(stream, relay::kAcceptPrefix + control.token, deadline);
         incoming_(std::move(stream));
       } catch (const std::exception& e) {
         log::warn("swarm: a connection through the relay " + host_ + " failed: " + e.what());

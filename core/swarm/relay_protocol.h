@@ -8,8 +8,10 @@
 //   relay → peer   "CONNECT <token>"           (someone connected to <port>)  |  "PING"
 //   peer → relay   "SDS-RELAY/1 ACCEPT <token>" on a new connection, which is then spliced
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "swarm/tcp_stream.h"
 
@@ -18,8 +20,30 @@ namespace sds::swarm::relay {
 inline constexpr const char* kRegister = "SDS-RELAY/1 REGISTER";
 inline constexpr const char* kAcceptPrefix = "SDS-RELAY/1 ACCEPT ";
 inline constexpr std::size_t kMaxLine = 128;
+inline constexpr std::size_t kTokenBytes = 16;  // a connection's token: 32 hexadecimal digits
 
-// Lines of a stream, '\n'-terminated, read in whatever pieces arrive.
+// One line of the relay protocol, as either side reads it. Anything else is Unknown: a port scan,
+// another protocol, a newer relay.
+struct Line {
+  enum class Kind { Register, Accept, Ok, Full, Connect, Ping, Unknown };
+  Kind kind = Kind::Unknown;
+  std::string token;       // Accept and Connect: kTokenBytes as lowercase hex
+  std::uint16_t port = 0;  // Ok: 1 to 65535
+};
+Line parseLine(std::string_view line);
+
+// Bytes in, '\n'-terminated lines out.
+class LineBuffer {
+ public:
+  void append(const std::uint8_t* data, std::size_t n) { buffer_.append(reinterpret_cast<const char*>(data), n); }
+  // The next complete line without its '\n'. Throws ChannelError when a line runs past kMaxLine.
+  std::optional<std::string> take();
+
+ private:
+  std::string buffer_;
+};
+
+// Lines of a stream, read in whatever pieces arrive.
 class LineReader {
  public:
   explicit LineReader(TcpStream& stream) : stream_(stream) {}
@@ -29,7 +53,7 @@ class LineReader {
 
  private:
   TcpStream& stream_;
-  std::string buffer_;
+  LineBuffer buffer_;
 };
 
 void writeLine(TcpStream& stream, const std::string& line, Deadline deadline);

@@ -120,13 +120,13 @@ struct RelayServer::Impl {
     relay::LineReader lines(*s);
     const std::optional<std::string> line = lines.next(Clock::now() + std::chrono::seconds(5));
     if (!line) return;
-    if (*line == relay::kRegister) return serveRegistered(s, lines);
-    const std::string prefix = relay::kAcceptPrefix;
-    if (line->rfind(prefix, 0) != 0) return;  // not ours: a port scan, another protocol
+    const relay::Line request = relay::parseLine(*line);
+    if (request.kind == relay::Line::Kind::Register) return serveRegistered(s, lines);
+    if (request.kind != relay::Line::Kind::Accept) return;  // not ours: a port scan, another protocol
     Pending p;
     {
       std::lock_guard<std::mutex> lock(mutex);
-      const auto it = pending.find(line->substr(prefix.size()));
+      const auto it = pending.find(request.token);
       if (it == pending.end()) return;
       p = std::move(it->second);
       pending.erase(it);
@@ -153,7 +153,7 @@ struct RelayServer::Impl {
         if (std::optional<TcpStream> incoming = port.accept(std::chrono::milliseconds(100))) {
           if (peer->connections >= options.maxConnectionsPerPeer) continue;  // closed as it goes
           ++peer->connections;
-          const std::string token = toHex(randomBytes(16).data(), 16);
+          const std::string token = toHex(randomBytes(relay::kTokenBytes).data(), relay::kTokenBytes);
           std::shared_ptr<TcpStream> waiting = track(std::move(*incoming));
           {
             std::lock_guard<std::mutex> lock(mutex);

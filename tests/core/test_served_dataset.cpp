@@ -15,6 +15,7 @@
 #include "served_data/chunk_plan.h"
 #include "served_data/data_client.h"
 #include "served_data/data_server.h"
+#include "served_data/data_service.h"
 #include "served_data/lease_book.h"
 #include "served_data/request_auth.h"
 #include "served_data/served_dataset.h"
@@ -147,6 +148,50 @@ class TestServedDataset : public QObject {
     QVERIFY(answerTagMatches(key, digest, "/v1/chunk", body));
     QVERIFY(!answerTagMatches(key, digest, "/v1/chunk", body.substr(0, 999)));  // truncated on the way
     QVERIFY(!answerTagMatches(other.dataKey(), digest, "/v1/chunk", body));
+  }
+
+  void theServiceRefusesWhatItCannotUseAndThePeerChecksWhatItGets() {
+    QTemporaryDir dir;
+    writeImages(dir.filePath("data"), 3);
+    const DataService service(scanned(dir.filePath("data")), runKey().dataKey(), DataServiceOptions{2, 600, "", nullptr});
+    const std::int64_t now = 7000;
+    const auto signedPost = [&](const std::string& path, const std::string& body) {
+      return service.handle(ServiceRequest{"POST", path, requestTag(runKey().dataKey(), "POST", path, body, now), body, "t"},
+                            now);
+    };
+    const auto errorOf = [](const ServiceAnswer& a) { return nlohmann::json::parse(a.body).at("error").get<std::string>(); };
+
+    const ServiceAnswer unsigned_ = service.handle(ServiceRequest{"POST", "/v1/status", "", "{}", "t"}, now);
+    QCOMPARE(unsigned_.status, 401);
+    QVERIFY(!unsigned_.signedAnswer);
+    QCOMPARE(service.handle(ServiceRequest{"GET", "/v1/status", "", "", "t"}, now).status, 405);
+    QCOMPARE(signedPost("/v1/status", "[1]").status, 400);
+    QCOMPARE(signedPost("/v1/status", "{\"x\":").status, 400);
+    QCOMPARE(signedPost("/v1/other", "{}").status, 404);
+    const ServiceAnswer noChunk = signedPost("/v1/chunk", "{\"chunk\": 9, \"lease\": \"x\"}");
+    QCOMPARE(noChunk.status, 404);
+    QVERIFY(errorOf(noChunk).find("the dataset has 2") != std::string::npos);
+    QCOMPARE(signedPost("/v1/chunk", "{\"chunk\": -1, \"lease\": \"x\"}").status, 400);
+    QCOMPARE(signedPost("/v1/chunk", "{\"chunk\": 0, \"lease\": \"x\"}").status, 403);
+
+    const ChunkLease lease = parseLeaseAnswer(signedPost("/v1/lease", "{\"peer\": 5}").body);  // a peer's name not text
+    QCOMPARE(lease.chunks, std::size_t(2));
+    const std::string named = "{\"chunk\": " + std::to_string(lease.chunk) + ", \"lease\": \"" + lease.token + "\"";
+    const ServiceAnswer tar = signedPost("/v1/chunk", named + "}");
+    QCOMPARE(tar.status, 200);
+    QCOMPARE(tar.type, std::string("application/x-tar"));
+    // "trained" other than true counts a failure, not a completion.
+    QVERIFY(parseReturnAnswer(signedPost("/v1/return", named + ", \"trained\": \"yes\"}").body));
+    QCOMPARE(service.status().chunks[lease.chunk].completions, std::int64_t(0));
+    QCOMPARE(service.status().chunks[lease.chunk].failures, std::int64_t(1));
+
+    // A peer refuses a lease outside the plan it names, or without a token.
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             parseLeaseAnswer(R"({"chunk":2,"lease":"a","expires_in_s":1,"samples":1,"chunks":2,"data_epoch":0})"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             parseLeaseAnswer(R"({"chunk":0,"lease":"","expires_in_s":1,"samples":1,"chunks":2,"data_epoch":0})"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseLeaseAnswer(R"({"chunk":0})"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseReturnAnswer("[true]"));
   }
 
   void chunksAreCutInNameOrderAndFingerprinted() {

@@ -11,6 +11,7 @@
 #include "swarm/identity.h"
 #include "swarm/peer_server.h"
 #include "swarm/relay_client.h"
+#include "swarm/relay_protocol.h"
 #include "swarm/relay_server.h"
 #include "swarm/run_key.h"
 #include "swarm/secure_channel.h"
@@ -34,6 +35,29 @@ class TestSwarmRelay : public QObject {
   Q_OBJECT
 
  private slots:
+  void relayLinesAreReadStrictly() {
+    using Kind = relay::Line::Kind;
+    const std::string token = "00112233445566778899aabbccddeeff";
+    QCOMPARE(relay::parseLine("SDS-RELAY/1 REGISTER").kind, Kind::Register);
+    QCOMPARE(relay::parseLine("SDS-RELAY/1 ACCEPT " + token).token, token);
+    QCOMPARE(relay::parseLine("CONNECT " + token).kind, Kind::Connect);
+    QCOMPARE(relay::parseLine("OK 40123").port, std::uint16_t(40123));
+    // What a relay never sends is nothing to act on: no port 0, 65536, leading zeros or trailing bytes,
+    // no token of another length or case.
+    for (const char* line : {"OK 0", "OK 65536", "OK 080", "OK 80x", "OK ", "OK 99999999999999999999",
+                             "CONNECT 0011", "CONNECT 00112233445566778899AABBCCDDEEFF", "SDS-RELAY/1 ACCEPT ", "ping"})
+      QCOMPARE(relay::parseLine(line).kind, Kind::Unknown);
+
+    relay::LineBuffer lines;
+    const std::string bytes = "PING\nOK 1";
+    lines.append(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    QCOMPARE(*lines.take(), std::string("PING"));
+    QVERIFY(!lines.take());  // "OK 1" is not complete yet
+    const std::string longLine(relay::kMaxLine + 1, 'x');
+    lines.append(reinterpret_cast<const std::uint8_t*>(longLine.data()), longLine.size());
+    QVERIFY_THROWS_EXCEPTION(ChannelError, lines.take());
+  }
+
   void aSecureChannelRunsEndToEndThroughTheRelay() {
     RelayServer relay(0, loopbackRelay());
     const RunKey run = RunKey::fromSecret("sdsrun-relay-test-run");
