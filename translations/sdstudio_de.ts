@@ -187,6 +187,22 @@
         <source>DiLoCo (for slow links)</source>
         <translation>DiLoCo (für langsame Verbindungen)</translation>
     </message>
+    <message>
+        <source>Every block (least memory)</source>
+        <translation>Jeder Block (am wenigsten Speicher)</translation>
+    </message>
+    <message>
+        <source>Attention blocks only</source>
+        <translation>Nur die Attention-Blöcke</translation>
+    </message>
+    <message>
+        <source>Resnet blocks only</source>
+        <translation>Nur die Resnet-Blöcke</translation>
+    </message>
+    <message>
+        <source>Every other block</source>
+        <translation>Jeder zweite Block</translation>
+    </message>
 </context>
 <context>
     <name>Diagnostics</name>
@@ -1457,6 +1473,14 @@
     <message>
         <source>With no public address: ask the home router (UPnP, or NAT-PMP) to forward the port to this computer and publish the router&apos;s external address. Where no router answers within seconds or it refuses, this peer is relayed by a bootstrap node that relays, or else takes part in client mode.</source>
         <translation>Ohne öffentliche Adresse: den Heim-Router (UPnP oder NAT-PMP) bitten, den Port an diesen Computer weiterzuleiten, und die externe Adresse des Routers veröffentlichen. Antwortet binnen Sekunden kein Router oder lehnt er ab, wird dieser Teilnehmer von einem weiterleitenden Bootstrap-Knoten vermittelt oder nimmt sonst im Client-Modus teil.</translation>
+    </message>
+    <message>
+        <source>Checkpointed blocks</source>
+        <translation>Neu berechnete Blöcke</translation>
+    </message>
+    <message>
+        <source>Which blocks of the UNet recompute their activations when gradient checkpointing is on: all of them (least memory), only the attention blocks, only the resnets, or every other block; the last three trade less of the speed for less of the memory saving.</source>
+        <translation>Welche Blöcke des UNet ihre Aktivierungen neu berechnen, wenn Gradient-Checkpointing an ist: alle (am wenigsten Speicher), nur die Attention-Blöcke, nur die Resnets oder jeder zweite Block; die letzten drei kosten weniger Geschwindigkeit und sparen dafür weniger Speicher.</translation>
     </message>
 </context>
 <context>

@@ -30,7 +30,7 @@ std::vector<std::string> benchArguments(const train::BenchmarkOptions& o) {
                              "--attention", o.attention, "--optimizer", o.optimizer,
                              "--lora-rank", std::to_string(o.loraRank), "--steps", std::to_string(o.steps),
                              "--warmup", std::to_string(o.warmupSteps), "--device", o.device};
-  if (o.checkpointing) a.push_back("--checkpointing");
+  if (o.checkpointing) a.insert(a.end(), {"--checkpointing", "--checkpointing-scope", o.checkpointingScope});
   if (!o.cachedLatents) a.push_back("--full");
   if (o.channelsLast) a.push_back("--channels-last");
   if (o.cudnnAutotune) a.push_back("--autotune");

@@ -32,6 +32,7 @@ bool applyBenchPreset(Reporter& reporter, const std::string& id, train::Benchmar
   options.resolution = project.getInt("resolution.size");
   options.precision = project.getString("training.precision");
   options.checkpointing = project.getBool("training.gradient_checkpointing");
+  options.checkpointingScope = project.getString("training.checkpointing_scope");
   options.optimizer = project.getString("optimizer.type");
   options.loraRank = project.getString("training.method") == "lora" ? project.getInt("lora.rank") : 0;
   return true;
@@ -67,7 +68,8 @@ int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool js
     return *failed;
   const std::string settings = options.model + " " + std::to_string(r.resolution) +
                                " px, batch " + std::to_string(options.batch) + ", " + options.precision + ", " +
-                               options.attention + (options.checkpointing ? ", checkpointing" : "") +
+                               options.attention +
+                               (options.checkpointing ? ", checkpointing " + options.checkpointingScope : "") +
                                (options.cachedLatents ? ", cached latents" : ", VAE and text encoder in the step") +
                                (options.loraRank > 0 ? ", LoRA rank " + std::to_string(options.loraRank) : "") +
                                ", " + options.optimizer + (options.channelsLast ? ", channels-last" : "") +
@@ -80,6 +82,7 @@ int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool js
                           {"precision", options.precision},
                           {"attention", options.attention},
                           {"checkpointing", options.checkpointing},
+                          {"checkpointing_scope", options.checkpointing ? options.checkpointingScope : "none"},
                           {"cached_latents", options.cachedLatents},
                           {"lora_rank", options.loraRank},
                           {"optimizer", options.optimizer},
@@ -187,6 +190,9 @@ void addBenchCommand(CLI::App& app, Commands& commands) {
                     "sdpa (fused kernels, cuDNN's where they apply), torch-sdpa (LibTorch's pick) or math")
       ->capture_default_str();
   bench->add_flag("--checkpointing", o.checkpointing, "Gradient checkpointing");
+  bench->add_option("--checkpointing-scope", o.checkpointingScope,
+                    "With --checkpointing: which UNet blocks recompute (all, attention, resnets or alternate)")
+      ->capture_default_str();
   bench->add_flag("--full", g->full, "Encode images and captions in every step (latents not cached)");
   bench->add_option("--optimizer", o.optimizer, "adamw or adamw8bit")->capture_default_str();
   bench->add_option("--lora-rank", o.loraRank, "Train LoRA adapters of this rank on the attention instead");
@@ -211,7 +217,7 @@ void addBenchCommand(CLI::App& app, Commands& commands) {
   CLI::Option* preset = bench->add_option(
       "--preset", g->preset, "Measure a preset's training step (its model, batch, resolution, memory savers)");
   for (const char* setByPreset : {"--model", "--batch", "--resolution", "--precision", "--checkpointing",
-                                  "--optimizer", "--lora-rank"})
+                                  "--checkpointing-scope", "--optimizer", "--lora-rank"})
     preset->excludes(bench->get_option(setByPreset));
   bench->add_option("--gpus", g->ranks,
                     "Also measure the step with gradients averaged over the first N GPUs, one process each: "
@@ -219,7 +225,7 @@ void addBenchCommand(CLI::App& app, Commands& commands) {
       ->check(CLI::Range(1, 1024));
   bench->add_option("--cpu-processes", g->cpuProcesses, "The same over N CPU processes (with --device cpu)")
       ->check(CLI::Range(1, 256));
-  for (const char* trainingOnly : {"--attention", "--checkpointing", "--full", "--optimizer", "--lora-rank", "--channels-last",
+  for (const char* trainingOnly : {"--attention", "--checkpointing", "--checkpointing-scope", "--full", "--optimizer", "--lora-rank", "--channels-last",
                                    "--autotune", "--warmup", "--preset", "--gpus", "--cpu-processes"})
     sampling->excludes(bench->get_option(trainingOnly));
   commands.push_back({bench, [g](Reporter& r) {

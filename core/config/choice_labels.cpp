@@ -56,6 +56,10 @@ constexpr std::pair<std::string_view, const char*> kLabels[] = {
     {"quantile8", QT_TRANSLATE_NOOP("Choice", "8 bits, quantile buckets")},
     {"mean", QT_TRANSLATE_NOOP("Choice", "Weighted mean")},
     {"centered_clip", QT_TRANSLATE_NOOP("Choice", "CenteredClip (robust)")},
+    {"all", QT_TRANSLATE_NOOP("Choice", "Every block (least memory)")},
+    {"attention", QT_TRANSLATE_NOOP("Choice", "Attention blocks only")},
+    {"resnets", QT_TRANSLATE_NOOP("Choice", "Resnet blocks only")},
+    {"alternate", QT_TRANSLATE_NOOP("Choice", "Every other block")},
 };
 
 }  // namespace

@@ -166,6 +166,13 @@ std::vector<Section> projectSections() {
                    QT_TRANSLATE_NOOP("Schema",
                                      "Recompute activations in the backward pass instead of storing them: much "
                                      "less memory, about a third slower.")),
+           choice("checkpointing_scope", "all", {"all", "attention", "resnets", "alternate"},
+                  QT_TRANSLATE_NOOP("Schema", "Checkpointed blocks"),
+                  QT_TRANSLATE_NOOP("Schema",
+                                    "Which blocks of the UNet recompute their activations when gradient "
+                                    "checkpointing is on: all of them (least memory), only the attention blocks, "
+                                    "only the resnets, or every other block; the last three trade less of the "
+                                    "speed for less of the memory saving.")),
            boolean("train_unet", true, QT_TRANSLATE_NOOP("Schema", "Train the UNet"),
                    QT_TRANSLATE_NOOP("Schema", "Update the UNet (or its LoRA adapters).")),
            boolean("train_text_encoder", false, QT_TRANSLATE_NOOP("Schema", "Train the text encoders"),

@@ -265,10 +265,42 @@ at::Tensor UNet2DConditionModelImpl::forward(const at::Tensor& sampleIn, const a
   return conv_out(torch::silu(conv_norm_out(sample)));
 }
 
-void UNet2DConditionModelImpl::setGradientCheckpointing(bool enabled) {
-  for (const auto& block : *down_blocks) block->as<DownBlockImpl>()->gradientCheckpointing = enabled;
-  mid_block->as<MidBlockImpl>()->gradientCheckpointing = enabled;
-  for (const auto& block : *up_blocks) block->as<UpBlockImpl>()->gradientCheckpointing = enabled;
+void UNet2DConditionModelImpl::setGradientCheckpointing(CheckpointScope scope) {
+  // Pieces are counted in the order they run, so that Alternate recomputes every other one.
+  std::size_t piece = 0;
+  const auto decide = [&](bool isAttention) {
+    const bool chosen = scope == CheckpointScope::All || (scope == CheckpointScope::Attention && isAttention) ||
+                        (scope == CheckpointScope::Resnets && !isAttention) ||
+                        (scope == CheckpointScope::Alternate && piece % 2 == 0);
+    ++piece;
+    return chosen;
+  };
+  // Down and up blocks run resnet i, then transformer i; the mid block resnet 0, then transformer i
+  // and resnet i + 1.
+  const auto assignInterleaved = [&](PieceCheckpointing& c, std::size_t resnets, std::size_t attentions) {
+    c.resnets.assign(resnets, false);
+    c.attentions.assign(attentions, false);
+    for (std::size_t i = 0; i < resnets; ++i) {
+      c.resnets[i] = decide(false);
+      if (i < attentions) c.attentions[i] = decide(true);
+    }
+  };
+  for (const auto& block : *down_blocks) {
+    auto* down = block->as<DownBlockImpl>();
+    assignInterleaved(down->checkpointing, down->resnets->size(), down->attentions->size());
+  }
+  auto* mid = mid_block->as<MidBlockImpl>();
+  mid->checkpointing.resnets.assign(mid->resnets->size(), false);
+  mid->checkpointing.attentions.assign(mid->attentions->size(), false);
+  mid->checkpointing.resnets[0] = decide(false);
+  for (std::size_t i = 0; i < mid->attentions->size(); ++i) {
+    mid->checkpointing.attentions[i] = decide(true);
+    mid->checkpointing.resnets[i + 1] = decide(false);
+  }
+  for (const auto& block : *up_blocks) {
+    auto* up = block->as<UpBlockImpl>();
+    assignInterleaved(up->checkpointing, up->resnets->size(), up->attentions->size());
+  }
 }
 
 UNet2DConditionModel loadUNet(const std::string& folder, c10::ScalarType dtype) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/blocks/embeddings.h"
+#include "models/checkpoint_scope.h"
 
 namespace sds::models {
 
@@ -63,8 +64,9 @@ struct UNet2DConditionModelImpl : torch::nn::Module {
   explicit UNet2DConditionModelImpl(const UNetConfig& config);
   // sample [B, C, H, W]; timesteps [B] or a single value.
   at::Tensor forward(const at::Tensor& sample, const at::Tensor& timesteps, const UNetConditioning& conditioning);
-  // Gradient checkpointing of every resnet and transformer block (models/gradient_checkpointing.h).
-  void setGradientCheckpointing(bool enabled);
+  // Gradient checkpointing of the resnets and transformers `scope` picks (models/gradient_checkpointing.h).
+  void setGradientCheckpointing(CheckpointScope scope);
+  void setGradientCheckpointing(bool enabled) { setGradientCheckpointing(enabled ? CheckpointScope::All : CheckpointScope::None); }
 
   UNetConfig config;
   torch::nn::Conv2d conv_in{nullptr}, conv_out{nullptr};

@@ -50,8 +50,8 @@ DownBlockImpl::DownBlockImpl(const UNetBlockOptions& o) {
 at::Tensor DownBlockImpl::forward(at::Tensor x, const at::Tensor& temb, const at::Tensor& context,
                                   std::vector<at::Tensor>& skips) {
   for (std::size_t i = 0; i < resnets->size(); ++i) {
-    x = runResnet(resnets, i, x, temb, gradientCheckpointing);
-    if (!attentions->is_empty()) x = runAttention(attentions, i, x, context, gradientCheckpointing);
+    x = runResnet(resnets, i, x, temb, checkpointing.resnet(i));
+    if (!attentions->is_empty()) x = runAttention(attentions, i, x, context, checkpointing.attention(i));
     skips.push_back(x);
   }
   if (!downsamplers->is_empty()) {
@@ -72,10 +72,10 @@ MidBlockImpl::MidBlockImpl(const UNetBlockOptions& o) {
 }
 
 at::Tensor MidBlockImpl::forward(at::Tensor x, const at::Tensor& temb, const at::Tensor& context) {
-  x = runResnet(resnets, 0, x, temb, gradientCheckpointing);
+  x = runResnet(resnets, 0, x, temb, checkpointing.resnet(0));
   for (std::size_t i = 0; i < attentions->size(); ++i) {
-    x = runAttention(attentions, i, x, context, gradientCheckpointing);
-    x = runResnet(resnets, i + 1, x, temb, gradientCheckpointing);
+    x = runAttention(attentions, i, x, context, checkpointing.attention(i));
+    x = runResnet(resnets, i + 1, x, temb, checkpointing.resnet(i + 1));
   }
   return x;
 }
@@ -100,8 +100,8 @@ at::Tensor UpBlockImpl::forward(at::Tensor x, const at::Tensor& temb, const at::
   for (std::size_t i = 0; i < resnets->size(); ++i) {
     x = torch::cat({x, skips.back()}, 1);
     skips.pop_back();
-    x = runResnet(resnets, i, x, temb, gradientCheckpointing);
-    if (!attentions->is_empty()) x = runAttention(attentions, i, x, context, gradientCheckpointing);
+    x = runResnet(resnets, i, x, temb, checkpointing.resnet(i));
+    if (!attentions->is_empty()) x = runAttention(attentions, i, x, context, checkpointing.attention(i));
   }
   if (!upsamplers->is_empty()) x = upsamplers[0]->as<Upsample2DImpl>()->forward(x, upsampleSize);
   return x;

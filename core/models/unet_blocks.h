@@ -27,12 +27,20 @@ struct UNetBlockOptions {
   Transformer2DOptions attention;  // channels set per block
 };
 
+// Which of a block's resnets and transformers recompute their activations in the backward pass
+// (UNet2DConditionModelImpl::setGradientCheckpointing decides); indexed as the block's lists.
+struct PieceCheckpointing {
+  std::vector<bool> resnets, attentions;
+  bool resnet(std::size_t i) const { return i < resnets.size() && resnets[i]; }
+  bool attention(std::size_t i) const { return i < attentions.size() && attentions[i]; }
+};
+
 struct DownBlockImpl : torch::nn::Module {
   explicit DownBlockImpl(const UNetBlockOptions& o);
   // Returns the block's output; appends every intermediate state for the skip connections.
   at::Tensor forward(at::Tensor x, const at::Tensor& temb, const at::Tensor& context, std::vector<at::Tensor>& skips);
   torch::nn::ModuleList resnets, attentions, downsamplers;
-  bool gradientCheckpointing = false;  // recompute resnets and transformers in the backward pass
+  PieceCheckpointing checkpointing;
 };
 TORCH_MODULE(DownBlock);
 
@@ -40,7 +48,7 @@ struct MidBlockImpl : torch::nn::Module {
   explicit MidBlockImpl(const UNetBlockOptions& o);
   at::Tensor forward(at::Tensor x, const at::Tensor& temb, const at::Tensor& context);
   torch::nn::ModuleList resnets, attentions;
-  bool gradientCheckpointing = false;
+  PieceCheckpointing checkpointing;
 };
 TORCH_MODULE(MidBlock);
 
@@ -51,7 +59,7 @@ struct UpBlockImpl : torch::nn::Module {
   at::Tensor forward(at::Tensor x, const at::Tensor& temb, const at::Tensor& context, std::vector<at::Tensor>& skips,
                      const std::vector<int64_t>& upsampleSize);
   torch::nn::ModuleList resnets, attentions, upsamplers;
-  bool gradientCheckpointing = false;
+  PieceCheckpointing checkpointing;
 };
 TORCH_MODULE(UpBlock);
 

@@ -72,6 +72,7 @@ struct TrainSettings {
   double exchangeTimeoutSeconds{};
   std::string precision;  // fp32, bf16, fp16
   bool gradientCheckpointing{};
+  std::string checkpointingScope;  // all, attention, resnets, alternate (models/checkpoint_scope.h)
   bool trainUnet{};
   bool trainTextEncoder{};
   double maxGradNorm{};

@@ -10,6 +10,7 @@
 #include "diffusion/noise_schedule.h"
 #include "models/attention.h"
 #include "models/benchmark_architecture.h"
+#include "models/checkpoint_scope.h"
 #include "models/lora.h"
 #include "models/prompt_encoder.h"
 #include "models/scratch_model.h"
@@ -92,7 +93,11 @@ BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& o, const std::funct
   unet->to(device, dtype);
   unet->train();
   if (o.channelsLast) toChannelsLast(*unet);
-  unet->setGradientCheckpointing(o.checkpointing);
+  const std::optional<models::CheckpointScope> scope = models::checkpointScopeNamed(o.checkpointingScope);
+  if (!scope || *scope == models::CheckpointScope::None)
+    throw std::invalid_argument("bench --checkpointing-scope \"" + o.checkpointingScope +
+                                "\" is not known; expected all, attention, resnets or alternate");
+  unet->setGradientCheckpointing(o.checkpointing ? *scope : models::CheckpointScope::None);
 
   std::vector<std::pair<std::string, at::Tensor>> trainable;
   BenchmarkResult result;

@@ -19,6 +19,7 @@ struct BenchmarkOptions {
   std::string attention = "sdpa";    // sdpa (the fused kernels, cuDNN's where they apply), torch-sdpa
                                      // (LibTorch's own pick of fused kernels), math (explicit softmax)
   bool checkpointing = false;
+  std::string checkpointingScope = "all";  // with checkpointing: all, attention, resnets, alternate
   bool cachedLatents = true;         // false: the step also encodes the images and captions
   std::string optimizer = "adamw";   // adamw, adamw8bit
   std::int64_t loraRank = 0;         // > 0: LoRA on the attention projections, the UNet frozen

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "models/checkpoint_scope.h"
 #include "models/lora.h"
 #include "models/io/model_loader.h"
 #include "models/scratch_model.h"
@@ -113,7 +114,10 @@ std::vector<TrainableGroup> prepareTraining(models::StableDiffusionModel& model,
   }
   if (s.trainUnet) {
     unfreeze(*model.unet, s, false);
-    model.unet->setGradientCheckpointing(s.gradientCheckpointing);
+    model.unet->setGradientCheckpointing(
+        s.gradientCheckpointing
+            ? models::checkpointScopeNamed(s.checkpointingScope).value_or(models::CheckpointScope::All)
+            : models::CheckpointScope::None);
     groups.push_back({"unet", trainableOf({"unet.", model.unet.get()}), false});
   }
   if (s.trainTextEncoder) {
