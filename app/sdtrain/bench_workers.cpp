@@ -33,6 +33,7 @@ std::vector<std::string> benchArguments(const train::BenchmarkOptions& o) {
   if (o.checkpointing) a.insert(a.end(), {"--checkpointing", "--checkpointing-scope", o.checkpointingScope});
   if (!o.cachedLatents) a.push_back("--full");
   if (o.channelsLast) a.push_back("--channels-last");
+  if (o.referenceGeglu) a.push_back("--reference-geglu");
   if (o.cudnnAutotune) a.push_back("--autotune");
   return a;
 }

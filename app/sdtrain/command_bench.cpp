@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "config/presets.h"
 #include "exit_codes.h"
+#include "models/fused_kernels.h"
 #include "pipelines/sampling_benchmark.h"
 #include "util/log.h"
 
@@ -73,6 +74,7 @@ int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool js
                                (options.cachedLatents ? ", cached latents" : ", VAE and text encoder in the step") +
                                (options.loraRank > 0 ? ", LoRA rank " + std::to_string(options.loraRank) : "") +
                                ", " + options.optimizer + (options.channelsLast ? ", channels-last" : "") +
+                               (options.referenceGeglu ? ", reference GEGLU" : "") +
                                (options.cudnnAutotune ? ", cuDNN autotuning" : "");
   if (json) {
     nlohmann::json out = {{"settings", settings},
@@ -87,6 +89,7 @@ int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool js
                           {"lora_rank", options.loraRank},
                           {"optimizer", options.optimizer},
                           {"channels_last", options.channelsLast},
+                          {"reference_geglu", options.referenceGeglu},
                           {"cudnn_autotune", options.cudnnAutotune},
                           {"steps", options.steps},
                           {"seconds_per_step", r.secondsPerStep},
@@ -136,7 +139,7 @@ int runSamplingBench(Reporter& reporter, const pipelines::SamplingBenchmarkOptio
   std::snprintf(guidance, sizeof guidance, "%g", options.guidance);
   const std::string settings = "sampling: " + options.model + " " + std::to_string(r.resolution) + " px, batch " +
                                std::to_string(options.batch) + ", " + options.precision + ", " + options.sampler +
-                               ", guidance " + guidance;
+                               ", guidance " + guidance + ", VAE tiling " + options.vaeTiling;
   if (json) {
     nlohmann::json out = {{"settings", settings},
                           {"model", options.model},
@@ -145,6 +148,7 @@ int runSamplingBench(Reporter& reporter, const pipelines::SamplingBenchmarkOptio
                           {"precision", options.precision},
                           {"sampler", options.sampler},
                           {"guidance", options.guidance},
+                          {"vae_tiling", options.vaeTiling},
                           {"steps", options.steps},
                           {"seconds_per_step", r.secondsPerStep},
                           {"first_generation_s", r.firstGenerationSeconds},
@@ -197,6 +201,8 @@ void addBenchCommand(CLI::App& app, Commands& commands) {
   bench->add_option("--optimizer", o.optimizer, "adamw or adamw8bit")->capture_default_str();
   bench->add_option("--lora-rank", o.loraRank, "Train LoRA adapters of this rank on the attention instead");
   bench->add_flag("--channels-last", o.channelsLast, "Convolutions in channels-last layout");
+  bench->add_flag("--reference-geglu", o.referenceGeglu,
+                  "GEGLU as LibTorch's separate kernels instead of the fused ones (to compare)");
   bench->add_flag("--autotune", o.cudnnAutotune,
                   "Let cuDNN time its convolution algorithms for each shape instead of using its heuristics");
   bench->add_option("--steps", o.steps, "Timed steps")->capture_default_str();
@@ -214,6 +220,10 @@ void addBenchCommand(CLI::App& app, Commands& commands) {
   bench->add_option("--guidance", g->samplingOptions.guidance, "With --sampling: the guidance scale (1 or less: off)")
       ->capture_default_str()
       ->needs(sampling);
+  bench->add_option("--vae-tiling", g->samplingOptions.vaeTiling,
+                    "With --sampling: decode large images in tiles (auto, on or off), as generate")
+      ->capture_default_str()
+      ->needs(sampling);
   CLI::Option* preset = bench->add_option(
       "--preset", g->preset, "Measure a preset's training step (its model, batch, resolution, memory savers)");
   for (const char* setByPreset : {"--model", "--batch", "--resolution", "--precision", "--checkpointing",
@@ -225,11 +235,13 @@ void addBenchCommand(CLI::App& app, Commands& commands) {
       ->check(CLI::Range(1, 1024));
   bench->add_option("--cpu-processes", g->cpuProcesses, "The same over N CPU processes (with --device cpu)")
       ->check(CLI::Range(1, 256));
-  for (const char* trainingOnly : {"--attention", "--checkpointing", "--checkpointing-scope", "--full", "--optimizer", "--lora-rank", "--channels-last",
-                                   "--autotune", "--warmup", "--preset", "--gpus", "--cpu-processes"})
+  for (const char* trainingOnly : {"--attention", "--checkpointing", "--checkpointing-scope", "--full", "--optimizer",
+                                   "--lora-rank", "--channels-last", "--autotune", "--warmup", "--preset", "--gpus",
+                                   "--cpu-processes"})
     sampling->excludes(bench->get_option(trainingOnly));
   commands.push_back({bench, [g](Reporter& r) {
                         if (g->sampling) {
+                          models::setFusedGeglu(!g->options.referenceGeglu);
                           pipelines::SamplingBenchmarkOptions& s = g->samplingOptions;
                           const train::BenchmarkOptions& o = g->options;
                           s.model = o.model;

@@ -27,6 +27,7 @@
 #include "runtime/gpu_warm_up.h"
 #include "runtime/precision.h"
 #include "models/io/model_loader.h"
+#include "models/vae_decoding.h"
 #include "runtime/versions.h"
 #include "util/log.h"
 
@@ -213,6 +214,7 @@ int generate(Reporter& reporter, const GenerateOptions& o) {
   p.height = o.height > 0 ? o.height : native;
   p.seed = o.seed ? *o.seed : std::random_device{}();  // 32 bits, as other tools' seeds, easy to type
   p.batch = o.batch;
+  p.vaeTiling = models::vaeTilingNamed(o.vaeTiling).value_or(models::VaeTiling::Auto);
   const std::string size = std::to_string(p.width) + "x" + std::to_string(p.height);
   if (!o.initLatents.empty()) {
     const std::vector<std::int64_t> shape{p.batch, model.unet->config.inChannels, p.height / model.vae->config.scaleFactor(),
@@ -335,6 +337,11 @@ void addGenerateCommand(CLI::App& app, Commands& commands) {
   generate->add_option("--out", options.out, "The PNG file to write (a batch adds -1, -2 … to the name)")->required();
   generate->add_option("--init-latents", options.initLatents,
                        "A safetensors file whose tensor \"latents\" [batch, 4, H/8, W/8] replaces the drawn noise");
+  generate->add_option("--vae-tiling", options.vaeTiling,
+                       "Decode large images in overlapping tiles: auto (sides above twice the VAE's sample size), "
+                       "on or off")
+      ->check(CLI::IsMember({"auto", "on", "off"}))
+      ->capture_default_str();
   generate->add_option("--save-raw", options.saveRaw,
                        "Also write the images as float32 [batch, H, W, 3] in [0, 1] (tensor \"image\") to this "
                        "safetensors file");

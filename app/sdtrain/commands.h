@@ -96,6 +96,7 @@ struct GenerateOptions {
   std::string out;
   std::string initLatents;
   std::string saveRaw;
+  std::string vaeTiling = "auto";  // auto, on, off (models/vae_decoding.h)
 };
 int runGenerate(Reporter& reporter, const GenerateOptions& options);
 // sdtrain dataset check: unset options come from the project file (--project) or the schema defaults.

@@ -59,6 +59,9 @@ SamplingBenchmarkResult runSamplingBenchmark(const SamplingBenchmarkOptions& o,
   params.batch = static_cast<int>(o.batch);
   params.width = params.height = static_cast<int>(o.resolution);
   params.seed = o.seed;
+  const std::optional<models::VaeTiling> tiling = models::vaeTilingNamed(o.vaeTiling);
+  if (!tiling) throw std::invalid_argument("bench --vae-tiling \"" + o.vaeTiling + "\": expected auto, on or off");
+  params.vaeTiling = *tiling;
   auto generationSeconds = [&](int steps) {  // txt2img returns host memory: the GPU has finished
     params.steps = steps;
     const auto start = std::chrono::steady_clock::now();

@@ -22,6 +22,7 @@ struct SamplingBenchmarkOptions {
   std::string device = "cuda";
   std::uint64_t seed = 1;
   std::string profilePath;         // non-empty: a generation of 3 steps, after the timed ones, traced
+  std::string vaeTiling = "auto";  // auto, on, off (models/vae_decoding.h)
 };
 
 struct SamplingBenchmarkResult {

@@ -88,7 +88,7 @@ at::Tensor txt2img(models::StableDiffusionModel& m, const Txt2ImgParams& p, cons
   }
 
   const c10::ScalarType vaeType = m.vae->parameters().front().scalar_type();
-  at::Tensor image = m.vae->decode(latents.to(vaeType) / m.vae->config.scalingFactor);
+  at::Tensor image = models::decodeLatents(*m.vae, latents.to(vaeType) / m.vae->config.scalingFactor, p.vaeTiling);
   image = (image / 2 + 0.5).clamp(0, 1);
   return image.permute({0, 2, 3, 1}).to(torch::kCPU, torch::kFloat32).contiguous();
 }

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "models/stable_diffusion.h"
+#include "models/vae_decoding.h"
 
 namespace sds::pipelines {
 
@@ -25,6 +26,7 @@ struct Txt2ImgParams {
   at::Tensor initLatents;  // [batch, C, H/f, W/f] (f: the VAE's scale factor) instead of drawn noise (reproducibility, debugging)
   // SDXL size conditioning; 0 means the output size / no crop.
   int originalWidth = 0, originalHeight = 0, cropTop = 0, cropLeft = 0;
+  models::VaeTiling vaeTiling = models::VaeTiling::Auto;  // decoding one image at a time, large ones in tiles
 };
 
 struct Txt2ImgCallbacks {

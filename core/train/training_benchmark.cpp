@@ -11,6 +11,7 @@
 #include "models/attention.h"
 #include "models/benchmark_architecture.h"
 #include "models/checkpoint_scope.h"
+#include "models/fused_kernels.h"
 #include "models/lora.h"
 #include "models/prompt_encoder.h"
 #include "models/scratch_model.h"
@@ -93,6 +94,7 @@ BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& o, const std::funct
   unet->to(device, dtype);
   unet->train();
   if (o.channelsLast) toChannelsLast(*unet);
+  models::setFusedGeglu(!o.referenceGeglu);
   const std::optional<models::CheckpointScope> scope = models::checkpointScopeNamed(o.checkpointingScope);
   if (!scope || *scope == models::CheckpointScope::None)
     throw std::invalid_argument("bench --checkpointing-scope \"" + o.checkpointingScope +

@@ -24,6 +24,7 @@ struct BenchmarkOptions {
   std::string optimizer = "adamw";   // adamw, adamw8bit
   std::int64_t loraRank = 0;         // > 0: LoRA on the attention projections, the UNet frozen
   bool channelsLast = false;
+  bool referenceGeglu = false;       // GEGLU as ATen's separate kernels, not the fused ones
   bool cudnnAutotune = false;        // cuDNN times its convolution algorithms for each new shape
   int warmupSteps = 3;
   int steps = 10;

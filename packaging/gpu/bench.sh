@@ -1,9 +1,10 @@
 #!/bin/bash
 # The training-step benchmarks of docs/performance.md on a CUDA GPU, each beside diffusers' figure
 # measured on an H200 (bf16 autocast, fused AdamW, SDPA; see the device notes). Prints a Markdown
-# table. Usage: packaging/gpu/bench.sh path/to/sdtrain [quick]
+# table. Usage: packaging/gpu/bench.sh path/to/sdtrain [quick|scopes|geglu] (scopes: the curve of
+# training.checkpointing_scope; geglu: the fused GEGLU kernels against LibTorch's, and --full)
 set -euo pipefail
-sdtrain=${1:?usage: $0 SDTRAIN [quick]}
+sdtrain=${1:?usage: $0 SDTRAIN [quick|scopes|geglu]}
 mode=${2:-all}
 out=$(mktemp)
 
@@ -14,6 +15,20 @@ cases=(
   "sd15 1 512 --checkpointing|3.4|14.6"
   "sdxl 8 1024 --checkpointing|10.8|45.0"
 )
+if [ "$mode" = scopes ]; then  # the memory/speed curve of training.checkpointing_scope
+  cases=()
+  for scope in none alternate attention resnets all; do
+    flags="--checkpointing --checkpointing-scope $scope"
+    [ "$scope" = none ] && flags=""
+    cases+=("sd15 32 512 $flags|-|-")
+  done
+  for scope in alternate attention resnets all; do cases+=("sdxl 8 1024 --checkpointing --checkpointing-scope $scope|-|-"); done
+fi
+if [ "$mode" = geglu ]; then  # the fused GEGLU kernels against LibTorch's
+  cases=("sd15 32 512 |-|-" "sd15 32 512 --reference-geglu|-|-" "sd15 32 512 --checkpointing|-|-"
+         "sd15 32 512 --checkpointing --reference-geglu|-|-" "sdxl 8 1024 --checkpointing|-|-"
+         "sdxl 8 1024 --checkpointing --reference-geglu|-|-" "sd15 32 512 --full|-|-")
+fi
 if [ "$mode" = all ]; then
   cases+=(
     "sd15 8 512 |55.4|20.8"

@@ -1,6 +1,6 @@
 // AutoencoderKL against diffusers (golden/sd15_vae): encode's posterior and decode, in float64 and
 // float32; the SD VAE's size and names; older attention names and conv-shaped kernels; the loader's
-// refusals; seeded sampling.
+// refusals; seeded sampling; decoding one image at a time and in tiles.
 
 // torch before Qt: Qt's `slots` keyword macro would otherwise rewrite a torch member function.
 #include <torch/torch.h>
@@ -13,6 +13,7 @@
 #include "models/io/torch_tensors.h"
 #include "models/autoencoder_kl.h"
 #include "models/io/weights.h"
+#include "models/vae_decoding.h"
 
 using namespace sds;
 using namespace sds::models;
@@ -206,6 +207,53 @@ class TestVae : public QObject {
     at::Generator d = at::detail::createCPUGenerator(42);
     const at::Tensor noise = at::randn(posterior.mean.sizes(), d, posterior.mean.options());
     QVERIFY(torch::allclose(first, posterior.mean + torch::exp(0.5 * posterior.logvar) * noise));
+  }
+
+  // A decoder that does not care where a tile is (each latent becomes a block of pixels) must come
+  // out of the tiling exactly as from one pass: the tiles, their overlap, blending and cropping fit.
+  void tilesCoverTheImageAndBlendSeamlessly() {
+    const auto blockDecoder = [](const at::Tensor& z) {
+      return z.slice(1, 0, 3).repeat_interleave(4, 2).repeat_interleave(4, 3);
+    };
+    for (const auto& [h, w] : {std::pair<int64_t, int64_t>{21, 37}, {8, 8}, {9, 30}, {40, 6}}) {
+      const at::Tensor z = torch::randn({1, 4, h, w}, torch::kFloat64);
+      const at::Tensor tiled = decodeInTiles(z, 8, 4, blockDecoder);
+      QCOMPARE(tiled.sizes(), blockDecoder(z).sizes());
+      QVERIFY(torch::allclose(tiled, blockDecoder(z), 1e-12, 1e-12));
+    }
+    // Blending: a decoder that adds its tile's position shows the seams fading over a quarter tile.
+    int tile = 0;
+    const auto marked = [&](const at::Tensor& z) { return blockDecoder(z) * 0 + double(tile++); };
+    const at::Tensor ramp = decodeInTiles(torch::zeros({1, 4, 8, 14}), 8, 4, marked);  // tiles at columns 0, 6, 12
+    QCOMPARE(ramp[0][0][0][0].item<double>(), 0.0);
+    QCOMPARE(ramp[0][0][0][24].item<double>(), 0.0);                // the second tile starts at 24 px: all the first's
+    QCOMPARE(ramp[0][0][0][24 + 4].item<double>(), 0.5);            // halfway through the 8 px of blending
+    QCOMPARE(ramp[0][0][0][24 + 8].item<double>(), 1.0);
+  }
+
+  void decodingIsBoundedAndFaithful() {
+    AutoencoderKl vae = loadAutoencoderKl(fixturePath("tiny-sd15/vae"), torch::kFloat32);
+    torch::NoGradGuard noGrad;
+    torch::manual_seed(4);
+    // One image at a time is the batch's own result.
+    const at::Tensor batch = torch::randn({3, 4, 6, 5});
+    QVERIFY(torch::allclose(decodeLatents(*vae, batch, VaeTiling::Off), vae->decode(batch), 1e-5, 1e-5));
+    // Auto leaves images up to twice the sample size (64 px, 8 latents) whole.
+    const at::Tensor mid = torch::randn({1, 4, 16, 12});
+    QVERIFY(torch::equal(decodeLatents(*vae, mid, VaeTiling::Auto), decodeLatents(*vae, mid, VaeTiling::Off)));
+    // In tiles of 8 latents, 6 apart: the size of the whole; where only the first tile reaches (up to
+    // 48 px, where the next begins to blend in), exactly that tile decoded alone. (How close tiles come
+    // to the whole depends on the VAE: each tile normalises over its own pixels. For this random one
+    // and tiles of 64 px they differ by half the image's spread; diffusers' tiles are 512 px.)
+    const at::Tensor large = torch::randn({2, 4, 20, 13});
+    const at::Tensor whole = decodeLatents(*vae, large, VaeTiling::Off);
+    const at::Tensor tiled = decodeLatents(*vae, large, VaeTiling::On);
+    QCOMPARE(tiled.sizes(), whole.sizes());
+    QVERIFY(!torch::allclose(tiled, whole));
+    QVERIFY(torch::equal(decodeLatents(*vae, large, VaeTiling::Auto), tiled));  // 20 > 2 × 8
+    const at::Tensor first = vae->decode(large.slice(0, 1, 2).slice(2, 0, 8).slice(3, 0, 8));
+    QVERIFY(torch::allclose(tiled.slice(0, 1, 2).slice(2, 0, 48).slice(3, 0, 48), first.slice(2, 0, 48).slice(3, 0, 48),
+                            1e-5, 1e-5));
   }
 
   void logvarIsClamped() {

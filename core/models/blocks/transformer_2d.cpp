@@ -4,9 +4,34 @@
 #include <torch/torch.h>
 
 #include "models/attention.h"
+#include "models/fused_kernels.h"
 #include "models/lora.h"
+#ifdef SDS_FUSED_GEGLU
+#include "models/cuda/geglu.h"
+#endif
 
 namespace sds::models {
+namespace {
+
+bool useFusedGeglu = true;
+
+#ifdef SDS_FUSED_GEGLU
+// The fused kernels as an autograd function: keeps the projection, which the backward kernel reads.
+struct FusedGeglu : torch::autograd::Function<FusedGeglu> {
+  static torch::autograd::variable_list forward(torch::autograd::AutogradContext* ctx, const at::Tensor& projected) {
+    ctx->save_for_backward({projected});
+    return {cuda::gegluForward(projected)};
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list gradOutputs) {
+    return {cuda::gegluBackward(gradOutputs[0], ctx->get_saved_variables()[0])};
+  }
+};
+#endif
+
+}  // namespace
+
+void setFusedGeglu(bool fused) { useFusedGeglu = fused; }
 
 CrossAttentionImpl::CrossAttentionImpl(int64_t queryDim, int64_t contextDim, int64_t heads, int64_t headDim,
                                        bool upcast)
@@ -40,7 +65,11 @@ at::Tensor CrossAttentionImpl::forward(const at::Tensor& x, const at::Tensor& co
 GegluImpl::GegluImpl(int64_t dim, int64_t inner) { proj = register_module("proj", makeLinear(dim, inner * 2)); }
 
 at::Tensor GegluImpl::forward(const at::Tensor& x) {
-  const auto halves = linearWithAdapter(*proj, x).chunk(2, -1);
+  const at::Tensor projected = linearWithAdapter(*proj, x);
+#ifdef SDS_FUSED_GEGLU
+  if (useFusedGeglu && cuda::canFuseGeglu(projected)) return FusedGeglu::apply(projected)[0];
+#endif
+  const auto halves = projected.chunk(2, -1);
   return halves[0] * torch::gelu(halves[1]);
 }
 

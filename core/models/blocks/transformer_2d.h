@@ -23,6 +23,8 @@ struct CrossAttentionImpl : torch::nn::Module {
 };
 TORCH_MODULE(CrossAttention);
 
+// GEGLU runs as one CUDA kernel each way where built (models/cuda/geglu.h), unless turned off
+// (models/fused_kernels.h).
 struct GegluImpl : torch::nn::Module {
   GegluImpl(int64_t dim, int64_t inner);
   at::Tensor forward(const at::Tensor& x);
