@@ -7,6 +7,7 @@
 
 #include "served_data/request_auth.h"
 #include "swarm/host_port.h"
+#include "util/json_integer.h"
 
 namespace sds::served {
 
@@ -25,10 +26,14 @@ nlohmann::json objectOf(const std::string& body) {
 
 template <typename T>
 T fieldOf(const nlohmann::json& j, const char* key) {
-  try {
-    return j.at(key).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw std::invalid_argument(std::string("no \"") + key + "\" of the expected type");
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    return integerAt<T>(j, key);
+  } else {
+    try {
+      return j.at(key).get<T>();
+    } catch (const nlohmann::json::exception&) {
+      throw std::invalid_argument(std::string("no \"") + key + "\" of the expected type");
+    }
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include "swarm/crypto.h"
 #include "util/atomic_file.h"
+#include "util/json_integer.h"
 
 namespace sds::served {
 
@@ -31,16 +32,18 @@ LeaseBook::LeaseBook(std::string stateFile, std::string fingerprint, std::size_t
                                " chunks); serve the dataset it was made for, or move the file away to count from "
                                "nothing trained");
     for (std::size_t i = 0; i < chunks; ++i) {
-      chunks_[i].completions = state["chunks"][i].at("completions").get<std::int64_t>();
-      chunks_[i].failures = state["chunks"][i].at("failures").get<std::int64_t>();
+      chunks_[i].completions = integerAt<std::int64_t>(state["chunks"][i], "completions");
+      chunks_[i].failures = integerAt<std::int64_t>(state["chunks"][i], "failures");
     }
     for (const nlohmann::json& l : state.at("leases")) {
-      Lease lease{l.at("chunk").get<std::size_t>(), l.at("token").get<std::string>(), l.at("peer").get<std::string>(),
-                  l.at("expires_at").get<std::int64_t>()};
+      Lease lease{integerAt<std::size_t>(l, "chunk"), l.at("token").get<std::string>(), l.at("peer").get<std::string>(),
+                  integerAt<std::int64_t>(l, "expires_at")};
       if (lease.chunk >= chunks) throw std::runtime_error("a lease of chunk " + std::to_string(lease.chunk));
       leases_.push_back(std::move(lease));
     }
   } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(stateFile_ + ": malformed dataset server state: " + e.what());
+  } catch (const std::invalid_argument& e) {  // integerAt
     throw std::runtime_error(stateFile_ + ": malformed dataset server state: " + e.what());
   }
 }

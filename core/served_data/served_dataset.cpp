@@ -10,6 +10,7 @@
 #include "served_data/data_client.h"
 #include "swarm/run_key.h"
 #include "util/atomic_file.h"
+#include "util/json_integer.h"
 #include "util/log.h"
 
 namespace sds::served {
@@ -126,7 +127,7 @@ void ServedDataset::epochDone(std::int64_t epoch) {
   try {
     const nlohmann::json record = nlohmann::json::parse(readFile(recordOf(epoch)));
     ChunkLease lease;
-    lease.chunk = record.at("chunk").get<std::size_t>();
+    lease.chunk = integerAt<std::size_t>(record, "chunk");
     lease.token = record.at("lease").get<std::string>();
     if (!withRetries("give a chunk back", [&] { return client_->giveBack(lease, true); }))
       log::warn("the dataset server no longer knew the lease of chunk " + std::to_string(lease.chunk) +

@@ -11,6 +11,7 @@
 #include "train/run_layout.h"
 #include "util/atomic_file.h"
 #include "util/file_tree.h"
+#include "util/json_integer.h"
 
 namespace sds::train {
 namespace fs = std::filesystem;
@@ -37,18 +38,19 @@ std::string progressJson(const TrainingProgress& p, const std::string& runIdenti
 }
 
 void readProgress(const nlohmann::json& j, Checkpoint& c) {
-  if (j.at("format").get<int>() != kFormat)
+  // The integers of a damaged or hand-edited file may be floats out of range: integerAt refuses them.
+  if (integerOf<int>(j.at("format")) != kFormat)
     throw std::runtime_error("format " + j.at("format").dump() + " is not " + std::to_string(kFormat));
-  c.progress.step = j.at("step").get<std::int64_t>();
-  c.progress.epoch = j.at("epoch").get<std::int64_t>();
-  c.progress.batchInEpoch = j.at("batch_in_epoch").get<std::int64_t>();
-  c.progress.imagesSeen = j.at("images_seen").get<std::int64_t>();
+  c.progress.step = integerAt<std::int64_t>(j, "step");
+  c.progress.epoch = integerAt<std::int64_t>(j, "epoch");
+  c.progress.batchInEpoch = integerAt<std::int64_t>(j, "batch_in_epoch");
+  c.progress.imagesSeen = integerAt<std::int64_t>(j, "images_seen");
   c.progress.lossSmoothed = j.at("loss_smoothed").get<double>();
   c.progress.lossScale = j.at("loss_scale").get<double>();
-  c.progress.lossScaleCleanSteps = j.at("loss_scale_clean_steps").get<std::int64_t>();
+  c.progress.lossScaleCleanSteps = integerAt<std::int64_t>(j, "loss_scale_clean_steps");
   // Checkpoints from before data-parallel training: one process, batches as planned.
-  c.progress.globalBatchSize = j.value("global_batch_size", std::int64_t{0});
-  c.progress.worldSize = j.value("world_size", 1);
+  c.progress.globalBatchSize = j.contains("global_batch_size") ? integerAt<std::int64_t>(j, "global_batch_size") : 0;
+  c.progress.worldSize = j.contains("world_size") ? integerAt<int>(j, "world_size") : 1;
   c.runIdentity = j.at("run").get<std::string>();
 }
 

@@ -86,6 +86,31 @@ class TestDiskFull : public QObject {
     QCOMPARE(QString::fromStdString(store.save(progress, after, "identity")), dir.filePath("checkpoints/step-00000004"));
   }
 
+  // A damaged or hand-edited progress record: a step that is no integer is refused with the file's
+  // name (a float beyond any integer was once converted with undefined behaviour).
+  void aProgressRecordWithoutIntegersIsRefused() {
+    QTemporaryDir dir;
+    train::CheckpointStore store(dir.filePath("checkpoints").toStdString(), 3);
+    train::TrainingProgress progress;
+    progress.step = 2;
+    const std::string saved = store.save(progress, {{"w", torch::ones({2})}}, "identity");
+    const QString record = QString::fromStdString(saved) + "/progress.json";
+    QFile file(record);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    file.close();
+    QVERIFY(text.contains("\"step\": 2"));
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(QByteArray(text).replace("\"step\": 2", "\"step\": 1e300"));
+    file.close();
+    try {
+      train::CheckpointStore::load(saved);
+      QFAIL("a float step was taken");
+    } catch (const std::runtime_error& e) {
+      QVERIFY2(QString(e.what()).contains("progress.json") && QString(e.what()).contains("step"), e.what());
+    }
+  }
+
   // Old checkpoints go by rename first: what a kill left of a removal (a folder set aside, possibly
   // half deleted) is removed at the next save and is never taken for a checkpoint meanwhile.
   void leftoversOfRemovalsAreNoCheckpointsAndGoAtTheNextSave() {

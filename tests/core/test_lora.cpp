@@ -314,6 +314,21 @@ class TestLora : public QObject {
     sds::io::saveTensors(file, {{"something", torch::zeros({2})}});
     QVERIFY_THROWS_EXCEPTION(WeightsError, loadLora(model, file));
   }
+
+  // A stranger's adapter config: ranks must be integers an int holds (a float beyond one used to be
+  // converted with undefined behaviour).
+  void peftRanksMustBeIntegers() {
+    QCOMPARE(readPeftAdapterConfig(R"({"r": 8, "rank_pattern": {"a": 4}})", "c").rankPattern.at("a"), 4);
+    for (const char* config : {R"({"r": 1e300})", R"({"r": 8.5})", R"({"r": 4294967297})", R"({"r": -2})",
+                               R"({"r": 8, "rank_pattern": {"a": 1e300}})", R"({"r": 8, "rank_pattern": {"a": 2.5}})"}) {
+      try {
+        readPeftAdapterConfig(config, "adapter_config.json");
+        QFAIL(config);
+      } catch (const std::runtime_error& e) {
+        QVERIFY2(QString(e.what()).contains("adapter_config.json"), e.what());
+      }
+    }
+  }
 };
 
 QTEST_GUILESS_MAIN(TestLora)

@@ -129,6 +129,15 @@ class TestServedDataset : public QObject {
     QCOMPARE(readFile(file), before);  // nothing written
     writeFileAtomically(file, "{\"fingerprint\": \"dataset-a\", \"chunks\": [{}]");
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, LeaseBook(file, "dataset-a", 2, 600));
+    // Counts that are no integers (a float beyond any) are malformed, named as such.
+    writeFileAtomically(file, R"({"fingerprint": "dataset-a", "chunks": [{"completions": 1e300, "failures": 0},)"
+                              R"( {"completions": 0, "failures": 0}], "leases": []})");
+    try {
+      LeaseBook(file, "dataset-a", 2, 600);
+      QFAIL("a float count was taken");
+    } catch (const std::runtime_error& e) {
+      QVERIFY2(std::string(e.what()).find("malformed") != std::string::npos, e.what());
+    }
   }
 
   void requestsAndAnswersAreSignedWithTheRunKey() {
@@ -191,6 +200,9 @@ class TestServedDataset : public QObject {
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                              parseLeaseAnswer(R"({"chunk":0,"lease":"","expires_in_s":1,"samples":1,"chunks":2,"data_epoch":0})"));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseLeaseAnswer(R"({"chunk":0})"));
+    // Found by the fuzz harness: a chunk number as a float beyond any integer.
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             parseLeaseAnswer(R"({"chunk":1e33,"lease":"a","expires_in_s":1,"samples":1,"chunks":2,"data_epoch":0})"));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseReturnAnswer("[true]"));
   }
 

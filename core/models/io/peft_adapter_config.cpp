@@ -3,7 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
+
+#include "util/json_integer.h"
 
 namespace sds::models {
 namespace {
@@ -29,8 +32,9 @@ void readField(const Json& value, const std::string& field, const std::string& w
     throw std::runtime_error(where + ": expected " + expected + ", got " + value.dump());
   };
   if (field == "r") {
-    if (!value.is_number_integer() || value.get<long long>() <= 0) fail("a positive integer");
-    c.r = value.get<int>();
+    const std::optional<int> rank = integerOf<int>(value);
+    if (!rank || *rank <= 0) fail("a positive integer");
+    c.r = *rank;
   } else if (field == "lora_alpha") {
     if (value.is_null()) return;
     if (!value.is_number() || !(value.get<double>() > 0)) fail("a positive number");
@@ -40,10 +44,13 @@ void readField(const Json& value, const std::string& field, const std::string& w
     if (!value.is_object()) fail("an object of module names to numbers");
     for (const auto& [module, number] : value.items()) {
       if (!number.is_number() || !(number.get<double>() > 0)) fail("an object of module names to positive numbers");
-      if (field == "rank_pattern")
-        c.rankPattern[module] = number.get<int>();
-      else
+      if (field == "rank_pattern") {
+        const std::optional<int> rank = integerOf<int>(number);
+        if (!rank) fail("an object of module names to positive integers (ranks)");
+        c.rankPattern[module] = *rank;
+      } else {
         c.alphaPattern[module] = number.get<double>();
+      }
     }
   } else if (field == "target_modules") {
     if (value.is_string()) {
