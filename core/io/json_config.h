@@ -12,8 +12,14 @@
 
 #include "io/config_error.h"
 #include "util/atomic_file.h"
+#include "util/json_integer.h"
 
 namespace sds::io {
+
+template <typename T>
+struct IsIntegerVector : std::false_type {};
+template <typename U>
+struct IsIntegerVector<std::vector<U>> : std::bool_constant<std::is_integral_v<U> && !std::is_same_v<U, bool>> {};
 
 class JsonConfig {
  public:
@@ -80,9 +86,20 @@ class JsonConfig {
       } else if constexpr (std::is_same_v<T, bool>) {
         if (value.is_boolean()) return value.get<bool>();
       } else if constexpr (std::is_integral_v<T>) {
-        if (value.is_number_integer()) return value.get<T>();
+        if (const std::optional<T> integer = integerOf<T>(value)) return *integer;
       } else if constexpr (std::is_same_v<T, std::string>) {
         if (value.is_string()) return value.get<std::string>();
+      } else if constexpr (IsIntegerVector<T>::value) {
+        // Element by element: nlohmann would cast floats beyond the integer's range (undefined).
+        if (value.is_array()) {
+          T out;
+          for (const nlohmann::json& item : value) {
+            const auto integer = integerOf<typename T::value_type>(item);
+            if (!integer) break;
+            out.push_back(*integer);
+          }
+          if (out.size() == value.size()) return out;
+        }
       } else {
         return value.get<T>();
       }

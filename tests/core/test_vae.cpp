@@ -163,6 +163,11 @@ class TestVae : public QObject {
                             << "\"block_out_channels\" is [48]";
     QTest::newRow("class") << QByteArray(R"({"_class_name": "AutoencoderTiny"})")
                            << "\"_class_name\" is \"AutoencoderTiny\"";
+    // Floats where integers belong, beyond any integer's range: refused, never cast.
+    QTest::newRow("float channels") << QByteArray(R"({"block_out_channels": [1e300, 64, 64, 64]})")
+                                    << "\"block_out_channels\" has the value [1e+300,64,64,64] of the wrong type";
+    QTest::newRow("float latent channels") << QByteArray(R"({"latent_channels": 4.5})")
+                                           << "\"latent_channels\" has the value 4.5 of the wrong type";
   }
 
   void unsupportedConfigIsRefused() {
