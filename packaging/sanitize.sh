@@ -5,8 +5,8 @@
 #
 # address: AddressSanitizer and UndefinedBehaviorSanitizer (any error aborts the test); thread:
 # ThreadSanitizer, for the threaded parts (swarm, loader, caches, protocol reader). REGEX picks the
-# ctest cases (default: all) and only their programs are built; SANITIZE_BUILD_DIR (default
-# build-<sanitizer>) is the build, JOBS the parallel jobs. Suppressions, each with its reason, live in
+# ctest cases (default: all) and only their programs are built; SANITIZE_EXCLUDE (a regex) leaves
+# cases out, SANITIZE_BUILD_DIR (default build-<sanitizer>) is the build, JOBS the parallel jobs. Suppressions, each with its reason, live in
 # packaging/sanitizers/.
 set -euo pipefail
 
@@ -29,7 +29,9 @@ CC=clang CXX=clang++ cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUIL
 
 # The programs of the chosen cases, built alone (with what they depend on: sdtrain for the CLI
 # suites, the helper peers for the swarm's); cases that run a script name their programs here.
-cases=$(cd "$build" && ctest -N -R "$regex" | sed -n 's/^ *Test *#[0-9]*: //p')
+exclude=()
+if [ -n "${SANITIZE_EXCLUDE:-}" ]; then exclude=(-E "$SANITIZE_EXCLUDE"); fi
+cases=$(cd "$build" && ctest -N -R "$regex" "${exclude[@]}" | sed -n 's/^ *Test *#[0-9]*: //p')
 targets=()
 for c in $cases; do
   case $c in
@@ -44,4 +46,4 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$root/packaging/sanitizers/ubsan.supp:${UBSAN_OPTIONS:-}"
 export LSAN_OPTIONS="suppressions=$root/packaging/sanitizers/lsan.supp:${LSAN_OPTIONS:-}"
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/packaging/sanitizers/tsan.supp:${TSAN_OPTIONS:-}"
-cd "$build" && ctest -R "$regex" --output-on-failure
+cd "$build" && ctest -R "$regex" "${exclude[@]}" --output-on-failure
