@@ -94,10 +94,10 @@ int runServeData(Reporter& reporter, const ServeDataOptions& o) {
   std::signal(SIGTERM, onServeStop);
   server->start();
   {
-    const served::LeaseStatus status = server->status();
+    const served::LeaseStatus status = server->service().status();
     std::lock_guard<std::mutex> lock(*sayMutex);
-    reporter.say("serving " + std::to_string(server->sampleCount()) + " images in " +
-                 std::to_string(server->chunkCount()) + " chunks of up to " + std::to_string(o.chunkSize) + " on " +
+    reporter.say("serving " + std::to_string(server->service().sampleCount()) + " images in " +
+                 std::to_string(server->service().chunkCount()) + " chunks of up to " + std::to_string(o.chunkSize) + " on " +
                  o.address + ":" + std::to_string(server->port()) + "; passes over the dataset so far: " +
                  std::to_string(status.dataEpoch) + " (" + options.stateFile +
                  "). Peers train on it with dataset.path = \"http://THIS-COMPUTER:" + std::to_string(server->port()) +

@@ -62,8 +62,6 @@ void DataServer::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::size_t DataServer::chunkCount() const { return impl_->service->chunkCount(); }
-std::size_t DataServer::sampleCount() const { return impl_->service->sampleCount(); }
-LeaseStatus DataServer::status() const { return impl_->service->status(); }
+const DataService& DataServer::service() const { return *impl_->service; }
 
 }  // namespace sds::served

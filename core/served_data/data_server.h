@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "data/dataset.h"
-#include "served_data/lease_book.h"
+#include "served_data/data_service.h"
 
 namespace sds::swarm {
 class RunKey;
@@ -41,9 +41,7 @@ class DataServer {
   void stop();
 
   int port() const { return port_; }
-  std::size_t chunkCount() const;
-  std::size_t sampleCount() const;
-  LeaseStatus status() const;
+  const DataService& service() const;  // what it answers: the chunks, the samples, the lease book
 
  private:
   struct Impl;

@@ -9,6 +9,7 @@
 #include "served_data/chunk_archive.h"
 #include "served_data/chunk_plan.h"
 #include "served_data/request_auth.h"
+#include "util/text.h"
 
 namespace sds::served {
 
@@ -73,7 +74,9 @@ struct DataService::Impl {
   }
 
   ServiceAnswer lease(const nlohmann::json& body, const ServiceRequest& request, std::int64_t now) {
-    const std::string peer = textOf(body, "peer", "unnamed peer").substr(0, 120);
+    // Shortened whole characters only: the name goes into JSON (the state file, /v1/status), which
+    // refuses text that is no UTF-8.
+    const std::string peer = text::shorten(textOf(body, "peer", "unnamed peer"), 120);
     const Lease lease = book->lease(peer, now);
     say("chunk " + std::to_string(lease.chunk) + " leased to " + peer + " (" + request.remote + ")");
     return json(200, {{"chunk", lease.chunk},
@@ -104,7 +107,7 @@ struct DataService::Impl {
     const std::int64_t epoch = book->dataEpoch();
     if (counted)
       say("chunk " + std::to_string(chunk) +
-          (trained ? " trained" : " given back untrained: " + textOf(body, "reason", "no reason").substr(0, 200)) +
+          (trained ? " trained" : " given back untrained: " + text::shorten(textOf(body, "reason", "no reason"), 200)) +
           "; passes over the dataset: " + std::to_string(epoch));
     return json(200, {{"counted", counted}, {"data_epoch", epoch}});
   }

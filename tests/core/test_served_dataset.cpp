@@ -183,6 +183,10 @@ class TestServedDataset : public QObject {
     QCOMPARE(signedPost("/v1/chunk", "{\"chunk\": -1, \"lease\": \"x\"}").status, 400);
     QCOMPARE(signedPost("/v1/chunk", "{\"chunk\": 0, \"lease\": \"x\"}").status, 403);
 
+    // A peer's name is shortened to whole characters: cut inside one, it could not go into JSON.
+    const ServiceAnswer named120 = signedPost("/v1/lease", "{\"peer\": \"" + std::string(119, 'a') + "\u00e9\"}");
+    QCOMPARE(named120.status, 200);
+    QCOMPARE(signedPost("/v1/status", "{}").status, 200);
     const ChunkLease lease = parseLeaseAnswer(signedPost("/v1/lease", "{\"peer\": 5}").body);  // a peer's name not text
     QCOMPARE(lease.chunks, std::size_t(2));
     const std::string named = "{\"chunk\": " + std::to_string(lease.chunk) + ", \"lease\": \"" + lease.token + "\"";
@@ -233,7 +237,7 @@ class TestServedDataset : public QObject {
     options.stateFile = dir.filePath("state.json").toStdString();
     auto server = std::make_unique<DataServer>(scanned(dir.filePath("data")), runKey(), options);
     server->start();
-    QCOMPARE(server->chunkCount(), std::size_t(3));
+    QCOMPARE(server->service().chunkCount(), std::size_t(3));
     const std::string url = "http://127.0.0.1:" + std::to_string(server->port());
 
     DataClient client(url, runKey().dataKey());
@@ -279,7 +283,7 @@ class TestServedDataset : public QObject {
     server.reset();
     DataServer restarted(scanned(dir.filePath("data")), runKey(), options);
     restarted.start();
-    QCOMPARE(restarted.status().chunks[0].completions, std::int64_t(1));
+    QCOMPARE(restarted.service().status().chunks[0].completions, std::int64_t(1));
     DataClient again("http://127.0.0.1:" + std::to_string(restarted.port()), runKey().dataKey());
     QCOMPARE(again.lease("test peer").chunk, std::size_t(1));
   }
@@ -311,19 +315,19 @@ class TestServedDataset : public QObject {
       QCOMPARE(epoch0.samples.size(), std::size_t(2));
       for (const data::Sample& s : epoch0.samples) captions.push_back(s.caption);
       QCOMPARE(captions, (std::vector<std::string>{"image 2", "image 3"}));  // chunk 1: chunk 0 was damaged
-      QCOMPARE(server.status().chunks[0].failures, std::int64_t(1));
+      QCOMPARE(server.service().status().chunks[0].failures, std::int64_t(1));
       QVERIFY(QFile::exists(dir.filePath("run/served-data/epoch-0.tar")));
     }
     // A resumed run trains the chunk it had, without a new lease.
     ServedDataset resumed(peer);
-    const std::size_t leasesBefore = server.status().leases.size();
+    const std::size_t leasesBefore = server.service().status().leases.size();
     QCOMPARE(resumed.datasetFor(0).samples.at(0).caption, std::string("image 2"));
-    QCOMPARE(server.status().leases.size(), leasesBefore);
+    QCOMPARE(server.service().status().leases.size(), leasesBefore);
     resumed.epochDone(0);
-    QCOMPARE(server.status().chunks[1].completions, std::int64_t(1));
+    QCOMPARE(server.service().status().chunks[1].completions, std::int64_t(1));
     QVERIFY(!QFile::exists(dir.filePath("run/served-data/epoch-0.tar")));
     QCOMPARE(resumed.datasetFor(1).samples.at(0).caption, std::string("image 4"));
-    QCOMPARE(totalCompletions(server.status()), std::int64_t(1));
+    QCOMPARE(totalCompletions(server.service().status()), std::int64_t(1));
   }
 
   void anUnreachableServerEndsTheRunAfterItsRetries() {

@@ -6,7 +6,8 @@
 // Input: byte 0 picks the route; byte 1's bit 0 signs the request with the run key (otherwise the
 // input's first line is the auth header), bit 1 takes a lease first and puts its token where the
 // body says LEASE, bit 2 sends GET instead of POST. The rest is the body. Each input gets a fresh
-// server over three small images (two chunks); its answers are parsed as a peer would.
+// server over three small images (two chunks); its answers are parsed as a peer would, and a status
+// request after it must still be answered.
 
 #include <unistd.h>
 
@@ -101,6 +102,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (signRequest) request.auth = served::requestTag(run.dataKey(), request.method, request.path, request.body, now);
   checkAnswer(request.path, service.handle(request, now), signRequest);
+  // Whatever the request left in the lease book (a peer's name, say), the status still answers.
+  const served::ServiceAnswer status = service.handle(
+      served::ServiceRequest{"POST", "/v1/status", served::requestTag(run.dataKey(), "POST", "/v1/status", "{}", now), "{}",
+                             "fuzz"},
+      now);
+  check(status.status == 200);
 
   // The same bytes as the server's answer at a peer (past the digest, which only the server can make).
   try {
