@@ -29,9 +29,7 @@ struct DataServer::Impl {
 DataServer::DataServer(data::Dataset dataset, const swarm::RunKey& key, DataServerOptions options)
     : impl_(std::make_unique<Impl>()) {
   impl_->key = key.dataKey();
-  impl_->service = std::make_unique<DataService>(
-      std::move(dataset), impl_->key,
-      DataServiceOptions{options.chunkSize, options.leaseSeconds, options.stateFile, options.log});
+  impl_->service = std::make_unique<DataService>(std::move(dataset), impl_->key, DataServiceOptions(options));
   // Requests are small JSON objects; a chunk is only ever sent.
   impl_->http.set_payload_max_length(1 << 16);
   impl_->http.set_read_timeout(30);

@@ -4,7 +4,6 @@
 // carries them over HTTP and adds each answer's digest under the run key.
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -18,13 +17,11 @@ class RunKey;
 
 namespace sds::served {
 
-struct DataServerOptions {
+// The service's options (chunks, leases, state file, log; the log is called from server threads)
+// and where to listen.
+struct DataServerOptions : DataServiceOptions {
   std::string address = "0.0.0.0";
-  int port = 7080;                    // 0: any free one
-  std::size_t chunkSize = 256;        // samples per chunk
-  std::int64_t leaseSeconds = 1800;   // how long a peer may train a chunk before it may go to another
-  std::string stateFile;              // where what was trained is remembered
-  std::function<void(const std::string&)> log;  // what happens, one line each (from server threads)
+  int port = 7080;  // 0: any free one
 };
 
 class DataServer {
