@@ -34,6 +34,7 @@ std::vector<std::string> benchArguments(const train::BenchmarkOptions& o) {
   if (!o.cachedLatents) a.push_back("--full");
   if (o.channelsLast) a.push_back("--channels-last");
   if (o.referenceGeglu) a.push_back("--reference-geglu");
+  if (o.referenceGroupNorm) a.push_back("--reference-group-norm");
   if (o.cudnnAutotune) a.push_back("--autotune");
   return a;
 }

@@ -75,6 +75,7 @@ int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool js
                                (options.loraRank > 0 ? ", LoRA rank " + std::to_string(options.loraRank) : "") +
                                ", " + options.optimizer + (options.channelsLast ? ", channels-last" : "") +
                                (options.referenceGeglu ? ", reference GEGLU" : "") +
+                               (options.referenceGroupNorm ? ", reference group norm" : "") +
                                (options.cudnnAutotune ? ", cuDNN autotuning" : "");
   if (json) {
     nlohmann::json out = {{"settings", settings},
@@ -90,6 +91,7 @@ int runBench(Reporter& reporter, const train::BenchmarkOptions& options, bool js
                           {"optimizer", options.optimizer},
                           {"channels_last", options.channelsLast},
                           {"reference_geglu", options.referenceGeglu},
+                          {"reference_group_norm", options.referenceGroupNorm},
                           {"cudnn_autotune", options.cudnnAutotune},
                           {"steps", options.steps},
                           {"seconds_per_step", r.secondsPerStep},
@@ -139,7 +141,8 @@ int runSamplingBench(Reporter& reporter, const pipelines::SamplingBenchmarkOptio
   std::snprintf(guidance, sizeof guidance, "%g", options.guidance);
   const std::string settings = "sampling: " + options.model + " " + std::to_string(r.resolution) + " px, batch " +
                                std::to_string(options.batch) + ", " + options.precision + ", " + options.sampler +
-                               ", guidance " + guidance + ", VAE tiling " + options.vaeTiling;
+                               ", guidance " + guidance + ", VAE tiling " + options.vaeTiling +
+                               (options.channelsLast ? ", channels-last" : "");
   if (json) {
     nlohmann::json out = {{"settings", settings},
                           {"model", options.model},
@@ -149,6 +152,7 @@ int runSamplingBench(Reporter& reporter, const pipelines::SamplingBenchmarkOptio
                           {"sampler", options.sampler},
                           {"guidance", options.guidance},
                           {"vae_tiling", options.vaeTiling},
+                          {"channels_last", options.channelsLast},
                           {"steps", options.steps},
                           {"seconds_per_step", r.secondsPerStep},
                           {"first_generation_s", r.firstGenerationSeconds},
@@ -200,9 +204,11 @@ void addBenchCommand(CLI::App& app, Commands& commands) {
   bench->add_flag("--full", g->full, "Encode images and captions in every step (latents not cached)");
   bench->add_option("--optimizer", o.optimizer, "adamw or adamw8bit")->capture_default_str();
   bench->add_option("--lora-rank", o.loraRank, "Train LoRA adapters of this rank on the attention instead");
-  bench->add_flag("--channels-last", o.channelsLast, "Convolutions in channels-last layout");
+  bench->add_flag("--channels-last", o.channelsLast, "The UNet in channels-last layout (training.channels_last on)");
   bench->add_flag("--reference-geglu", o.referenceGeglu,
                   "GEGLU as LibTorch's separate kernels instead of the fused ones (to compare)");
+  bench->add_flag("--reference-group-norm", o.referenceGroupNorm,
+                  "With --channels-last: group norm as LibTorch's (through channels-first copies) instead of ours");
   bench->add_flag("--autotune", o.cudnnAutotune,
                   "Let cuDNN time its convolution algorithms for each shape instead of using its heuristics");
   bench->add_option("--steps", o.steps, "Timed steps")->capture_default_str();
@@ -236,18 +242,20 @@ void addBenchCommand(CLI::App& app, Commands& commands) {
   bench->add_option("--cpu-processes", g->cpuProcesses, "The same over N CPU processes (with --device cpu)")
       ->check(CLI::Range(1, 256));
   for (const char* trainingOnly : {"--attention", "--checkpointing", "--checkpointing-scope", "--full", "--optimizer",
-                                   "--lora-rank", "--channels-last", "--autotune", "--warmup", "--preset", "--gpus",
+                                   "--lora-rank", "--autotune", "--warmup", "--preset", "--gpus",
                                    "--cpu-processes"})
     sampling->excludes(bench->get_option(trainingOnly));
   commands.push_back({bench, [g](Reporter& r) {
                         if (g->sampling) {
                           models::setFusedGeglu(!g->options.referenceGeglu);
+                          models::setFusedGroupNorm(!g->options.referenceGroupNorm);
                           pipelines::SamplingBenchmarkOptions& s = g->samplingOptions;
                           const train::BenchmarkOptions& o = g->options;
                           s.model = o.model;
                           s.batch = o.batch;
                           s.resolution = o.resolution;
                           s.precision = o.precision;
+                          s.channelsLast = o.channelsLast;
                           s.steps = o.steps;
                           s.device = o.device;
                           s.profilePath = o.profilePath;

@@ -60,6 +60,8 @@ constexpr std::pair<std::string_view, const char*> kLabels[] = {
     {"attention", QT_TRANSLATE_NOOP("Choice", "Attention blocks only")},
     {"resnets", QT_TRANSLATE_NOOP("Choice", "Resnet blocks only")},
     {"alternate", QT_TRANSLATE_NOOP("Choice", "Every other block")},
+    {"on", QT_TRANSLATE_NOOP("Choice", "On")},
+    {"off", QT_TRANSLATE_NOOP("Choice", "Off")},
 };
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "models/autoencoder_kl.h"
+#include "models/blocks/group_norm.h"
 #include "models/blocks/layers.h"
 
 #include <torch/torch.h>
@@ -32,7 +33,7 @@ torch::nn::Conv2d conv3(int64_t in, int64_t out) {
   return makeConv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1));
 }
 
-torch::nn::GroupNorm groupNorm(int64_t groups, int64_t channels) {
+torch::nn::GroupNorm makeGroupNorm(int64_t groups, int64_t channels) {
   return torch::nn::GroupNorm(torch::nn::GroupNormOptions(groups, channels).eps(kNormEps));
 }
 
@@ -146,7 +147,7 @@ VaeEncoderImpl::VaeEncoderImpl(const AutoencoderKlConfig& c) {
                                               /*downsample=*/i + 1 < levels));
   register_module("down_blocks", down_blocks);
   mid_block = register_module("mid_block", VaeMidBlock(ch.back(), c.normNumGroups, c.midBlockAddAttention));
-  conv_norm_out = register_module("conv_norm_out", groupNorm(c.normNumGroups, ch.back()));
+  conv_norm_out = register_module("conv_norm_out", makeGroupNorm(c.normNumGroups, ch.back()));
   // Mean and log-variance of every latent channel.
   conv_out = register_module("conv_out", conv3(ch.back(), 2 * c.latentChannels));
 }
@@ -155,7 +156,7 @@ at::Tensor VaeEncoderImpl::forward(at::Tensor x) {
   x = conv_in(x);
   for (const auto& block : *down_blocks) x = block->as<DownEncoderBlock2DImpl>()->forward(x);
   x = mid_block(x);
-  return conv_out(torch::silu(conv_norm_out(x)));
+  return conv_out(groupNorm(*conv_norm_out, x, true));
 }
 
 VaeDecoderImpl::VaeDecoderImpl(const AutoencoderKlConfig& c) {
@@ -167,14 +168,14 @@ VaeDecoderImpl::VaeDecoderImpl(const AutoencoderKlConfig& c) {
     up_blocks->push_back(UpDecoderBlock2D(i == 0 ? ch[0] : ch[i - 1], ch[i], c.layersPerBlock + 1, c.normNumGroups,
                                           /*upsample=*/i + 1 < levels));
   register_module("up_blocks", up_blocks);
-  conv_norm_out = register_module("conv_norm_out", groupNorm(c.normNumGroups, ch.back()));
+  conv_norm_out = register_module("conv_norm_out", makeGroupNorm(c.normNumGroups, ch.back()));
   conv_out = register_module("conv_out", conv3(ch.back(), c.outChannels));
 }
 
 at::Tensor VaeDecoderImpl::forward(at::Tensor z) {
   at::Tensor x = mid_block(conv_in(z));
   for (const auto& block : *up_blocks) x = block->as<UpDecoderBlock2DImpl>()->forward(x);
-  return conv_out(torch::silu(conv_norm_out(x)));
+  return conv_out(groupNorm(*conv_norm_out, x, true));
 }
 
 AutoencoderKlImpl::AutoencoderKlImpl(const AutoencoderKlConfig& c) : config(c) {

@@ -6,5 +6,8 @@ namespace sds::models {
 
 // GEGLU as one kernel each way (models/cuda/geglu.h) where built; on by default.
 void setFusedGeglu(bool fused);
+// Group normalisation (+ SiLU) of channels-last CUDA activations as our own kernels
+// (models/cuda/group_norm_nhwc.h) where built; on by default. Channels-first input always takes torch's.
+void setFusedGroupNorm(bool fused);
 
 }  // namespace sds::models

@@ -1,4 +1,5 @@
 #include "models/unet_2d_condition.h"
+#include "models/blocks/group_norm.h"
 #include "models/blocks/layers.h"
 
 #include <torch/torch.h>
@@ -262,7 +263,7 @@ at::Tensor UNet2DConditionModelImpl::forward(const at::Tensor& sampleIn, const a
     }
     sample = block->forward(sample, emb, context, skips, upsampleSize);
   }
-  return conv_out(torch::silu(conv_norm_out(sample)));
+  return conv_out(groupNorm(*conv_norm_out, sample, true));
 }
 
 void UNet2DConditionModelImpl::setGradientCheckpointing(CheckpointScope scope) {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "models/benchmark_architecture.h"
+#include "models/channels_last.h"
 #include "models/io/model_loader.h"
 #include "models/scratch_model.h"
 #include "pipelines/txt2img.h"
@@ -50,6 +51,7 @@ SamplingBenchmarkResult runSamplingBenchmark(const SamplingBenchmarkOptions& o,
     }
   }
   model.to(device, *dtype);
+  if (o.channelsLast) models::toChannelsLast(*model.unet);
 
   Txt2ImgParams params;
   params.prompt = "a photograph of a red fox in the snow";

@@ -23,6 +23,7 @@ struct SamplingBenchmarkOptions {
   std::uint64_t seed = 1;
   std::string profilePath;         // non-empty: a generation of 3 steps, after the timed ones, traced
   std::string vaeTiling = "auto";  // auto, on, off (models/vae_decoding.h)
+  bool channelsLast = false;       // the UNet in channels-last layout (models/channels_last.h)
 };
 
 struct SamplingBenchmarkResult {

@@ -43,6 +43,7 @@ TrainSettings trainSettingsFrom(const config::Project& p, const std::string& pro
   s.precision = p.getString("training.precision");
   s.gradientCheckpointing = p.getBool("training.gradient_checkpointing");
   s.checkpointingScope = p.getString("training.checkpointing_scope");
+  s.channelsLast = p.getString("training.channels_last");
   s.trainUnet = p.getBool("training.train_unet");
   s.trainTextEncoder = p.getBool("training.train_text_encoder");
   s.maxGradNorm = p.getFloat("training.max_grad_norm");

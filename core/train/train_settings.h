@@ -73,6 +73,7 @@ struct TrainSettings {
   std::string precision;  // fp32, bf16, fp16
   bool gradientCheckpointing{};
   std::string checkpointingScope;  // all, attention, resnets, alternate (models/checkpoint_scope.h)
+  std::string channelsLast;        // auto, on, off: the UNet's layout on a GPU
   bool trainUnet{};
   bool trainTextEncoder{};
   double maxGradNorm{};

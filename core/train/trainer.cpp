@@ -16,6 +16,7 @@
 #include "train/data/model_identity.h"
 #include "train/data/text_embedding_cache.h"
 #include "diffusion/noise_schedule.h"
+#include "models/channels_last.h"
 #include "models/prompt_encoder.h"
 #include "train/adamw.h"
 #include "train/batch_stream.h"
@@ -223,6 +224,7 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   if (generateFirst && isMain()) sync_.waitForAll();
 
   model_.to(placement_.device, placement_.dtype);
+  if (placement_.channelsLast) models::toChannelsLast(*model_.unet);
   runtime::applyGpuTrainingSettings(placement_.device);
   groups_ = prepareTraining(model_, s_);
   shareStartingWeights();
@@ -249,8 +251,8 @@ void Run::prepare(const std::optional<Checkpoint>& checkpoint) {
   std::size_t stateBytes = 0;
   for (const auto& o : optimizers_) stateBytes += o->stateBytes();
   log::info(c10::str("training ", trainable, " parameters (", s_.method, ") on ", placement_.device, " in ",
-                     placement_.dtype, "; optimizer state ", stateBytes / 1048576.0, " MiB (",
-                     s_.adamw.eightBit ? "adamw8bit" : "adamw", ")"));
+                     placement_.dtype, placement_.channelsLast ? ", channels-last" : "", "; optimizer state ",
+                     stateBytes / 1048576.0, " MiB (", s_.adamw.eightBit ? "adamw8bit" : "adamw", ")"));
 
   lr_ = std::make_unique<LrSchedule>(s_.lrSchedule);
   if (s_.ema.enabled) {
@@ -529,7 +531,9 @@ double Run::microStep(const data::TrainingBatch& batch, int micro) {
     const at::Tensor latents = latentsOf(batch);
     const models::UNetConditioning conditioning = conditioningOf(batch);
     const NoisedBatch noised = noiseBatch(*schedule_, latents, objective_, batch.share);
-    const at::Tensor prediction = model_.unet->forward(noised.noisy, noised.timesteps, conditioning);
+    const at::Tensor input =
+        placement_.channelsLast ? noised.noisy.contiguous(at::MemoryFormat::ChannelsLast) : noised.noisy;
+    const at::Tensor prediction = model_.unet->forward(input, noised.timesteps, conditioning);
     loss = weightedMse(prediction, noised);
   }
   const double value = loss.item<double>();

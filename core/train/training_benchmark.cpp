@@ -11,6 +11,7 @@
 #include "models/attention.h"
 #include "models/benchmark_architecture.h"
 #include "models/checkpoint_scope.h"
+#include "models/channels_last.h"
 #include "models/fused_kernels.h"
 #include "models/lora.h"
 #include "models/prompt_encoder.h"
@@ -36,13 +37,6 @@ c10::ScalarType dtypeOf(const std::string& precision, bool cuda) {
   if (*dtype != torch::kFloat32 && !cuda)
     throw std::invalid_argument("bench --precision " + precision + " needs --device cuda; the CPU trains in fp32");
   return *dtype;
-}
-
-// Channels-last for every 4-D weight, so that convolutions run in NHWC without conversions.
-void toChannelsLast(torch::nn::Module& module) {
-  torch::NoGradGuard noGrad;
-  for (at::Tensor& p : module.parameters())
-    if (p.dim() == 4) p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
 }
 
 }  // namespace
@@ -93,8 +87,9 @@ BenchmarkResult runTrainingBenchmark(const BenchmarkOptions& o, const std::funct
   const models::UNetConfig& config = unet->config;
   unet->to(device, dtype);
   unet->train();
-  if (o.channelsLast) toChannelsLast(*unet);
+  if (o.channelsLast) models::toChannelsLast(*unet);
   models::setFusedGeglu(!o.referenceGeglu);
+  models::setFusedGroupNorm(!o.referenceGroupNorm);
   const std::optional<models::CheckpointScope> scope = models::checkpointScopeNamed(o.checkpointingScope);
   if (!scope || *scope == models::CheckpointScope::None)
     throw std::invalid_argument("bench --checkpointing-scope \"" + o.checkpointingScope +

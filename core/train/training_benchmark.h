@@ -25,6 +25,7 @@ struct BenchmarkOptions {
   std::int64_t loraRank = 0;         // > 0: LoRA on the attention projections, the UNet frozen
   bool channelsLast = false;
   bool referenceGeglu = false;       // GEGLU as ATen's separate kernels, not the fused ones
+  bool referenceGroupNorm = false;   // channels-last group norm as ATen's (via NCHW copies), not ours
   bool cudnnAutotune = false;        // cuDNN times its convolution algorithms for each new shape
   int warmupSteps = 3;
   int steps = 10;

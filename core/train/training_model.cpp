@@ -29,6 +29,7 @@ Placement choosePlacement(const TrainSettings& s) {
   }
   p.dtype = runtime::scalarTypeOf(s.precision).value_or(c10::kFloat);
   p.lossScaling = p.dtype == c10::kHalf;
+  p.channelsLast = s.channelsLast == "on" || (s.channelsLast == "auto" && s.batchSize >= kChannelsLastFromBatch);
   return p;
 }
 

@@ -14,14 +14,20 @@
 
 namespace sds::train {
 
+// At smaller batches the step is bound by launching kernels, and channels-last's group norms launch more.
+constexpr int kChannelsLastFromBatch = 8;
+
 struct Placement {
   c10::Device device = c10::kCPU;
   c10::ScalarType dtype = c10::kFloat;
   bool lossScaling = false;  // fp16
+  bool channelsLast = false;  // the UNet's weights and input in channels-last layout (training.channels_last)
 };
 
 // The device from training.device and the dtype from training.precision; the CPU trains in float32
 // (its bf16 kernels are slow and it has no fp16 ones), which is logged when another was asked for.
+// Channels-last from training.channels_last: "auto" takes it on a GPU for batches of
+// kChannelsLastFromBatch images or more, where it was measured faster.
 Placement choosePlacement(const TrainSettings& settings);
 
 // The base model: model.path loaded, or model.architecture created from the seed; model.vae replacing

@@ -1,10 +1,11 @@
 #!/bin/bash
 # The training-step benchmarks of docs/performance.md on a CUDA GPU, each beside diffusers' figure
 # measured on an H200 (bf16 autocast, fused AdamW, SDPA; see the device notes). Prints a Markdown
-# table. Usage: packaging/gpu/bench.sh path/to/sdtrain [quick|scopes|geglu] (scopes: the curve of
-# training.checkpointing_scope; geglu: the fused GEGLU kernels against LibTorch's, and --full)
+# table. Usage: packaging/gpu/bench.sh path/to/sdtrain [quick|scopes|geglu|groupnorm] (scopes: the curve
+# of training.checkpointing_scope; geglu: the fused GEGLU kernels against LibTorch's, and --full;
+# groupnorm: channels-last with our group norm against channels-first and LibTorch's group norm)
 set -euo pipefail
-sdtrain=${1:?usage: $0 SDTRAIN [quick|scopes|geglu]}
+sdtrain=${1:?usage: $0 SDTRAIN [quick|scopes|geglu|groupnorm]}
 mode=${2:-all}
 out=$(mktemp)
 
@@ -28,6 +29,14 @@ if [ "$mode" = geglu ]; then  # the fused GEGLU kernels against LibTorch's
   cases=("sd15 32 512 |-|-" "sd15 32 512 --reference-geglu|-|-" "sd15 32 512 --checkpointing|-|-"
          "sd15 32 512 --checkpointing --reference-geglu|-|-" "sdxl 8 1024 --checkpointing|-|-"
          "sdxl 8 1024 --checkpointing --reference-geglu|-|-" "sd15 32 512 --full|-|-")
+fi
+if [ "$mode" = groupnorm ]; then  # channels-last, which our group norm kernels make worth it
+  cases=()
+  for spec in "sd15 32 512" "sd15 32 512 --checkpointing" "sd15 8 512" "sd15 4 512" "sd15 1 512 --checkpointing" \
+              "sdxl 8 1024 --checkpointing" "sdxl 1 1024 --checkpointing"; do
+    cases+=("$spec|-|-" "$spec --channels-last|-|-")
+  done
+  cases+=("sd15 32 512 --channels-last --reference-group-norm|-|-")
 fi
 if [ "$mode" = all ]; then
   cases+=(

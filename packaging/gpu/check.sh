@@ -5,7 +5,7 @@
 # generation; then the training-step benchmarks (packaging/gpu/bench.sh). Prints the
 # summary tables last; with the fixtures in .gpu-fixtures/, also the parity of `sdtrain generate` with
 # diffusers' golden images in fp32, bf16 and fp16 (packaging/gpu/parity.py). `check.sh kernels`,
-# `check.sh train`, `check.sh parity`, `check.sh bench [quick|scopes|geglu]` or `check.sh sampling` (the denoising loop's time per step,
+# `check.sh train`, `check.sh parity`, `check.sh bench [quick|scopes|geglu|groupnorm]` or `check.sh sampling` (the denoising loop's time per step,
 # packaging/gpu/sampling.sh) or `check.sh presets` (the memory of
 # every preset's step, packaging/gpu/presets.sh) or
 # `check.sh swarm` (two swarm peers on the GPU, packaging/gpu/swarm.sh) or `check.sh oom` (a step that

@@ -7,19 +7,27 @@
 //  * GEGLU: the fused kernels (models/cuda/geglu.cu) in float32, bf16 and fp16 against the ATen path
 //    in float32, output and input gradient; the feed-forward module with them on and off, its
 //    weight gradients; and both paths' time on SD 1.5's largest feed-forward.
+//  * group norm (+ SiLU) of channels-last activations: our kernels (models/cuda/group_norm_nhwc.cu)
+//    in float32, bf16 and fp16 against ATen's group_norm in float32 — output, input, weight and bias
+//    gradients — on the UNet's shapes and on odd ones; a channels-last resnet block with them on and
+//    off; and the time of SD 1.5's largest norm with ATen on both layouts and with ours.
 // Prints a Markdown table; exits 1 when a check fails, 2 without a CUDA GPU.
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "models/attention.h"
+#include "models/blocks/resnet.h"
 #include "models/blocks/transformer_2d.h"
+#include "models/cuda/group_norm_nhwc.h"
 #include "models/cuda/geglu.h"
 #include "models/fused_kernels.h"
 #include "train/adamw.h"
@@ -231,6 +239,105 @@ void timeGeglu() {
               aten / fused);
 }
 
+// ATen's path in float32: group_norm, then silu.
+at::Tensor referenceGroupNorm(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, int64_t groups,
+                              bool silu) {
+  const at::Tensor y = torch::group_norm(x, groups, weight, bias, 1e-5);
+  return silu ? torch::silu(y) : y;
+}
+
+double relative(const at::Tensor& ours, const at::Tensor& reference) {
+  return maxAbs(ours, reference) / std::max(reference.abs().max().item<double>(), 1e-30);
+}
+
+void checkGroupNorm(c10::ScalarType dtype, int64_t n, int64_t c, int64_t h, int64_t w, int64_t groups, bool silu) {
+  const std::string name = "group norm" + std::string(silu ? " + SiLU, " : ", ") + c10::toString(dtype) + ", " +
+                           std::to_string(n) + "x" + std::to_string(c) + "x" + std::to_string(h) + "x" +
+                           std::to_string(w) + ", " + std::to_string(groups) + " groups";
+  torch::manual_seed(7);
+  const auto f32 = torch::TensorOptions().device(torch::kCUDA).dtype(torch::kFloat32);
+  // An offset mean, as activations have: the variance must not be taken as E[x²] − E[x]².
+  const at::Tensor x = (torch::randn({n, c, h, w}, f32) * 2 + 6).contiguous(at::MemoryFormat::ChannelsLast);
+  const at::Tensor weight = torch::randn({c}, f32), bias = torch::randn({c}, f32);
+  const at::Tensor g = torch::randn({n, c, h, w}, f32).contiguous(at::MemoryFormat::ChannelsLast);
+  const at::Tensor input = x.to(dtype), gradOut = g.to(dtype);
+  // The reference on the input and gradient as rounded to `dtype`: only the kernels' own error counts.
+  at::Tensor rx = input.to(torch::kFloat32).contiguous().requires_grad_(true);
+  at::Tensor rw = weight.clone().requires_grad_(true), rb = bias.clone().requires_grad_(true);
+  const at::Tensor expected = referenceGroupNorm(rx, rw, rb, groups, silu);
+  expected.backward(gradOut.to(torch::kFloat32).contiguous());
+  const auto forward = sds::models::cuda::groupNormNhwcForward(input, weight, bias, groups, 1e-5, silu);
+  const auto grads = sds::models::cuda::groupNormNhwcBackward(gradOut, input, weight, bias, forward.mean,
+                                                                  forward.rstd, groups, silu);
+  const double rounding = dtype == torch::kBFloat16 ? 1.0 / 128 : dtype == torch::kHalf ? 1.0 / 1024 : 1e-4;
+  report(name, "output, max abs difference / max abs", relative(forward.out, expected), rounding);
+  report(name, "input gradient, max abs difference / max abs", relative(grads.input, rx.grad()), rounding);
+  // Summed in float32 by both: only the order of the sums differs.
+  report(name, "weight gradient, max abs difference / max abs", relative(grads.weight, rw.grad()), 1e-3);
+  report(name, "bias gradient, max abs difference / max abs", relative(grads.bias, rb.grad()), 1e-3);
+  if (!forward.out.is_contiguous(at::MemoryFormat::ChannelsLast) ||
+      !grads.input.is_contiguous(at::MemoryFormat::ChannelsLast))
+    report(name, "results channels-last (1 = no)", 1, 0);
+}
+
+// A resnet block in channels-last bf16 with our group norm and with torch's: the same outputs and
+// weight gradients, up to bf16 rounding.
+void checkResnetBlock() {
+  using namespace sds::models;
+  torch::manual_seed(8);
+  ResnetBlock2D block(320, 640, 1280, 32, 0, 1e-5, 1.0);
+  block->to(torch::kCUDA, torch::kBFloat16);
+  const auto bf16 = torch::TensorOptions().device(torch::kCUDA).dtype(torch::kBFloat16);
+  const at::Tensor x = torch::randn({2, 320, 32, 32}, bf16).contiguous(at::MemoryFormat::ChannelsLast);
+  const at::Tensor temb = torch::randn({2, 1280}, bf16);
+  auto run = [&](bool fused) {
+    setFusedGroupNorm(fused);
+    block->zero_grad();
+    const at::Tensor out = block->forward(x, temb);
+    out.to(torch::kFloat32).pow(2).mean().backward();
+    return std::make_tuple(out.detach(), block->norm1->weight.grad().clone(), block->conv1->weight.grad().clone());
+  };
+  const auto aten = run(false), fused = run(true);
+  const std::string name = "resnet block 320 -> 640, channels-last bf16, our group norm";
+  report(name, "output, max abs difference / max abs", relative(std::get<0>(fused), std::get<0>(aten)), 1.0 / 32);
+  report(name, "norm1 weight gradient, max abs difference / max abs", relative(std::get<1>(fused), std::get<1>(aten)),
+         1.0 / 16);
+  report(name, "conv1 weight gradient, max abs difference / max abs", relative(std::get<2>(fused), std::get<2>(aten)),
+         1.0 / 16);
+}
+
+// Forward and backward of group norm + SiLU at SD 1.5's 64×64 level, batch 32, bf16.
+void timeGroupNorm() {
+  const auto bf16 = torch::TensorOptions().device(torch::kCUDA).dtype(torch::kBFloat16);
+  const at::Tensor nchw = torch::randn({32, 320, 64, 64}, bf16), g = torch::randn({32, 320, 64, 64}, bf16);
+  const at::Tensor nhwc = nchw.contiguous(at::MemoryFormat::ChannelsLast);
+  const at::Tensor gNhwc = g.contiguous(at::MemoryFormat::ChannelsLast);
+  const at::Tensor weight = torch::ones({320}, bf16), bias = torch::zeros({320}, bf16);
+  auto time = [&](const std::function<void()>& pass) {
+    for (int i = 0; i < 3; ++i) pass();
+    torch::cuda::synchronize();
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 20; ++i) pass();
+    torch::cuda::synchronize();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / 20;
+  };
+  auto aten = [&](const at::Tensor& input, const at::Tensor& grad) {
+    return time([&] {
+      at::Tensor p = input.detach().requires_grad_(true);
+      at::Tensor w = weight.detach().requires_grad_(true), b = bias.detach().requires_grad_(true);
+      torch::silu(torch::group_norm(p, 32, w, b, 1e-5)).backward(grad);
+    });
+  };
+  const double channelsFirst = aten(nchw, g), channelsLast = aten(nhwc, gNhwc);
+  const double ours = time([&] {
+    const auto f = sds::models::cuda::groupNormNhwcForward(nhwc, weight, bias, 32, 1e-5, true);
+    const auto b = sds::models::cuda::groupNormNhwcBackward(gNhwc, nhwc, weight, bias, f.mean, f.rstd, 32, true);
+  });
+  std::printf("| group norm + SiLU, bf16, 32 x 320 x 64 x 64 | forward + backward ms: ATen NCHW %.2f, ATen "
+              "channels-last %.2f, ours channels-last %.2f | %.2f x | | |\n",
+              channelsFirst, channelsLast, ours, channelsFirst / ours);
+}
+
 }  // namespace
 
 int main() {
@@ -247,6 +354,15 @@ int main() {
   for (auto dtype : {torch::kFloat32, torch::kBFloat16, torch::kHalf}) checkGeglu(dtype);
   checkFeedForward();
   timeGeglu();
+  for (auto dtype : {torch::kFloat32, torch::kBFloat16, torch::kHalf}) {
+    checkGroupNorm(dtype, 2, 320, 64, 64, 32, true);  // SD 1.5's first level
+    checkGroupNorm(dtype, 3, 1280, 8, 8, 32, false);  // its last, as the transformers' norm
+  }
+  checkGroupNorm(torch::kBFloat16, 2, 96, 7, 5, 32, true);   // packs of 8 channels across groups of 3
+  checkGroupNorm(torch::kBFloat16, 2, 12, 9, 11, 4, true);   // channels not a multiple of 8: one value per thread
+  checkGroupNorm(torch::kFloat32, 1, 64, 181, 181, 1, true);  // one group over many tiles, an uneven last tile
+  checkResnetBlock();
+  timeGroupNorm();
   std::printf("\n%s\n", failures ? "kernel checks: FAILED" : "kernel checks: all passed");
   return failures ? 1 : 0;
 }

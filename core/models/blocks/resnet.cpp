@@ -1,4 +1,5 @@
 #include "models/blocks/resnet.h"
+#include "models/blocks/group_norm.h"
 #include "models/blocks/layers.h"
 
 #include <torch/torch.h>
@@ -23,9 +24,9 @@ ResnetBlock2DImpl::ResnetBlock2DImpl(int64_t inChannels, int64_t outChannels, in
 }
 
 at::Tensor ResnetBlock2DImpl::forward(const at::Tensor& x, const at::Tensor& temb) {
-  at::Tensor h = conv1(torch::silu(norm1(x)));
+  at::Tensor h = conv1(groupNorm(*norm1, x, true));
   if (time_emb_proj && temb.defined()) h = h + time_emb_proj(torch::silu(temb)).unsqueeze(-1).unsqueeze(-1);
-  h = torch::silu(norm2(h));
+  h = groupNorm(*norm2, h, true);
   if (dropout > 0.0) h = torch::dropout(h, dropout, is_training());
   h = conv2(h);
   const at::Tensor shortcut = conv_shortcut ? conv_shortcut(x) : x;

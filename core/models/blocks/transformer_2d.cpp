@@ -1,4 +1,5 @@
 #include "models/blocks/transformer_2d.h"
+#include "models/blocks/group_norm.h"
 #include "models/blocks/layers.h"
 
 #include <torch/torch.h>
@@ -138,9 +139,9 @@ at::Tensor Transformer2DImpl::forward(const at::Tensor& x, const at::Tensor& con
   auto toTokens = [&](const at::Tensor& map) { return map.permute({0, 2, 3, 1}).reshape({b, h * w, c}).contiguous(); };
   const bool asMatmul = linearProjection || x.is_cuda();
   at::Tensor y;
-  if (linearProjection) y = linearWithAdapter(*proj_in.get<torch::nn::Linear>(), toTokens(norm(x)));
-  else if (asMatmul) y = pointwise(*proj_in.get<torch::nn::Conv2d>(), toTokens(norm(x)));
-  else y = toTokens(proj_in.forward(norm(x)));
+  if (linearProjection) y = linearWithAdapter(*proj_in.get<torch::nn::Linear>(), toTokens(groupNorm(*norm, x, false)));
+  else if (asMatmul) y = pointwise(*proj_in.get<torch::nn::Conv2d>(), toTokens(groupNorm(*norm, x, false)));
+  else y = toTokens(proj_in.forward(groupNorm(*norm, x, false)));
   for (const auto& block : *transformer_blocks) y = block->as<BasicTransformerBlockImpl>()->forward(y, context);
   if (!asMatmul) return proj_out.forward(y.view({b, h, w, c}).permute({0, 3, 1, 2}).contiguous()) + x;
   y = linearProjection ? linearWithAdapter(*proj_out.get<torch::nn::Linear>(), y)
