@@ -24,6 +24,8 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # The libraries carried privately (packaging/private_libraries.cmake) satisfy their own needs.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${SDS_PRIVATE_LIBRARY_DIR})
 # Qt's own dialogs (file choosers, message boxes) in German as well; the studio's texts are built in.
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-translations-l10n")
+# OpenBLAS for LibTorch's CPU matrix products, instead of the reference BLAS that libblas.so.3 otherwise
+# is (15-25 times slower; its OpenMP build follows LibTorch's thread count).
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-translations-l10n, libopenblas0-openmp")
 # The binaries without their debug information (sdtrain alone has some 200 MB of it).
 set(CPACK_STRIP_FILES ON)

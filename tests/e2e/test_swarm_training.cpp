@@ -26,7 +26,7 @@ constexpr int kSteps = 8;
 // Steps of 4 images, 96 images per swarm epoch: a few local steps per peer between rounds, so that
 // every peer's record reaches the others before the round. State averaging (every 10 epochs by
 // default) comes in only where a test asks for it.
-QByteArray project(bool swarm = true, const QString& mode = "sync", int averageStateEvery = 10) {
+QByteArray project(bool swarm = true, const QString& mode = "sync", int averageStateEvery = 10, int targetBatch = 96) {
   return QString(R"([project]
 name = "swarm"
 [model]
@@ -62,7 +62,7 @@ tensorboard = false
 enabled = %2
 run_key = "sdsrun-a-test-run-of-three-peers"
 public_address = "127.0.0.1"
-target_batch_size = 96
+target_batch_size = %5
 mode = "%3"
 local_steps = 12
 matchmaking_time_s = 2
@@ -72,6 +72,7 @@ average_state_every = %4
       .arg(kSteps)
       .arg(swarm ? "true" : "false", mode)
       .arg(averageStateEvery)
+      .arg(targetBatch)
       .toUtf8();
 }
 
@@ -199,24 +200,26 @@ class TestSwarmTraining : public QObject {
  private:
   QTemporaryDir dir_;
 
-  QString freshFolder(const QString& name, const QString& mode = "sync", int averageStateEvery = 10) {
+  QString freshFolder(const QString& name, const QString& mode = "sync", int averageStateEvery = 10, int targetBatch = 96) {
     const QString folder = dir_.filePath(name);
     QDir().mkpath(folder);
     QFile f(folder + "/project.toml");
     f.open(QIODevice::WriteOnly);
-    f.write(project(true, mode, averageStateEvery));
+    f.write(project(true, mode, averageStateEvery, targetBatch));
     QFile alone(folder + "/alone.toml");
     alone.open(QIODevice::WriteOnly);
     alone.write(project(false));
     QFile other(folder + "/other.toml");
     other.open(QIODevice::WriteOnly);
-    other.write(project(true, mode) + "[ema]\nenabled = true\n");
+    other.write(project(true, mode, averageStateEvery, targetBatch) + "[ema]\nenabled = true\n");
     return folder;
   }
 
  private slots:
   void aLatePeerTakesTheSwarmsStateAndEndsEqual() {
-    const QString folder = freshFolder("join");
+    // Rounds of 384 images (48 steps of 4 per peer while two train): long enough that the newcomer,
+    // started at the swarm's second step, joins while the others still have rounds to go.
+    const QString folder = freshFolder("join", "sync", 10, 384);
     Peer a(folder, "a", {});
     const QString bootstrap = bootstrapOf(a);
     QVERIFY2(!bootstrap.isEmpty(), qPrintable(a.errors()));
