@@ -214,24 +214,26 @@ void checkFeedForward() {
          maxAbs(fused.second, aten.second) / aten.second.abs().max().item<double>(), 1.0 / 32);
 }
 
+// GPU milliseconds of one `pass`, the mean of 20 after 3 untimed.
+double millisecondsPerPass(const std::function<void()>& pass) {
+  for (int i = 0; i < 3; ++i) pass();
+  torch::cuda::synchronize();
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20; ++i) pass();
+  torch::cuda::synchronize();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / 20;
+}
+
 // Forward and backward of SD 1.5's 64×64-level feed-forward gate at batch 32, bf16.
 void timeGeglu() {
   const auto bf16 = torch::TensorOptions().device(torch::kCUDA).dtype(torch::kBFloat16);
   const at::Tensor projected = torch::randn({32, 4096, 2 * 1280}, bf16);
   const at::Tensor g = torch::randn({32, 4096, 1280}, bf16);
-  auto time = [&](const std::function<void()>& pass) {
-    for (int i = 0; i < 3; ++i) pass();
-    torch::cuda::synchronize();
-    const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < 20; ++i) pass();
-    torch::cuda::synchronize();
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / 20;
-  };
-  const double aten = time([&] {
+  const double aten = millisecondsPerPass([&] {
     at::Tensor p = projected.detach().requires_grad_(true);
     referenceGeglu(p).backward(g);
   });
-  const double fused = time([&] {
+  const double fused = millisecondsPerPass([&] {
     const at::Tensor out = sds::models::cuda::gegluForward(projected);
     const at::Tensor grad = sds::models::cuda::gegluBackward(g, projected);
   });
@@ -313,23 +315,15 @@ void timeGroupNorm() {
   const at::Tensor nhwc = nchw.contiguous(at::MemoryFormat::ChannelsLast);
   const at::Tensor gNhwc = g.contiguous(at::MemoryFormat::ChannelsLast);
   const at::Tensor weight = torch::ones({320}, bf16), bias = torch::zeros({320}, bf16);
-  auto time = [&](const std::function<void()>& pass) {
-    for (int i = 0; i < 3; ++i) pass();
-    torch::cuda::synchronize();
-    const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < 20; ++i) pass();
-    torch::cuda::synchronize();
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / 20;
-  };
   auto aten = [&](const at::Tensor& input, const at::Tensor& grad) {
-    return time([&] {
+    return millisecondsPerPass([&] {
       at::Tensor p = input.detach().requires_grad_(true);
       at::Tensor w = weight.detach().requires_grad_(true), b = bias.detach().requires_grad_(true);
       torch::silu(torch::group_norm(p, 32, w, b, 1e-5)).backward(grad);
     });
   };
   const double channelsFirst = aten(nchw, g), channelsLast = aten(nhwc, gNhwc);
-  const double ours = time([&] {
+  const double ours = millisecondsPerPass([&] {
     const auto f = sds::models::cuda::groupNormNhwcForward(nhwc, weight, bias, 32, 1e-5, true);
     const auto b = sds::models::cuda::groupNormNhwcBackward(gNhwc, nhwc, weight, bias, f.mean, f.rstd, 32, true);
   });
