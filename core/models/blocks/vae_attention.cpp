@@ -20,9 +20,8 @@ VaeAttentionImpl::VaeAttentionImpl(int64_t channels, int64_t heads, int64_t grou
 at::Tensor VaeAttentionImpl::forward(const at::Tensor& x) {
   const int64_t b = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
   // Group statistics do not depend on the spatial layout, so normalising before flattening is the same.
-  // Copied into dense rows once: on a transposed view LibTorch's CPU matmul broadcasts each projection's
-  // weight over the batch and runs batched products, which made these four small projections a third
-  // of the demo's autoencoder step.
+  // Copied into dense rows once: on a transposed view LibTorch 1.13's CPU matmul broadcasts each
+  // projection's weight over the batch and runs batched products instead of one matrix product.
   const at::Tensor tokens = group_norm(x).view({b, c, h * w}).transpose(1, 2).contiguous();
   auto split = [&](const at::Tensor& y) { return y.view({b, h * w, heads, c / heads}).transpose(1, 2); };
   const at::Tensor out = attention(split(to_q(tokens)), split(to_k(tokens)), split(to_v(tokens)))
