@@ -1984,12 +1984,12 @@
         <translation>Starten Sie das Training; Verlust, Protokoll und Beispielbilder erscheinen auf der Seite „Training“.</translation>
     </message>
     <message>
-        <source>Train a tiny model from scratch on generated pictures of coloured shapes, on this computer: about twelve minutes on two CPU cores</source>
-        <translation>Ein winziges Modell von Grund auf mit erzeugten Bildern farbiger Formen auf diesem Computer trainieren: etwa zwölf Minuten auf zwei CPU-Kernen</translation>
+        <source>Train a tiny model from scratch on generated pictures of coloured shapes, on this computer: about nine minutes on two CPU cores</source>
+        <translation>Ein winziges Modell von Grund auf mit erzeugten Bildern farbiger Formen auf diesem Computer trainieren: etwa neun Minuten auf zwei CPU-Kernen</translation>
     </message>
     <message>
-        <source>&lt;b&gt;No GPU was found on this computer.&lt;/b&gt; Training runs on the CPU instead: it works, but far slower than on a graphics card, so fine-tuning a Stable Diffusion model takes a long time. The demo is made for the CPU and trains in about twelve minutes on two cores.</source>
-        <translation>&lt;b&gt;Auf diesem Computer wurde keine GPU gefunden.&lt;/b&gt; Das Training läuft stattdessen auf der CPU: Das funktioniert, ist aber weit langsamer als auf einer Grafikkarte, sodass das Feintraining eines Stable-Diffusion-Modells lange dauert. Die Demo ist für die CPU gemacht und trainiert auf zwei Kernen in etwa zwölf Minuten.</translation>
+        <source>&lt;b&gt;No GPU was found on this computer.&lt;/b&gt; Training runs on the CPU instead: it works, but far slower than on a graphics card, so fine-tuning a Stable Diffusion model takes a long time. The demo is made for the CPU and trains in about nine minutes on two cores.</source>
+        <translation>&lt;b&gt;Auf diesem Computer wurde keine GPU gefunden.&lt;/b&gt; Das Training läuft stattdessen auf der CPU: Das funktioniert, ist aber weit langsamer als auf einer Grafikkarte, sodass das Feintraining eines Stable-Diffusion-Modells lange dauert. Die Demo ist für die CPU gemacht und trainiert auf zwei Kernen in etwa neun Minuten.</translation>
     </message>
 </context>
 <context>

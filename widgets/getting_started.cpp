@@ -40,7 +40,7 @@ GettingStartedPanel::GettingStartedPanel(QWidget* parent) : QFrame(parent) {
   head->addWidget(title, 1);
   auto* demo = new QPushButton(tr("Try the &Demo"), this);
   demo->setToolTip(tr("Train a tiny model from scratch on generated pictures of coloured shapes, on this "
-                      "computer: about twelve minutes on two CPU cores"));
+                      "computer: about nine minutes on two CPU cores"));
   connect(demo, &QPushButton::clicked, this, &GettingStartedPanel::demoRequested);
   head->addWidget(demo);
   auto* hide = new QPushButton(tr("Hide"), this);
@@ -52,7 +52,7 @@ GettingStartedPanel::GettingStartedPanel(QWidget* parent) : QFrame(parent) {
   // Hidden until the GPU list is known, so that it never flashes up on a machine with a GPU.
   cpuNote_ = new QLabel(tr("<b>No GPU was found on this computer.</b> Training runs on the CPU instead: it works, "
                            "but far slower than on a graphics card, so fine-tuning a Stable Diffusion model takes "
-                           "a long time. The demo is made for the CPU and trains in about twelve minutes on two "
+                           "a long time. The demo is made for the CPU and trains in about nine minutes on two "
                            "cores."),
                         this);
   cpuNote_->setWordWrap(true);
