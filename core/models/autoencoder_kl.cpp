@@ -229,12 +229,13 @@ void loadAutoencoderKlWeights(AutoencoderKlImpl& model, const std::map<std::stri
 
 AutoencoderKl loadAutoencoderKl(const std::string& folder, c10::ScalarType dtype) {
   const AutoencoderKlConfig config = AutoencoderKlConfig::fromFile(folder + "/config.json");
+  const auto weights = io::loadComponentWeights(folder, "diffusion_pytorch_model");
   AutoencoderKl model = [&] {
-    WeightsWillBeLoaded loading(dtype);
+    WeightsWillBeLoaded loading(dtype, folder, valueCount(weights));
     return AutoencoderKl(config);
   }();
   model->to(dtype);
-  loadAutoencoderKlWeights(*model, io::loadComponentWeights(folder, "diffusion_pytorch_model"), folder);
+  loadAutoencoderKlWeights(*model, weights, folder);
   model->eval();
   return model;
 }

@@ -164,12 +164,13 @@ namespace sds::models {
 
 ClipTextModel loadClipTextModel(const std::string& folder, c10::ScalarType dtype) {
   const ClipTextConfig config = ClipTextConfig::fromFile(folder + "/config.json");
+  const auto weights = io::loadComponentWeights(folder, "model");
   ClipTextModel model = [&] {
-    WeightsWillBeLoaded loading(dtype);
+    WeightsWillBeLoaded loading(dtype, folder, valueCount(weights));
     return ClipTextModel(config);
   }();
   model->to(dtype);
-  loadWeights(*model, io::loadComponentWeights(folder, "model"), folder, clipTextParameterName);
+  loadWeights(*model, weights, folder, clipTextParameterName);
   model->eval();
   return model;
 }

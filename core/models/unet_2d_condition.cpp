@@ -306,12 +306,13 @@ void UNet2DConditionModelImpl::setGradientCheckpointing(CheckpointScope scope) {
 
 UNet2DConditionModel loadUNet(const std::string& folder, c10::ScalarType dtype) {
   const UNetConfig config = UNetConfig::fromFile(folder + "/config.json");
+  const auto weights = io::loadComponentWeights(folder, "diffusion_pytorch_model");
   UNet2DConditionModel model = [&] {
-    WeightsWillBeLoaded loading(dtype);
+    WeightsWillBeLoaded loading(dtype, folder, valueCount(weights));
     return UNet2DConditionModel(config);
   }();
   model->to(dtype);
-  loadWeights(*model, io::loadComponentWeights(folder, "diffusion_pytorch_model"), folder);
+  loadWeights(*model, weights, folder);
   model->eval();
   return model;
 }

@@ -4,6 +4,9 @@
 // torch before Qt: Qt's `slots` keyword macro would otherwise rewrite a torch member function.
 #include <torch/torch.h>
 
+#include <cmath>
+#include <functional>
+
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -313,6 +316,47 @@ class TestLora : public QObject {
     }
     sds::io::saveTensors(file, {{"something", torch::zeros({2})}});
     QVERIFY_THROWS_EXCEPTION(WeightsError, loadLora(model, file));
+  }
+
+  // A stranger's kohya file that names real layers but cannot be applied: refused with the key and the
+  // reason, and the model left without any adapter (nothing is attached before everything is checked).
+  void badKohyaFilesLeaveTheModelAlone() {
+    // The good key sorts before the bad one, so it is read first.
+    const std::string good = "lora_unet_down_blocks_1_attentions_0_transformer_blocks_0_attn1_to_k";
+    const std::string bad = "lora_unet_down_blocks_1_attentions_0_transformer_blocks_0_attn1_to_q";
+    const auto pair = [](std::map<std::string, at::Tensor>& t, const std::string& name, int64_t rank) {
+      t[name + ".lora_down.weight"] = torch::randn({rank, 64});
+      t[name + ".lora_up.weight"] = torch::randn({64, rank});
+    };
+    struct Case {
+      const char* what;
+      std::function<void(std::map<std::string, at::Tensor>&)> spoil;
+      const char* expected;
+    };
+    const std::vector<Case> cases{
+        {"rank 0", [&](auto& t) { pair(t, bad, 0); }, "rank 0"},
+        {"a NaN weight", [&](auto& t) { pair(t, bad, 2); t[bad + ".lora_up.weight"][3][1] = NAN; }, "not finite"},
+        {"an infinite alpha", [&](auto& t) { pair(t, bad, 2); t[bad + ".alpha"] = torch::tensor(INFINITY); }, "finite number"},
+        {"two alphas", [&](auto& t) { pair(t, bad, 2); t[bad + ".alpha"] = torch::ones({2}); }, "expected one number"},
+        {"a missing up weight", [&](auto& t) { pair(t, bad, 2); t.erase(bad + ".lora_up.weight"); }, "is missing"},
+    };
+    QTemporaryDir dir;
+    const std::string file = dir.filePath("bad.safetensors").toStdString();
+    for (const Case& c : cases) {
+      std::map<std::string, at::Tensor> t;
+      pair(t, good, 2);
+      c.spoil(t);
+      sds::io::saveTensors(file, t);
+      StableDiffusionModel m = smallModel(ModelFamily::SD1, 1);
+      try {
+        loadLora(m, file);
+        QFAIL(c.what);
+      } catch (const WeightsError& e) {
+        QVERIFY2(QString(e.what()).contains(bad.c_str()) && QString(e.what()).contains(c.expected), e.what());
+      }
+      for (const auto& item : m.unet->named_modules("", false))
+        QVERIFY2(item.key().find(".lora") == std::string::npos, (std::string(c.what) + ": " + item.key()).c_str());
+    }
   }
 
   // A stranger's adapter config: ranks must be integers an int holds (a float beyond one used to be

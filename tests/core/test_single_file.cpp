@@ -5,6 +5,10 @@
 // torch before Qt: Qt's `slots` keyword macro would otherwise rewrite a torch member function.
 #include <torch/torch.h>
 
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -14,6 +18,7 @@
 #include "models/io/torch_tensors.h"
 #include "models/io/ldm_configs.h"
 #include "models/io/ldm_names.h"
+#include "models/clip_text_model.h"
 #include "models/io/model_loader.h"
 #include "models/io/single_file_model.h"
 #include "models/io/weights.h"
@@ -380,6 +385,37 @@ class TestSingleFile : public QObject {
 
     error = errorOf([&] { models::loadModel(dir.filePath("absent.safetensors").toStdString(), torch::kFloat32); });
     QVERIFY2(error.contains("absent.safetensors") && error.contains("no such file"), qPrintable(error));
+  }
+
+  // A few kilobytes whose shapes (or config.json) describe a model of billions of weights are refused
+  // before that memory is taken: the model may hold no more values than its file.
+  void shapesDescribingMoreThanTheFileAreRefusedBeforeAllocating() {
+    models::StableDiffusionModel original = smallModel(ModelFamily::SD1);
+    QTemporaryDir dir;
+    const std::string good = dir.filePath("good.safetensors").toStdString();
+    const std::string bad = dir.filePath("bad.safetensors").toStdString();
+    models::saveSingleFileModel(original, good, torch::kFloat16);
+    // The text encoder's width comes from its token embedding: 102,400 channels make each of its
+    // projections 10^10 values (40 GB in float32).
+    rewrite(good, bad, [](auto& t) {
+      t["cond_stage_model.transformer.text_model.embeddings.token_embedding.weight"] = torch::zeros({1, 102400});
+    });
+    QString error = errorOf([&] { models::loadModel(bad, torch::kFloat32); });
+    QVERIFY2(error.contains("bad.safetensors") && error.contains("more weights than the file holds"), qPrintable(error));
+
+    const QString folder = dir.filePath("text_encoder");
+    QVERIFY(QDir().mkpath(folder));
+    QVERIFY(QFile::copy(QString::fromStdString(fixturePath("tiny-sd15/text_encoder/model.safetensors")),
+                        folder + "/model.safetensors"));
+    QFile source(QString::fromStdString(fixturePath("tiny-sd15/text_encoder/config.json")));
+    QVERIFY(source.open(QIODevice::ReadOnly));
+    QJsonObject config = QJsonDocument::fromJson(source.readAll()).object();
+    writeFile(folder + "/config.json", QJsonDocument(config).toJson());
+    QCOMPARE(errorOf([&] { models::loadClipTextModel(folder.toStdString(), torch::kFloat32); }), QString("no error"));
+    config["intermediate_size"] = 100000000;
+    writeFile(folder + "/config.json", QJsonDocument(config).toJson());
+    error = errorOf([&] { models::loadClipTextModel(folder.toStdString(), torch::kFloat32); });
+    QVERIFY2(error.contains("text_encoder") && error.contains("more weights than the file holds"), qPrintable(error));
   }
 };
 

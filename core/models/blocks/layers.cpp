@@ -2,29 +2,60 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
+#include "models/io/weights.h"
+
 namespace sds::models {
 namespace {
 
 thread_local bool weightsWillBeLoaded = false;
 thread_local c10::ScalarType loadedType = c10::kFloat;
+thread_local std::int64_t remainingValues = -1;  // -1: no limit
+thread_local std::string loadedSource;
+
+// Counts a weight of `shape` against the values the source holds.
+void take(at::IntArrayRef shape) {
+  if (remainingValues < 0) return;
+  std::int64_t values = 1;
+  bool overflow = false;
+  for (const std::int64_t d : shape) overflow = overflow || d < 0 || __builtin_mul_overflow(values, d, &values);
+  if (overflow || values > remainingValues)
+    throw WeightsError(loadedSource + ": its config describes a model with more weights than the file holds; a "
+                                      "setting of the config, or a tensor's shape it was derived from, is wrong");
+  remainingValues -= values;
+}
 
 // Gives a parameter made small its real shape and the loaded type, uninitialised, keeping the module's
 // tensor object.
 void reshapeUninitialised(at::Tensor& parameter, at::IntArrayRef shape) {
-  if (parameter.defined()) parameter.set_data(torch::empty(shape, parameter.options().dtype(loadedType)));
+  if (!parameter.defined()) return;
+  take(shape);
+  parameter.set_data(torch::empty(shape, parameter.options().dtype(loadedType)));
 }
 
 }  // namespace
 
 WeightsWillBeLoaded::WeightsWillBeLoaded(c10::ScalarType dtype)
-    : previous_(weightsWillBeLoaded), previousType_(loadedType) {
+    : previous_(weightsWillBeLoaded), previousType_(loadedType), previousRemaining_(remainingValues),
+      previousSource_(loadedSource) {
   weightsWillBeLoaded = true;
   loadedType = dtype;
+}
+
+WeightsWillBeLoaded::WeightsWillBeLoaded(c10::ScalarType dtype, std::string source, std::int64_t valuesInSource)
+    : WeightsWillBeLoaded(dtype) {
+  // With room to spare, so that a file lacking a few weights still reaches the loader's message naming
+  // the missing key; what this stops is orders of magnitude.
+  remainingValues = 2 * std::max<std::int64_t>(valuesInSource, 0) + (std::int64_t{1} << 24);
+  loadedSource = std::move(source);
 }
 
 WeightsWillBeLoaded::~WeightsWillBeLoaded() {
   weightsWillBeLoaded = previous_;
   loadedType = previousType_;
+  remainingValues = previousRemaining_;
+  loadedSource = std::move(previousSource_);
 }
 
 torch::nn::Conv2d makeConv2d(const torch::nn::Conv2dOptions& options) {

@@ -10,12 +10,20 @@
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/linear.h>
 
+#include <cstdint>
+#include <string>
+
 namespace sds::models {
 
 class WeightsWillBeLoaded {
  public:
   // The weights are made in `dtype` (the norms' stay float32 until the model is converted).
   explicit WeightsWillBeLoaded(c10::ScalarType dtype);
+  // And the layers may hold little more than `valuesInSource` values, the number the file (or files)
+  // they will be loaded from hold (twice that, plus 16 M): a config derived from a stranger's shapes, or
+  // a config.json, that describes far more throws WeightsError naming `source` before the memory is
+  // taken, instead of allocating without bound only for the loading to find that the weights do not fit.
+  WeightsWillBeLoaded(c10::ScalarType dtype, std::string source, std::int64_t valuesInSource);
   ~WeightsWillBeLoaded();
   WeightsWillBeLoaded(const WeightsWillBeLoaded&) = delete;
   WeightsWillBeLoaded& operator=(const WeightsWillBeLoaded&) = delete;
@@ -23,6 +31,8 @@ class WeightsWillBeLoaded {
  private:
   bool previous_;
   c10::ScalarType previousType_;
+  std::int64_t previousRemaining_;
+  std::string previousSource_;
 };
 
 torch::nn::Conv2d makeConv2d(const torch::nn::Conv2dOptions& options);

@@ -3,11 +3,14 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #include "io/safetensors.h"
 #include "models/io/ldm_names.h"
@@ -214,8 +217,14 @@ std::size_t loadLora(StableDiffusionModel& model, const std::string& path) {
     }
     for (const std::string& alias : peftAliases(t)) byName.emplace(alias, Named{&t, startsWith(alias, t.component + ".")});
   }
-  std::size_t attached = 0;
-  torch::NoGradGuard noGrad;
+  // Everything is checked before anything is attached, so a file that fails leaves the model as it was.
+  struct Pending {
+    const Target* target;
+    at::Tensor down, up;
+    double alpha;
+  };
+  std::vector<Pending> pending;
+  std::set<const torch::nn::LinearImpl*> adapted;
   for (const auto& [key, down] : tensors) {
     if (!endsWith(key, downSuffix)) continue;
     const std::string base = key.substr(0, key.size() - downSuffix.size());
@@ -232,22 +241,36 @@ std::size_t loadLora(StableDiffusionModel& model, const std::string& path) {
       throw WeightsError(path + ": \"" + base + "\" does not fit its layer (a " + std::to_string(linear.weight.size(1)) +
                          " → " + std::to_string(linear.weight.size(0)) + " linear layer; convolution LoRAs are not "
                          "supported)");
-    if (adapterOf(linear)) throw WeightsError(path + ": \"" + base + "\" adapts a layer that already has an adapter");
     const int64_t rank = down.size(0);
+    if (rank == 0) throw WeightsError(path + ": \"" + key + "\" has rank 0 (an adapter needs at least one row)");
+    if (adapterOf(linear) || !adapted.insert(&linear).second)
+      throw WeightsError(path + ": \"" + base + "\" adapts a layer that already has an adapter");
+    if (!torch::isfinite(down).all().item<bool>() || !torch::isfinite(up).all().item<bool>())
+      throw WeightsError(path + ": \"" + base + "\" holds values that are not finite numbers");
     double alpha = 0;
     if (kohya) {
       alpha = kohyaFileAlpha > 0 ? kohyaFileAlpha : static_cast<double>(rank);
-      if (const auto a = tensors.find(base + ".alpha"); a != tensors.end()) alpha = a->second.to(torch::kFloat64).item<double>();
+      if (const auto a = tensors.find(base + ".alpha"); a != tensors.end()) {
+        if (a->second.numel() != 1)
+          throw WeightsError(path + ": \"" + base + ".alpha\" has " + std::to_string(a->second.numel()) +
+                             " values; expected one number");
+        alpha = a->second.to(torch::kFloat64).item<double>();
+      }
     } else {
       alpha = scales.alphaOf(target, named->second.prefixed, static_cast<int>(rank));
     }
-    LoraAdapterImpl& adapter = attachAdapter(linear, rank, alpha);
-    adapter.down->weight.copy_(down);
-    adapter.up->weight.copy_(up);
-    ++attached;
+    if (!std::isfinite(alpha))
+      throw WeightsError(path + ": the alpha of \"" + base + "\" is " + number(alpha) + "; expected a finite number");
+    pending.push_back({&target, down, up, alpha});
   }
-  if (attached == 0) throw WeightsError(path + ": holds no LoRA weights");
-  return attached;
+  if (pending.empty()) throw WeightsError(path + ": holds no LoRA weights");
+  torch::NoGradGuard noGrad;
+  for (const Pending& p : pending) {
+    LoraAdapterImpl& adapter = attachAdapter(*p.target->linear, p.down.size(0), p.alpha);
+    adapter.down->weight.copy_(p.down);
+    adapter.up->weight.copy_(p.up);
+  }
+  return pending.size();
 }
 
 }  // namespace sds::models

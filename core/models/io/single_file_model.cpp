@@ -84,7 +84,7 @@ ClipTextModel loadClip(const Tensors& all, const std::string& prefix, const Clip
   const Tensors file = ldm::withPrefix(all, prefix);
   const bool nested = file.count("text_model.embeddings.token_embedding.weight") > 0;
   ClipTextModel model = [&] {
-    WeightsWillBeLoaded loading(dtype);
+    WeightsWillBeLoaded loading(dtype, path, valueCount(file));
     return ClipTextModel(config);
   }();
   model->to(dtype);
@@ -100,7 +100,7 @@ ClipTextModel loadOpenClip(const Tensors& all, const std::string& prefix, const 
                            c10::ScalarType dtype, const std::string& path) {
   const Tensors file = ldm::withPrefix(all, prefix);
   ClipTextModel model = [&] {
-    WeightsWillBeLoaded loading(dtype);
+    WeightsWillBeLoaded loading(dtype, path, valueCount(file));
     return ClipTextModel(config);
   }();
   model->to(dtype);
@@ -200,7 +200,7 @@ StableDiffusionModel loadSingleFileModel(const std::string& path, c10::ScalarTyp
       external ? UNetConfig::fromFile(componentConfig("unet"))
                : ldm::unetConfig(unetFile, model.family, xl ? model.textEncoder2->config.projectionDim : 0, path);
   {
-    WeightsWillBeLoaded loading(dtype);
+    WeightsWillBeLoaded loading(dtype, path, valueCount(unetFile));
     model.unet = UNet2DConditionModel(unetConfig);
   }
   model.unet->to(dtype);
@@ -214,7 +214,7 @@ StableDiffusionModel loadSingleFileModel(const std::string& path, c10::ScalarTyp
   const AutoencoderKlConfig vaeConfig = external ? AutoencoderKlConfig::fromFile(componentConfig("vae"))
                                                  : ldm::vaeConfig(vaeFile, model.family, path);
   {
-    WeightsWillBeLoaded loading(dtype);
+    WeightsWillBeLoaded loading(dtype, path, valueCount(vaeFile));
     model.vae = AutoencoderKl(vaeConfig);
   }
   model.vae->to(dtype);
@@ -251,7 +251,7 @@ AutoencoderKl loadSingleFileVae(const std::string& path, ModelFamily family, c10
                        "folder with config.json instead");
   const AutoencoderKlConfig config = ldm::vaeConfig(vaeFile, family, path);
   AutoencoderKl vae = [&] {
-    WeightsWillBeLoaded loading(dtype);
+    WeightsWillBeLoaded loading(dtype, path, valueCount(vaeFile));
     return AutoencoderKl(config);
   }();
   vae->to(dtype);

@@ -57,4 +57,10 @@ void loadWeights(torch::nn::Module& module, const std::map<std::string, at::Tens
   for (auto& [name, target] : targets) target.copy_(*byName.at(name));
 }
 
+std::int64_t valueCount(const std::map<std::string, at::Tensor>& tensors) {
+  std::int64_t values = 0;
+  for (const auto& [key, tensor] : tensors) values += tensor.numel();
+  return values;
+}
+
 }  // namespace sds::models

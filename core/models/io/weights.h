@@ -5,6 +5,7 @@
 
 #include <torch/nn/module.h>
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <stdexcept>
@@ -20,5 +21,9 @@ struct WeightsError : std::runtime_error {
 // converted to each parameter's dtype), so the source may be a read-only file mapping.
 void loadWeights(torch::nn::Module& module, const std::map<std::string, at::Tensor>& tensors, const std::string& source,
                  const std::function<std::string(const std::string&)>& rename = {});
+
+// How many values the tensors hold together (what a model loaded from them may hold at most; see
+// WeightsWillBeLoaded in models/blocks/layers.h).
+std::int64_t valueCount(const std::map<std::string, at::Tensor>& tensors);
 
 }  // namespace sds::models
