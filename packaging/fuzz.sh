@@ -17,8 +17,8 @@ build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 jobs=${JOBS:-$(nproc)}
 harnesses=("$@")
 if [ ${#harnesses[@]} -eq 0 ]; then
-  harnesses=(image_decode project_toml tokenizer protocol caption safetensors webdataset swarm_messages relay_lines
-             served_requests)
+  harnesses=(image_decode project_toml tokenizer protocol caption safetensors webdataset lora single_file
+             swarm_messages relay_lines served_requests)
 fi
 
 command -v clang++ >/dev/null || { echo "clang++ is needed (packaging/install-deps.sh installs it)" >&2; exit 1; }

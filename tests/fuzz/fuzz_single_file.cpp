@@ -1,0 +1,42 @@
+// Untrusted single-file checkpoints (the original LDM layout A1111 and ComfyUI users share): the
+// family is detected and every component's config derived from key names and shapes, then the model
+// built and its weights gathered under the converted names. Whatever the bytes, the file is refused
+// with io::ConfigError, io::SafetensorsError or WeightsError, or a whole model comes back; a file of a
+// few kilobytes must never make the loader allocate more than a small multiple of its own values.
+// The reader maps files, so each input is written to a temporary file first.
+
+#include <torch/torch.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "io/config_error.h"
+#include "io/safetensors.h"
+#include "models/io/single_file_model.h"
+#include "models/io/weights.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const std::string path = [] {
+    at::set_num_threads(1);
+    const char* dir = std::getenv("TMPDIR");
+    return std::string(dir && *dir ? dir : "/tmp") + "/sds-fuzz-single-file-" + std::to_string(getpid()) +
+           ".safetensors";
+  }();
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (!file) std::abort();
+  if (size > 0 && std::fwrite(data, 1, size, file) != size) std::abort();
+  std::fclose(file);
+  try {
+    const sds::models::StableDiffusionModel model = sds::models::loadSingleFileModel(path, torch::kFloat32);
+    if (!model.unet || !model.vae || !model.textEncoder || !model.tokenizer) std::abort();
+  } catch (const sds::io::ConfigError&) {
+  } catch (const sds::io::SafetensorsError&) {
+  } catch (const sds::models::WeightsError&) {
+  }
+  std::remove(path.c_str());
+  return 0;
+}
