@@ -36,6 +36,7 @@ targets=()
 for c in $cases; do
   case $c in
     swarm_netsim) targets+=(sdtrain swarm_sim_peer) ;;
+    trainer_process_commands) targets+=(sdtrain) ;;
     studio_screenshots) targets+=(sdstudio sdtrain) ;;
     *) targets+=("$c") ;;
   esac
