@@ -40,7 +40,8 @@ bool attentionIsFused() {
 }
 
 at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask) {
-  const AttentionImplementation chosen = implementation.load(std::memory_order_relaxed);
+  // Unused where LibTorch has no SDPA (1.13).
+  [[maybe_unused]] const AttentionImplementation chosen = implementation.load(std::memory_order_relaxed);
 #if SDS_HAVE_CUDNN_SDPA
   if (chosen == AttentionImplementation::Fused && suitsCudnn(q, k, mask)) {
     // The log-sum-exp is what the backward pass needs; inference skips it.
