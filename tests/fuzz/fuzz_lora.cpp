@@ -5,8 +5,6 @@
 // The reader maps files, so each input is written to a temporary file first.
 
 #include <torch/torch.h>
-#include <unistd.h>
-
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +18,7 @@
 #include "models/io/weights.h"
 #include "models/lora.h"
 #include "models/scratch_model.h"
+#include "input_file.h"
 
 namespace {
 
@@ -35,18 +34,11 @@ std::size_t removeAdapters(torch::nn::Module& root) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::string path = [] {
-    const char* dir = std::getenv("TMPDIR");
-    return std::string(dir && *dir ? dir : "/tmp") + "/sds-fuzz-lora-" + std::to_string(getpid()) + ".safetensors";
-  }();
   static sds::models::StableDiffusionModel model = [] {
     at::set_num_threads(1);
     return sds::models::createScratchModel("tiny", 0);
   }();
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  if (!file) std::abort();
-  if (size > 0 && std::fwrite(data, 1, size, file) != size) std::abort();
-  std::fclose(file);
+  const std::string path = sds::fuzz::writeInputFile("lora", ".safetensors", data, size);
   std::size_t attached = 0;
   try {
     attached = sds::models::loadLora(model, path);

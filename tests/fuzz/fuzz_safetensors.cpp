@@ -2,8 +2,6 @@
 // validated before anything is handed out; every tensor's data then lies inside the file.
 // The reader maps files, so each input is written to a temporary file first.
 
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -11,16 +9,10 @@
 #include <string>
 
 #include "io/safetensors.h"
+#include "input_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::string path = [] {
-    const char* dir = std::getenv("TMPDIR");
-    return std::string(dir && *dir ? dir : "/tmp") + "/sds-fuzz-safetensors-" + std::to_string(getpid()) + ".safetensors";
-  }();
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  if (!file) std::abort();
-  if (size > 0 && std::fwrite(data, 1, size, file) != size) std::abort();
-  std::fclose(file);
+  const std::string path = sds::fuzz::writeInputFile("safetensors", ".safetensors", data, size);
   try {
     const sds::io::SafetensorsFile tensors = sds::io::SafetensorsFile::open(path);
     std::uint64_t sum = 0;

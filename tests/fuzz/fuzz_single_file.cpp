@@ -6,8 +6,6 @@
 // The reader maps files, so each input is written to a temporary file first.
 
 #include <torch/torch.h>
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -18,18 +16,12 @@
 #include "io/safetensors.h"
 #include "models/io/single_file_model.h"
 #include "models/io/weights.h"
+#include "input_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::string path = [] {
-    at::set_num_threads(1);
-    const char* dir = std::getenv("TMPDIR");
-    return std::string(dir && *dir ? dir : "/tmp") + "/sds-fuzz-single-file-" + std::to_string(getpid()) +
-           ".safetensors";
-  }();
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  if (!file) std::abort();
-  if (size > 0 && std::fwrite(data, 1, size, file) != size) std::abort();
-  std::fclose(file);
+  static const bool oneThread = (at::set_num_threads(1), true);
+  (void)oneThread;
+  const std::string path = sds::fuzz::writeInputFile("single-file", ".safetensors", data, size);
   try {
     const sds::models::StableDiffusionModel model = sds::models::loadSingleFileModel(path, torch::kFloat32);
     if (!model.unet || !model.vae || !model.textEncoder || !model.tokenizer) std::abort();

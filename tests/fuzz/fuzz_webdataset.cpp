@@ -4,8 +4,6 @@
 // skipped issue, every sample a member of this shard with a size.
 // The reader opens files, so each input is written to a temporary .tar first.
 
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -14,16 +12,10 @@
 #include <string>
 
 #include "data/dataset.h"
+#include "input_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::string path = [] {
-    const char* dir = std::getenv("TMPDIR");
-    return std::string(dir && *dir ? dir : "/tmp") + "/sds-fuzz-webdataset-" + std::to_string(getpid()) + ".tar";
-  }();
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  if (!file) std::abort();
-  if (size > 0 && std::fwrite(data, 1, size, file) != size) std::abort();
-  std::fclose(file);
+  const std::string path = sds::fuzz::writeInputFile("webdataset", ".tar", data, size);
   sds::data::DatasetOptions options;
   options.path = path;
   options.kind = "webdataset";
