@@ -184,7 +184,7 @@ bool endsWith(const std::string& s, const std::string& suffix) {
 
 std::size_t loadLora(StableDiffusionModel& model, const std::string& path) {
   const io::SafetensorsFile file = io::SafetensorsFile::open(path);
-  std::map<std::string, at::Tensor> tensors = io::loadTensors(path);
+  std::map<std::string, at::Tensor> tensors = io::loadTensors(file);
   bool kohya = false, peft = false;
   for (const auto& [key, tensor] : tensors) {
     kohya = kohya || key.rfind("lora_unet_", 0) == 0 || key.rfind("lora_te", 0) == 0;
