@@ -11,7 +11,7 @@
 set -euo pipefail
 sdtrain=${1:?usage: $0 SDTRAIN}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 cd "$work"
 cat > project.toml <<'TOML'
 [project]
@@ -52,16 +52,31 @@ directory = "out"
 model_format = "both"
 TOML
 
-# Commands arrive while it trains: wait for the first step, then write them a little apart.
+# Commands arrive while it trains: a garbage line and pause at its first step; sample and save once it
+# is paused (it waits there, so nothing races the end of the run); resume once both are written.
 mkfifo commands
 "$sdtrain" --events jsonl train project.toml < commands > run1.jsonl 2> run1.err &
 trainer=$!
 exec 3> commands
-for _ in $(seq 600); do grep -q '"event":"step"' run1.jsonl 2>/dev/null && break; sleep 0.5; done
-for line in 'this is not json' '{"cmd":"pause"}' '{"cmd":"sample"}' '{"cmd":"save"}' '{"cmd":"resume"}'; do
-  echo "$line" >&3
-  sleep 2
-done
+wait_for() {  # count pattern: until run1.jsonl holds `count` lines matching `pattern`
+  for _ in $(seq 1200); do
+    local seen
+    seen=$(grep -c "$2" run1.jsonl 2>/dev/null || true)
+    [ "${seen:-0}" -ge "$1" ] && return 0
+    kill -0 "$trainer" 2>/dev/null || break
+    sleep 0.5
+  done
+  echo "trainer_run: never saw $1 × $2 in the first run" >&2; tail -40 run1.err >&2; exit 1
+}
+wait_for 1 '"event":"step"'
+printf '%s\n' 'this is not json' '{"cmd":"pause"}' >&3
+wait_for 1 '"state":"paused"'
+samples=$(grep -c '"event":"sample"' run1.jsonl || true)
+checkpoints=$(grep -c '"event":"checkpoint"' run1.jsonl || true)
+printf '%s\n' '{"cmd":"sample"}' '{"cmd":"save"}' >&3
+wait_for $((samples + 1)) '"event":"sample"'
+wait_for $((checkpoints + 1)) '"event":"checkpoint"'
+echo '{"cmd":"resume"}' >&3
 status=0
 wait "$trainer" || status=$?
 exec 3>&-
@@ -69,7 +84,6 @@ if [ "$status" -ne 0 ] || ! grep -q '"state":"finished"' run1.jsonl; then
   echo "trainer_run: the first run failed (status $status)" >&2; tail -40 run1.err >&2; exit 1
 fi
 grep -q 'ignored command line' run1.jsonl || { echo "trainer_run: the garbage line was not reported" >&2; exit 1; }
-grep -q '"state":"paused"' run1.jsonl || { echo "trainer_run: the pause command was not honoured" >&2; exit 1; }
 
 "$sdtrain" --events jsonl train project.toml --resume latest --max-steps 32 < /dev/null > run2.jsonl 2> run2.err ||
   { echo "trainer_run: the resumed run failed" >&2; tail -40 run2.err >&2; exit 1; }
