@@ -388,7 +388,7 @@ class TestSingleFile : public QObject {
   }
 
   // A few kilobytes whose shapes (or config.json) describe a model of billions of weights are refused
-  // before that memory is taken: the model may hold no more values than its file.
+  // before that memory is taken: the model may hold little more than the values its file holds.
   void shapesDescribingMoreThanTheFileAreRefusedBeforeAllocating() {
     models::StableDiffusionModel original = smallModel(ModelFamily::SD1);
     QTemporaryDir dir;
