@@ -5,6 +5,7 @@
 // The reader maps files, so each input is written to a temporary file first.
 
 #include <torch/torch.h>
+
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -22,11 +23,18 @@
 
 namespace {
 
-// Takes every adapter off the model and returns how many there were.
+// Takes every adapter off the model and returns how many there were; aborts on one that does not fit
+// its layer or has no rank or no finite scale.
 std::size_t removeAdapters(torch::nn::Module& root) {
   std::vector<std::shared_ptr<torch::nn::Module>> adapted;
   for (const auto& module : root.modules())
-    if (sds::models::adapterOf(*module)) adapted.push_back(module);
+    if (const sds::models::LoraAdapterImpl* adapter = sds::models::adapterOf(*module)) {
+      const at::Tensor& weight = module->as<torch::nn::LinearImpl>()->weight;
+      if (adapter->rank <= 0 || !std::isfinite(adapter->alpha) || adapter->down->weight.size(1) != weight.size(1) ||
+          adapter->up->weight.size(0) != weight.size(0))
+        std::abort();
+      adapted.push_back(module);
+    }
   for (const auto& module : adapted) module->unregister_module("lora");
   return adapted.size();
 }
@@ -45,15 +53,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const sds::models::WeightsError&) {
   } catch (const sds::io::SafetensorsError&) {
   }
-  for (torch::nn::Module* component : {static_cast<torch::nn::Module*>(model.unet.get()),
-                                       static_cast<torch::nn::Module*>(model.textEncoder.get())})
-    for (const auto& module : component->modules())
-      if (const sds::models::LoraAdapterImpl* adapter = sds::models::adapterOf(*module)) {
-        const at::Tensor& weight = module->as<torch::nn::LinearImpl>()->weight;
-        if (adapter->rank <= 0 || !std::isfinite(adapter->alpha) || adapter->down->weight.size(1) != weight.size(1) ||
-            adapter->up->weight.size(0) != weight.size(0))
-          std::abort();
-      }
   const std::size_t removed = removeAdapters(*model.unet) + removeAdapters(*model.textEncoder);
   if (removed != attached) std::abort();  // a refused file must leave no adapter behind
   std::remove(path.c_str());

@@ -6,6 +6,7 @@
 // The reader maps files, so each input is written to a temporary file first.
 
 #include <torch/torch.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
